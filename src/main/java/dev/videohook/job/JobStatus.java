@@ -1,0 +1,32 @@
+package dev.videohook.job;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A job's state as stored on its item; the stored value is the lower-case name. */
+public enum JobStatus {
+  /** Submitted to the provider, no webhook yet. */
+  PENDING,
+  COMPLETED,
+  FAILED,
+  CANCELLED,
+  EXPIRED,
+  /** The video was copied into S3 (set by the downloader after {@link #COMPLETED}). */
+  STORED,
+  /** The downloader gave up after its retries (set after {@link #COMPLETED}). */
+  DOWNLOAD_FAILED;
+
+  public String value() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The four states a provider's webhook reports. */
+  public boolean isProviderTerminal() {
+    return this == COMPLETED || this == FAILED || this == CANCELLED || this == EXPIRED;
+  }
+
+  public static Optional<JobStatus> fromValue(String value) {
+    return Arrays.stream(values()).filter(s -> s.value().equals(value)).findFirst();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.videohook.job;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+/**
+ * The jobs table: one item per job and one per delivery, in a single table with a string key
+ * {@code pk}. template.yaml declares the same shape; the local stack and the tests create it from
+ * here.
+ */
+public final class JobTable {
+  public static final String PK = "pk";
+  public static final String ITEM_TYPE = "item_type";
+  public static final String ITEM_TYPE_JOB = "job";
+  public static final String ITEM_TYPE_DELIVERY = "delivery";
+
+  public static final String JOB_ID = "job_id";
+  public static final String TENANT = "tenant";
+  public static final String PROVIDER = "provider";
+  public static final String STATUS = "status";
+  public static final String MODEL = "model";
+  public static final String PROMPT = "prompt";
+  public static final String GENERATION_ID = "generation_id";
+  public static final String UNSIGNED_URLS = "unsigned_urls";
+  public static final String USAGE_COST = "usage_cost";
+  public static final String USAGE_IS_BYOK = "usage_is_byok";
+  public static final String ERROR = "error";
+  public static final String EVENT_TYPE = "event_type";
+  public static final String EVENT_CREATED_AT = "event_created_at";
+  public static final String SUBMITTED_AT = "submitted_at";
+  public static final String TERMINAL_AT = "terminal_at";
+  public static final String UPDATED_AT = "updated_at";
+  public static final String TERMINAL_DELIVERY = "terminal_delivery";
+
+  public static final String DEDUPE_KEY = "dedupe_key";
+  public static final String IDEMPOTENCY_HEADER = "idempotency_header";
+  public static final String EVENT_STATUS = "event_status";
+  public static final String RAW_EVENT = "raw_event";
+  public static final String RECEIVED_AT = "received_at";
+  /** DynamoDB TTL attribute (epoch seconds) on delivery items. */
+  public static final String EXPIRES_AT = "expires_at";
+
+  /** Sparse index of job items by tenant, newest first when queried backwards. */
+  public static final String BY_TENANT_INDEX = "by_tenant";
+
+  private JobTable() {}
+
+  public static String jobKey(String tenant, String provider, String jobId) {
+    return "job#" + tenant + "#" + provider + "#" + jobId;
+  }
+
+  public static String deliveryKey(String tenant, String provider, String dedupeKey) {
+    return "delivery#" + tenant + "#" + provider + "#" + dedupeKey;
+  }
+
+  public static CreateTableRequest createTableRequest(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(PK), attribute(TENANT), attribute(UPDATED_AT))
+        .keySchema(KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build())
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(BY_TENANT_INDEX)
+                .keySchema(
+                    KeySchemaElement.builder().attributeName(TENANT).keyType(KeyType.HASH).build(),
+                    KeySchemaElement.builder()
+                        .attributeName(UPDATED_AT)
+                        .keyType(KeyType.RANGE)
+                        .build())
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build())
+        .streamSpecification(
+            StreamSpecification.builder()
+                .streamEnabled(true)
+                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                .build())
+        .build();
+  }
+
+  private static AttributeDefinition attribute(String name) {
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.videohook.webhook;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.videohook.config.AwsClients;
+import dev.videohook.job.JobStore;
+import dev.videohook.provider.Provider;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Lambda entry point for {@code POST /{provider}/video-webhook} on an API Gateway HTTP API
+ * (payload 2.0). The stage names the tenant. Adapts the event to {@link WebhookReceiver} and its
+ * outcome to a status code; the response body never says why a request was refused.
+ */
+public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
+  public static final String DEFAULT_TENANT = "$default";
+
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_$-]{1,128}");
+
+  private final WebhookReceiver receiver;
+
+  /** Builds everything from the environment, once per execution environment. */
+  public WebhookHandler() {
+    this(fromEnvironment(System.getenv()));
+  }
+
+  /** For the local stack, embedding and tests. */
+  public WebhookHandler(WebhookReceiver receiver) {
+    this.receiver = receiver;
+  }
+
+  private static WebhookReceiver fromEnvironment(Map<String, String> env) {
+    ReceiverConfig config = ReceiverConfig.fromEnvironment(env);
+    JobStore store =
+        new JobStore(
+            AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()),
+            config.tableName(),
+            config.deliveryTtl());
+    return new WebhookReceiver(
+        store,
+        new EnvironmentWebhookSecrets(env),
+        config.tolerance(),
+        config.maxBodyBytes(),
+        Clock.systemUTC());
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return respond(handle(event));
+  }
+
+  /** The outcome for one request; the response is only its status code. */
+  public WebhookOutcome handle(APIGatewayV2HTTPEvent event) {
+    Optional<Provider> provider = Provider.fromWebhookPath(path(event));
+    String tenant = tenant(event);
+    if (provider.isEmpty() || !TENANT.matcher(tenant).matches()) {
+      return WebhookOutcome.NOT_FOUND;
+    }
+    String body = event.getBody() == null ? "" : event.getBody();
+    byte[] raw;
+    if (event.getIsBase64Encoded()) {
+      // 4 base64 characters carry 3 bytes: refuse an oversized body before decoding it
+      if ((long) body.length() / 4 * 3 > receiver.maxBodyBytes() + 3L) {
+        return WebhookOutcome.BODY_TOO_LARGE;
+      }
+      try {
+        raw = Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException notBase64) {
+        return WebhookOutcome.INVALID_EVENT;
+      }
+    } else {
+      raw = body.getBytes(StandardCharsets.UTF_8);
+    }
+    return receiver.receive(tenant, provider.get(), lowerCaseNames(event.getHeaders()), raw);
+  }
+
+  private static APIGatewayV2HTTPResponse respond(WebhookOutcome outcome) {
+    return APIGatewayV2HTTPResponse.builder().withStatusCode(outcome.httpStatus()).build();
+  }
+
+  private static String path(APIGatewayV2HTTPEvent event) {
+    if (event.getRawPath() != null) {
+      return event.getRawPath();
+    }
+    String routeKey = event.getRouteKey();
+    return routeKey == null ? null : routeKey.substring(routeKey.indexOf(' ') + 1);
+  }
+
+  private static String tenant(APIGatewayV2HTTPEvent event) {
+    var context = event.getRequestContext();
+    String stage = context == null ? null : context.getStage();
+    return stage == null || stage.isBlank() ? DEFAULT_TENANT : stage;
+  }
+
+  private static Map<String, String> lowerCaseNames(Map<String, String> headers) {
+    Map<String, String> lower = new HashMap<>();
+    if (headers != null) {
+      headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+    }
+    return lower;
+  }
+}

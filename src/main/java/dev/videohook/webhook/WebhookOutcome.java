@@ -1,0 +1,36 @@
+package dev.videohook.webhook;
+
+/** How the receiver answered one request. The HTTP status is all the sender ever learns. */
+public enum WebhookOutcome {
+  RECORDED(204),
+  DUPLICATE(204),
+  /** New delivery for a job whose terminal state was already set; kept for audit only. */
+  JOB_ALREADY_TERMINAL(204),
+  /** A verified event of a type this version does not know; accepted so senders can evolve. */
+  IGNORED_UNKNOWN_TYPE(204),
+  /** Not a webhook path of a known provider. */
+  NOT_FOUND(404),
+  /** Signature missing or invalid; the reason goes to the log only. */
+  UNAUTHORIZED(401),
+  /** Validly signed, but not a valid event envelope. */
+  INVALID_EVENT(400),
+  BODY_TOO_LARGE(413),
+  /** No secret is configured for this tenant and provider: the sender should retry later. */
+  NOT_CONFIGURED(503),
+  /** DynamoDB failed: not acknowledged, so that the sender retries. */
+  STORAGE_FAILED(500);
+
+  private final int httpStatus;
+
+  WebhookOutcome(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public boolean acknowledged() {
+    return httpStatus / 100 == 2;
+  }
+}

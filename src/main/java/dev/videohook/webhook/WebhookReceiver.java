@@ -1,0 +1,149 @@
+package dev.videohook.webhook;
+
+import dev.videohook.event.InvalidEventException;
+import dev.videohook.event.VideoEvent;
+import dev.videohook.job.Delivery;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.RecordOutcome;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.signature.VerificationResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one webhook request, verified or not, and decides its answer. Nothing is written unless
+ * the signature is valid and the body is a valid event; then exactly one commit is made.
+ * No Lambda types here: the handler and the local server both call this.
+ */
+public final class WebhookReceiver {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
+
+  private final JobStore store;
+  private final WebhookSecrets secrets;
+  private final Duration tolerance;
+  private final int maxBodyBytes;
+  private final Clock clock;
+
+  public WebhookReceiver(
+      JobStore store, WebhookSecrets secrets, Duration tolerance, int maxBodyBytes, Clock clock) {
+    this.store = store;
+    this.secrets = secrets;
+    this.tolerance = tolerance;
+    this.maxBodyBytes = maxBodyBytes;
+    this.clock = clock;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /**
+   * @param headers request headers with lower-case names
+   * @param body the raw body bytes, exactly as received
+   */
+  public WebhookOutcome receive(
+      String tenant, Provider provider, Map<String, String> headers, byte[] body) {
+    if (body.length > maxBodyBytes) {
+      LOG.atWarn()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .addKeyValue("bodyBytes", body.length)
+          .log("webhook rejected: body over {} bytes", maxBodyBytes);
+      return WebhookOutcome.BODY_TOO_LARGE;
+    }
+    List<String> accepted = secrets.secretsFor(tenant, provider);
+    if (accepted.isEmpty()) {
+      LOG.atError()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .log("webhook not accepted: no signing secret is configured for this tenant and provider");
+      return WebhookOutcome.NOT_CONFIGURED;
+    }
+    String signature = headers.get(provider.signatureHeader().toLowerCase(java.util.Locale.ROOT));
+    VerificationResult verification =
+        new SignatureVerifier(accepted, tolerance, clock).verify(signature, body);
+    if (!verification.isVerified()) {
+      LOG.atWarn()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .addKeyValue("reason", verification.failure().orElseThrow())
+          .log("webhook rejected: invalid signature");
+      return WebhookOutcome.UNAUTHORIZED;
+    }
+    Optional<VideoEvent> parsed;
+    String rawBody;
+    try {
+      rawBody = decodeUtf8(body);
+      parsed = VideoEvent.parse(body);
+    } catch (InvalidEventException e) {
+      LOG.atWarn()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .log("webhook rejected: signed body is not a valid event: {}", e.getMessage());
+      return WebhookOutcome.INVALID_EVENT;
+    }
+    if (parsed.isEmpty()) {
+      LOG.atInfo()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .log("webhook accepted and ignored: event type unknown to this version");
+      return WebhookOutcome.IGNORED_UNKNOWN_TYPE;
+    }
+    VideoEvent event = parsed.get();
+    String idempotencyHeader =
+        headers.get(provider.idempotencyHeader().toLowerCase(java.util.Locale.ROOT));
+    if (idempotencyHeader != null && !idempotencyHeader.equals(event.dedupeKey())) {
+      // the header is not signed: log the disagreement, keep the key derived from the signed body
+      LOG.atWarn()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .addKeyValue("jobId", event.jobId())
+          .addKeyValue("dedupeKey", event.dedupeKey())
+          .addKeyValue("idempotencyHeader", idempotencyHeader)
+          .log("idempotency header disagrees with the signed body; using the body's key");
+    }
+    Delivery delivery =
+        new Delivery(tenant, provider, event, rawBody, idempotencyHeader, clock.instant());
+    RecordOutcome outcome;
+    try {
+      outcome = store.record(delivery);
+    } catch (RuntimeException e) {
+      LOG.atError()
+          .addKeyValue("tenant", tenant)
+          .addKeyValue("provider", provider.id())
+          .addKeyValue("jobId", event.jobId())
+          .setCause(e)
+          .log("webhook not acknowledged: the job table could not be written");
+      return WebhookOutcome.STORAGE_FAILED;
+    }
+    LOG.atInfo()
+        .addKeyValue("tenant", tenant)
+        .addKeyValue("provider", provider.id())
+        .addKeyValue("jobId", event.jobId())
+        .addKeyValue("status", event.status().value())
+        .addKeyValue("outcome", outcome)
+        .log("webhook accepted");
+    return switch (outcome) {
+      case RECORDED -> WebhookOutcome.RECORDED;
+      case DUPLICATE -> WebhookOutcome.DUPLICATE;
+      case JOB_ALREADY_TERMINAL -> WebhookOutcome.JOB_ALREADY_TERMINAL;
+    };
+  }
+
+  private static String decodeUtf8(byte[] body) throws InvalidEventException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException("body is not UTF-8");
+    }
+  }
+}

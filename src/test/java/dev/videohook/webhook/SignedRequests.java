@@ -1,0 +1,69 @@
+package dev.videohook.webhook;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the API Gateway HTTP API events a provider's delivery turns into. */
+final class SignedRequests {
+  static final String SECRET = "dev_secret";
+  static final long T = 1764144000L;
+
+  private SignedRequests() {}
+
+  static String completedBody(String jobId) {
+    return "{\"type\":\"video.generation.completed\",\"created_at\":\"2025-11-26T08:00:00Z\","
+        + "\"data\":{\"id\":\"" + jobId + "\",\"status\":\"completed\",\"generation_id\":\"gen-1\","
+        + "\"model\":\"google/veo-3.1-lite\",\"unsigned_urls\":[\"https://cdn.example.com/"
+        + jobId + ".mp4\"],\"usage\":{\"cost\":0.4,\"is_byok\":false}}}";
+  }
+
+  static String failedBody(String jobId) {
+    return "{\"type\":\"video.generation.failed\",\"created_at\":\"2025-11-26T08:00:00Z\","
+        + "\"data\":{\"id\":\"" + jobId + "\",\"status\":\"failed\",\"error\":\"safety filter\"}}";
+  }
+
+  static APIGatewayV2HTTPEvent signed(Provider provider, String tenant, String body) {
+    return withSignature(
+        provider, tenant, body, SignatureVerifier.signatureHeader(SECRET, T, bytes(body)));
+  }
+
+  static APIGatewayV2HTTPEvent withSignature(
+      Provider provider, String tenant, String body, String signatureHeader) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("content-type", "application/json");
+    if (signatureHeader != null) {
+      headers.put(provider.signatureHeader().toLowerCase(), signatureHeader);
+    }
+    return event(provider.webhookPath(), tenant, headers, body);
+  }
+
+  static APIGatewayV2HTTPEvent event(
+      String routePath, String tenant, Map<String, String> headers, String body) {
+    String rawPath = tenant.equals("$default") ? routePath : "/" + tenant + routePath;
+    return APIGatewayV2HTTPEvent.builder()
+        .withVersion("2.0")
+        .withRouteKey("POST " + routePath)
+        .withRawPath(rawPath)
+        .withHeaders(headers)
+        .withBody(body)
+        .withIsBase64Encoded(false)
+        .withRequestContext(
+            APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withStage(tenant)
+                .withHttp(
+                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                        .withMethod("POST")
+                        .withPath(rawPath)
+                        .build())
+                .build())
+        .build();
+  }
+
+  static byte[] bytes(String body) {
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,373 @@
+package dev.videohook.webhook;
+
+import static dev.videohook.webhook.JobTableAssertions.allItems;
+import static dev.videohook.webhook.JobTableAssertions.itemsOfType;
+import static dev.videohook.webhook.SignedRequests.SECRET;
+import static dev.videohook.webhook.SignedRequests.T;
+import static dev.videohook.webhook.SignedRequests.bytes;
+import static dev.videohook.webhook.SignedRequests.completedBody;
+import static dev.videohook.webhook.SignedRequests.failedBody;
+import static dev.videohook.webhook.SignedRequests.signed;
+import static dev.videohook.webhook.SignedRequests.withSignature;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTable;
+import dev.videohook.local.LocalDynamoDb;
+import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The receiver end to end on DynamoDB Local: real conditional writes, real transactions. */
+class WebhookHandlerTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
+  private static final String ROTATED_OUT = "previous_secret";
+
+  private DynamoDbClient dynamoDb;
+  private String table;
+  private WebhookHandler handler;
+
+  @BeforeEach
+  void newTable() {
+    dynamoDb = SharedDynamoDb.get().client();
+    table = SharedDynamoDb.newJobTable();
+    handler = handler(dynamoDb, table, (tenant, provider) -> List.of(SECRET, ROTATED_OUT));
+  }
+
+  private static WebhookHandler handler(DynamoDbClient client, String table, WebhookSecrets secrets) {
+    JobStore store = new JobStore(client, table, JobStore.DEFAULT_DELIVERY_TTL);
+    return new WebhookHandler(
+        new WebhookReceiver(store, secrets, Duration.ofSeconds(300), 64 * 1024, CLOCK));
+  }
+
+  private int status(APIGatewayV2HTTPEvent event) {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+    return response.getStatusCode();
+  }
+
+  private Map<String, AttributeValue> job(String tenant, Provider provider, String jobId) {
+    return new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL)
+        .findJob(tenant, provider.id(), jobId)
+        .orElseThrow(() -> new AssertionError("no job item for " + jobId));
+  }
+
+  // --- events/ fixtures, the same files `sam local invoke` takes ---
+
+  @Test
+  void completedEvent_isRecordedWithEveryFieldOfData_andTheRawEvent() {
+    APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed.json");
+
+    assertEquals(204, status(event));
+
+    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "Nxff2D1Z6w4Zk9iNuZam");
+    assertEquals("completed", job.get(JobTable.STATUS).s());
+    assertEquals("gen-1764143990-abc", job.get(JobTable.GENERATION_ID).s());
+    assertEquals("google/veo-3.1-lite", job.get(JobTable.MODEL).s());
+    assertEquals(
+        List.of("https://storage.example.com/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4"),
+        job.get(JobTable.UNSIGNED_URLS).l().stream().map(AttributeValue::s).toList());
+    assertEquals("0.4", job.get(JobTable.USAGE_COST).n());
+    assertFalse(job.get(JobTable.USAGE_IS_BYOK).bool());
+    assertEquals("openrouter", job.get(JobTable.PROVIDER).s());
+    assertEquals("$default", job.get(JobTable.TENANT).s());
+    assertEquals(Instant.ofEpochSecond(T).toString(), job.get(JobTable.TERMINAL_AT).s());
+
+    List<Map<String, AttributeValue>> deliveries = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    assertEquals(1, deliveries.size());
+    Map<String, AttributeValue> delivery = deliveries.get(0);
+    assertEquals(event.getBody(), delivery.get(JobTable.RAW_EVENT).s());
+    assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", delivery.get(JobTable.DEDUPE_KEY).s());
+    assertEquals(
+        Long.toString(T + Duration.ofDays(30).toSeconds()), delivery.get(JobTable.EXPIRES_AT).n());
+  }
+
+  @Test
+  void failedEvent_isRecordedWithItsError() {
+    assertEquals(204, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-failed.json")));
+
+    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "Pq7rS9tU1vW3xY5zA7bC");
+    assertEquals("failed", job.get(JobTable.STATUS).s());
+    assertEquals("The prompt was rejected by the model's safety filter.", job.get(JobTable.ERROR).s());
+    assertEquals("0", job.get(JobTable.USAGE_COST).n());
+  }
+
+  @Test
+  void stagedEvent_isRecordedForTheStagesTenant_withTheProvidersHeaders() {
+    assertEquals(204, status(EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed.json")));
+
+    Map<String, AttributeValue> job = job("acme", Provider.MODELGATES, "mg_7Hk2LpQ9rT4wXz");
+    assertEquals("acme", job.get(JobTable.TENANT).s());
+    assertEquals("modelgates", job.get(JobTable.PROVIDER).s());
+  }
+
+  @Test
+  void base64Event_isVerifiedOnTheDecodedBytes_andStoredDecoded() {
+    APIGatewayV2HTTPEvent event =
+        EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed-base64.json");
+
+    assertEquals(204, status(event));
+
+    String decoded = new String(Base64.getDecoder().decode(event.getBody()), java.nio.charset.StandardCharsets.UTF_8);
+    Map<String, AttributeValue> delivery = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).get(0);
+    assertEquals(decoded, delivery.get(JobTable.RAW_EVENT).s());
+    assertEquals("completed", job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").get(JobTable.STATUS).s());
+  }
+
+  @Test
+  void badSignatureEvent_gets401_andWritesNothing() {
+    assertEquals(401, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json")));
+
+    assertTrue(allItems(dynamoDb, table).isEmpty());
+  }
+
+  // --- exactly once ---
+
+  @Test
+  void sameDeliveryTwice_recordsOnce_andBothGet204() {
+    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_twice"));
+
+    assertEquals(204, status(event));
+    List<Map<String, AttributeValue>> afterFirst = allItems(dynamoDb, table);
+    assertEquals(204, status(event));
+
+    assertEquals(afterFirst, allItems(dynamoDb, table));
+    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_JOB).size());
+  }
+
+  @Test
+  void sameDeliveryFrom32ThreadsAtOnce_recordsOnce_andEveryCallerGets204() throws Exception {
+    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_racing"));
+    int threads = 32;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < threads; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return status(event);
+                }));
+      }
+      start.countDown();
+      for (Future<Integer> answer : answers) {
+        assertEquals(204, answer.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_JOB).size());
+  }
+
+  @Test
+  void idempotencyHeaderIsUnsigned_soTheKeyComesFromTheBody() {
+    String body = completedBody("job_header");
+    APIGatewayV2HTTPEvent first = signed(Provider.OPENROUTER, "$default", body);
+    first.getHeaders().put("x-openrouter-idempotency-key", "attacker-chosen-1");
+    APIGatewayV2HTTPEvent second = signed(Provider.OPENROUTER, "$default", body);
+    second.getHeaders().put("x-openrouter-idempotency-key", "attacker-chosen-2");
+
+    assertEquals(204, status(first));
+    assertEquals(204, status(second));
+
+    List<Map<String, AttributeValue>> deliveries = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    assertEquals(1, deliveries.size());
+    assertEquals("job_header-completed", deliveries.get(0).get(JobTable.DEDUPE_KEY).s());
+    assertEquals("attacker-chosen-1", deliveries.get(0).get(JobTable.IDEMPOTENCY_HEADER).s());
+  }
+
+  // --- a terminal state is final ---
+
+  @Test
+  void completedThenFailed_keepsCompleted_andAcknowledgesBoth() {
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_final"))));
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", failedBody("job_final"))));
+
+    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "job_final");
+    assertEquals("completed", job.get(JobTable.STATUS).s());
+    assertNull(job.get(JobTable.ERROR));
+    assertEquals(2, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+  }
+
+  @Test
+  void storedJob_staysStored_whenItsCompletedEventIsReplayedAfterTheDeliveryExpired() {
+    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
+    assertEquals(204, status(event));
+    String jobKey = JobTable.jobKey("$default", "openrouter", "job_stored");
+    dynamoDb.updateItem(
+        b -> b.tableName(table)
+            .key(Map.of(JobTable.PK, AttributeValue.fromS(jobKey)))
+            .updateExpression("SET #s = :stored")
+            .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
+            .expressionAttributeValues(Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
+    // DynamoDB TTL removed the delivery record: the replay is no longer a known duplicate
+    dynamoDb.deleteItem(
+        b -> b.tableName(table)
+            .key(Map.of(JobTable.PK, AttributeValue.fromS(
+                JobTable.deliveryKey("$default", "openrouter", "job_stored-completed")))));
+
+    assertEquals(204, status(event));
+
+    assertEquals("stored", job("$default", Provider.OPENROUTER, "job_stored").get(JobTable.STATUS).s());
+  }
+
+  @Test
+  void pendingJob_takesItsTerminalState_andKeepsWhatSubmitRecorded() {
+    String jobKey = JobTable.jobKey("$default", "openrouter", "job_pending");
+    dynamoDb.putItem(
+        b -> b.tableName(table)
+            .item(Map.of(
+                JobTable.PK, AttributeValue.fromS(jobKey),
+                JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
+                JobTable.STATUS, AttributeValue.fromS("pending"),
+                JobTable.PROMPT, AttributeValue.fromS("a desk lamp"))));
+
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_pending"))));
+
+    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "job_pending");
+    assertEquals("completed", job.get(JobTable.STATUS).s());
+    assertEquals("a desk lamp", job.get(JobTable.PROMPT).s());
+  }
+
+  // --- bad requests change nothing ---
+
+  static Stream<Arguments> rejectedRequests() {
+    String good = completedBody("job_rejected");
+    String now = Long.toString(T);
+    return Stream.of(
+        Arguments.of("no signature header", withSignature(Provider.OPENROUTER, "$default", good, null), 401),
+        Arguments.of("signed with another secret",
+            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader("wrong", T, bytes(good))), 401),
+        Arguments.of("stale timestamp",
+            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader(SECRET, T - 301, bytes(good))), 401),
+        Arguments.of("future timestamp",
+            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader(SECRET, T + 301, bytes(good))), 401),
+        Arguments.of("malformed header", withSignature(Provider.OPENROUTER, "$default", good, "t=" + now + ",v1=nothex"), 401),
+        Arguments.of("body changed after signing",
+            withSignature(Provider.OPENROUTER, "$default", good + " ", SignatureVerifier.signatureHeader(SECRET, T, bytes(good))), 401),
+        Arguments.of("other provider's header name",
+            withHeader(signed(Provider.MODELGATES, "$default", good), Provider.OPENROUTER), 401),
+        Arguments.of("signed, but not JSON", signed(Provider.OPENROUTER, "$default", "not json"), 400),
+        Arguments.of("signed, but a JSON array", signed(Provider.OPENROUTER, "$default", "[1,2]"), 400),
+        Arguments.of("signed, but no data",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\"}"), 400),
+        Arguments.of("signed, but no data.id",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"status\":\"completed\"}}"), 400),
+        Arguments.of("signed, but status disagrees with type",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"failed\"}}"), 400),
+        Arguments.of("signed, but unknown status",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"done\"}}"), 400),
+        Arguments.of("signed, but unsigned_urls not an array",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"completed\",\"unsigned_urls\":\"x\"}}"), 400),
+        Arguments.of("signed, unknown event type (accepted, ignored)",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.progress\",\"data\":{\"id\":\"j\"}}"), 204),
+        Arguments.of("body over 64 KiB", signed(Provider.OPENROUTER, "$default", "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}"), 413),
+        Arguments.of("not a webhook path",
+            SignedRequests.event("/openrouter/other", "$default", new HashMap<>(), good), 404));
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("rejectedRequests")
+  void rejectedRequest_getsItsStatus_andLeavesTheTableUnchanged(
+      String description, APIGatewayV2HTTPEvent event, int expectedStatus) {
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_before"))));
+    List<Map<String, AttributeValue>> before = allItems(dynamoDb, table);
+
+    assertEquals(expectedStatus, status(event), description);
+
+    assertEquals(before, allItems(dynamoDb, table), description);
+  }
+
+  @Test
+  void previousSecret_isAcceptedWhileRotating() {
+    String body = completedBody("job_rotated");
+    APIGatewayV2HTTPEvent event =
+        withSignature(Provider.OPENROUTER, "$default", body, SignatureVerifier.signatureHeader(ROTATED_OUT, T, bytes(body)));
+
+    assertEquals(204, status(event));
+  }
+
+  @Test
+  void noSecretForTenant_gets503_andWritesNothing() {
+    WebhookHandler unconfigured =
+        handler(dynamoDb, table, (tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of());
+
+    APIGatewayV2HTTPResponse response =
+        unconfigured.handleRequest(signed(Provider.OPENROUTER, "globex", completedBody("job_x")), null);
+
+    assertEquals(503, response.getStatusCode());
+    assertTrue(allItems(dynamoDb, table).isEmpty());
+  }
+
+  @Test
+  void refusedResponses_carryNoReason() {
+    APIGatewayV2HTTPResponse response =
+        handler.handleRequest(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json"), null);
+
+    assertEquals(401, response.getStatusCode());
+    assertNull(response.getBody());
+  }
+
+  // --- storage failure is never acknowledged ---
+
+  @Test
+  void unreachableDynamoDb_gets5xx_neverAnAcknowledgement() {
+    URI closedPort = URI.create("http://127.0.0.1:" + LocalDynamoDb.freePort());
+    try (DynamoDbClient unreachable = LocalDynamoDb.client(closedPort)) {
+      WebhookHandler cut = handler(unreachable, table, (tenant, provider) -> List.of(SECRET));
+
+      int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_down")), null).getStatusCode();
+
+      assertEquals(500, status);
+    }
+  }
+
+  @Test
+  void missingTable_gets5xx_neverAnAcknowledgement() {
+    WebhookHandler cut = handler(dynamoDb, "no-such-table", (tenant, provider) -> List.of(SECRET));
+
+    int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_gone")), null).getStatusCode();
+
+    assertEquals(500, status);
+  }
+
+  private static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent modelGatesSigned, Provider target) {
+    // a ModelGates-style signature header sent to the OpenRouter path
+    APIGatewayV2HTTPEvent event =
+        SignedRequests.event(target.webhookPath(), "$default", modelGatesSigned.getHeaders(), modelGatesSigned.getBody());
+    return event;
+  }
+}
