@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -33,6 +34,23 @@ public record ReceiverConfig(
   public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
   public static final String AWS_REGION = "AWS_REGION";
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+
+  /**
+   * Every variable the receiver reads, secrets included (read by {@link
+   * dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   */
+  public static final Set<String> ENVIRONMENT =
+      Set.of(
+          JOBS_TABLE,
+          WEBHOOK_TOLERANCE_SECONDS,
+          WEBHOOK_MAX_BODY_BYTES,
+          DELIVERY_TTL_DAYS,
+          AWS_REGION,
+          DYNAMODB_ENDPOINT,
+          "OPENROUTER_WEBHOOK_SECRET",
+          "OPENROUTER_WEBHOOK_SECRET_PREVIOUS",
+          "MODELGATES_WEBHOOK_SECRET",
+          "MODELGATES_WEBHOOK_SECRET_PREVIOUS");
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   private static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +26,9 @@ import java.util.regex.Pattern;
 public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
   public static final String DEFAULT_TENANT = "$default";
+
+  /** Every environment variable this function reads; template.yaml must set exactly these. */
+  public static final Set<String> ENVIRONMENT = ReceiverConfig.ENVIRONMENT;
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_$-]{1,128}");
 
@@ -48,7 +53,7 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
             config.deliveryTtl());
     return new WebhookReceiver(
         store,
-        new EnvironmentWebhookSecrets(env),
+        TenantSecrets.fromEnvironment(env),
         config.tolerance(),
         config.maxBodyBytes(),
         Clock.systemUTC());

@@ -6,6 +6,7 @@ import dev.videohook.job.Delivery;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
 import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.signature.VerificationResult;
 import java.nio.ByteBuffer;
@@ -28,13 +29,13 @@ public final class WebhookReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
 
   private final JobStore store;
-  private final WebhookSecrets secrets;
+  private final TenantSecrets secrets;
   private final Duration tolerance;
   private final int maxBodyBytes;
   private final Clock clock;
 
   public WebhookReceiver(
-      JobStore store, WebhookSecrets secrets, Duration tolerance, int maxBodyBytes, Clock clock) {
+      JobStore store, TenantSecrets secrets, Duration tolerance, int maxBodyBytes, Clock clock) {
     this.store = store;
     this.secrets = secrets;
     this.tolerance = tolerance;
@@ -60,7 +61,7 @@ public final class WebhookReceiver {
           .log("webhook rejected: body over {} bytes", maxBodyBytes);
       return WebhookOutcome.BODY_TOO_LARGE;
     }
-    List<String> accepted = secrets.secretsFor(tenant, provider);
+    List<String> accepted = secrets.webhookSecrets(tenant, provider);
     if (accepted.isEmpty()) {
       LOG.atError()
           .addKeyValue("tenant", tenant)

@@ -23,6 +23,7 @@ import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalDynamoDb;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import java.net.URI;
 import java.time.Clock;
@@ -60,10 +61,29 @@ class WebhookHandlerTest {
   void newTable() {
     dynamoDb = SharedDynamoDb.get().client();
     table = SharedDynamoDb.newJobTable();
-    handler = handler(dynamoDb, table, (tenant, provider) -> List.of(SECRET, ROTATED_OUT));
+    handler = handler(dynamoDb, table, secrets(List.of(SECRET, ROTATED_OUT)));
   }
 
-  private static WebhookHandler handler(DynamoDbClient client, String table, WebhookSecrets secrets) {
+  /** The same secrets for every tenant and provider, or per tenant where a test needs it. */
+  private static TenantSecrets secrets(List<String> accepted) {
+    return secrets((tenant, provider) -> accepted);
+  }
+
+  private static TenantSecrets secrets(java.util.function.BiFunction<String, Provider, List<String>> byTenant) {
+    return new TenantSecrets() {
+      @Override
+      public List<String> webhookSecrets(String tenant, Provider provider) {
+        return byTenant.apply(tenant, provider);
+      }
+
+      @Override
+      public java.util.Optional<String> apiKey(String tenant, Provider provider) {
+        return java.util.Optional.empty();
+      }
+    };
+  }
+
+  private static WebhookHandler handler(DynamoDbClient client, String table, TenantSecrets secrets) {
     JobStore store = new JobStore(client, table, JobStore.DEFAULT_DELIVERY_TTL);
     return new WebhookHandler(
         new WebhookReceiver(store, secrets, Duration.ofSeconds(300), 64 * 1024, CLOCK));
@@ -323,7 +343,7 @@ class WebhookHandlerTest {
   @Test
   void noSecretForTenant_gets503_andWritesNothing() {
     WebhookHandler unconfigured =
-        handler(dynamoDb, table, (tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of());
+        handler(dynamoDb, table, secrets((tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of()));
 
     APIGatewayV2HTTPResponse response =
         unconfigured.handleRequest(signed(Provider.OPENROUTER, "globex", completedBody("job_x")), null);
@@ -347,7 +367,7 @@ class WebhookHandlerTest {
   void unreachableDynamoDb_gets5xx_neverAnAcknowledgement() {
     URI closedPort = URI.create("http://127.0.0.1:" + LocalDynamoDb.freePort());
     try (DynamoDbClient unreachable = LocalDynamoDb.client(closedPort)) {
-      WebhookHandler cut = handler(unreachable, table, (tenant, provider) -> List.of(SECRET));
+      WebhookHandler cut = handler(unreachable, table, secrets(List.of(SECRET)));
 
       int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_down")), null).getStatusCode();
 
@@ -357,7 +377,7 @@ class WebhookHandlerTest {
 
   @Test
   void missingTable_gets5xx_neverAnAcknowledgement() {
-    WebhookHandler cut = handler(dynamoDb, "no-such-table", (tenant, provider) -> List.of(SECRET));
+    WebhookHandler cut = handler(dynamoDb, "no-such-table", secrets(List.of(SECRET)));
 
     int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_gone")), null).getStatusCode();
 

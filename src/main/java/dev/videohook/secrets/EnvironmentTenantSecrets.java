@@ -1,0 +1,48 @@
+package dev.videohook.secrets;
+
+import dev.videohook.provider.Provider;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Secrets from environment variables, the same for every tenant: {@code OPENROUTER_WEBHOOK_SECRET}
+ * and {@code MODELGATES_WEBHOOK_SECRET}, each with an optional {@code ..._PREVIOUS} accepted
+ * beside it while a secret is rotated, and {@code OPENROUTER_API_KEY} / {@code MODELGATES_API_KEY}.
+ * For the local stack and single-tenant setups.
+ */
+public final class EnvironmentTenantSecrets implements TenantSecrets {
+  private final Map<Provider, List<String>> webhookSecrets = new EnumMap<>(Provider.class);
+  private final Map<Provider, String> apiKeys = new EnumMap<>(Provider.class);
+
+  public EnvironmentTenantSecrets(Map<String, String> env) {
+    for (Provider provider : Provider.values()) {
+      List<String> accepted = new ArrayList<>(2);
+      addIfSet(accepted, env.get(provider.webhookSecretEnv()));
+      addIfSet(accepted, env.get(provider.previousWebhookSecretEnv()));
+      webhookSecrets.put(provider, List.copyOf(accepted));
+      String apiKey = env.get(provider.apiKeyEnv());
+      if (apiKey != null && !apiKey.isBlank()) {
+        apiKeys.put(provider, apiKey.trim());
+      }
+    }
+  }
+
+  @Override
+  public List<String> webhookSecrets(String tenant, Provider provider) {
+    return webhookSecrets.get(provider);
+  }
+
+  @Override
+  public Optional<String> apiKey(String tenant, Provider provider) {
+    return Optional.ofNullable(apiKeys.get(provider));
+  }
+
+  private static void addIfSet(List<String> accepted, String value) {
+    if (value != null && !value.isEmpty()) {
+      accepted.add(value);
+    }
+  }
+}
