@@ -4,6 +4,8 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import dev.videohook.job.JobTable;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,10 +34,18 @@ public final class LocalDynamoDb implements AutoCloseable {
   public static LocalDynamoDb start() {
     int port = freePort();
     try {
-      DynamoDBProxyServer server =
-          ServerRunner.createServerFromCommandLineArgs(
-              new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-      server.start();
+      DynamoDBProxyServer server;
+      PrintStream console = System.out;
+      // DynamoDB Local prints a configuration banner on stdout; keep the console for the demo
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+      try {
+        server =
+            ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+      } finally {
+        System.setOut(console);
+      }
       return new LocalDynamoDb(server, URI.create("http://127.0.0.1:" + port));
     } catch (Exception e) {
       throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);

@@ -1,0 +1,234 @@
+package dev.videohook.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.videohook.job.ItemJson;
+import dev.videohook.job.JobTable;
+import dev.videohook.provider.Provider;
+import dev.videohook.webhook.WebhookHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Stands in for API Gateway on this machine: each webhook request becomes the same
+ * {@link APIGatewayV2HTTPEvent} (payload 2.0) AWS would send, handed to the same {@link
+ * WebhookHandler}. Paths: {@code /{provider}/video-webhook} (stage {@code $default}) and {@code
+ * /{stage}/{provider}/video-webhook}. Local mode only: {@code GET /jobs} and {@code GET
+ * /jobs/{id}} show the stored job records, read-only.
+ */
+public final class LocalApiServer implements AutoCloseable {
+  private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final WebhookHandler handler;
+  private final DynamoDbClient dynamoDb;
+  private final String tableName;
+
+  private LocalApiServer(
+      HttpServer server, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName) {
+    this.server = server;
+    this.handler = handler;
+    this.dynamoDb = dynamoDb;
+    this.tableName = tableName;
+    this.executor = Executors.newFixedThreadPool(32);
+    server.setExecutor(executor);
+    server.createContext("/", this::serve);
+  }
+
+  public static LocalApiServer start(
+      int port, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    LocalApiServer api = new LocalApiServer(server, handler, dynamoDb, tableName);
+    server.start();
+    return api;
+  }
+
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** The callback URL a provider would be given for this tenant. */
+  public URI callbackUrl(String tenant, Provider provider) {
+    String stage = tenant.equals(WebhookHandler.DEFAULT_TENANT) ? "" : "/" + tenant;
+    return URI.create(baseUri() + stage + provider.webhookPath());
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getRawPath();
+      String method = exchange.getRequestMethod();
+      if (path.equals("/jobs") || path.startsWith("/jobs/")) {
+        if (!method.equals("GET")) {
+          send(exchange, 405, null);
+          return;
+        }
+        serveJobs(exchange, path);
+        return;
+      }
+      if (!method.equals("POST") || Provider.fromWebhookPath(path).isEmpty()) {
+        send(exchange, 404, null);
+        return;
+      }
+      byte[] body = readBody(exchange.getRequestBody());
+      if (body == null) {
+        send(exchange, 413, null);
+        return;
+      }
+      APIGatewayV2HTTPResponse response = handler.handleRequest(toEvent(exchange, path, body), null);
+      send(exchange, response.getStatusCode(), null);
+    } catch (RuntimeException e) {
+      exchange.sendResponseHeaders(500, -1);
+    }
+  }
+
+  private APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, String path, byte[] body) {
+    Provider provider = Provider.fromWebhookPath(path).orElseThrow();
+    String prefix = path.substring(0, path.lastIndexOf(provider.webhookPath()));
+    String stage = prefix.isEmpty() ? WebhookHandler.DEFAULT_TENANT : prefix.substring(1);
+    Map<String, String> headers = new HashMap<>();
+    exchange.getRequestHeaders()
+        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    // HTTP APIs pass text bodies as text and anything else base64-encoded
+    Optional<String> text = isText(headers.get("content-type")) ? utf8(body) : Optional.empty();
+    long now = Instant.now().toEpochMilli();
+    return APIGatewayV2HTTPEvent.builder()
+        .withVersion("2.0")
+        .withRouteKey("POST " + provider.webhookPath())
+        .withRawPath(path)
+        .withRawQueryString(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""))
+        .withHeaders(headers)
+        .withBody(text.orElseGet(() -> Base64.getEncoder().encodeToString(body)))
+        .withIsBase64Encoded(text.isEmpty())
+        .withRequestContext(
+            APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withStage(stage)
+                .withRouteKey("POST " + provider.webhookPath())
+                .withRequestId(UUID.randomUUID().toString())
+                .withTimeEpoch(now)
+                .withHttp(
+                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                        .withMethod("POST")
+                        .withPath(path)
+                        .withProtocol(exchange.getProtocol())
+                        .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                        .withUserAgent(headers.get("user-agent"))
+                        .build())
+                .build())
+        .build();
+  }
+
+  private void serveJobs(HttpExchange exchange, String path) throws IOException {
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    List<Map<String, AttributeValue>> jobs =
+        dynamoDb.scanPaginator(b -> b.tableName(tableName).consistentRead(true)).items().stream()
+            .filter(item -> JobTable.ITEM_TYPE_JOB.equals(text(item, JobTable.ITEM_TYPE)))
+            .filter(item -> !query.containsKey("tenant") || query.get("tenant").equals(text(item, JobTable.TENANT)))
+            .filter(item -> !query.containsKey("provider") || query.get("provider").equals(text(item, JobTable.PROVIDER)))
+            .sorted(Comparator.comparing((Map<String, AttributeValue> item) -> text(item, JobTable.UPDATED_AT)).reversed())
+            .toList();
+    if (path.equals("/jobs") || path.equals("/jobs/")) {
+      Map<String, Object> listing = new LinkedHashMap<>();
+      listing.put("jobs", jobs.stream().map(ItemJson::toPlain).toList());
+      sendJson(exchange, 200, listing);
+      return;
+    }
+    String jobId = URLDecoder.decode(path.substring("/jobs/".length()), StandardCharsets.UTF_8);
+    Optional<Map<String, AttributeValue>> job =
+        jobs.stream().filter(item -> jobId.equals(text(item, JobTable.JOB_ID))).findFirst();
+    if (job.isEmpty()) {
+      sendJson(exchange, 404, Map.of("error", "no job with id " + jobId));
+      return;
+    }
+    sendJson(exchange, 200, ItemJson.toPlain(job.get()));
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.s() == null ? "" : value.s();
+  }
+
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> params = new HashMap<>();
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          params.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return params;
+  }
+
+  private static boolean isText(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.toLowerCase(Locale.ROOT);
+    return type.startsWith("application/json") || type.startsWith("text/");
+  }
+
+  private static Optional<String> utf8(byte[] body) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The body, or null when it is larger than API Gateway would accept. */
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+    return body.length > MAX_REQUEST_BYTES ? null : body;
+  }
+
+  private static void sendJson(HttpExchange exchange, int status, Object value) throws IOException {
+    byte[] json = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asBytes(value);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    send(exchange, status, json);
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    if (body == null || status == 204) {
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.videohook.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The local API server over real HTTP: the same handler, the same event shape as API Gateway. */
+class LocalApiServerTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(0, Map.of("MODELGATES_WEBHOOK_SECRET", "mg_secret"));
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @Test
+  void stagePrefix_namesTheTenant_andGetJobShowsTheRecord() throws Exception {
+    String body = LocalMain.completedEvent("job_staged");
+    int status = post(stack.callbackUrl("acme", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", body, "application/json");
+
+    HttpResponse<String> job = get("/jobs/job_staged");
+
+    assertEquals(204, status);
+    assertEquals(200, job.statusCode());
+    Map<String, Object> record = JSON.std.mapFrom(job.body());
+    assertEquals("acme", record.get("tenant"));
+    assertEquals("modelgates", record.get("provider"));
+    assertEquals("completed", record.get("status"));
+  }
+
+  @Test
+  void binaryContentType_reachesTheHandlerBase64Encoded_andStillVerifies() throws Exception {
+    String body = LocalMain.completedEvent("job_octets");
+
+    int status = post(stack.callbackUrl("$default", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", body, "application/octet-stream");
+
+    assertEquals(204, status);
+    assertEquals(200, get("/jobs/job_octets").statusCode());
+  }
+
+  @Test
+  void jobsListing_filtersByTenant() throws Exception {
+    post(stack.callbackUrl("globex", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", LocalMain.completedEvent("job_globex"), "application/json");
+
+    Map<String, Object> listing = JSON.std.mapFrom(get("/jobs?tenant=globex").body());
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> jobs = (List<Map<String, Object>>) listing.get("jobs");
+    assertEquals(1, jobs.size());
+    assertEquals("job_globex", jobs.get(0).get("job_id"));
+  }
+
+  @Test
+  void unknownJob_is404_withAMessage() throws Exception {
+    HttpResponse<String> response = get("/jobs/no_such_job");
+
+    assertEquals(404, response.statusCode());
+    assertTrue(response.body().contains("no job with id no_such_job"));
+  }
+
+  @Test
+  void jobsAreReadOnly() throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.apiBase() + "/jobs/x")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(405, response.statusCode());
+  }
+
+  @Test
+  void unknownPath_is404() throws Exception {
+    int status = post(URI.create(stack.apiBase() + "/acme/other/video-webhook"), Provider.MODELGATES, "mg_secret", "{}", "application/json");
+
+    assertEquals(404, status);
+  }
+
+  private static int post(URI url, Provider provider, String secret, String body, String contentType) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return HTTP.send(
+            HttpRequest.newBuilder(url)
+                .header("Content-Type", contentType)
+                .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiBase() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

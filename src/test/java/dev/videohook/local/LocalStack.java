@@ -1,0 +1,99 @@
+package dev.videohook.local;
+
+import dev.videohook.job.JobStore;
+import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.webhook.WebhookHandler;
+import dev.videohook.webhook.WebhookReceiver;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The whole system on this machine: DynamoDB Local, the local API server in front of the same
+ * webhook handler that Lambda runs. Used by {@code mvn -Plocal} and by the end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+  public static final String TABLE = "videohook-jobs";
+  /** The secret the provider guide's examples use, when the environment names none. */
+  public static final String DEFAULT_SECRET = "dev_secret";
+
+  private final LocalDynamoDb dynamoDb;
+  private final LocalApiServer api;
+  private final Map<String, String> env;
+
+  private LocalStack(LocalDynamoDb dynamoDb, LocalApiServer api, Map<String, String> env) {
+    this.dynamoDb = dynamoDb;
+    this.api = api;
+    this.env = env;
+  }
+
+  /**
+   * @param port the API server's port, 0 for any free one
+   * @param environment where the signing secrets come from; a provider without one gets {@link
+   *     #DEFAULT_SECRET}
+   */
+  public static LocalStack start(int port, Map<String, String> environment) throws IOException {
+    Map<String, String> env = new HashMap<>(environment);
+    for (Provider provider : Provider.values()) {
+      env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
+    }
+    LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+    try {
+      dynamoDb.createJobTable(TABLE);
+      JobStore store = new JobStore(dynamoDb.client(), TABLE, JobStore.DEFAULT_DELIVERY_TTL);
+      WebhookHandler handler =
+          new WebhookHandler(
+              new WebhookReceiver(
+                  store,
+                  TenantSecrets.fromEnvironment(env),
+                  SignatureVerifier.DEFAULT_TOLERANCE,
+                  64 * 1024,
+                  Clock.systemUTC()));
+      LocalApiServer api = LocalApiServer.start(port, handler, dynamoDb.client(), TABLE);
+      return new LocalStack(dynamoDb, api, env);
+    } catch (IOException | RuntimeException e) {
+      dynamoDb.close();
+      throw e;
+    }
+  }
+
+  public URI apiBase() {
+    return api.baseUri();
+  }
+
+  public URI callbackUrl(String tenant, Provider provider) {
+    return api.callbackUrl(tenant, provider);
+  }
+
+  public URI dynamoDbEndpoint() {
+    return dynamoDb.endpoint();
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.client();
+  }
+
+  public JobStore jobStore() {
+    return new JobStore(dynamoDb.client(), TABLE, JobStore.DEFAULT_DELIVERY_TTL);
+  }
+
+  /** The signing secret the receiver accepts for this provider. */
+  public String webhookSecret(Provider provider) {
+    return env.get(provider.webhookSecretEnv());
+  }
+
+  public boolean usesDefaultSecret(Provider provider) {
+    return DEFAULT_SECRET.equals(webhookSecret(provider));
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    dynamoDb.close();
+  }
+}
