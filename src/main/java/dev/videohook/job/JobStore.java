@@ -182,6 +182,44 @@ public final class JobStore {
         .build();
   }
 
+  /**
+   * Records a job just submitted to the provider as {@code pending}, so that the receiver and the
+   * operators know it. If its webhook has already arrived (a fast job), the terminal state stays
+   * and only the submit details are added.
+   */
+  public void recordSubmitted(
+      String tenant, String provider, String jobId, String model, String prompt, java.time.Instant submittedAt) {
+    String now = submittedAt.toString();
+    dynamoDb.updateItem(
+        b -> b.tableName(tableName)
+            .key(Map.of(JobTable.PK, s(JobTable.jobKey(tenant, provider, jobId))))
+            .updateExpression(
+                "SET #type = :job, #tenant = :tenant, #provider = :provider, #id = :id, #model = :model,"
+                    + " #prompt = :prompt, #submitted = :now,"
+                    + " #status = if_not_exists(#status, :pending), #updated = if_not_exists(#updated, :now)")
+            .expressionAttributeNames(
+                Map.of(
+                    "#type", JobTable.ITEM_TYPE,
+                    "#tenant", JobTable.TENANT,
+                    "#provider", JobTable.PROVIDER,
+                    "#id", JobTable.JOB_ID,
+                    "#model", JobTable.MODEL,
+                    "#prompt", JobTable.PROMPT,
+                    "#submitted", JobTable.SUBMITTED_AT,
+                    "#status", JobTable.STATUS,
+                    "#updated", JobTable.UPDATED_AT))
+            .expressionAttributeValues(
+                Map.of(
+                    ":job", s(JobTable.ITEM_TYPE_JOB),
+                    ":tenant", s(tenant),
+                    ":provider", s(provider),
+                    ":id", s(jobId),
+                    ":model", s(model),
+                    ":prompt", s(prompt),
+                    ":now", s(now),
+                    ":pending", s(JobStatus.PENDING.value()))));
+  }
+
   /** The job item as stored, by tenant, provider and provider job id. */
   public Optional<Map<String, AttributeValue>> findJob(String tenant, String provider, String jobId) {
     Map<String, AttributeValue> item =

@@ -1,0 +1,72 @@
+package dev.videohook.cli;
+
+import dev.videohook.config.AwsClients;
+import dev.videohook.job.JobStore;
+import dev.videohook.provider.Provider;
+import dev.videohook.provider.ProviderClient;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * What the commands need from the environment, each piece built when a command asks for it, with
+ * an error that names the variable to set.
+ */
+final class CliEnvironment {
+  static final String JOBS_TABLE = "JOBS_TABLE";
+  static final String API_URL = "VIDEOHOOK_API_URL";
+
+  private final Map<String, String> env;
+
+  CliEnvironment(Map<String, String> env) {
+    this.env = env;
+  }
+
+  Optional<String> get(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  String require(String name, String howToFix) {
+    return get(name).orElseThrow(() -> new CliException(ExitCode.CONFIGURATION, name + " is not set. " + howToFix));
+  }
+
+  URI apiBase(Provider provider, URI override) {
+    if (override != null) {
+      return override;
+    }
+    return get(provider.apiBaseEnv()).map(text -> uri(provider.apiBaseEnv(), text)).orElse(provider.defaultApiBase());
+  }
+
+  ProviderClient providerClient(Provider provider, URI apiBaseOverride) {
+    String key =
+        require(provider.apiKeyEnv(), "Export your " + provider.id() + " API key in it (it is never printed).");
+    return new ProviderClient(provider, apiBase(provider, apiBaseOverride), key);
+  }
+
+  boolean hasJobTable() {
+    return get(JOBS_TABLE).isPresent();
+  }
+
+  JobStore jobStore() {
+    String table =
+        require(JOBS_TABLE, "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs for the local stack.");
+    Optional<URI> endpoint = get("DYNAMODB_ENDPOINT").map(text -> uri("DYNAMODB_ENDPOINT", text));
+    Region region = Region.of(get("AWS_REGION").or(() -> get("AWS_DEFAULT_REGION")).orElse("us-east-1"));
+    return new JobStore(AwsClients.dynamoDb(region, endpoint), table, JobStore.DEFAULT_DELIVERY_TTL);
+  }
+
+  static URI uri(String name, String text) {
+    try {
+      URI uri = new URI(text);
+      if (uri.getScheme() != null && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below
+    }
+    throw new CliException(ExitCode.CONFIGURATION, name + " must be an absolute URL such as https://example.com, got '" + text + "'");
+  }
+}

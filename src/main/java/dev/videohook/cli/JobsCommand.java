@@ -1,0 +1,49 @@
+package dev.videohook.cli;
+
+import dev.videohook.job.ItemJson;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Lists a tenant's most recent jobs from JOBS_TABLE.")
+final class JobsCommand implements Callable<Integer> {
+  @ParentCommand VideohookCli cli;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  String tenant;
+
+  @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    if (limit < 1 || limit > 1000) {
+      throw new CliException(ExitCode.USAGE, "--limit must be between 1 and 1000, got " + limit);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Map<String, Object>> jobs =
+        cli.env.jobStore().recentJobs(tenant, limit).stream().map(ItemJson::toPlain).toList();
+    if (jobs.isEmpty()) {
+      out.println("no jobs for tenant " + tenant);
+      return ExitCode.OK;
+    }
+    out.printf("%-30s %-11s %-24s %-16s %s%n", "UPDATED", "PROVIDER", "JOB", "STATUS", "MODEL");
+    for (Map<String, Object> job : jobs) {
+      out.printf(
+          "%-30s %-11s %-24s %-16s %s%n",
+          job.getOrDefault("updated_at", "-"),
+          job.getOrDefault("provider", "-"),
+          job.getOrDefault("job_id", "-"),
+          job.getOrDefault("status", "-"),
+          job.getOrDefault("model", "-"));
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.videohook.provider;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * A tenant's callback URL: the deployed API's base URL, then the stage (the tenant), then the
+ * provider's webhook path. Users do not paste it by hand.
+ */
+public final class CallbackUrls {
+  private CallbackUrls() {}
+
+  /**
+   * @param apiUrl the HTTP API's base URL, e.g. {@code https://abc123.execute-api.eu-west-1.amazonaws.com}
+   * @param tenant the stage; {@code $default} for the default stage, which has no path segment
+   */
+  public static URI forTenant(URI apiUrl, String tenant, Provider provider) {
+    String base = apiUrl.toString();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    String stage = tenant.equals("$default") ? "" : "/" + tenant;
+    return URI.create(base + stage + provider.webhookPath());
+  }
+
+  /**
+   * @throws IllegalArgumentException unless the URL is HTTPS, or plain HTTP to this machine in
+   *     local mode
+   */
+  public static URI requireSecure(URI callbackUrl) {
+    String scheme = callbackUrl.getScheme() == null ? "" : callbackUrl.getScheme().toLowerCase(Locale.ROOT);
+    if (callbackUrl.getHost() == null) {
+      throw new IllegalArgumentException("callback URL must be absolute, e.g. https://api.example.com/openrouter/video-webhook: " + callbackUrl);
+    }
+    if (scheme.equals("https") || (scheme.equals("http") && isLoopback(callbackUrl.getHost()))) {
+      return callbackUrl;
+    }
+    throw new IllegalArgumentException(
+        "callback URL must use https (plain http only to this machine, for the local stack): " + callbackUrl);
+  }
+
+  public static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false; // never resolve a name here: only literal addresses and localhost count
+    }
+    try {
+      return InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.videohook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.job.JobTable;
+import dev.videohook.local.LocalStack;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line against the local stack and the provider simulator. */
+class VideohookCliTest {
+  private static final String API_KEY = "sk-test-never-printed";
+  private static LocalStack stack;
+  private static ProviderSimulator simulator;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(0, Map.of());
+    simulator =
+        ProviderSimulator.start(Provider.OPENROUTER, API_KEY, LocalStack.DEFAULT_SECRET, Faults.none().withCompletionDelay(Duration.ofHours(1)));
+  }
+
+  @AfterAll
+  static void stop() {
+    simulator.close();
+    stack.close();
+  }
+
+  private static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENROUTER_API_KEY", API_KEY);
+    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
+    env.put("JOBS_TABLE", LocalStack.TABLE);
+    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
+    env.put("OPENROUTER_WEBHOOK_SECRET", LocalStack.DEFAULT_SECRET);
+    return env;
+  }
+
+  private static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"submit", "status", "jobs", "send-test", "sign-event"})
+  void everyCommand_hasHelp(String command) {
+    Run run = run(env(), command, "--help");
+
+    assertEquals(0, run.exitCode());
+    assertTrue(run.out().contains("Usage: videohook " + command), run.out());
+  }
+
+  @Test
+  void submit_recordsThePendingJob_withTheDerivedCallbackUrl() throws Exception {
+    Run run = run(env(), "submit", "-p", "openrouter", "-t", "acme", "--model", "google/veo-3.1-lite", "--prompt", "a desk lamp", "--duration", "4", "-f", "seed=42");
+
+    assertEquals(0, run.exitCode(), run.err());
+    String jobId = run.out().lines().filter(l -> l.startsWith("submitted")).findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
+    assertTrue(run.out().contains("callback    " + stack.apiBase() + "/acme/openrouter/video-webhook"), run.out());
+    var job = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow();
+    assertEquals("pending", job.get(JobTable.STATUS).s());
+    assertEquals("a desk lamp", job.get(JobTable.PROMPT).s());
+    assertFalse(run.out().contains(API_KEY) || run.err().contains(API_KEY));
+  }
+
+  @Test
+  void submit_withoutApiKey_namesTheVariable_andSubmitsNothing() {
+    Map<String, String> env = env();
+    env.remove("OPENROUTER_API_KEY");
+    int requestsBefore = simulator.apiRequests().size();
+
+    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+    assertEquals(requestsBefore, simulator.apiRequests().size());
+  }
+
+  @Test
+  void submit_withoutApiUrlOrCallback_namesBoth() {
+    Map<String, String> env = env();
+    env.remove("VIDEOHOOK_API_URL");
+
+    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("VIDEOHOOK_API_URL is not set") && run.err().contains("--callback-url"), run.err());
+  }
+
+  @Test
+  void submit_refusesPlainHttpCallback_toAnotherHost() {
+    Run run = run(env(), "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--callback-url", "http://example.com/openrouter/video-webhook");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("must use https"), run.err());
+  }
+
+  @Test
+  void submit_withRefusedKey_showsTheProvidersMessage_notTheKey() {
+    Map<String, String> env = env();
+    env.put("OPENROUTER_API_KEY", "sk-wrong-key");
+
+    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+
+    assertEquals(1, run.exitCode());
+    assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
+    assertFalse(run.err().contains("sk-wrong-key"), run.err());
+  }
+
+  @Test
+  void unknownProvider_isAUsageError_listingTheProviders() {
+    Run run = run(env(), "submit", "-p", "runway", "--model", "m", "--prompt", "p");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("openrouter, modelgates"), run.err());
+  }
+
+  @Test
+  void status_showsProviderAndStoredStateSideBySide() {
+    Run submitted = run(env(), "submit", "-p", "openrouter", "--model", "google/veo-3.1-lite", "--prompt", "p");
+    String jobId = submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
+
+    Run run = run(env(), "status", jobId, "-p", "openrouter");
+
+    assertEquals(0, run.exitCode(), run.err());
+    String statusLine = run.out().lines().filter(l -> l.startsWith("status")).findFirst().orElseThrow();
+    assertTrue(statusLine.matches("status\\s+pending\\s+pending"), statusLine);
+  }
+
+  @Test
+  void jobs_listsTheTenantsJobs() {
+    run(env(), "submit", "-p", "openrouter", "-t", "globex", "--model", "google/veo-3.1-lite", "--prompt", "p");
+
+    Run run = run(env(), "jobs", "-t", "globex");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(2, run.out().lines().count(), run.out());
+    assertTrue(run.out().contains("pending"));
+  }
+
+  @Test
+  void sendTest_prints204_againstTheLocalReceiver() {
+    Run run = run(env(), "send-test", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(), "--job-id", "cli_send_test");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("204", run.out().strip());
+  }
+
+  @Test
+  void sendTest_withAnotherSecret_prints401_andFails() {
+    Run run = run(env(), "send-test", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(), "--secret", "wrong");
+
+    assertEquals(1, run.exitCode());
+    assertEquals("401", run.out().strip());
+  }
+
+  @Test
+  void sendTest_toNothing_saysHowToStartAReceiver() {
+    Run run = run(env(), "send-test", "--url", "http://127.0.0.1:9/openrouter/video-webhook");
+
+    assertEquals(1, run.exitCode());
+    assertTrue(run.err().contains("Is the receiver running?"), run.err());
+  }
+
+  @Test
+  void signEvent_refreshesTheSignature_andLeavesTheBodyAlone(@TempDir Path dir) throws Exception {
+    Path signed = dir.resolve("signed.json");
+
+    Run run = run(env(), "sign-event", "events/modelgates-completed-base64.json", "--secret", "fresh_secret", "-o", signed.toString());
+
+    assertEquals(0, run.exitCode(), run.err());
+    Map<String, Object> original = JSON.std.mapFrom(Files.readAllBytes(Path.of("events/modelgates-completed-base64.json")));
+    Map<String, Object> event = JSON.std.mapFrom(Files.readAllBytes(signed));
+    assertEquals(original.get("body"), event.get("body"));
+    @SuppressWarnings("unchecked")
+    String header = ((Map<String, String>) event.get("headers")).get("x-modelgates-signature");
+    byte[] raw = Base64.getDecoder().decode((String) event.get("body"));
+    assertTrue(new SignatureVerifier(List.of("fresh_secret")).verify(header, raw).isVerified());
+    assertFalse(new String(raw, StandardCharsets.UTF_8).isEmpty());
+  }
+
+  @Test
+  void signEvent_onAMissingFile_saysSo() {
+    Run run = run(env(), "sign-event", "events/nope.json", "--secret", "s");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("no such file: events/nope.json"), run.err());
+  }
+}

@@ -1,0 +1,420 @@
+package dev.videohook.simulator;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.videohook.event.EventType;
+import dev.videohook.job.JobStatus;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for OpenRouter or ModelGates, for the local stack and the tests: the video API
+ * ({@code POST /api/v1/videos}, {@code GET /api/v1/videos/{id}}, {@code GET .../content}) with a
+ * bearer check, deterministic video bytes from a separate "CDN" origin for {@code unsigned_urls},
+ * and a signed webhook to {@code callback_url} when a job ends, retried on non-2xx like a real
+ * sender. {@link Faults} switch on the misbehaviour a receiver must survive.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+  /** One webhook attempt, as the simulator sent it and as the receiver answered. */
+  public record DeliveryAttempt(String jobId, String kind, int status) {}
+
+  /** One request to the API or the CDN, with the Authorization header it carried (or null). */
+  public record ReceivedRequest(String path, String authorization) {}
+
+  private static final int MAX_ATTEMPTS = 8;
+  private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final Provider provider;
+  private final String apiKey;
+  private final String webhookSecret;
+  private volatile Faults faults;
+  private final HttpServer api;
+  private final HttpServer cdn;
+  private final ExecutorService serverThreads = Executors.newCachedThreadPool();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, SimulatedJob> jobs = new ConcurrentHashMap<>();
+  private final List<DeliveryAttempt> deliveries = new CopyOnWriteArrayList<>();
+  private final List<ReceivedRequest> apiRequests = new CopyOnWriteArrayList<>();
+  private final List<ReceivedRequest> cdnRequests = new CopyOnWriteArrayList<>();
+  private final AtomicLong bytesServed = new AtomicLong();
+
+  private static final class SimulatedJob {
+    final String id;
+    final String model;
+    final String callbackUrl;
+    final Faults faults;
+    volatile JobStatus status = JobStatus.PENDING;
+    final AtomicInteger contentFetches = new AtomicInteger();
+    final CountDownLatch delivered = new CountDownLatch(1);
+
+    SimulatedJob(String id, String model, String callbackUrl, Faults faults) {
+      this.id = id;
+      this.model = model;
+      this.callbackUrl = callbackUrl;
+      this.faults = faults;
+    }
+  }
+
+  private ProviderSimulator(Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
+    this.provider = provider;
+    this.apiKey = apiKey;
+    this.webhookSecret = webhookSecret;
+    this.faults = faults;
+    this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    this.cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    api.setExecutor(serverThreads);
+    cdn.setExecutor(serverThreads);
+    api.createContext("/api/v1/videos", this::serveApi);
+    cdn.createContext("/files/", this::serveCdn);
+    api.start();
+    cdn.start();
+  }
+
+  public static ProviderSimulator start(Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
+    return new ProviderSimulator(provider, apiKey, webhookSecret, faults);
+  }
+
+  /** The base to configure as the provider's API, e.g. {@code http://127.0.0.1:PORT/api/v1}. */
+  public URI apiBase() {
+    return URI.create("http://127.0.0.1:" + api.getAddress().getPort() + "/api/v1");
+  }
+
+  public URI cdnBase() {
+    return URI.create("http://127.0.0.1:" + cdn.getAddress().getPort());
+  }
+
+  public Provider provider() {
+    return provider;
+  }
+
+  /** Faults for jobs submitted from now on. */
+  public void setFaults(Faults faults) {
+    this.faults = faults;
+  }
+
+  public List<DeliveryAttempt> deliveries(String jobId) {
+    return deliveries.stream().filter(d -> d.jobId().equals(jobId)).toList();
+  }
+
+  public List<ReceivedRequest> apiRequests() {
+    return Collections.unmodifiableList(apiRequests);
+  }
+
+  public List<ReceivedRequest> cdnRequests() {
+    return Collections.unmodifiableList(cdnRequests);
+  }
+
+  /** Video bytes sent so far, across all jobs: the local demo shows it as download progress. */
+  public long bytesServed() {
+    return bytesServed.get();
+  }
+
+  /** Waits until the job's webhook was acknowledged (or its sender gave up). */
+  public boolean awaitDelivered(String jobId, Duration timeout) throws InterruptedException {
+    SimulatedJob job = jobs.get(jobId);
+    return job != null && job.delivered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // --- the API ---
+
+  private void serveApi(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      apiRequests.add(new ReceivedRequest(path, authorization));
+      if (!("Bearer " + apiKey).equals(authorization)) {
+        sendJson(exchange, 401, Map.of("error", Map.of("code", 401, "message", "No auth credentials found or invalid API key")));
+        return;
+      }
+      String[] parts = path.substring("/api/v1/videos".length()).split("/");
+      String method = exchange.getRequestMethod();
+      if (parts.length <= 1 && method.equals("POST")) {
+        submit(exchange);
+      } else if (parts.length == 2 && method.equals("GET")) {
+        status(exchange, parts[1]);
+      } else if (parts.length == 3 && parts[2].equals("content") && method.equals("GET")) {
+        SimulatedJob job = jobs.get(parts[1]);
+        if (job == null || job.status != JobStatus.COMPLETED) {
+          sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "No content for this job")));
+          return;
+        }
+        serveVideo(exchange, job);
+      } else {
+        sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "Not found")));
+      }
+    }
+  }
+
+  private void submit(HttpExchange exchange) throws IOException {
+    Map<String, Object> body;
+    try {
+      body = JSON.std.mapFrom(exchange.getRequestBody().readAllBytes());
+    } catch (IOException e) {
+      sendJson(exchange, 400, Map.of("error", Map.of("code", 400, "message", "Body is not JSON")));
+      return;
+    }
+    if (!(body.get("model") instanceof String model) || !(body.get("prompt") instanceof String)) {
+      sendJson(exchange, 400, Map.of("error", Map.of("code", 400, "message", "model and prompt are required")));
+      return;
+    }
+    String callback = body.get("callback_url") instanceof String url ? url : null;
+    SimulatedJob job = new SimulatedJob(newId(), model, callback, faults);
+    jobs.put(job.id, job);
+    scheduler.schedule(() -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("id", job.id);
+    answer.put("polling_url", apiBase() + "/videos/" + job.id);
+    answer.put("status", "pending");
+    sendJson(exchange, 202, answer);
+  }
+
+  private void status(HttpExchange exchange, String id) throws IOException {
+    SimulatedJob job = jobs.get(id);
+    if (job == null) {
+      sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "Video job not found")));
+      return;
+    }
+    sendJson(exchange, 200, data(job));
+  }
+
+  private void serveCdn(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      cdnRequests.add(new ReceivedRequest(path, exchange.getRequestHeaders().getFirst("Authorization")));
+      String[] parts = path.split("/"); // "", "files", id, "0.mp4"
+      SimulatedJob job = parts.length == 4 ? jobs.get(parts[2]) : null;
+      if (job == null || job.status != JobStatus.COMPLETED) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      serveVideo(exchange, job);
+    }
+  }
+
+  private void serveVideo(HttpExchange exchange, SimulatedJob job) throws IOException {
+    Faults jobFaults = job.faults;
+    if (job.contentFetches.incrementAndGet() <= jobFaults.badGatewayFirstFetches()) {
+      sendJson(exchange, 502, Map.of("error", Map.of("code", 502, "message", "Upstream storage unavailable")));
+      return;
+    }
+    long size = jobFaults.videoBytes();
+    long toSend = jobFaults.truncateContent() ? size / 2 : size;
+    exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+    exchange.sendResponseHeaders(200, size);
+    OutputStream out = exchange.getResponseBody();
+    byte[] buffer = new byte[64 * 1024];
+    long sent = 0;
+    long started = System.nanoTime();
+    try (InputStream video = new VideoBytes(job.id, toSend)) {
+      for (int n; (n = video.read(buffer)) > 0; ) {
+        out.write(buffer, 0, n);
+        sent += n;
+        bytesServed.addAndGet(n);
+        throttle(jobFaults.contentBytesPerSecond(), sent, started);
+      }
+      out.flush();
+    }
+    if (toSend < size) {
+      // declared length not reached: the client must see a broken body, not a complete one
+      throw new IOException("truncated on purpose after " + toSend + " of " + size + " bytes");
+    }
+    out.close();
+  }
+
+  private static void throttle(long bytesPerSecond, long sent, long startedNanos) {
+    if (bytesPerSecond <= 0) {
+      return;
+    }
+    long dueNanos = sent * 1_000_000_000L / bytesPerSecond;
+    long waitMillis = (dueNanos - (System.nanoTime() - startedNanos)) / 1_000_000L;
+    if (waitMillis > 0) {
+      try {
+        Thread.sleep(waitMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // --- the webhook sender ---
+
+  private void complete(SimulatedJob job) {
+    job.status = job.faults.outcome();
+    if (job.callbackUrl == null) {
+      job.delivered.countDown();
+      return;
+    }
+    try {
+      byte[] body = JSON.std.asBytes(event(job));
+      deliverWithRetries(job, body);
+    } catch (IOException | RuntimeException e) {
+      deliveries.add(new DeliveryAttempt(job.id, "error: " + e.getMessage(), 0));
+    } finally {
+      job.delivered.countDown();
+    }
+  }
+
+  private void deliverWithRetries(SimulatedJob job, byte[] body) throws IOException {
+    Faults jobFaults = job.faults;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      String kind;
+      String secret = webhookSecret;
+      long timestamp = Instant.now().getEpochSecond();
+      if (attempt < jobFaults.wrongSecretAttempts()) {
+        kind = "wrong-secret";
+        secret = webhookSecret + "-wrong";
+      } else if (attempt < jobFaults.wrongSecretAttempts() + jobFaults.staleAttempts()) {
+        kind = "stale";
+        timestamp -= 3600;
+      } else {
+        kind = "signed";
+      }
+      int status = kind.equals("signed") && jobFaults.concurrentDuplicates() > 1
+          ? sendConcurrently(job, body, jobFaults.concurrentDuplicates())
+          : send(job, body, secret, timestamp, kind);
+      if (status / 100 == 2) {
+        for (int i = 0; i < jobFaults.duplicateDeliveries(); i++) {
+          send(job, body, webhookSecret, Instant.now().getEpochSecond(), "duplicate");
+        }
+        return;
+      }
+      sleep(Duration.ofMillis(Math.min(2000, 100L << attempt)));
+    }
+  }
+
+  /** Sends the same signed delivery from many threads at once; the lowest status wins. */
+  private int sendConcurrently(SimulatedJob job, byte[] body, int copies) {
+    long timestamp = Instant.now().getEpochSecond();
+    CountDownLatch start = new CountDownLatch(1);
+    List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+    ExecutorService senders = Executors.newFixedThreadPool(copies);
+    try {
+      for (int i = 0; i < copies; i++) {
+        answers.add(senders.submit(() -> {
+          start.await();
+          return send(job, body, webhookSecret, timestamp, "concurrent");
+        }));
+      }
+      start.countDown();
+      int worst = 0;
+      for (var answer : answers) {
+        worst = Math.max(worst, answer.get());
+      }
+      return worst;
+    } catch (Exception e) {
+      return 0;
+    } finally {
+      senders.shutdownNow();
+    }
+  }
+
+  private int send(SimulatedJob job, byte[] body, String secret, long timestamp, String kind) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(job.callbackUrl))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(secret, timestamp, body))
+            .header(provider.idempotencyHeader(), job.id + "-" + job.status.value())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    int status;
+    try {
+      status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = 0;
+    } catch (IOException e) {
+      status = 0; // unreachable receiver: retried like any other failure
+    }
+    deliveries.add(new DeliveryAttempt(job.id, kind, status));
+    return status;
+  }
+
+  private Map<String, Object> event(SimulatedJob job) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("type", EventType.forStatus(job.status).wireName());
+    event.put("created_at", Instant.now().toString());
+    event.put("data", data(job));
+    return event;
+  }
+
+  private Map<String, Object> data(SimulatedJob job) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", job.id);
+    data.put("status", job.status.value());
+    data.put("polling_url", apiBase() + "/videos/" + job.id);
+    if (job.status.isProviderTerminal()) {
+      data.put("generation_id", "gen-" + job.id);
+      data.put("model", job.model);
+      data.put("usage", Map.of("cost", job.status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
+    }
+    if (job.status == JobStatus.COMPLETED) {
+      data.put("unsigned_urls", job.faults.contentEndpointOnly() ? List.of() : List.of(cdnBase() + "/files/" + job.id + "/0.mp4"));
+    }
+    if (job.status == JobStatus.FAILED) {
+      data.put("error", "The model could not generate this video (simulated failure)");
+    }
+    return data;
+  }
+
+  private String newId() {
+    StringBuilder id = new StringBuilder(20);
+    for (int i = 0; i < 20; i++) {
+      id.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
+    }
+    return id.toString();
+  }
+
+  private static void sendJson(HttpExchange exchange, int status, Object value) throws IOException {
+    byte[] json = JSON.std.asBytes(value);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, json.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(json);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    api.stop(0);
+    cdn.stop(0);
+    serverThreads.shutdownNow();
+  }
+}
