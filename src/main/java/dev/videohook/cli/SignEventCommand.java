@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     name = "sign-event",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-signs an API Gateway event (events/*.json) with the current time, for sam local invoke:",
+      "Re-signs an API Gateway event (events/*.json) with the current time, for sam local invoke.",
       "a stored signature goes stale after the 300 s tolerance. The body is left byte for byte.",
       "  videohook sign-event events/openrouter-completed.json -o signed.json",
       "  sam local invoke WebhookFunction -e signed.json"

@@ -52,6 +52,14 @@ public final class JobTable {
   /** Sparse index of job items by tenant, newest first when queried backwards. */
   public static final String BY_TENANT_INDEX = "by_tenant";
 
+  /**
+   * The stream records the downloader acts on: job items whose new image is {@code completed}. A
+   * Lambda event filter pattern; template.yaml declares the same one as the download function's
+   * FilterCriteria, and the local stack applies it before invoking the handler.
+   */
+  public static final String DOWNLOAD_FILTER_PATTERN =
+      "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},\"status\":{\"S\":[\"completed\"]}}}}";
+
   private JobTable() {}
 
   public static String jobKey(String tenant, String provider, String jobId) {
