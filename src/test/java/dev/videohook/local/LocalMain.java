@@ -1,8 +1,10 @@
 package dev.videohook.local;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.simulator.ProviderSimulator;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
@@ -10,53 +12,76 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code mvn -q -Plocal [-Dexec.args=serve]}: the whole flow on this machine. */
 @Command(
     name = "videohook-local",
     mixinStandardHelpOptions = true,
     subcommands = {LocalMain.Demo.class, LocalMain.Serve.class},
-    description = "Runs videohook on this machine: DynamoDB Local and the webhook server, no AWS.")
+    description = "Runs videohook on this machine: emulators, webhook server, simulated providers; no AWS.")
 public final class LocalMain {
   private static final PrintStream OUT = System.out;
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
   public static void main(String[] args) {
     // serve returns only on a start-up error; the emulators' threads would keep the JVM alive
     System.exit(new CommandLine(new LocalMain()).execute(args.length == 0 ? new String[] {"demo"} : args));
   }
 
-  @Command(name = "demo", description = "Starts the stack, sends a signed webhook twice, shows the job, stops.")
+  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Submits one job to a simulated provider and follows it to its stored state.")
   static final class Demo implements Callable<Integer> {
+    @Option(names = "--provider", defaultValue = "openrouter", description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
+    String providerName;
+
     @Override
     public Integer call() throws Exception {
+      Provider provider = Provider.fromId(providerName).orElse(null);
+      if (provider == null) {
+        System.err.println("--provider must be openrouter or modelgates, got '" + providerName + "'");
+        return 2;
+      }
       try (LocalStack stack = LocalStack.start(0, System.getenv())) {
-        step("local stack up", "webhook server " + stack.apiBase() + ", DynamoDB Local " + stack.dynamoDbEndpoint());
-        String jobId = "demo_" + UUID.randomUUID().toString().substring(0, 8);
-        URI callback = stack.callbackUrl("$default", Provider.OPENROUTER);
-        String body = completedEvent(jobId);
-        int first = post(callback, Provider.OPENROUTER, stack.webhookSecret(Provider.OPENROUTER), body);
-        step("signed webhook delivered", "POST " + callback + " -> " + first);
-        int second = post(callback, Provider.OPENROUTER, stack.webhookSecret(Provider.OPENROUTER), body);
-        step("same delivery again", "-> " + second + " (duplicate, recorded once)");
-        int forged = post(callback, Provider.OPENROUTER, "not-the-secret", body.replace(jobId, jobId + "_forged"));
-        step("forged signature", "-> " + forged + " (nothing written)");
+        ProviderSimulator simulator = stack.simulator(provider);
+        step("local stack up", "DynamoDB Local " + stack.dynamoDbEndpoint() + ", webhook server " + stack.apiBase());
+        step("", "simulated " + provider.id() + " API " + simulator.apiBase());
+
+        String jobId = stack.submit(provider, "acme", "google/veo-3.1-lite", "A matte black desk lamp, slow camera slide").id();
+        step("submitted", provider.id() + " job " + jobId + " with callback_url " + stack.callbackUrl("acme", provider));
+        step("recorded", "status " + status(stack, provider, jobId).orElse("?") + " (tenant acme)");
+
+        Optional<String> terminal = awaitStatus(stack, provider, jobId, s -> !s.equals("pending"));
+        simulator.awaitDelivered(jobId, STEP_TIMEOUT);
+        String deliveries = simulator.deliveries(jobId).stream().map(d -> String.valueOf(d.status())).toList().toString();
+        step("signed webhook", "POST " + stack.callbackUrl("acme", provider).getPath() + " -> " + deliveries + ", verified and committed once");
+        step("job", "status " + terminal.orElse("(timed out)"));
+
+        String event = completedEvent(jobId);
+        int replay = post(stack.callbackUrl("acme", provider), provider, stack.webhookSecret(provider), event);
+        int forged = post(stack.callbackUrl("acme", provider), provider, "not-the-secret", event);
+        step("replayed delivery", "-> " + replay + " (a duplicate: acknowledged, nothing changes)");
+        step("forged signature", "-> " + forged + " (refused, nothing written)");
+
         HttpResponse<String> job = get(URI.create(stack.apiBase() + "/jobs/" + jobId));
-        step("recorded job", "GET /jobs/" + jobId + " -> " + job.statusCode());
+        step("GET /jobs/" + jobId, "-> " + job.statusCode());
         OUT.println(job.body());
-        return first == 204 && second == 204 && forged == 401 && job.statusCode() == 200 ? 0 : 1;
+        boolean ok = terminal.isPresent() && replay == 204 && forged == 401 && job.statusCode() == 200;
+        return ok ? 0 : 1;
       }
     }
   }
 
-  @Command(name = "serve", description = "Starts the stack and keeps it up until Ctrl-C.")
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Starts the stack and keeps it up until Ctrl-C.")
   static final class Serve implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:PORT:-3000}", description = "Webhook server port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -72,21 +97,46 @@ public final class LocalMain {
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
       OUT.println("videohook local stack is up (Ctrl-C to stop)");
+      OUT.println();
       for (Provider provider : Provider.values()) {
-        OUT.printf("  %-10s webhook  POST %s   (tenant $default)%n", provider.id(), stack.callbackUrl("$default", provider));
-        OUT.printf("  %-10s webhook  POST %s   (tenant acme)%n", provider.id(), stack.callbackUrl("acme", provider));
-        OUT.printf("  %-10s secret   %s%n", provider.id(),
+        OUT.printf("  %-10s webhook      POST %s   (tenant $default)%n", provider.id(), stack.callbackUrl("$default", provider));
+        OUT.printf("  %-10s webhook      POST %s   (tenant acme)%n", provider.id(), stack.callbackUrl("acme", provider));
+        OUT.printf("  %-10s secret       %s%n", provider.id(),
             stack.usesDefaultSecret(provider) ? LocalStack.DEFAULT_SECRET + " (default; set " + provider.webhookSecretEnv() + " to change)" : "from " + provider.webhookSecretEnv());
+        OUT.printf("  %-10s simulated API %s   (API key %s)%n", provider.id(), stack.simulator(provider).apiBase(), LocalStack.SIMULATOR_API_KEY);
       }
-      OUT.println("  jobs               GET  " + stack.apiBase() + "/jobs   and   GET " + stack.apiBase() + "/jobs/{id}");
+      OUT.println("  jobs                    GET  " + stack.apiBase() + "/jobs   and   " + stack.apiBase() + "/jobs/{id}");
       OUT.println("  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
       OUT.println();
-      OUT.println("Try the provider guide's sender against it:");
-      OUT.println("  OPENROUTER_WEBHOOK_SECRET=" + (stack.usesDefaultSecret(Provider.OPENROUTER) ? LocalStack.DEFAULT_SECRET : "...")
-          + " node send-test-webhook.mjs   # prints 204");
+      OUT.println("Send a signed test event (from another terminal):");
+      OUT.println("  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
+          + stack.callbackUrl("$default", Provider.OPENROUTER) + " --secret " + stack.webhookSecret(Provider.OPENROUTER));
+      OUT.println("Submit a job to the simulated provider, with its webhook coming back here:");
+      OUT.println("  OPENROUTER_API_KEY=" + LocalStack.SIMULATOR_API_KEY + " OPENROUTER_API_BASE=" + stack.simulator(Provider.OPENROUTER).apiBase()
+          + " JOBS_TABLE=" + LocalStack.TABLE + " DYNAMODB_ENDPOINT=" + stack.dynamoDbEndpoint() + " VIDEOHOOK_API_URL=" + stack.apiBase() + " \\");
+      OUT.println("    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
       new CountDownLatch(1).await();
       return 0;
     }
+  }
+
+  static Optional<String> status(LocalStack stack, Provider provider, String jobId) {
+    return stack.jobStore().findJob("acme", provider.id(), jobId)
+        .map(item -> item.get(JobTable.STATUS))
+        .map(AttributeValue::s);
+  }
+
+  static Optional<String> awaitStatus(LocalStack stack, Provider provider, String jobId, java.util.function.Predicate<String> done)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      Optional<String> status = status(stack, provider, jobId);
+      if (status.isPresent() && done.test(status.get())) {
+        return status;
+      }
+      Thread.sleep(50);
+    }
+    return Optional.empty();
   }
 
   static String completedEvent(String jobId) throws java.io.IOException {
@@ -98,7 +148,7 @@ public final class LocalMain {
                 "id", jobId,
                 "status", "completed",
                 "model", "google/veo-3.1-lite",
-                "unsigned_urls", java.util.List.of("https://example.com/" + jobId + ".mp4"),
+                "unsigned_urls", List.of("https://example.com/" + jobId + ".mp4"),
                 "usage", Map.of("cost", 0.4, "is_byok", false))));
   }
 
@@ -118,6 +168,6 @@ public final class LocalMain {
   }
 
   private static void step(String what, String detail) {
-    OUT.printf("==> %-26s %s%n", what, detail);
+    OUT.printf("%s %-20s %s%n", what.isEmpty() ? "   " : "==>", what, detail);
   }
 }
