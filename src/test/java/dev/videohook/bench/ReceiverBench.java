@@ -1,0 +1,163 @@
+package dev.videohook.bench;
+
+import dev.videohook.local.LocalStack;
+import dev.videohook.provider.Provider;
+import dev.videohook.signature.SignatureVerifier;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Webhook intake, videohook against the provider guide's Express receiver, driven by the same
+ * client in the same process: signed deliveries at a fixed concurrency, throughput and latency
+ * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also
+ * commits each delivery to DynamoDB Local, so the ratio is the price of a durable exactly-once
+ * commit on this machine.
+ */
+@Command(name = "receiver-bench", mixinStandardHelpOptions = true)
+public final class ReceiverBench implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--requests", defaultValue = "3000", description = "Deliveries per receiver and round (default: ${DEFAULT-VALUE}).")
+  int requests;
+
+  @Option(names = "--concurrency", defaultValue = "16", description = "Deliveries in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--guide-dir", description = "A folder with the guide's server.ts and node_modules (npm install done); without it only videohook is measured.")
+  Path guideDir;
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  record Result(String name, double perSecond, double p50Millis, double p99Millis, int non2xx) {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ReceiverBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Process express = guideDir == null ? null : startExpress(guideDir);
+    try (LocalStack stack = LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
+      URI videohook = stack.callbackUrl("$default", Provider.OPENROUTER);
+      URI guide = URI.create("http://127.0.0.1:3000/openrouter/video-webhook");
+      System.out.printf("%d signed deliveries per run, %d in flight, %d cores, java %s%n", requests, concurrency, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+      // warm both up, then alternate the measured rounds so drift hits both alike
+      run("warm-up", videohook, requests / 3);
+      if (express != null) {
+        run("warm-up", guide, requests / 3);
+      }
+      List<Result> results = new ArrayList<>();
+      for (int round = 1; round <= 2; round++) {
+        results.add(run("videohook (verify + DynamoDB commit), round " + round, videohook, requests));
+        results.add(run("videohook, wrong secret (verify only), round " + round, videohook, requests, "wrong"));
+        if (express != null) {
+          results.add(run("guide Express (verify + log), round " + round, guide, requests));
+          results.add(run("guide Express, wrong secret, round " + round, guide, requests, "wrong"));
+        }
+      }
+      System.out.printf("%n%-50s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
+      for (Result r : results) {
+        System.out.printf("%-50s %10.0f %9.2f %9.2f %7d%n", r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
+      }
+      if (express != null) {
+        System.out.printf("%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
+            best(results, "videohook (") / best(results, "guide Express ("),
+            best(results, "videohook, wrong") / best(results, "guide Express, wrong"));
+      }
+      return 0;
+    } finally {
+      if (express != null) {
+        express.descendants().forEach(ProcessHandle::destroy);
+        express.destroy();
+      }
+    }
+  }
+
+  private Result run(String name, URI url, int count) throws Exception {
+    return run(name, url, count, "dev_secret");
+  }
+
+  private Result run(String name, URI url, int count, String secret) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long[] latencies = new long[count];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger non2xx = new AtomicInteger();
+    String runId = Long.toString(System.nanoTime(), 36);
+    long started = System.nanoTime();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < concurrency; w++) {
+      workers.add(pool.submit(() -> {
+        for (int i; (i = next.getAndIncrement()) < count; ) {
+          byte[] body = event("bench_" + runId + "_" + i).getBytes(StandardCharsets.UTF_8);
+          HttpRequest request = HttpRequest.newBuilder(url)
+              .header("Content-Type", "application/json")
+              .header("X-OpenRouter-Signature", SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+          long t0 = System.nanoTime();
+          int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+          latencies[i] = System.nanoTime() - t0;
+          if (status / 100 != 2) {
+            non2xx.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get();
+    }
+    long elapsed = System.nanoTime() - started;
+    pool.shutdown();
+    Arrays.sort(latencies);
+    return new Result(name, count / (elapsed / 1e9), latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6, non2xx.get());
+  }
+
+  private static double best(List<Result> results, String prefix) {
+    return results.stream().filter(r -> r.name().startsWith(prefix)).mapToDouble(Result::perSecond).max().orElse(Double.NaN);
+  }
+
+  private static String event(String jobId) {
+    return "{\"type\":\"video.generation.completed\",\"created_at\":\"" + Instant.now() + "\",\"data\":{\"id\":\"" + jobId
+        + "\",\"status\":\"completed\",\"unsigned_urls\":[\"https://example.com/video.mp4\"]}}";
+  }
+
+  private static Process startExpress(Path dir) throws IOException, InterruptedException {
+    if (!Files.isDirectory(dir.resolve("node_modules"))) {
+      throw new CommandLine.ParameterException(new CommandLine(new ReceiverBench()), dir + " has no node_modules: run npm install there first");
+    }
+    ProcessBuilder builder = new ProcessBuilder("npx", "tsx", "server.ts").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
+    Process process = builder.start();
+    HttpClient probe = HttpClient.newHttpClient();
+    for (int i = 0; i < 100; i++) {
+      try {
+        probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:3000/")).timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+        return process;
+      } catch (IOException notYet) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+    process.destroy();
+    throw new IllegalStateException("the guide's Express receiver did not start on port 3000");
+  }
+}
