@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Takes one webhook request, verified or not, and decides its answer. Nothing is written unless
@@ -54,18 +56,14 @@ public final class WebhookReceiver {
   public WebhookOutcome receive(
       String tenant, Provider provider, Map<String, String> headers, byte[] body) {
     if (body.length > maxBodyBytes) {
-      LOG.atWarn()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.WARN, tenant, provider)
           .addKeyValue("bodyBytes", body.length)
           .log("webhook rejected: body over {} bytes", maxBodyBytes);
       return WebhookOutcome.BODY_TOO_LARGE;
     }
     List<String> accepted = secrets.webhookSecrets(tenant, provider);
     if (accepted.isEmpty()) {
-      LOG.atError()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.ERROR, tenant, provider)
           .log("webhook not accepted: no signing secret is configured for this tenant and provider");
       return WebhookOutcome.NOT_CONFIGURED;
     }
@@ -73,9 +71,7 @@ public final class WebhookReceiver {
     VerificationResult verification =
         new SignatureVerifier(accepted, tolerance, clock).verify(signature, body);
     if (!verification.isVerified()) {
-      LOG.atWarn()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.WARN, tenant, provider)
           .addKeyValue("reason", verification.failure().orElseThrow())
           .log("webhook rejected: invalid signature");
       return WebhookOutcome.UNAUTHORIZED;
@@ -86,16 +82,12 @@ public final class WebhookReceiver {
       rawBody = decodeUtf8(body);
       parsed = VideoEvent.parse(body);
     } catch (InvalidEventException e) {
-      LOG.atWarn()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.WARN, tenant, provider)
           .log("webhook rejected: signed body is not a valid event: {}", e.getMessage());
       return WebhookOutcome.INVALID_EVENT;
     }
     if (parsed.isEmpty()) {
-      LOG.atInfo()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.INFO, tenant, provider)
           .log("webhook accepted and ignored: event type unknown to this version");
       return WebhookOutcome.IGNORED_UNKNOWN_TYPE;
     }
@@ -104,9 +96,7 @@ public final class WebhookReceiver {
         headers.get(provider.idempotencyHeader().toLowerCase(java.util.Locale.ROOT));
     if (idempotencyHeader != null && !idempotencyHeader.equals(event.dedupeKey())) {
       // the header is not signed: log the disagreement, keep the key derived from the signed body
-      LOG.atWarn()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.WARN, tenant, provider)
           .addKeyValue("jobId", event.jobId())
           .addKeyValue("dedupeKey", event.dedupeKey())
           .addKeyValue("idempotencyHeader", idempotencyHeader)
@@ -118,17 +108,13 @@ public final class WebhookReceiver {
     try {
       outcome = store.record(delivery);
     } catch (RuntimeException e) {
-      LOG.atError()
-          .addKeyValue("tenant", tenant)
-          .addKeyValue("provider", provider.id())
+      log(Level.ERROR, tenant, provider)
           .addKeyValue("jobId", event.jobId())
           .setCause(e)
           .log("webhook not acknowledged: the job table could not be written");
       return WebhookOutcome.STORAGE_FAILED;
     }
-    LOG.atInfo()
-        .addKeyValue("tenant", tenant)
-        .addKeyValue("provider", provider.id())
+    log(Level.INFO, tenant, provider)
         .addKeyValue("jobId", event.jobId())
         .addKeyValue("status", event.status().value())
         .addKeyValue("outcome", outcome)
@@ -138,6 +124,11 @@ public final class WebhookReceiver {
       case DUPLICATE -> WebhookOutcome.DUPLICATE;
       case JOB_ALREADY_TERMINAL -> WebhookOutcome.JOB_ALREADY_TERMINAL;
     };
+  }
+
+  /** Every line about a request names its tenant and provider. */
+  private static LoggingEventBuilder log(Level level, String tenant, Provider provider) {
+    return LOG.atLevel(level).addKeyValue("tenant", tenant).addKeyValue("provider", provider.id());
   }
 
   private static String decodeUtf8(byte[] body) throws InvalidEventException {
