@@ -1,0 +1,41 @@
+package dev.videohook.config;
+
+import dev.videohook.provider.Provider;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Where the environment variables that handlers read come from. A handler's {@code ENVIRONMENT}
+ * lists every variable it reads; in AWS, template.yaml sets exactly {@link #deployed} of them.
+ */
+public final class Environments {
+  /** Set by Lambda itself on every function; a template must not set them. */
+  public static final Set<String> SET_BY_LAMBDA = Set.of(AwsClients.AWS_REGION);
+
+  /**
+   * Set only by the local stack and tests, never in AWS: emulator endpoints, the local-mode
+   * switch for plain-HTTP downloads, and the plain secrets, which in AWS come from Secrets
+   * Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   */
+  public static final Set<String> LOCAL_ONLY = localOnly();
+
+  private Environments() {}
+
+  private static Set<String> localOnly() {
+    Set<String> names = new HashSet<>(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "DOWNLOAD_ALLOW_LOOPBACK_HTTP"));
+    for (Provider provider : Provider.values()) {
+      names.add(provider.webhookSecretEnv());
+      names.add(provider.previousWebhookSecretEnv());
+      names.add(provider.apiKeyEnv());
+    }
+    return Set.copyOf(names);
+  }
+
+  /** Of the variables a handler reads, those its deployed function must have set. */
+  public static Set<String> deployed(Set<String> reads) {
+    Set<String> deployed = new HashSet<>(reads);
+    deployed.removeAll(SET_BY_LAMBDA);
+    deployed.removeAll(LOCAL_ONLY);
+    return Set.copyOf(deployed);
+  }
+}
