@@ -35,7 +35,7 @@ final class CloudFormationTemplate {
 
   final Map<String, Object> root;
 
-  private CloudFormationTemplate(Map<String, Object> root) {
+  CloudFormationTemplate(Map<String, Object> root) {
     this.root = root;
   }
 
@@ -76,6 +76,84 @@ final class CloudFormationTemplate {
   /** The {@code Properties} of a resource, empty if it has none. */
   Map<String, Object> properties(String logicalId) {
     return map(resource(logicalId).getOrDefault("Properties", Map.of()));
+  }
+
+  // ------------------------------------------------------------------ Fn::ForEach
+
+  /**
+   * The template as AWS::LanguageExtensions would hand it to the SAM transform: every {@code
+   * Fn::ForEach} loop in Resources and Outputs written out, the collections given by {@code
+   * parameters} or else by the parameters' defaults. For tools that do not know Fn::ForEach.
+   */
+  Map<String, Object> expanded(Map<String, String> parameters) {
+    Map<String, Object> copy = new LinkedHashMap<>(root);
+    List<Object> transforms = new ArrayList<>(list(root.get("Transform")));
+    transforms.remove("AWS::LanguageExtensions");
+    copy.put("Transform", transforms.size() == 1 ? transforms.get(0) : transforms);
+    for (String section : List.of("Resources", "Outputs")) {
+      if (root.containsKey(section)) {
+        copy.put(section, expandLoops(section(section), parameters));
+      }
+    }
+    return copy;
+  }
+
+  private Map<String, Object> expandLoops(Map<String, Object> entries, Map<String, String> parameters) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    entries.forEach(
+        (key, value) -> {
+          if (!key.startsWith("Fn::ForEach::")) {
+            out.put(key, value);
+            return;
+          }
+          List<Object> loop = list(value);
+          String identifier = (String) loop.get(0);
+          for (String item : collection(loop.get(1), parameters)) {
+            Map<String, Object> body = map(substitute(loop.get(2), identifier, item));
+            expandLoops(body, parameters)
+                .forEach(
+                    (id, fragment) -> {
+                      if (out.put(id, fragment) != null) {
+                        throw new AssertionError("Fn::ForEach makes " + id + " twice");
+                      }
+                    });
+          }
+        });
+    return out;
+  }
+
+  private List<String> collection(Object value, Map<String, String> parameters) {
+    if (value instanceof Map<?, ?> m && m.containsKey("Ref")) {
+      String name = (String) m.get("Ref");
+      String given = parameters.get(name);
+      String text = given != null ? given : String.valueOf(at(section("Parameters"), name, "Default"));
+      return List.of(text.split(","));
+    }
+    return list(value).stream().map(String::valueOf).toList();
+  }
+
+  /** A loop body for one item: keys and Sub strings get ${id} and &{id}, and Ref id becomes the item. */
+  private static Object substitute(Object value, String identifier, String item) {
+    if (value instanceof Map<?, ?> m) {
+      if (m.size() == 1 && identifier.equals(m.get("Ref"))) {
+        return item;
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(substituteText((String) k, identifier, item), substitute(v, identifier, item)));
+      return out;
+    }
+    if (value instanceof List<?> l) {
+      return l.stream().map(v -> substitute(v, identifier, item)).toList();
+    }
+    if (value instanceof String text) {
+      return substituteText(text, identifier, item);
+    }
+    return value;
+  }
+
+  private static String substituteText(String text, String identifier, String item) {
+    return text.replace("${" + identifier + "}", item)
+        .replace("&{" + identifier + "}", item.replaceAll("[^A-Za-z0-9]", ""));
   }
 
   // ------------------------------------------------------------------ navigation
