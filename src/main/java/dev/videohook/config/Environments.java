@@ -13,9 +13,11 @@ public final class Environments {
   public static final Set<String> SET_BY_LAMBDA = Set.of(AwsClients.AWS_REGION);
 
   /**
-   * Set only by the local stack and tests, never in AWS: emulator endpoints, the local-mode
-   * switch for plain-HTTP downloads, and the plain secrets, which in AWS come from Secrets
-   * Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   * Set only by the local stack, tests and {@code sam local invoke}, never in AWS: emulator
+   * endpoints, the local-mode switch for plain-HTTP downloads, and the plain secrets, which in
+   * AWS come from Secrets Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   * template.yaml declares the ones a function reads with an empty value, because {@code sam local
+   * invoke --env-vars} can set only variables that the template declares.
    */
   public static final Set<String> LOCAL_ONLY = localOnly();
 
@@ -31,7 +33,7 @@ public final class Environments {
     return Set.copyOf(names);
   }
 
-  /** Of the variables a handler reads, those its deployed function must have set. */
+  /** Of the variables a handler reads, those its deployed function must have set to a value. */
   public static Set<String> deployed(Set<String> reads) {
     Set<String> deployed = new HashSet<>(reads);
     deployed.removeAll(SET_BY_LAMBDA);

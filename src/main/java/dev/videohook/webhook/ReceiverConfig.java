@@ -1,5 +1,6 @@
 package dev.videohook.webhook;
 
+import dev.videohook.config.AwsClients;
 import dev.videohook.config.Priming;
 import dev.videohook.config.Settings;
 import dev.videohook.job.JobStore;
@@ -36,7 +37,7 @@ public record ReceiverConfig(
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String WEBHOOK_MAX_BODY_BYTES = "WEBHOOK_MAX_BODY_BYTES";
   public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
-  public static final String AWS_REGION = "AWS_REGION";
+  public static final String AWS_REGION = AwsClients.AWS_REGION;
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
 
   /**

@@ -122,16 +122,25 @@ class TemplateContractTest {
 
   @ParameterizedTest
   @MethodSource("functions")
-  void environment_shouldBeExactlyWhatTheHandlerReadsInAws(String function) throws Exception {
+  void environment_shouldBeWhatTheHandlerReads_localOnlyDeclaredEmpty(String function) throws Exception {
     Set<String> reads = staticSet(handlerClass(function), "ENVIRONMENT");
-
-    Set<String> set = new TreeSet<>(map(at(template.root, "Globals", "Function", "Environment", "Variables")).keySet());
+    Map<String, Object> variables = new HashMap<>(map(at(template.root, "Globals", "Function", "Environment", "Variables")));
     Object own = at(template.properties(function), "Environment", "Variables");
     if (own != null) {
-      set.addAll(map(own).keySet());
+      variables.putAll(map(own));
     }
 
-    assertEquals(new TreeSet<>(Environments.deployed(reads)), set, function + ": template variables vs the handler's ENVIRONMENT less local-only and Lambda's own");
+    Set<String> localOnly = new TreeSet<>(reads);
+    localOnly.retainAll(Environments.LOCAL_ONLY);
+    Set<String> expected = new TreeSet<>(Environments.deployed(reads));
+    expected.addAll(localOnly);
+    assertEquals(expected, new TreeSet<>(variables.keySet()), function + ": template variables vs the handler's ENVIRONMENT less Lambda's own");
+    for (String name : localOnly) {
+      assertEquals("", variables.get(name), function + ": " + name + " is local only and must stay empty in AWS");
+    }
+    for (String name : Environments.deployed(reads)) {
+      assertFalse("".equals(variables.get(name)), function + ": " + name + " needs a value in AWS");
+    }
   }
 
   // ------------------------------------------------------------------ IAM
