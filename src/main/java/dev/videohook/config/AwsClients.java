@@ -61,9 +61,8 @@ public final class AwsClients {
 
   /**
    * On Lambda the credentials are in the environment, and reading them there is the fastest
-   * start; but a SnapStart function gets them from the container credentials endpoint instead
-   * (no AWS_ACCESS_KEY_ID there), so that a snapshot never holds them. Against a local emulator
-   * any static pair will do.
+   * start; but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
+   * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
   public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
     if (endpoint.isPresent() && System.getenv("AWS_ACCESS_KEY_ID") == null) {

@@ -1,6 +1,6 @@
 package dev.videohook.config;
 
-import dev.videohook.provider.Provider;
+import dev.videohook.secrets.EnvironmentTenantSecrets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -24,12 +24,8 @@ public final class Environments {
   private Environments() {}
 
   private static Set<String> localOnly() {
-    Set<String> names = new HashSet<>(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "DOWNLOAD_ALLOW_LOOPBACK_HTTP"));
-    for (Provider provider : Provider.values()) {
-      names.add(provider.webhookSecretEnv());
-      names.add(provider.previousWebhookSecretEnv());
-      names.add(provider.apiKeyEnv());
-    }
+    Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
+    names.addAll(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "DOWNLOAD_ALLOW_LOOPBACK_HTTP"));
     return Set.copyOf(names);
   }
 

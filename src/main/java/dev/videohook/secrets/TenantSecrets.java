@@ -50,15 +50,10 @@ public interface TenantSecrets {
   }
 
   private static Set<String> environment() {
-    Set<String> names = new HashSet<>();
+    Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
     names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX);
     names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_CACHE_SECONDS);
     names.add(AwsClients.AWS_REGION);
-    for (Provider provider : Provider.values()) {
-      names.add(provider.webhookSecretEnv());
-      names.add(provider.previousWebhookSecretEnv());
-      names.add(provider.apiKeyEnv());
-    }
     return Set.copyOf(names);
   }
 }
