@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,15 @@ public final class JobStore {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
+
+  /**
+   * The IAM actions {@link #record} needs: IAM authorizes each item of a TransactWriteItems call
+   * by its own action (the delivery Put and the job Update), and a late delivery is one PutItem.
+   */
+  public static final Set<String> RECORD_ACTIONS = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
+
+  /** The IAM actions {@link #findJob} and {@link #recentJobs} need (the latter on the index). */
+  public static final Set<String> READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:Query");
 
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final String TRANSACTION_CONFLICT = "TransactionConflict";

@@ -2,10 +2,14 @@ package dev.videohook.secrets;
 
 import dev.videohook.provider.Provider;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Secrets from environment variables, the same for every tenant: {@code OPENROUTER_WEBHOOK_SECRET}
@@ -14,6 +18,12 @@ import java.util.Optional;
  * For the local stack and single-tenant setups.
  */
 public final class EnvironmentTenantSecrets implements TenantSecrets {
+  /** The variables this source reads: plain secrets, for the local stack only. */
+  public static final Set<String> ENVIRONMENT =
+      Arrays.stream(Provider.values())
+          .flatMap(p -> Stream.of(p.webhookSecretEnv(), p.previousWebhookSecretEnv(), p.apiKeyEnv()))
+          .collect(Collectors.toUnmodifiableSet());
+
   private final Map<Provider, List<String>> webhookSecrets = new EnumMap<>(Provider.class);
   private final Map<Provider, String> apiKeys = new EnumMap<>(Provider.class);
 

@@ -1,12 +1,22 @@
 package dev.videohook.secrets;
 
+import dev.videohook.config.AwsClients;
+import dev.videohook.config.Settings;
 import dev.videohook.provider.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.regions.Region;
 
 /** Where a tenant's signing secrets and provider API key for one provider are found. */
 public interface TenantSecrets {
+  /** Every environment variable {@link #fromEnvironment} reads. */
+  Set<String> ENVIRONMENT = environment();
+
   /**
    * @return the accepted webhook signing secrets, current first (a second one while a secret is
    *     rotated); empty when none is configured
@@ -16,8 +26,34 @@ public interface TenantSecrets {
   /** The provider API key, sent only to that provider's API origin. */
   Optional<String> apiKey(String tenant, Provider provider);
 
-  /** The secrets named by the environment: the same for every tenant. */
+  /**
+   * Secrets Manager, one secret per tenant and provider, when {@code TENANT_SECRETS_PREFIX} is set
+   * (as in AWS); otherwise the plain environment variables, the same for every tenant (the local
+   * stack).
+   *
+   * @throws dev.videohook.config.ConfigurationException naming every invalid setting
+   */
   static TenantSecrets fromEnvironment(Map<String, String> env) {
-    return new EnvironmentTenantSecrets(env);
+    Settings settings = new Settings(env);
+    Optional<String> prefix = settings.optional(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX);
+    Duration ttl =
+        settings.seconds(
+            SecretsManagerTenantSecrets.TENANT_SECRETS_CACHE_SECONDS,
+            SecretsManagerTenantSecrets.DEFAULT_CACHE_TTL);
+    Region region = Region.of(settings.optional(AwsClients.AWS_REGION).orElse("us-east-1"));
+    settings.check();
+    if (prefix.isEmpty()) {
+      return new EnvironmentTenantSecrets(env);
+    }
+    return new SecretsManagerTenantSecrets(
+        AwsClients.secretsManager(region), prefix.get(), ttl, Clock.systemUTC());
+  }
+
+  private static Set<String> environment() {
+    Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
+    names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX);
+    names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_CACHE_SECONDS);
+    names.add(AwsClients.AWS_REGION);
+    return Set.copyOf(names);
   }
 }

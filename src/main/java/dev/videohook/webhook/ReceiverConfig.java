@@ -1,10 +1,15 @@
 package dev.videohook.webhook;
 
+import dev.videohook.config.AwsClients;
+import dev.videohook.config.Priming;
 import dev.videohook.config.Settings;
 import dev.videohook.job.JobStore;
+import dev.videohook.secrets.SecretsManagerTenantSecrets;
+import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,28 +37,39 @@ public record ReceiverConfig(
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String WEBHOOK_MAX_BODY_BYTES = "WEBHOOK_MAX_BODY_BYTES";
   public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
-  public static final String AWS_REGION = "AWS_REGION";
+  public static final String AWS_REGION = AwsClients.AWS_REGION;
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
 
   /**
-   * Every variable the receiver reads, secrets included (read by {@link
-   * dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   * Every variable the receiver reads, those of its secrets source included ({@link
+   * TenantSecrets#ENVIRONMENT}).
    */
   public static final Set<String> ENVIRONMENT =
-      Set.of(
-          JOBS_TABLE,
-          WEBHOOK_TOLERANCE_SECONDS,
-          WEBHOOK_MAX_BODY_BYTES,
-          DELIVERY_TTL_DAYS,
-          AWS_REGION,
-          DYNAMODB_ENDPOINT,
-          "OPENROUTER_WEBHOOK_SECRET",
-          "OPENROUTER_WEBHOOK_SECRET_PREVIOUS",
-          "MODELGATES_WEBHOOK_SECRET",
-          "MODELGATES_WEBHOOK_SECRET_PREVIOUS");
+      union(
+          Set.of(
+              JOBS_TABLE,
+              WEBHOOK_TOLERANCE_SECONDS,
+              WEBHOOK_MAX_BODY_BYTES,
+              DELIVERY_TTL_DAYS,
+              AWS_REGION,
+              DYNAMODB_ENDPOINT),
+          TenantSecrets.ENVIRONMENT);
+
+  /** Every AWS action the receiver calls; template.yaml grants exactly these. */
+  public static final Set<String> AWS_ACTIONS =
+      union(JobStore.RECORD_ACTIONS, Priming.AWS_ACTIONS, SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   private static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new HashSet<>();
+    for (Set<String> set : sets) {
+      all.addAll(set);
+    }
+    return Set.copyOf(all);
+  }
 
   /** @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting */
   public static ReceiverConfig fromEnvironment(Map<String, String> env) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.videohook.config.AwsClients;
+import dev.videohook.config.Priming;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Lambda entry point for {@code POST /{provider}/video-webhook} on an API Gateway HTTP API
@@ -29,6 +31,9 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
 
   /** Every environment variable this function reads; template.yaml must set exactly these. */
   public static final Set<String> ENVIRONMENT = ReceiverConfig.ENVIRONMENT;
+
+  /** Every AWS action this function calls; template.yaml must grant exactly these. */
+  public static final Set<String> AWS_ACTIONS = ReceiverConfig.AWS_ACTIONS;
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_$-]{1,128}");
 
@@ -46,11 +51,9 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
 
   private static WebhookReceiver fromEnvironment(Map<String, String> env) {
     ReceiverConfig config = ReceiverConfig.fromEnvironment(env);
-    JobStore store =
-        new JobStore(
-            AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()),
-            config.tableName(),
-            config.deliveryTtl());
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint());
+    Priming.register(dynamoDb, config.tableName());
+    JobStore store = new JobStore(dynamoDb, config.tableName(), config.deliveryTtl());
     return new WebhookReceiver(
         store,
         TenantSecrets.fromEnvironment(env),

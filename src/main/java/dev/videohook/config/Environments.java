@@ -1,0 +1,39 @@
+package dev.videohook.config;
+
+import dev.videohook.secrets.EnvironmentTenantSecrets;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Where the environment variables that handlers read come from. A handler's {@code ENVIRONMENT}
+ * lists every variable it reads; in AWS, template.yaml sets exactly {@link #deployed} of them.
+ */
+public final class Environments {
+  /** Set by Lambda itself on every function; a template must not set them. */
+  public static final Set<String> SET_BY_LAMBDA = Set.of(AwsClients.AWS_REGION);
+
+  /**
+   * Set only by the local stack, tests and {@code sam local invoke}, never in AWS: emulator
+   * endpoints, the local-mode switch for plain-HTTP downloads, and the plain secrets, which in
+   * AWS come from Secrets Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   * template.yaml declares the ones a function reads with an empty value, because {@code sam local
+   * invoke --env-vars} can set only variables that the template declares.
+   */
+  public static final Set<String> LOCAL_ONLY = localOnly();
+
+  private Environments() {}
+
+  private static Set<String> localOnly() {
+    Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
+    names.addAll(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "DOWNLOAD_ALLOW_LOOPBACK_HTTP"));
+    return Set.copyOf(names);
+  }
+
+  /** Of the variables a handler reads, those its deployed function must have set to a value. */
+  public static Set<String> deployed(Set<String> reads) {
+    Set<String> deployed = new HashSet<>(reads);
+    deployed.removeAll(SET_BY_LAMBDA);
+    deployed.removeAll(LOCAL_ONLY);
+    return Set.copyOf(deployed);
+  }
+}

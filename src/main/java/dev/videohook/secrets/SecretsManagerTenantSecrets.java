@@ -1,0 +1,153 @@
+package dev.videohook.secrets;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.provider.Provider;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * One Secrets Manager secret per tenant and provider, named {@code {prefix}/{tenant}/{provider}},
+ * whose SecretString is {@code {"webhook_secret":"…","webhook_secret_previous":"…","api_key":"…"}}
+ * (the last two optional). Each secret is read on first use and kept for a while, so a rotation
+ * takes effect within that time without a redeploy. A missing secret means "not configured": the
+ * receiver answers 503 and the provider retries. Secret values are never logged.
+ */
+public final class SecretsManagerTenantSecrets implements TenantSecrets {
+  private static final Logger LOG = LoggerFactory.getLogger(SecretsManagerTenantSecrets.class);
+
+  public static final String TENANT_SECRETS_PREFIX = "TENANT_SECRETS_PREFIX";
+  public static final String TENANT_SECRETS_CACHE_SECONDS = "TENANT_SECRETS_CACHE_SECONDS";
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+
+  /** The IAM actions this class calls; template.yaml grants exactly these on the prefix. */
+  public static final Set<String> AWS_ACTIONS = Set.of("secretsmanager:GetSecretValue");
+
+  public static final String WEBHOOK_SECRET = "webhook_secret";
+  public static final String WEBHOOK_SECRET_PREVIOUS = "webhook_secret_previous";
+  public static final String API_KEY = "api_key";
+
+  /** Characters a secret name may hold, less '/', so that a tenant cannot reach another path. */
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
+
+  private final SecretsManagerClient client;
+  private final String prefix;
+  private final Duration ttl;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public SecretsManagerTenantSecrets(
+      SecretsManagerClient client, String prefix, Duration ttl, Clock clock) {
+    this.client = client;
+    this.prefix = prefix;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** The secret that holds a tenant's secrets for one provider. */
+  public static String secretId(String prefix, String tenant, Provider provider) {
+    return prefix + "/" + tenant + "/" + provider.id();
+  }
+
+  @Override
+  public List<String> webhookSecrets(String tenant, Provider provider) {
+    return entry(tenant, provider).webhookSecrets();
+  }
+
+  @Override
+  public Optional<String> apiKey(String tenant, Provider provider) {
+    return entry(tenant, provider).apiKey();
+  }
+
+  private Entry entry(String tenant, Provider provider) {
+    if (!TENANT.matcher(tenant).matches()) {
+      return Entry.NONE; // e.g. "$default": no secret can have that name
+    }
+    String id = secretId(prefix, tenant, provider);
+    Instant now = clock.instant();
+    Cached cached = cache.get(id);
+    if (cached != null && now.isBefore(cached.expires())) {
+      return cached.entry();
+    }
+    Optional<Entry> loaded = load(id);
+    if (loaded.isEmpty()) {
+      // Secrets Manager did not answer: keep using what we had, if anything, and retry next time
+      return cached == null ? Entry.NONE : cached.entry();
+    }
+    cache.put(id, new Cached(loaded.get(), now.plus(ttl)));
+    return loaded.get();
+  }
+
+  /** @return the secret's entry ({@link Entry#NONE} if missing or unusable); empty on a failed call */
+  private Optional<Entry> load(String id) {
+    String json;
+    try {
+      json = client.getSecretValue(GetSecretValueRequest.builder().secretId(id).build()).secretString();
+    } catch (ResourceNotFoundException missing) {
+      LOG.atWarn().addKeyValue("secretId", id).log("tenant secret not found: this tenant and provider are not configured");
+      return Optional.of(Entry.NONE);
+    } catch (SdkException e) {
+      LOG.atError()
+          .addKeyValue("secretId", id)
+          .addKeyValue("error", e.getClass().getSimpleName())
+          .log("tenant secret could not be read");
+      return Optional.empty();
+    }
+    Entry entry = parse(json);
+    if (entry.webhookSecrets().isEmpty()) {
+      LOG.atError()
+          .addKeyValue("secretId", id)
+          .log("tenant secret has no usable " + WEBHOOK_SECRET + ": expected a JSON object with a non-empty string");
+    }
+    return Optional.of(entry);
+  }
+
+  static Entry parse(String json) {
+    if (json == null) {
+      return Entry.NONE;
+    }
+    Map<String, Object> fields;
+    try {
+      fields = JSON.std.mapFrom(json);
+    } catch (IOException | RuntimeException notJson) {
+      return Entry.NONE; // the parser's message could quote the value: never pass it on
+    }
+    List<String> accepted = new ArrayList<>(2);
+    text(fields, WEBHOOK_SECRET).ifPresent(accepted::add);
+    if (!accepted.isEmpty()) {
+      text(fields, WEBHOOK_SECRET_PREVIOUS).ifPresent(accepted::add);
+    }
+    return new Entry(List.copyOf(accepted), text(fields, API_KEY));
+  }
+
+  private static Optional<String> text(Map<String, Object> fields, String name) {
+    return fields.get(name) instanceof String value && !value.isBlank()
+        ? Optional.of(value)
+        : Optional.empty();
+  }
+
+  record Entry(List<String> webhookSecrets, Optional<String> apiKey) {
+    static final Entry NONE = new Entry(List.of(), Optional.empty());
+
+    @Override
+    public String toString() {
+      return "Entry[" + webhookSecrets.size() + " webhook secret(s), api key " + apiKey.isPresent() + "]";
+    }
+  }
+
+  private record Cached(Entry entry, Instant expires) {}
+}

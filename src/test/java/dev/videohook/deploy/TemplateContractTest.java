@@ -1,0 +1,504 @@
+package dev.videohook.deploy;
+
+import static dev.videohook.deploy.CloudFormationTemplate.at;
+import static dev.videohook.deploy.CloudFormationTemplate.getAtt;
+import static dev.videohook.deploy.CloudFormationTemplate.list;
+import static dev.videohook.deploy.CloudFormationTemplate.map;
+import static dev.videohook.deploy.CloudFormationTemplate.ref;
+import static dev.videohook.deploy.CloudFormationTemplate.refersTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.config.Environments;
+import dev.videohook.config.Priming;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobTable;
+import dev.videohook.provider.Provider;
+import dev.videohook.secrets.SecretsManagerTenantSecrets;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opentest4j.TestAbortedException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+
+/**
+ * What template.yaml says about the code, checked against the code: handlers, the environment
+ * they read, the AWS actions they call, the stream filter, the table, the routes and the tenant
+ * stages. It runs without AWS; cfn-lint (.ci/lint-template) checks what it can beside it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TemplateContractTest {
+  /**
+   * Handlers that template.yaml names but whose classes arrive with the downloader's branch: their
+   * checks are skipped (reported as skipped), and fail as soon as the class exists. DELETE THIS
+   * LIST when the downloader is merged.
+   */
+  static final Set<String> HANDLERS_ARRIVING_WITH_THE_DOWNLOADER =
+      Set.of("dev.videohook.download.DownloadHandler::handleRequest");
+
+  private static final String SERVERLESS_FUNCTION = "AWS::Serverless::Function";
+  private static final Set<String> PSEUDO_PARAMETERS =
+      Set.of(
+          "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+          "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
+
+  private CloudFormationTemplate template;
+
+  @BeforeAll
+  void load() throws Exception {
+    template = CloudFormationTemplate.load(Path.of("template.yaml"));
+  }
+
+  List<String> functions() throws Exception {
+    load();
+    return template.resourcesOfType(SERVERLESS_FUNCTION);
+  }
+
+  // ------------------------------------------------------------------ handlers
+
+  @ParameterizedTest
+  @MethodSource("functions")
+  void handler_shouldExistAndAcceptTheEventTheTemplateWires(String function) throws Exception {
+    Class<?> handler = handlerClass(function);
+    String method = handlerMethod(function);
+    handler.getConstructor(); // Lambda builds the handler with its public no-arg constructor
+
+    List<Object> events = new ArrayList<>(map(template.properties(function).getOrDefault("Events", Map.of())).values());
+    assertFalse(events.isEmpty(), function + " has no event source");
+    for (Object event : events) {
+      String type = (String) map(event).get("Type");
+      Class<?> eventClass;
+      Class<?> responseClass;
+      switch (type) {
+        case "HttpApi" -> {
+          eventClass = APIGatewayV2HTTPEvent.class;
+          responseClass = APIGatewayV2HTTPResponse.class;
+        }
+        case "DynamoDB" -> {
+          eventClass = DynamodbEvent.class;
+          // ReportBatchItemFailures needs the handler to say which records failed
+          boolean partial = list(at(event, "Properties", "FunctionResponseTypes")).contains("ReportBatchItemFailures");
+          responseClass = partial ? StreamsEventResponse.class : Object.class;
+        }
+        default -> throw new AssertionError(function + ": no check written for event type " + type);
+      }
+      Method m;
+      try {
+        m = handler.getMethod(method, eventClass, Context.class);
+      } catch (NoSuchMethodException e) {
+        throw new AssertionError(
+            function + ": " + handler.getName() + " has no public " + method + "(" + eventClass.getSimpleName() + ", Context)", e);
+      }
+      assertTrue(
+          responseClass.isAssignableFrom(m.getReturnType()),
+          function + ": " + method + " returns " + m.getReturnType().getSimpleName() + ", expected " + responseClass.getSimpleName());
+    }
+  }
+
+  // ------------------------------------------------------------------ environment
+
+  @ParameterizedTest
+  @MethodSource("functions")
+  void environment_shouldBeWhatTheHandlerReads_localOnlyDeclaredEmpty(String function) throws Exception {
+    Set<String> reads = staticSet(handlerClass(function), "ENVIRONMENT");
+    Map<String, Object> variables = new HashMap<>(map(at(template.root, "Globals", "Function", "Environment", "Variables")));
+    Object own = at(template.properties(function), "Environment", "Variables");
+    if (own != null) {
+      variables.putAll(map(own));
+    }
+
+    Set<String> localOnly = new TreeSet<>(reads);
+    localOnly.retainAll(Environments.LOCAL_ONLY);
+    Set<String> expected = new TreeSet<>(Environments.deployed(reads));
+    expected.addAll(localOnly);
+    assertEquals(expected, new TreeSet<>(variables.keySet()), function + ": template variables vs the handler's ENVIRONMENT less Lambda's own");
+    for (String name : localOnly) {
+      assertEquals("", variables.get(name), function + ": " + name + " is local only and must stay empty in AWS");
+    }
+    for (String name : Environments.deployed(reads)) {
+      assertFalse("".equals(variables.get(name)), function + ": " + name + " needs a value in AWS");
+    }
+  }
+
+  // ------------------------------------------------------------------ IAM
+
+  @ParameterizedTest
+  @MethodSource("functions")
+  void policies_shouldGrantExactlyTheActionsTheCodeCalls(String function) throws Exception {
+    Set<String> calls = staticSet(handlerClass(function), "AWS_ACTIONS");
+    Set<String> forDestinations = new HashSet<>();
+    Set<String> granted = new TreeSet<>();
+    for (Map<String, Object> statement : statements(function)) {
+      assertEquals("Allow", statement.get("Effect"), function + ": " + statement);
+      List<Object> actions = list(statement.get("Action"));
+      assertFalse(actions.stream().anyMatch(a -> ((String) a).contains("*")), function + ": wildcard action in " + statement);
+      if (isForOnFailureDestination(function, statement)) {
+        // Lambda's stream poller writes failed batches with the function's role (the code never does)
+        assertEquals(Set.of("s3:PutObject", "s3:ListBucket"), Set.copyOf(actions), function + ": " + statement);
+        forDestinations.addAll(actions.stream().map(String.class::cast).toList());
+        continue;
+      }
+      actions.forEach(a -> granted.add((String) a));
+      assertScopedToItsResource(function, statement);
+    }
+    assertEquals(new TreeSet<>(calls), granted, function + ": granted actions vs the handler's AWS_ACTIONS");
+    if (hasOnFailureDestination(function)) {
+      assertFalse(forDestinations.isEmpty(), function + ": the on-failure bucket needs s3:PutObject and s3:ListBucket");
+    }
+  }
+
+  @Test
+  void primingRead_shouldBeLimitedToThePrimingKey() {
+    List<Map<String, Object>> reads =
+        statements("WebhookFunction").stream()
+            .filter(s -> list(s.get("Action")).contains("dynamodb:GetItem"))
+            .toList();
+    assertEquals(1, reads.size());
+    assertEquals(
+        List.of(Priming.KEY),
+        list(at(reads.get(0), "Condition", "ForAllValues:StringEquals", "dynamodb:LeadingKeys")));
+  }
+
+  private List<Map<String, Object>> statements(String function) {
+    List<Map<String, Object>> statements = new ArrayList<>();
+    for (Object policy : list(template.properties(function).get("Policies"))) {
+      if (!(policy instanceof Map<?, ?> m) || !m.containsKey("Statement") || m.size() != 1) {
+        throw new AssertionError(function + ": only inline Statement policies, so that they can be checked: " + policy);
+      }
+      list(m.get("Statement")).forEach(s -> statements.add(map(s)));
+    }
+    return statements;
+  }
+
+  private void assertScopedToItsResource(String function, Map<String, Object> statement) {
+    List<Object> resources = list(statement.get("Resource"));
+    assertFalse(resources.isEmpty(), function + ": " + statement);
+    for (Object action : list(statement.get("Action"))) {
+      String service = ((String) action).substring(0, ((String) action).indexOf(':'));
+      for (Object resource : resources) {
+        switch (service) {
+          case "dynamodb" -> assertEquals(getAtt("JobsTable", "Arn"), resource, function + ": " + statement);
+          case "s3" -> assertTrue(refersTo(resource, "VideoBucket") && String.valueOf(resource).contains("/*"), function + ": " + statement);
+          case "secretsmanager" ->
+              assertEquals(
+                  Map.of("Fn::Sub", "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*"),
+                  resource,
+                  function + ": " + statement);
+          default -> fail(function + ": no check written for " + action);
+        }
+      }
+    }
+  }
+
+  private boolean isForOnFailureDestination(String function, Map<String, Object> statement) {
+    List<Object> resources = list(statement.get("Resource"));
+    return !resources.isEmpty()
+        && onFailureDestinations(function).stream().anyMatch(d -> resources.stream().allMatch(r -> refersTo(r, d)));
+  }
+
+  private boolean hasOnFailureDestination(String function) {
+    return !onFailureDestinations(function).isEmpty();
+  }
+
+  /** Logical ids of the S3 buckets a function's stream events send failed batches to. */
+  private List<String> onFailureDestinations(String function) {
+    List<String> buckets = new ArrayList<>();
+    for (Object event : map(template.properties(function).getOrDefault("Events", Map.of())).values()) {
+      Object destination = at(event, "Properties", "DestinationConfig", "OnFailure", "Destination");
+      if (destination != null) {
+        String target = CloudFormationTemplate.names(destination).get(0).split("\\.")[0];
+        if ("AWS::S3::Bucket".equals(template.type(target))) {
+          buckets.add(target);
+        }
+      }
+    }
+    return buckets;
+  }
+
+  // ------------------------------------------------------------------ the stream consumer
+
+  @Test
+  void downloadStream_shouldDeliverCompletedJobsOnly_withBoundedRetries() throws Exception {
+    Map<String, Object> stream = map(at(template.properties("DownloadFunction"), "Events", "CompletedJobs", "Properties"));
+
+    assertEquals(getAtt("JobsTable", "StreamArn"), stream.get("Stream"));
+    List<Object> filters = list(at(stream, "FilterCriteria", "Filters"));
+    assertEquals(1, filters.size());
+    Map<String, Object> pattern = JSON.std.mapFrom((String) map(filters.get(0)).get("Pattern"));
+    assertEquals(List.of(JobTable.ITEM_TYPE_JOB), at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
+    assertEquals(List.of(JobStatus.COMPLETED.value()), at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
+
+    assertEquals(List.of("ReportBatchItemFailures"), stream.get("FunctionResponseTypes"));
+    assertEquals(Boolean.TRUE, stream.get("BisectBatchOnFunctionError"));
+    int retries = Integer.parseInt(resolve(stream.get("MaximumRetryAttempts")));
+    assertTrue(retries >= 0, "MaximumRetryAttempts must be finite, got " + retries);
+    int maxAge = Integer.parseInt(resolve(stream.get("MaximumRecordAgeInSeconds")));
+    assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
+    assertNotNull(stream.get("BatchSize"));
+    assertEquals(List.of("FailedBatchBucket"), onFailureDestinations("DownloadFunction"));
+  }
+
+  /** A literal, or a parameter's default. */
+  private String resolve(Object value) {
+    if (value instanceof Map<?, ?> m && m.containsKey("Ref")) {
+      return String.valueOf(at(template.section("Parameters"), (String) m.get("Ref"), "Default"));
+    }
+    return String.valueOf(value);
+  }
+
+  // ------------------------------------------------------------------ the table
+
+  @Test
+  void jobsTable_shouldHaveTheShapeTheCodeCreates() {
+    CreateTableRequest code = JobTable.createTableRequest("jobs");
+    Map<String, Object> table = template.properties("JobsTable");
+
+    assertEquals(code.billingModeAsString(), table.get("BillingMode"));
+    assertEquals(
+        code.attributeDefinitions().stream().map(a -> a.attributeName() + ":" + a.attributeTypeAsString()).collect(Collectors.toSet()),
+        list(table.get("AttributeDefinitions")).stream().map(a -> at(a, "AttributeName") + ":" + at(a, "AttributeType")).collect(Collectors.toSet()));
+    assertEquals(
+        code.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList(),
+        keySchema(table.get("KeySchema")));
+    Map<String, List<String>> indexes = new HashMap<>();
+    for (Object index : list(table.get("GlobalSecondaryIndexes"))) {
+      indexes.put((String) at(index, "IndexName"), keySchema(at(index, "KeySchema")));
+      assertEquals("ALL", at(index, "Projection", "ProjectionType"));
+    }
+    assertEquals(
+        code.globalSecondaryIndexes().stream()
+            .collect(Collectors.toMap(i -> i.indexName(), i -> i.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList())),
+        indexes);
+    code.globalSecondaryIndexes().forEach(i -> assertEquals("ALL", i.projection().projectionTypeAsString()));
+    assertEquals(code.streamSpecification().streamViewTypeAsString(), at(table, "StreamSpecification", "StreamViewType"));
+    assertEquals(JobTable.EXPIRES_AT, at(table, "TimeToLiveSpecification", "AttributeName"));
+    assertEquals(Boolean.TRUE, at(table, "TimeToLiveSpecification", "Enabled"));
+    assertEquals(Boolean.TRUE, at(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
+  }
+
+  private static List<String> keySchema(Object schema) {
+    return list(schema).stream().map(k -> at(k, "AttributeName") + ":" + at(k, "KeyType")).toList();
+  }
+
+  // ------------------------------------------------------------------ routes, tenants, secrets
+
+  @Test
+  void webhookRoutes_shouldBeOnePostPerProvider_onTheWebhookApi() {
+    Set<String> routes = new HashSet<>();
+    for (Object event : map(template.properties("WebhookFunction").get("Events")).values()) {
+      assertEquals("HttpApi", at(event, "Type"));
+      assertEquals(ref("WebhookApi"), at(event, "Properties", "ApiId"));
+      routes.add(at(event, "Properties", "Method") + " " + at(event, "Properties", "Path"));
+    }
+    Set<String> expected = new HashSet<>();
+    for (Provider provider : Provider.values()) {
+      expected.add("POST " + provider.webhookPath());
+    }
+    assertEquals(expected, routes);
+    assertEquals("AWS::Serverless::HttpApi", template.type("WebhookApi"));
+    assertEquals(0, at(template.properties("WebhookApi"), "DefaultRouteSettings", "ThrottlingBurstLimit"), "the $default stage is no tenant's");
+  }
+
+  @Test
+  void tenants_shouldEachGetAStageOnTheWebhookApi() {
+    Map<String, Object> stage = only(forEachFragment(template.section("Resources"), "Fn::ForEach::TenantStages", "Tenant"));
+    assertEquals("AWS::ApiGatewayV2::Stage", stage.get("Type"));
+    assertEquals(ref("WebhookApi"), at(stage, "Properties", "ApiId"));
+    assertEquals(ref("Tenant"), at(stage, "Properties", "StageName"));
+    assertEquals(Boolean.TRUE, at(stage, "Properties", "AutoDeploy"));
+  }
+
+  @Test
+  void tenantSecrets_shouldBeNamedWhereTheCodeLooks_onePerProvider() throws Exception {
+    Map<String, Object> perProvider = forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
+    Map<String, Object> secret = only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
+    assertEquals("AWS::SecretsManager::Secret", secret.get("Type"));
+    String name = (String) at(secret, "Properties", "Name", "Fn::Sub");
+    for (Provider provider : Provider.values()) {
+      assertEquals(
+          SecretsManagerTenantSecrets.secretId("PREFIX", "TENANT", provider),
+          name.replace("${TenantSecretsPrefix}", "PREFIX").replace("${Tenant}", "TENANT").replace("${Provider}", provider.id()));
+    }
+    Map<String, Object> placeholder = JSON.std.mapFrom((String) at(secret, "Properties", "SecretString"));
+    assertTrue(placeholder.containsKey(SecretsManagerTenantSecrets.WEBHOOK_SECRET));
+    assertEquals(
+        ref("TenantSecretsPrefix"),
+        at(template.root, "Globals", "Function", "Environment", "Variables", SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX));
+  }
+
+  @Test
+  void outputs_shouldGiveEachTenantsCallbackUrlPerProvider() {
+    Map<String, Object> perProvider = forEachFragment(template.section("Outputs"), "Fn::ForEach::TenantCallbackUrls", "Tenant");
+    Map<String, Object> output = only(forEachFragment(perProvider, "Fn::ForEach::ProviderCallbackUrls", "Provider"));
+    String url = (String) at(output, "Value", "Fn::Sub");
+    for (Provider provider : Provider.values()) {
+      String resolved = url.replace("${Provider}", provider.id());
+      assertTrue(resolved.startsWith("https://${WebhookApi}.execute-api."), url);
+      assertTrue(resolved.endsWith("/${Tenant}" + provider.webhookPath()), url);
+    }
+  }
+
+  /**
+   * The body of a {@code Fn::ForEach} loop (one fragment, or one nested loop), after checking the loop's identifier and
+   * collection: tenants come from the {@code Tenants} parameter, providers are the code's.
+   */
+  private static Map<String, Object> forEachFragment(Map<String, Object> section, String loop, String identifier) {
+    List<Object> forEach = list(section.get(loop));
+    assertEquals(3, forEach.size(), loop);
+    assertEquals(identifier, forEach.get(0), loop);
+    if (identifier.equals("Tenant")) {
+      assertEquals(ref("Tenants"), forEach.get(1), loop);
+    } else {
+      assertEquals(java.util.Arrays.stream(Provider.values()).map(Provider::id).toList(), forEach.get(1), loop);
+    }
+    Map<String, Object> fragments = map(forEach.get(2));
+    assertEquals(1, fragments.size(), loop);
+    return fragments;
+  }
+
+  private static Map<String, Object> only(Map<String, Object> fragments) {
+    return map(fragments.values().iterator().next());
+  }
+
+  // ------------------------------------------------------------------ the rest of the template
+
+  @Test
+  void everyReference_shouldNameAParameterOrResource() {
+    Set<String> known = new HashSet<>(PSEUDO_PARAMETERS);
+    known.addAll(template.section("Parameters").keySet());
+    known.addAll(template.section("Resources").keySet());
+    known.addAll(Set.of("Tenant", "Provider")); // Fn::ForEach identifiers
+    Set<String> unknown = new TreeSet<>();
+    for (String name : CloudFormationTemplate.names(template.root)) {
+      String target = name.startsWith("AWS::") ? name : name.split("\\.")[0];
+      if (!known.contains(target)) {
+        unknown.add(name);
+      }
+    }
+    assertEquals(Set.of(), unknown);
+  }
+
+  @Test
+  void everyParameter_shouldHaveADefault() {
+    template.section("Parameters").forEach((name, parameter) -> assertTrue(map(parameter).containsKey("Default"), name));
+  }
+
+  @Test
+  void webhookFunction_shouldStartFromASnapshot() {
+    Map<String, Object> function = template.properties("WebhookFunction");
+    assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
+    assertNotNull(function.get("AutoPublishAlias"));
+    assertEquals("java21", at(template.root, "Globals", "Function", "Runtime"));
+  }
+
+  @Test
+  void buckets_shouldBeEncryptedPrivateTlsOnly_andDropIncompleteUploads() {
+    List<String> buckets = template.resourcesOfType("AWS::S3::Bucket");
+    assertEquals(Set.of("VideoBucket", "FailedBatchBucket"), Set.copyOf(buckets));
+    for (String bucket : buckets) {
+      Map<String, Object> p = template.properties(bucket);
+      assertNotNull(at(list(at(p, "BucketEncryption", "ServerSideEncryptionConfiguration")).get(0), "ServerSideEncryptionByDefault", "SSEAlgorithm"), bucket);
+      assertEquals(
+          Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+          p.get("PublicAccessBlockConfiguration"),
+          bucket);
+      assertTrue(
+          list(at(p, "LifecycleConfiguration", "Rules")).stream()
+              .anyMatch(r -> "Enabled".equals(at(r, "Status")) && at(r, "AbortIncompleteMultipartUpload", "DaysAfterInitiation") != null),
+          bucket);
+      assertTrue(
+          template.resourcesOfType("AWS::S3::BucketPolicy").stream()
+              .map(template::properties)
+              .filter(policy -> ref(bucket).equals(policy.get("Bucket")))
+              .flatMap(policy -> list(at(policy, "PolicyDocument", "Statement")).stream())
+              .anyMatch(s -> "Deny".equals(at(s, "Effect")) && "false".equals(at(s, "Condition", "Bool", "aws:SecureTransport"))),
+          bucket + " needs a TLS-only policy");
+    }
+  }
+
+  @Test
+  void alarms_shouldWatchErrorsAndThrottlesOfEachFunction_andFailedBatches() throws Exception {
+    Set<String> watched = new HashSet<>();
+    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      Map<String, Object> p = template.properties(alarm);
+      for (Object dimension : list(p.get("Dimensions"))) {
+        watched.add(p.get("MetricName") + " " + CloudFormationTemplate.names(at(dimension, "Value")));
+      }
+      assertEquals(List.of(ref("AlarmTopic")), p.get("AlarmActions"), alarm);
+    }
+    for (String function : functions()) {
+      assertTrue(watched.contains("Errors [" + function + "]"), watched.toString());
+      assertTrue(watched.contains("Throttles [" + function + "]"), watched.toString());
+    }
+    assertTrue(watched.contains("ApproximateNumberOfMessagesVisible [FailedBatchQueue.QueueName]"), watched.toString());
+    assertEquals(getAtt("FailedBatchQueue", "Arn"), at(list(template.properties("FailedBatchRule").get("Targets")).get(0), "Arn"));
+    assertEquals(List.of(ref("FailedBatchBucket")), at(template.properties("FailedBatchRule"), "EventPattern", "detail", "bucket", "name"));
+  }
+
+  // ------------------------------------------------------------------ reflection
+
+  private Class<?> handlerClass(String function) {
+    String handler = handler(function);
+    String className = handler.substring(0, handler.indexOf("::"));
+    Class<?> found;
+    try {
+      found = Class.forName(className);
+    } catch (ClassNotFoundException e) {
+      if (HANDLERS_ARRIVING_WITH_THE_DOWNLOADER.contains(handler)) {
+        throw new TestAbortedException(handler + " arrives with the downloader: checked once it is merged");
+      }
+      throw new AssertionError(function + ": template.yaml names " + className + ", which is not on the classpath", e);
+    }
+    assertFalse(
+        HANDLERS_ARRIVING_WITH_THE_DOWNLOADER.contains(handler),
+        handler + " exists now: delete it from HANDLERS_ARRIVING_WITH_THE_DOWNLOADER");
+    return found;
+  }
+
+  private String handlerMethod(String function) {
+    String handler = handler(function);
+    return handler.substring(handler.indexOf("::") + 2);
+  }
+
+  private String handler(String function) {
+    String handler = (String) template.properties(function).get("Handler");
+    assertTrue(handler != null && handler.contains("::"), function + ": Handler must be class::method, got " + handler);
+    return handler;
+  }
+
+  /** A handler's {@code public static final Set<String>} constant. */
+  @SuppressWarnings("unchecked")
+  private static Set<String> staticSet(Class<?> handler, String name) throws Exception {
+    Field field;
+    try {
+      field = handler.getField(name);
+    } catch (NoSuchFieldException e) {
+      throw new AssertionError(handler.getName() + " must declare public static final Set<String> " + name, e);
+    }
+    assertTrue(Modifier.isStatic(field.getModifiers()) && Set.class.isAssignableFrom(field.getType()), handler.getName() + "." + name);
+    return (Set<String>) field.get(null);
+  }
+}
