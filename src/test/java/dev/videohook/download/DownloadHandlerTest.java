@@ -176,6 +176,18 @@ class DownloadHandlerTest {
   }
 
   @Test
+  void unsignedUrlOnTheProviderApiOrigin_carriesTheBearerKey() {
+    // the guide: "If the URL points to the OpenRouter API, include the bearer token"
+    byte[] video = GeneratedBytes.bytes(100);
+    f.api.on("/api/v1/files/0.mp4", ok(video, "video/mp4"));
+
+    completed(JOB, List.of(f.api.url("/api/v1/files/0.mp4")));
+
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals("Bearer " + API_KEY, f.api.received("/api/v1/files/0.mp4").get(0).headers().get("authorization"));
+  }
+
+  @Test
   void contentEndpointRedirectToAnotherOrigin_isFollowedWithoutTheBearerKey() {
     byte[] video = GeneratedBytes.bytes(2048);
     f.api.on(f.contentTarget(JOB), redirect(302, f.storage.url("/cdn/0.mp4")));

@@ -39,6 +39,11 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Objects under {@code directory}: for large ones. */
   public static LocalS3 startOnDisk(Path directory) {
+    try {
+      java.nio.file.Files.createDirectories(directory);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create " + directory, e);
+    }
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
     return start("filesystem-nio2", properties);
