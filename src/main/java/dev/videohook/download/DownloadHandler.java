@@ -6,10 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobTable;
-import dev.videohook.secrets.TenantSecrets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,27 +31,12 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
   /** Builds everything from the environment, once per execution environment. */
   public DownloadHandler() {
-    this(fromEnvironment(System.getenv()));
+    this(DownloadService.fromEnvironment(System.getenv()));
   }
 
   /** For the local stack, embedding and tests. */
   public DownloadHandler(DownloadService service) {
     this.service = service;
-  }
-
-  private static DownloadService fromEnvironment(Map<String, String> env) {
-    DownloadConfig config = DownloadConfig.fromEnvironment(env);
-    StreamingUploader uploader =
-        new StreamingUploader(S3Clients.s3(config.region(), config.s3Endpoint()), config.bucket());
-    VideoDownloader downloader =
-        VideoDownloader.builder(uploader, TenantSecrets.fromEnvironment(DownloadConfig.apiKeysOnly(env)))
-            .apiBases(config.apiBases())
-            .allowLoopbackHttp(config.allowLoopbackHttp())
-            .maxBytes(config.maxBytes())
-            .build();
-    StoredVideos store =
-        new StoredVideos(AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
-    return new DownloadService(downloader, store, Clock.systemUTC());
   }
 
   @Override

@@ -1,8 +1,11 @@
 package dev.videohook.download;
 
+import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobStatus;
+import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,27 @@ public final class DownloadService {
   private final VideoDownloader downloader;
   private final StoredVideos store;
   private final Clock clock;
+
+  /**
+   * Everything built from environment variables ({@link DownloadConfig}), the AWS clients once:
+   * what the Lambda does at init, and what the local stack does with its own settings.
+   *
+   * @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting
+   */
+  public static DownloadService fromEnvironment(Map<String, String> env) {
+    DownloadConfig config = DownloadConfig.fromEnvironment(env);
+    StreamingUploader uploader =
+        new StreamingUploader(S3Clients.s3(config.region(), config.s3Endpoint()), config.bucket());
+    VideoDownloader downloader =
+        VideoDownloader.builder(uploader, TenantSecrets.fromEnvironment(DownloadConfig.apiKeysOnly(env)))
+            .apiBases(config.apiBases())
+            .allowLoopbackHttp(config.allowLoopbackHttp())
+            .maxBytes(config.maxBytes())
+            .build();
+    StoredVideos store =
+        new StoredVideos(AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
+    return new DownloadService(downloader, store, Clock.systemUTC());
+  }
 
   public DownloadService(VideoDownloader downloader, StoredVideos store, Clock clock) {
     this.downloader = downloader;

@@ -465,6 +465,32 @@ class DownloadHandlerTest {
   }
 
   @Test
+  void handlerBuiltFromSettings_storesAVideo_withTheProductionS3AndDynamoDbClients() {
+    byte[] video = GeneratedBytes.bytes(9 * MIB);
+    f.api.on(f.contentTarget(JOB), ok(video, "video/mp4"));
+    DownloadHandler fromSettings =
+        new DownloadHandler(
+            DownloadService.fromEnvironment(
+                Map.of(
+                    "JOBS_TABLE", f.table,
+                    "VIDEO_BUCKET", f.bucket,
+                    "DYNAMODB_ENDPOINT", dev.videohook.local.SharedDynamoDb.get().endpoint().toString(),
+                    "S3_ENDPOINT", f.s3.endpoint().toString(),
+                    "DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true",
+                    "OPENROUTER_API_BASE", f.api.url("/api/v1").toString(),
+                    "OPENROUTER_API_KEY", API_KEY)));
+    f.putJob(JOB, "completed", List.of());
+
+    StreamsEventResponse response =
+        fromSettings.handleRequest(event(change("100", JOB, "pending", "completed", List.of())), null);
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
+    assertEquals("Bearer " + API_KEY, f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+  }
+
+  @Test
   void sampleStreamEvent_fromEventsFolder_isDownloadedThroughTheHandler() {
     DynamodbEvent event =
         com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent("events/dynamodb-stream-completed.json");
