@@ -56,7 +56,9 @@ public record DownloadConfig(
   public static final Set<String> ENVIRONMENT = environment();
 
   public DownloadConfig {
-    apiBases = Collections.unmodifiableMap(new EnumMap<>(apiBases));
+    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
+    copy.putAll(apiBases);
+    apiBases = Collections.unmodifiableMap(copy);
   }
 
   public URI apiBase(Provider provider) {
