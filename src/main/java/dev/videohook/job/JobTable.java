@@ -102,4 +102,24 @@ public final class JobTable {
         .attributeType(ScalarAttributeType.S)
         .build();
   }
+
+  // --- set by the downloader on a job item ---
+
+  /** The S3 bucket that holds the job's videos. */
+  public static final String BUCKET = "bucket";
+  /** One S3 key per source, in source order (list of strings). */
+  public static final String OBJECT_KEYS = "object_keys";
+  /** Bytes stored per object, in the order of {@link #OBJECT_KEYS} (list of numbers). */
+  public static final String OBJECT_SIZES = "object_sizes";
+  /** Hex SHA-256 of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
+  public static final String OBJECT_SHA256S = "object_sha256s";
+  /** Content type of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
+  public static final String CONTENT_TYPES = "content_types";
+  /** When the job became {@code stored} (ISO-8601 instant). */
+  public static final String STORED_AT = "stored_at";
+  /** Why the latest download attempt failed; never holds a secret or a query string. */
+  public static final String LAST_DOWNLOAD_ERROR = "last_download_error";
+  /** Failed download invocations so far (number). */
+  public static final String DOWNLOAD_ATTEMPTS = "download_attempts";
 }
+

@@ -41,7 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opentest4j.TestAbortedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
 /**
@@ -51,14 +50,6 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateContractTest {
-  /**
-   * Handlers that template.yaml names but whose classes arrive with the downloader's branch: their
-   * checks are skipped (reported as skipped), and fail as soon as the class exists. DELETE THIS
-   * LIST when the downloader is merged.
-   */
-  static final Set<String> HANDLERS_ARRIVING_WITH_THE_DOWNLOADER =
-      Set.of("dev.videohook.download.DownloadHandler::handleRequest");
-
   private static final String SERVERLESS_FUNCTION = "AWS::Serverless::Function";
   private static final Set<String> PSEUDO_PARAMETERS =
       Set.of(
@@ -467,14 +458,8 @@ class TemplateContractTest {
     try {
       found = Class.forName(className);
     } catch (ClassNotFoundException e) {
-      if (HANDLERS_ARRIVING_WITH_THE_DOWNLOADER.contains(handler)) {
-        throw new TestAbortedException(handler + " arrives with the downloader: checked once it is merged");
-      }
       throw new AssertionError(function + ": template.yaml names " + className + ", which is not on the classpath", e);
     }
-    assertFalse(
-        HANDLERS_ARRIVING_WITH_THE_DOWNLOADER.contains(handler),
-        handler + " exists now: delete it from HANDLERS_ARRIVING_WITH_THE_DOWNLOADER");
     return found;
   }
 

@@ -1,0 +1,139 @@
+package dev.videohook.download;
+
+import dev.videohook.config.Settings;
+import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
+import java.net.URI;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The downloader's settings, read once from the environment at init.
+ *
+ * @param tableName {@code JOBS_TABLE}
+ * @param bucket {@code VIDEO_BUCKET}
+ * @param region {@code AWS_REGION}, default us-east-1
+ * @param dynamoDbEndpoint {@code DYNAMODB_ENDPOINT}, for the local stack
+ * @param s3Endpoint {@code S3_ENDPOINT}, for the local stack (path-style addressing)
+ * @param allowLoopbackHttp {@code DOWNLOAD_ALLOW_LOOPBACK_HTTP}: plain HTTP to loopback hosts, for
+ *     the local stack only; default false
+ * @param maxBytes {@code DOWNLOAD_MAX_BYTES}, largest video accepted, default 5 GiB
+ * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}, default each
+ *     provider's public API base
+ */
+public record DownloadConfig(
+    String tableName,
+    String bucket,
+    Region region,
+    Optional<URI> dynamoDbEndpoint,
+    Optional<URI> s3Endpoint,
+    boolean allowLoopbackHttp,
+    long maxBytes,
+    Map<Provider, URI> apiBases) {
+
+  public static final String JOBS_TABLE = "JOBS_TABLE";
+  public static final String VIDEO_BUCKET = "VIDEO_BUCKET";
+  public static final String AWS_REGION = "AWS_REGION";
+  public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+  public static final String S3_ENDPOINT = "S3_ENDPOINT";
+  public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = "DOWNLOAD_ALLOW_LOOPBACK_HTTP";
+  public static final String DOWNLOAD_MAX_BYTES = "DOWNLOAD_MAX_BYTES";
+
+  public static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024 * 1024;
+
+  /**
+   * What the secrets source may read here: everything {@link TenantSecrets#fromEnvironment} reads
+   * except the webhook signing secrets, which this function has no use for.
+   */
+  public static final Set<String> SECRETS_VARIABLES = secretsVariables();
+
+  /**
+   * Every variable the download function reads, its collaborators included (the API keys and the
+   * Secrets Manager settings, read by {@link TenantSecrets#fromEnvironment}).
+   */
+  public static final Set<String> ENVIRONMENT = environment();
+
+  public DownloadConfig {
+    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
+    copy.putAll(apiBases);
+    apiBases = Collections.unmodifiableMap(copy);
+  }
+
+  public URI apiBase(Provider provider) {
+    return apiBases.get(provider);
+  }
+
+  /** @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting */
+  public static DownloadConfig fromEnvironment(Map<String, String> env) {
+    Settings settings = new Settings(env);
+    String table = settings.required(JOBS_TABLE, "the DynamoDB table that records jobs");
+    String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
+    Region region = Region.of(settings.optional(AWS_REGION).orElse("us-east-1"));
+    Optional<URI> dynamoDbEndpoint = settings.uri(DYNAMODB_ENDPOINT);
+    Optional<URI> s3Endpoint = settings.uri(S3_ENDPOINT);
+    boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
+    long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
+    Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
+    for (Provider provider : Provider.values()) {
+      URI base = settings.uri(provider.apiBaseEnv()).orElse(provider.defaultApiBase());
+      if (!UrlPolicy.isAllowed(base, allowLoopbackHttp)) {
+        settings.problem(
+            provider.apiBaseEnv()
+                + " must be an https URL (plain http only for a loopback host with "
+                + DOWNLOAD_ALLOW_LOOPBACK_HTTP
+                + "=true), got '"
+                + base
+                + "'");
+      }
+      apiBases.put(provider, base);
+    }
+    settings.check();
+    return new DownloadConfig(
+        table, bucket, region, dynamoDbEndpoint, s3Endpoint, allowLoopbackHttp, maxBytes, apiBases);
+  }
+
+  /** Only the {@link #SECRETS_VARIABLES} of {@code env}: no signing secret reaches this function. */
+  public static Map<String, String> secretsSettings(Map<String, String> env) {
+    Map<String, String> keys = new HashMap<>();
+    for (String name : SECRETS_VARIABLES) {
+      String value = env.get(name);
+      if (value != null) {
+        keys.put(name, value);
+      }
+    }
+    return keys;
+  }
+
+  private static Set<String> secretsVariables() {
+    Set<String> names = new LinkedHashSet<>(TenantSecrets.ENVIRONMENT);
+    for (Provider provider : Provider.values()) {
+      names.remove(provider.webhookSecretEnv());
+      names.remove(provider.previousWebhookSecretEnv());
+    }
+    return Collections.unmodifiableSet(names);
+  }
+
+  private static Set<String> environment() {
+    Set<String> names =
+        new LinkedHashSet<>(
+            java.util.List.of(
+                JOBS_TABLE,
+                VIDEO_BUCKET,
+                AWS_REGION,
+                DYNAMODB_ENDPOINT,
+                S3_ENDPOINT,
+                DOWNLOAD_ALLOW_LOOPBACK_HTTP,
+                DOWNLOAD_MAX_BYTES));
+    for (Provider provider : Provider.values()) {
+      names.add(provider.apiBaseEnv());
+    }
+    names.addAll(secretsVariables());
+    return Collections.unmodifiableSet(names);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.videohook.download;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounded retries of transient failures, inside one invocation: exponential backoff capped at a
+ * maximum, with jitter (each pause is drawn between half and all of its backoff).
+ *
+ * @param maxAttempts attempts in all, the first one included
+ * @param baseDelay the backoff before the second attempt
+ * @param maxDelay the largest backoff
+ * @param sleeper how to pause (tests pass one that does not wait)
+ */
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Sleeper sleeper) {
+  private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
+
+  /** A pause; {@link Thread#sleep} in production. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** One attempt at some work. */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    T run();
+  }
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+  }
+
+  public static RetryPolicy defaults() {
+    return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(8), d -> Thread.sleep(d.toMillis()));
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, fails with a {@link DownloadException} that is not
+   * transient, or runs out of attempts; the last failure is thrown.
+   */
+  public <T> T run(String what, Attempt<T> attempt) {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.run();
+      } catch (DownloadException e) {
+        if (!e.isTransient() || n >= maxAttempts) {
+          throw e;
+        }
+        Duration pause = backoff(n);
+        LOG.info("{}: attempt {} of {} failed ({}), retrying in {} ms", what, n, maxAttempts, e.getMessage(), pause.toMillis());
+        try {
+          sleeper.sleep(pause);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          e.addSuppressed(interrupted);
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The pause after failed attempt {@code n}: base * 2^(n-1), capped, jittered into [d/2, d]. */
+  Duration backoff(int n) {
+    long cap = maxDelay.toNanos();
+    long capped = Math.max(1, baseDelay.toNanos());
+    for (int i = 1; i < n && capped < cap; i++) {
+      capped *= 2;
+    }
+    capped = Math.min(capped, cap);
+    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    return Duration.ofNanos(jittered);
+  }
+}

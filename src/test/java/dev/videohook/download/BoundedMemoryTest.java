@@ -1,0 +1,80 @@
+package dev.videohook.download;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.local.LocalS3;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Invariant 6, bounded memory: a video far larger than the heap of the JVM that downloads it is
+ * stored whole and correct. The download runs in a child JVM with {@code -Xmx96m}; the video
+ * server and S3Proxy (on disk) run here.
+ */
+class BoundedMemoryTest {
+  private static final long SIZE = 512L * 1024 * 1024;
+  private static final String HEAP = "-Xmx96m";
+
+  @TempDir Path s3Directory;
+
+  @Test
+  void videoLargerThanTheHeap_isStoredWhole_byADownloaderWithA96MiBHeap() throws Exception {
+    try (LocalS3 s3 = LocalS3.startOnDisk(s3Directory);
+        VideoServer server = new VideoServer()) {
+      s3.createBucket("videos");
+      server.on("/big.mp4", VideoServer.generated(SIZE, "video/mp4"));
+
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  HEAP,
+                  "-DVIDEOHOOK_LOG_FILE=target/bounded-memory-child.log",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BoundedMemoryMain.class.getName(),
+                  server.url("/big.mp4").toString(),
+                  s3.endpoint().toString(),
+                  "videos")
+              .redirectErrorStream(true)
+              .start();
+      child.getOutputStream().close();
+      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child JVM did not end");
+      java.nio.file.Files.writeString(Path.of("target", "bounded-memory-child.out"), output);
+
+      assertEquals(0, child.exitValue(), output);
+      Matcher printed = Pattern.compile("size=(\\d+) sha256=([0-9a-f]{64})").matcher(output);
+      assertTrue(printed.find(), output);
+      String expected = GeneratedBytes.sha256(SIZE);
+      assertEquals(SIZE, Long.parseLong(printed.group(1)));
+      assertEquals(expected, printed.group(2));
+      assertEquals(expected, storedSha256(s3, "videos", "memory/openrouter/big/0.mp4"));
+      assertEquals(List.of(), s3.multipartUploads("videos"));
+    }
+  }
+
+  private static String storedSha256(LocalS3 s3, String bucket, String key) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = new DigestInputStream(s3.client().getObject(b -> b.bucket(bucket).key(key)), digest)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

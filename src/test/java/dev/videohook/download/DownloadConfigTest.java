@@ -1,0 +1,77 @@
+package dev.videohook.download;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.config.ConfigurationException;
+import dev.videohook.provider.Provider;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DownloadConfigTest {
+  private static final Map<String, String> MINIMAL = Map.of("JOBS_TABLE", "jobs", "VIDEO_BUCKET", "videos");
+
+  @Test
+  void fromEnvironment_shouldNameEveryMissingOrInvalidSetting_inOneError() {
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class,
+            () -> DownloadConfig.fromEnvironment(Map.of("DOWNLOAD_MAX_BYTES", "lots", "S3_ENDPOINT", "nowhere")));
+
+    assertEquals(4, e.problems().size(), e.getMessage());
+    for (String name : Set.of("JOBS_TABLE", "VIDEO_BUCKET", "DOWNLOAD_MAX_BYTES", "S3_ENDPOINT")) {
+      assertTrue(e.getMessage().contains(name), name);
+    }
+  }
+
+  @Test
+  void fromEnvironment_shouldUseDefaults_whenOnlyTheRequiredSettingsAreSet() {
+    DownloadConfig config = DownloadConfig.fromEnvironment(MINIMAL);
+
+    assertEquals("jobs", config.tableName());
+    assertEquals("videos", config.bucket());
+    assertFalse(config.allowLoopbackHttp());
+    assertEquals(DownloadConfig.DEFAULT_MAX_BYTES, config.maxBytes());
+    assertEquals(Provider.MODELGATES.defaultApiBase(), config.apiBase(Provider.MODELGATES));
+    assertTrue(config.s3Endpoint().isEmpty());
+  }
+
+  @Test
+  void fromEnvironment_shouldRefuseAPlainHttpApiBase_unlessLoopbackInLocalMode() {
+    var env = new java.util.HashMap<>(MINIMAL);
+    env.put("OPENROUTER_API_BASE", "http://127.0.0.1:9000/api/v1");
+    assertThrows(ConfigurationException.class, () -> DownloadConfig.fromEnvironment(env));
+
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    assertEquals(URI.create("http://127.0.0.1:9000/api/v1"), DownloadConfig.fromEnvironment(env).apiBase(Provider.OPENROUTER));
+  }
+
+  @Test
+  void environment_shouldListEverySettingAndApiKey_butNoWebhookSecret() {
+    assertEquals(
+        Set.of(
+            "JOBS_TABLE", "VIDEO_BUCKET", "AWS_REGION", "DYNAMODB_ENDPOINT", "S3_ENDPOINT",
+            "DOWNLOAD_ALLOW_LOOPBACK_HTTP", "DOWNLOAD_MAX_BYTES", "OPENROUTER_API_BASE",
+            "MODELGATES_API_BASE", "OPENROUTER_API_KEY", "MODELGATES_API_KEY",
+            "TENANT_SECRETS_PREFIX", "TENANT_SECRETS_CACHE_SECONDS"),
+        DownloadHandler.ENVIRONMENT);
+  }
+
+  @Test
+  void secretsSettings_shouldHandTheSecretsSourceApiKeysAndSecretsManagerSettings_butNoSigningSecret() {
+    Map<String, String> keys =
+        DownloadConfig.secretsSettings(
+            Map.of(
+                "OPENROUTER_API_KEY", "k",
+                "OPENROUTER_WEBHOOK_SECRET", "s",
+                "MODELGATES_WEBHOOK_SECRET_PREVIOUS", "p",
+                "TENANT_SECRETS_PREFIX", "videohook",
+                "JOBS_TABLE", "t"));
+
+    assertEquals(Map.of("OPENROUTER_API_KEY", "k", "TENANT_SECRETS_PREFIX", "videohook"), keys);
+  }
+}

@@ -1,0 +1,513 @@
+package dev.videohook.download;
+
+import static dev.videohook.download.DownloadFixture.API_KEY;
+import static dev.videohook.download.DownloadFixture.change;
+import static dev.videohook.download.DownloadFixture.event;
+import static dev.videohook.download.VideoServer.generated;
+import static dev.videohook.download.VideoServer.ok;
+import static dev.videohook.download.VideoServer.redirect;
+import static dev.videohook.download.VideoServer.reset;
+import static dev.videohook.download.VideoServer.stall;
+import static dev.videohook.download.VideoServer.status;
+import static dev.videohook.download.VideoServer.truncated;
+import static dev.videohook.download.VideoServer.withoutLength;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.videohook.job.JobTable;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The downloader end to end: stream record in, S3Proxy object and DynamoDB Local item out. */
+class DownloadHandlerTest {
+  private static final int MIB = 1024 * 1024;
+  private static final String JOB = "job-1";
+  private static final String KEY = "acme/openrouter/job-1/0.mp4";
+
+  private DownloadFixture f;
+
+  @BeforeEach
+  void fixture() {
+    f = new DownloadFixture();
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  private StreamsEventResponse completed(String jobId, List<URI> urls) {
+    f.putJob(jobId, "completed", urls);
+    return f.handler.handleRequest(event(change("100", jobId, "pending", "completed", urls)), null);
+  }
+
+  private void assertNothingInS3() {
+    assertEquals(List.of(), f.s3.objects(f.bucket), "objects");
+    assertEquals(List.of(), f.s3.multipartUploads(f.bucket), "multipart uploads");
+  }
+
+  private void assertFailedOnce(StreamsEventResponse response, String jobId) {
+    assertEquals(List.of("100"), response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+    Map<String, AttributeValue> job = f.job(jobId);
+    assertEquals("completed", job.get(JobTable.STATUS).s());
+    assertEquals("1", job.get(JobTable.DOWNLOAD_ATTEMPTS).n());
+    assertTrue(job.containsKey(JobTable.LAST_DOWNLOAD_ERROR));
+  }
+
+  /**
+   * Waits until the downloader has a multipart upload in progress, so that a failure that follows
+   * is one the upload must be aborted for; counts the uploads seen.
+   */
+  private Runnable uploadStarted(java.util.concurrent.atomic.AtomicInteger seen) {
+    return () -> {
+      for (int i = 0; i < 1000; i++) {
+        if (!f.s3.multipartUploads(f.bucket).isEmpty()) {
+          seen.incrementAndGet();
+          return;
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    };
+  }
+
+  private static List<String> strings(AttributeValue list) {
+    return list.l().stream().map(AttributeValue::s).toList();
+  }
+
+  @Test
+  void completedJob_isStoredWithItsBytesAndSha256_andTheJobBecomesStored() {
+    byte[] video = GeneratedBytes.bytes(300_000);
+    f.storage.on("/v/0.mp4", ok(video, "video/mp4"));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertArrayEquals(video, f.object(KEY));
+    Map<String, AttributeValue> job = f.job(JOB);
+    assertEquals("stored", job.get(JobTable.STATUS).s());
+    assertEquals(f.bucket, job.get(JobTable.BUCKET).s());
+    assertEquals(List.of(KEY), strings(job.get(JobTable.OBJECT_KEYS)));
+    assertEquals(List.of("300000"), job.get(JobTable.OBJECT_SIZES).l().stream().map(AttributeValue::n).toList());
+    assertEquals(List.of(GeneratedBytes.sha256(video)), strings(job.get(JobTable.OBJECT_SHA256S)));
+    assertEquals(List.of("video/mp4"), strings(job.get(JobTable.CONTENT_TYPES)));
+    assertEquals(DownloadFixture.NOW.toString(), job.get(JobTable.STORED_AT).s());
+  }
+
+  @Test
+  void videoLargerThanOnePart_isStoredByMultipartUpload_withTheRightSha256() {
+    long size = 20L * MIB + 12_345;
+    f.storage.on("/v/big.mp4", generated(size, "video/mp4"));
+
+    completed(JOB, List.of(f.storage.url("/v/big.mp4")));
+
+    Map<String, AttributeValue> job = f.job(JOB);
+    assertEquals("stored", job.get(JobTable.STATUS).s());
+    assertEquals(List.of(GeneratedBytes.sha256(size)), strings(job.get(JobTable.OBJECT_SHA256S)));
+    assertEquals(GeneratedBytes.sha256(size), GeneratedBytes.sha256(f.object(KEY)));
+    assertEquals(List.of(), f.s3.multipartUploads(f.bucket));
+  }
+
+  @Test
+  void bodyWithoutContentLength_isStoredWhole() {
+    byte[] video = GeneratedBytes.bytes(50_000);
+    f.storage.on("/v/0.mp4", withoutLength(video, "video/mp4"));
+
+    completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertArrayEquals(video, f.object(KEY));
+  }
+
+  @Test
+  void twoUnsignedUrls_becomeTwoObjects_inOrder() {
+    byte[] first = GeneratedBytes.bytes(1000);
+    byte[] second = GeneratedBytes.bytes(2000);
+    f.storage.on("/v/a", ok(first, "video/mp4")).on("/v/b", ok(second, "video/webm"));
+
+    completed(JOB, List.of(f.storage.url("/v/a"), f.storage.url("/v/b")));
+
+    assertArrayEquals(first, f.object("acme/openrouter/job-1/0.mp4"));
+    assertArrayEquals(second, f.object("acme/openrouter/job-1/1.webm"));
+    assertEquals(
+        List.of("acme/openrouter/job-1/0.mp4", "acme/openrouter/job-1/1.webm"),
+        strings(f.job(JOB).get(JobTable.OBJECT_KEYS)));
+    assertEquals(List.of("video/mp4", "video/webm"), strings(f.job(JOB).get(JobTable.CONTENT_TYPES)));
+  }
+
+  @Test
+  void emptyUnsignedUrls_fetchTheContentEndpoint_withTheBearerKey() {
+    byte[] video = GeneratedBytes.bytes(4096);
+    f.api.on(f.contentTarget(JOB), ok(video, "video/mp4"));
+
+    completed(JOB, List.of());
+
+    assertArrayEquals(video, f.object(KEY));
+    List<VideoServer.Received> requests = f.api.received(f.contentTarget(JOB));
+    assertEquals(1, requests.size());
+    assertEquals("Bearer " + API_KEY, requests.get(0).headers().get("authorization"));
+  }
+
+  @Test
+  void unsignedUrlHost_neverReceivesTheBearerKey() {
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(100), "video/mp4"));
+
+    completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertFalse(f.storage.received().isEmpty());
+    f.storage.received().forEach(r -> assertNull(r.headers().get("authorization"), r.target()));
+  }
+
+  @Test
+  void unsignedUrlOnTheProviderApiOrigin_carriesTheBearerKey() {
+    // the guide: "If the URL points to the OpenRouter API, include the bearer token"
+    byte[] video = GeneratedBytes.bytes(100);
+    f.api.on("/api/v1/files/0.mp4", ok(video, "video/mp4"));
+
+    completed(JOB, List.of(f.api.url("/api/v1/files/0.mp4")));
+
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals("Bearer " + API_KEY, f.api.received("/api/v1/files/0.mp4").get(0).headers().get("authorization"));
+  }
+
+  @Test
+  void contentEndpointRedirectToAnotherOrigin_isFollowedWithoutTheBearerKey() {
+    byte[] video = GeneratedBytes.bytes(2048);
+    f.api.on(f.contentTarget(JOB), redirect(302, f.storage.url("/cdn/0.mp4")));
+    f.storage.on("/cdn/0.mp4", ok(video, "video/mp4"));
+
+    completed(JOB, List.of());
+
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals("Bearer " + API_KEY, f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+    assertEquals(1, f.storage.received("/cdn/0.mp4").size());
+    assertNull(f.storage.received("/cdn/0.mp4").get(0).headers().get("authorization"));
+  }
+
+  @Test
+  void shortBodyInsideOnePart_failsTheRecord_andLeavesNothingInS3() {
+    byte[] video = GeneratedBytes.bytes(100_000);
+    f.storage.on("/v/0.mp4", truncated(video, 60_000));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertNothingInS3();
+  }
+
+  @Test
+  void truncatedBody_failsTheRecord_andLeavesNothingInS3() {
+    byte[] video = GeneratedBytes.bytes(12 * MIB);
+    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    f.storage.on("/v/0.mp4", truncated(video, 9 * MIB, uploadStarted(uploads)));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertEquals(3, f.storage.received("/v/0.mp4").size(), "retried within the invocation");
+    assertEquals(3, uploads.get(), "a multipart upload was under way at each truncation");
+    assertNothingInS3();
+  }
+
+  @Test
+  void connectionResetMidBody_failsTheRecord_andLeavesNothingInS3() {
+    byte[] video = GeneratedBytes.bytes(12 * MIB);
+    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertEquals(3, uploads.get(), "a multipart upload was under way at each reset");
+    assertNothingInS3();
+  }
+
+  @Test
+  void connectionResetOnce_isRetried_andTheVideoStored() {
+    byte[] video = GeneratedBytes.bytes(12 * MIB);
+    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)), ok(video, "video/mp4"));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
+    assertEquals(List.of(), f.s3.multipartUploads(f.bucket));
+    assertEquals(List.of(KEY), f.s3.objects(f.bucket).stream().map(o -> o.key()).toList());
+  }
+
+  @Test
+  void badGatewayThenSuccess_isRetriedWithBackoff_andStored() {
+    byte[] video = GeneratedBytes.bytes(5000);
+    f.api.on(f.contentTarget(JOB), status(502), ok(video, "video/mp4"));
+
+    StreamsEventResponse response = completed(JOB, List.of());
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals(2, f.api.received(f.contentTarget(JOB)).size());
+    assertEquals(1, f.pauses.size());
+  }
+
+  @Test
+  void tooManyRequestsThenSuccess_isRetried() {
+    byte[] video = GeneratedBytes.bytes(5000);
+    f.storage.on("/v/0.mp4", status(429), ok(video, "video/mp4"));
+
+    completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertArrayEquals(video, f.object(KEY));
+  }
+
+  @Test
+  void stalledBody_timesOutAndIsRetried() {
+    byte[] video = GeneratedBytes.bytes(64 * 1024);
+    CountDownLatch never = new CountDownLatch(1);
+    f.storage.on("/v/0.mp4", stall(video, 1000, never), ok(video, "video/mp4"));
+    try {
+      completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+    } finally {
+      never.countDown();
+    }
+
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertArrayEquals(video, f.object(KEY));
+  }
+
+  @Test
+  void notFound_failsFastWithoutRetry_andLeavesNothingInS3() {
+    f.storage.on("/v/0.mp4", status(404));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertEquals(1, f.storage.received("/v/0.mp4").size());
+    assertTrue(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("HTTP 404"));
+    assertNothingInS3();
+  }
+
+  @Test
+  void errorNoted_neverHoldsTheUrlsQuery() {
+    f.storage.on("/v/0.mp4", status(404));
+
+    completed(JOB, List.of(URI.create(f.storage.url("/v/0.mp4") + "?token=s3cr3t")));
+
+    assertFalse(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("s3cr3t"));
+  }
+
+  @Test
+  void secondFailure_countsASecondAttempt() {
+    f.storage.on("/v/0.mp4", status(404));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    completed(JOB, urls);
+
+    f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+
+    assertEquals("2", f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
+    assertEquals("completed", f.job(JOB).get(JobTable.STATUS).s());
+  }
+
+  @Test
+  void videoLargerThanTheLimit_failsWithoutStoringAnything() {
+    DownloadFixture limited = new DownloadFixture(b -> b.maxBytes(1000));
+    try {
+      limited.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(1001), "video/mp4"));
+      limited.putJob(JOB, "completed", List.of(limited.storage.url("/v/0.mp4")));
+
+      StreamsEventResponse response =
+          limited.handler.handleRequest(
+              event(change("100", JOB, "pending", "completed", List.of(limited.storage.url("/v/0.mp4")))), null);
+
+      assertEquals(1, response.getBatchItemFailures().size());
+      assertEquals(List.of(), limited.s3.objects(limited.bucket));
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void plainHttpToANonLoopbackHost_isRefusedWithoutARequest() {
+    StreamsEventResponse response = completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertTrue(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("refused"));
+  }
+
+  @Test
+  void plainHttpToLoopback_isRefused_whenLocalModeIsOff() {
+    DownloadFixture strict = new DownloadFixture(b -> b.allowLoopbackHttp(false));
+    try {
+      strict.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+      List<URI> urls = List.of(strict.storage.url("/v/0.mp4"));
+      strict.putJob(JOB, "completed", urls);
+
+      StreamsEventResponse response =
+          strict.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+
+      assertEquals(1, response.getBatchItemFailures().size());
+      assertEquals(List.of(), strict.storage.received());
+    } finally {
+      strict.close();
+    }
+  }
+
+  @Test
+  void redirectToPlainHttpOnAnotherHost_isRefused() {
+    f.api.on(f.contentTarget(JOB), redirect(302, URI.create("http://cdn.example.com/0.mp4")));
+
+    StreamsEventResponse response = completed(JOB, List.of());
+
+    assertFailedOnce(response, JOB);
+    assertNothingInS3();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"failed", "cancelled", "expired"})
+  void jobThatDidNotComplete_isNotDownloaded(String terminal) {
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    f.putJob(JOB, terminal, urls);
+
+    StreamsEventResponse response =
+        f.handler.handleRequest(event(change("100", JOB, "pending", terminal, urls)), null);
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals(List.of(), f.storage.received());
+    assertEquals(terminal, f.job(JOB).get(JobTable.STATUS).s());
+    assertNothingInS3();
+  }
+
+  @Test
+  void updateThatKeepsCompleted_doesNotDownloadAgain() {
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    f.putJob(JOB, "completed", urls);
+
+    f.handler.handleRequest(event(change("100", JOB, "completed", "completed", urls)), null);
+
+    assertEquals(List.of(), f.storage.received());
+  }
+
+  @Test
+  void recordForAJobAlreadyStored_isANoOp() {
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    completed(JOB, urls);
+    int requests = f.storage.received().size();
+
+    StreamsEventResponse replay = f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+
+    assertEquals(List.of(), replay.getBatchItemFailures());
+    assertEquals(requests, f.storage.received().size());
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+  }
+
+  @Test
+  void deliveryItemsAndRemovals_areIgnored() {
+    var delivery = DownloadFixture.image(JOB, "completed", List.of(f.storage.url("/v/0.mp4")));
+    delivery.put(JobTable.ITEM_TYPE, DownloadFixture.ls(JobTable.ITEM_TYPE_DELIVERY));
+    var jobImage = DownloadFixture.image(JOB, "completed", List.of(f.storage.url("/v/0.mp4")));
+
+    StreamsEventResponse response =
+        f.handler.handleRequest(
+            event(
+                DownloadFixture.record("INSERT", "1", null, delivery),
+                DownloadFixture.record("REMOVE", "2", jobImage, null)),
+            null);
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals(List.of(), f.storage.received());
+  }
+
+  @Test
+  void batchWithOneBadRecord_reportsOnlyThatRecord() {
+    f.storage.on("/v/good-1", ok(GeneratedBytes.bytes(100), "video/mp4"));
+    f.storage.on("/v/bad", status(404));
+    f.storage.on("/v/good-2", ok(GeneratedBytes.bytes(200), "video/mp4"));
+    List<URI> good1 = List.of(f.storage.url("/v/good-1"));
+    List<URI> bad = List.of(f.storage.url("/v/bad"));
+    List<URI> good2 = List.of(f.storage.url("/v/good-2"));
+    f.putJob("j1", "completed", good1);
+    f.putJob("j2", "completed", bad);
+    f.putJob("j3", "completed", good2);
+
+    StreamsEventResponse response =
+        f.handler.handleRequest(
+            event(
+                change("201", "j1", "pending", "completed", good1),
+                change("202", "j2", "pending", "completed", bad),
+                change("203", "j3", "pending", "completed", good2)),
+            null);
+
+    assertEquals(
+        List.of("202"),
+        response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+    assertEquals("stored", f.job("j1").get(JobTable.STATUS).s());
+    assertEquals("completed", f.job("j2").get(JobTable.STATUS).s());
+    assertEquals("stored", f.job("j3").get(JobTable.STATUS).s());
+  }
+
+  @Test
+  void handlerBuiltFromSettings_storesAVideo_withTheProductionS3AndDynamoDbClients() {
+    byte[] video = GeneratedBytes.bytes(9 * MIB);
+    f.api.on(f.contentTarget(JOB), ok(video, "video/mp4"));
+    DownloadHandler fromSettings =
+        new DownloadHandler(
+            DownloadService.fromEnvironment(
+                Map.of(
+                    "JOBS_TABLE", f.table,
+                    "VIDEO_BUCKET", f.bucket,
+                    "DYNAMODB_ENDPOINT", dev.videohook.local.SharedDynamoDb.get().endpoint().toString(),
+                    "S3_ENDPOINT", f.s3.endpoint().toString(),
+                    "DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true",
+                    "OPENROUTER_API_BASE", f.api.url("/api/v1").toString(),
+                    "OPENROUTER_API_KEY", API_KEY)));
+    f.putJob(JOB, "completed", List.of());
+
+    StreamsEventResponse response =
+        fromSettings.handleRequest(event(change("100", JOB, "pending", "completed", List.of())), null);
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
+    assertEquals("Bearer " + API_KEY, f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+  }
+
+  @Test
+  void sampleStreamEvent_fromEventsFolder_isDownloadedThroughTheHandler() {
+    DynamodbEvent event =
+        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent("events/dynamodb-stream-completed.json");
+    var record = event.getRecords().get(0);
+    CompletedJob job = DownloadHandler.newlyCompletedJob(record).orElseThrow();
+    assertEquals("Nxff2D1Z6w4Zk9iNuZam", job.jobId());
+    // the sample's storage host is not reachable here: point its URL at the local server
+    byte[] video = GeneratedBytes.bytes(777);
+    f.storage.on("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4", ok(video, "video/mp4"));
+    URI local = f.storage.url("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4");
+    record.getDynamodb().getNewImage().get(JobTable.UNSIGNED_URLS).getL().get(0).setS(local.toString());
+    f.putJob(job.tenant(), job.jobId(), "completed", List.of(local));
+
+    StreamsEventResponse response = f.handler.handleRequest(event, null);
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    String key = job.tenant() + "/openrouter/Nxff2D1Z6w4Zk9iNuZam/0.mp4";
+    assertArrayEquals(video, f.s3.client().getObjectAsBytes(b -> b.bucket(f.bucket).key(key)).asByteArray());
+  }
+}
