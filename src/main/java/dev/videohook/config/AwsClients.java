@@ -65,7 +65,8 @@ public final class AwsClients {
    * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
   public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
-    if (endpoint.isPresent() && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+    if (endpoint.isPresent()) {
+      // an endpoint override is the local stack's emulator: never send it real credentials
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
     if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {

@@ -10,23 +10,31 @@ import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
+import dev.videohook.simulator.VideoBytes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Submission to stored state through the whole local stack: the simulated provider takes the job
  * and delivers a signed webhook over HTTP to the local API server, which runs the real handler on
  * DynamoDB Local. Each fault switch ends in the state a careful receiver must reach.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
   private static LocalStack stack;
 
   @BeforeAll
@@ -62,34 +70,116 @@ class EndToEndTest {
     return stack.simulator(provider).deliveries(jobId).stream().map(DeliveryAttempt::status).toList();
   }
 
+  /** Waits for the job to leave {@code completed} (the downloader's answer) and returns it. */
+  private static Map<String, AttributeValue> awaitStored(String tenant, Provider provider, String jobId) throws InterruptedException {
+    Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      Map<String, AttributeValue> job = job(tenant, provider, jobId);
+      if ("stored".equals(job.get(JobTable.STATUS).s())) {
+        return job;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(jobId + " was not stored within " + DOWNLOAD_TIMEOUT + ": " + job(tenant, provider, jobId));
+  }
+
+  private static List<S3Object> objects(String jobId) {
+    return stack.s3().objects(LocalStack.BUCKET).stream().filter(o -> o.key().contains("/" + jobId + "/")).toList();
+  }
+
+  private static long cdnFetches(Provider provider, String jobId) {
+    return stack.simulator(provider).cdnRequests().stream().filter(r -> r.path().contains("/" + jobId + "/")).count();
+  }
+
+  private static long contentEndpointFetches(Provider provider, String jobId) {
+    return stack.simulator(provider).apiRequests().stream().filter(r -> r.path().endsWith("/" + jobId + "/content")).count();
+  }
+
   @ParameterizedTest
   @EnumSource(Provider.class)
-  void happyPath_pendingThenCompleted_forEachProvider(Provider provider) throws Exception {
-    String jobId = submitAndAwait(provider, "acme", Faults.none());
+  void happyPath_submittedJobEndsAsAStoredObject_withTheProvidersBytes(Provider provider) throws Exception {
+    long size = 3L * 1024 * 1024 + 17;
+    String jobId = submitAndAwait(provider, "acme", Faults.none().withVideoBytes(size));
 
-    Map<String, AttributeValue> job = job("acme", provider, jobId);
-    assertEquals("completed", job.get(JobTable.STATUS).s());
+    Map<String, AttributeValue> job = awaitStored("acme", provider, jobId);
     assertEquals("a desk lamp", job.get(JobTable.PROMPT).s(), "what submit recorded is kept");
-    assertEquals(1, job.get(JobTable.UNSIGNED_URLS).l().size());
     assertEquals(List.of(204), statuses(provider, jobId));
+    String key = "acme/" + provider.id() + "/" + jobId + "/0.mp4";
+    assertEquals(key, job.get(JobTable.OBJECT_KEYS).l().get(0).s());
+    assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+    byte[] stored = stack.s3().client().getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key)).asByteArray();
+    assertEquals(VideoBytes.sha256(jobId, size), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(stored)));
+    assertTrue(stack.simulator(provider).cdnRequests().stream().allMatch(r -> r.authorization() == null), "the API key never reaches the CDN");
   }
 
   @Test
-  void duplicateDeliveries_giveOneRecord_andEvery204() throws Exception {
+  void duplicateDeliveries_giveOneRecord_oneDownload_andEvery204() throws Exception {
     String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withDuplicateDeliveries(3));
+    awaitStored("$default", Provider.OPENROUTER, jobId);
 
     assertEquals(List.of(204, 204, 204, 204), statuses(Provider.OPENROUTER, jobId));
     assertEquals(1, deliveryRecords(jobId));
+    assertEquals(1, objects(jobId).size());
+    assertEquals(1, cdnFetches(Provider.OPENROUTER, jobId), "downloaded once");
   }
 
   @Test
-  void concurrentDuplicates_giveOneRecord_andEvery204() throws Exception {
+  void concurrentDuplicates_giveOneRecord_oneDownload_andEvery204() throws Exception {
     String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withConcurrentDuplicates(16));
+    awaitStored("$default", Provider.MODELGATES, jobId);
 
     List<Integer> statuses = statuses(Provider.MODELGATES, jobId);
     assertEquals(16, statuses.size());
     assertTrue(statuses.stream().allMatch(s -> s == 204), statuses.toString());
     assertEquals(1, deliveryRecords(jobId));
+    assertEquals(1, objects(jobId).size());
+    assertEquals(1, cdnFetches(Provider.MODELGATES, jobId), "downloaded once");
+  }
+
+  @Test
+  void noUnsignedUrls_downloadsFromTheContentEndpoint_withTheApiKey() throws Exception {
+    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withContentEndpointOnly());
+
+    awaitStored("$default", Provider.OPENROUTER, jobId);
+
+    assertEquals(1, contentEndpointFetches(Provider.OPENROUTER, jobId));
+    assertEquals(0, cdnFetches(Provider.OPENROUTER, jobId));
+  }
+
+  @Test
+  void badGatewayOnTheFirstContentFetch_isRetried_andTheVideoStored() throws Exception {
+    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withContentEndpointOnly().withBadGatewayFirstFetches(1));
+
+    awaitStored("$default", Provider.MODELGATES, jobId);
+
+    assertEquals(2, contentEndpointFetches(Provider.MODELGATES, jobId));
+  }
+
+  @Test
+  void slowContent_isStoredWhole() throws Exception {
+    long size = 512 * 1024;
+    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withVideoBytes(size).withContentBytesPerSecond(1024 * 1024));
+
+    Map<String, AttributeValue> job = awaitStored("$default", Provider.OPENROUTER, jobId);
+
+    assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // its retries hold the stream's shard, as on AWS: run it last
+  void truncatedContent_isNeverStored_andNothingHalfWrittenIsVisible() throws Exception {
+    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withVideoBytes(20L * 1024 * 1024).withTruncatedContent());
+
+    Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
+    while (job("$default", Provider.OPENROUTER, jobId).get(JobTable.LAST_DOWNLOAD_ERROR) == null) {
+      assertTrue(Instant.now().isBefore(deadline), "no download error was recorded");
+      Thread.sleep(50);
+    }
+
+    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
+    assertEquals("completed", job.get(JobTable.STATUS).s(), "left for the retries and the on-failure destination");
+    assertTrue(objects(jobId).isEmpty(), "no object");
+    assertTrue(stack.s3().multipartUploads(LocalStack.BUCKET).stream().noneMatch(u -> u.key().contains(jobId)), "no dangling multipart upload");
   }
 
   @Test
@@ -112,12 +202,17 @@ class EndToEndTest {
   }
 
   @Test
-  void failedJob_storesItsError() throws Exception {
+  void failedJob_storesItsError_andDownloadsNothing() throws Exception {
     String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withOutcome(JobStatus.FAILED));
+    // a completed job submitted after it is stored only once the poller has passed the failed one
+    String later = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none());
+    awaitStored("$default", Provider.OPENROUTER, later);
 
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
     assertEquals("failed", job.get(JobTable.STATUS).s());
     assertTrue(job.get(JobTable.ERROR).s().contains("simulated failure"));
+    assertEquals(0, cdnFetches(Provider.OPENROUTER, jobId) + contentEndpointFetches(Provider.OPENROUTER, jobId));
+    assertTrue(objects(jobId).isEmpty());
   }
 
   @ParameterizedTest

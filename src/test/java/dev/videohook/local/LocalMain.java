@@ -4,7 +4,9 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.simulator.VideoBytes;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
@@ -44,6 +46,9 @@ public final class LocalMain {
     @Option(names = "--provider", defaultValue = "openrouter", description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
     String providerName;
 
+    @Option(names = "--video-mib", defaultValue = "64", description = "Size of the simulated video in MiB (default: ${DEFAULT-VALUE}).")
+    int videoMib;
+
     @Override
     public Integer call() throws Exception {
       Provider provider = Provider.fromId(providerName).orElse(null);
@@ -51,9 +56,16 @@ public final class LocalMain {
         System.err.println("--provider must be openrouter or modelgates, got '" + providerName + "'");
         return 2;
       }
+      if (videoMib < 1) {
+        System.err.println("--video-mib must be at least 1, got " + videoMib);
+        return 2;
+      }
       try (LocalStack stack = LocalStack.start(0, System.getenv())) {
         ProviderSimulator simulator = stack.simulator(provider);
-        step("local stack up", "DynamoDB Local " + stack.dynamoDbEndpoint() + ", webhook server " + stack.apiBase());
+        long videoBytes = videoMib * 1024L * 1024L;
+        simulator.setFaults(Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
+        step("local stack up", "DynamoDB Local " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
+        step("", "webhook server " + stack.apiBase() + ", stream poller on table " + LocalStack.TABLE);
         step("", "simulated " + provider.id() + " API " + simulator.apiBase());
 
         String jobId = stack.submit(provider, "acme", "google/veo-3.1-lite", "A matte black desk lamp, slow camera slide").id();
@@ -64,7 +76,31 @@ public final class LocalMain {
         simulator.awaitDelivered(jobId, STEP_TIMEOUT);
         String deliveries = simulator.deliveries(jobId).stream().map(d -> String.valueOf(d.status())).toList().toString();
         step("signed webhook", "POST " + stack.callbackUrl("acme", provider).getPath() + " -> " + deliveries + ", verified and committed once");
-        step("job", "status " + terminal.orElse("(timed out)"));
+        step("job", "status " + terminal.orElse("(timed out)") + ": the table's stream hands it to the download handler");
+
+        long servedBefore = 0;
+        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+        Optional<String> finalStatus = Optional.empty();
+        while (Instant.now().isBefore(deadline)) {
+          finalStatus = status(stack, provider, jobId).filter(s -> !s.equals("completed"));
+          long served = simulator.bytesServed();
+          if (served != servedBefore) {
+            step("downloading", String.format("%6.1f / %.1f MiB -> S3 multipart upload", served / 1048576.0, videoBytes / 1048576.0));
+            servedBefore = served;
+          }
+          if (finalStatus.isPresent()) {
+            break;
+          }
+          Thread.sleep(250);
+        }
+        Map<String, AttributeValue> stored = stack.jobStore().findJob("acme", provider.id(), jobId).orElseThrow();
+        step("job", "status " + finalStatus.orElse("(still completed: " + text(stored.get(JobTable.LAST_DOWNLOAD_ERROR)) + ")"));
+        boolean isStored = finalStatus.filter(s -> s.equals("stored")).isPresent();
+        if (isStored) {
+          step("stored", "s3://" + stored.get(JobTable.BUCKET).s() + "/" + stored.get(JobTable.OBJECT_KEYS).l().get(0).s());
+          step("", "size " + stored.get(JobTable.OBJECT_SIZES).l().get(0).n() + " bytes, sha256 " + stored.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+          step("", "expected sha256 " + VideoBytes.sha256(jobId, videoBytes) + " (computed from the simulator's bytes)");
+        }
 
         String event = completedEvent(jobId);
         int replay = post(stack.callbackUrl("acme", provider), provider, stack.webhookSecret(provider), event);
@@ -75,7 +111,7 @@ public final class LocalMain {
         HttpResponse<String> job = get(URI.create(stack.apiBase() + "/jobs/" + jobId));
         step("GET /jobs/" + jobId, "-> " + job.statusCode());
         OUT.println(job.body());
-        boolean ok = terminal.isPresent() && replay == 204 && forged == 401 && job.statusCode() == 200;
+        boolean ok = isStored && replay == 204 && forged == 401 && job.statusCode() == 200;
         return ok ? 0 : 1;
       }
     }
@@ -118,6 +154,10 @@ public final class LocalMain {
       new CountDownLatch(1).await();
       return 0;
     }
+  }
+
+  private static String text(AttributeValue value) {
+    return value == null ? "no error recorded" : value.s();
   }
 
   static Optional<String> status(LocalStack stack, Provider provider, String jobId) {

@@ -1,6 +1,9 @@
 package dev.videohook.local;
 
+import dev.videohook.download.DownloadHandler;
+import dev.videohook.download.DownloadService;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
@@ -15,6 +18,7 @@ import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,12 +26,17 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole system on this machine: DynamoDB Local, the local API server in front of the same
- * webhook handler that Lambda runs, and a simulated provider for each of OpenRouter and
+ * The whole system on this machine: DynamoDB Local and S3Proxy, the local API server in front of
+ * the same webhook handler that Lambda runs, the stream poller that drives the same download
+ * handler with the template's filter, and a simulated provider for each of OpenRouter and
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
  */
 public final class LocalStack implements AutoCloseable {
   public static final String TABLE = "videohook-jobs";
+  public static final String BUCKET = "videohook-videos";
+  /** As template.yaml's stream event: batch size and finite retries before the failure list. */
+  static final int STREAM_BATCH_SIZE = 10;
+  static final int STREAM_MAX_RETRIES = 3;
   /** The secret the provider guide's examples use, when the environment names none. */
   public static final String DEFAULT_SECRET = "dev_secret";
 
@@ -35,14 +44,23 @@ public final class LocalStack implements AutoCloseable {
   public static final String SIMULATOR_API_KEY = "sk-local-simulator";
 
   private final LocalDynamoDb dynamoDb;
+  private final LocalS3 s3;
   private final LocalApiServer api;
+  private final LocalStreamPoller poller;
   private final Map<String, String> env;
   private final Map<Provider, ProviderSimulator> simulators;
 
   private LocalStack(
-      LocalDynamoDb dynamoDb, LocalApiServer api, Map<String, String> env, Map<Provider, ProviderSimulator> simulators) {
+      LocalDynamoDb dynamoDb,
+      LocalS3 s3,
+      LocalApiServer api,
+      LocalStreamPoller poller,
+      Map<String, String> env,
+      Map<Provider, ProviderSimulator> simulators) {
     this.dynamoDb = dynamoDb;
+    this.s3 = s3;
     this.api = api;
+    this.poller = poller;
     this.env = env;
     this.simulators = simulators;
   }
@@ -58,8 +76,12 @@ public final class LocalStack implements AutoCloseable {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
     }
     LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+    LocalS3 s3 = null;
+    LocalStreamPoller poller = null;
     Map<Provider, ProviderSimulator> simulators = new EnumMap<>(Provider.class);
     try {
+      s3 = LocalS3.start();
+      s3.createBucket(BUCKET);
       for (Provider provider : Provider.values()) {
         simulators.put(
             provider,
@@ -75,13 +97,48 @@ public final class LocalStack implements AutoCloseable {
                   SignatureVerifier.DEFAULT_TOLERANCE,
                   64 * 1024,
                   Clock.systemUTC()));
+      DownloadHandler downloads = new DownloadHandler(DownloadService.fromEnvironment(downloadSettings(dynamoDb, s3, simulators)));
+      poller =
+          new LocalStreamPoller(
+              dynamoDb.client(),
+              dynamoDb.streamsClient(),
+              TABLE,
+              JobTable.DOWNLOAD_FILTER_PATTERN,
+              event -> downloads.handleRequest(event, null),
+              STREAM_BATCH_SIZE,
+              STREAM_MAX_RETRIES,
+              Duration.ofSeconds(1));
       LocalApiServer api = LocalApiServer.start(port, handler, dynamoDb.client(), TABLE);
-      return new LocalStack(dynamoDb, api, env, simulators);
+      return new LocalStack(dynamoDb, s3, api, poller, env, simulators);
     } catch (IOException | RuntimeException e) {
       simulators.values().forEach(ProviderSimulator::close);
+      if (poller != null) {
+        poller.close();
+      }
+      if (s3 != null) {
+        s3.close();
+      }
       dynamoDb.close();
       throw e;
     }
+  }
+
+  /** What the download function's environment holds in AWS, pointed at this machine. */
+  private static Map<String, String> downloadSettings(
+      LocalDynamoDb dynamoDb, LocalS3 s3, Map<Provider, ProviderSimulator> simulators) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("JOBS_TABLE", TABLE);
+    settings.put("VIDEO_BUCKET", BUCKET);
+    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
+    settings.put("S3_ENDPOINT", s3.endpoint().toString());
+    // the simulated providers serve plain http on loopback: local mode only
+    settings.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
+      settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());
+      settings.put(simulator.getKey().apiKeyEnv(), SIMULATOR_API_KEY);
+    }
+    return settings;
   }
 
   public URI apiBase() {
@@ -98,6 +155,19 @@ public final class LocalStack implements AutoCloseable {
 
   public DynamoDbClient dynamoDb() {
     return dynamoDb.client();
+  }
+
+  public LocalS3 s3() {
+    return s3;
+  }
+
+  public URI s3Endpoint() {
+    return s3.endpoint();
+  }
+
+  /** Stream batches the download handler failed for good: the local on-failure destination. */
+  public LocalStreamPoller streamPoller() {
+    return poller;
   }
 
   public JobStore jobStore() {
@@ -135,6 +205,8 @@ public final class LocalStack implements AutoCloseable {
   public void close() {
     simulators.values().forEach(ProviderSimulator::close);
     api.close();
+    poller.close();
+    s3.close();
     dynamoDb.close();
   }
 }
