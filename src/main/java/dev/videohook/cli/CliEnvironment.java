@@ -24,6 +24,11 @@ final class CliEnvironment {
     this.env = env;
   }
 
+  /** The whole environment, for a component that reads its own settings from it. */
+  Map<String, String> variables() {
+    return env;
+  }
+
   Optional<String> get(String name) {
     String value = env.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());

@@ -1,5 +1,6 @@
 package dev.videohook.cli;
 
+import dev.videohook.config.ConfigurationException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       SendTestCommand.class,
       SignEventCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {
@@ -40,6 +42,10 @@ public final class VideohookCli {
           if (exception instanceof CliException known) {
             line.getErr().println("error: " + known.getMessage());
             return known.exitCode();
+          }
+          if (exception instanceof ConfigurationException configuration) {
+            configuration.problems().forEach(problem -> line.getErr().println("error: " + problem));
+            return ExitCode.CONFIGURATION;
           }
           line.getErr().println("error: " + exception.getClass().getSimpleName() + ": " + exception.getMessage());
           return ExitCode.FAILED;

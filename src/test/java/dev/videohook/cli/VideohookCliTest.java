@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ class VideohookCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"submit", "status", "jobs", "send-test", "sign-event"})
+  @ValueSource(strings = {"submit", "status", "jobs", "send-test", "sign-event", "replay"})
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
 
@@ -205,6 +207,70 @@ class VideohookCliTest {
     byte[] raw = Base64.getDecoder().decode((String) event.get("body"));
     assertTrue(new SignatureVerifier(List.of("fresh_secret")).verify(header, raw).isVerified());
     assertFalse(new String(raw, StandardCharsets.UTF_8).isEmpty());
+  }
+
+  @Test
+  void replay_storesAJobWhoseDownloadFailed_andLeavesAStoredJobAlone() throws Exception {
+    // a job the local stack has stored, copied into a table no stream poller watches, as it was
+    // before its download: completed, with nothing stored
+    String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    Instant deadline = Instant.now().plusSeconds(60);
+    Map<String, AttributeValue> item;
+    while (!"stored".equals((item = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow()).get(JobTable.STATUS).s())) {
+      assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
+      Thread.sleep(50);
+    }
+    stack.dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
+    stack.s3().createBucket("replay-videos");
+    Map<String, AttributeValue> completed = new HashMap<>(item);
+    completed.keySet().removeAll(List.of(JobTable.BUCKET, JobTable.OBJECT_KEYS, JobTable.OBJECT_SIZES, JobTable.OBJECT_SHA256S, JobTable.CONTENT_TYPES, JobTable.STORED_AT));
+    completed.put(JobTable.STATUS, AttributeValue.fromS("completed"));
+    stack.dynamoDb().putItem(b -> b.tableName("replay-jobs").item(completed));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "replay-jobs");
+    env.put("VIDEO_BUCKET", "replay-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+
+    Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
+    Run again = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
+
+    assertEquals(0, replay.exitCode(), replay.err());
+    assertTrue(replay.out().contains("job " + jobId + ": stored"), replay.out());
+    assertEquals(1, stack.s3().objects("replay-videos").size());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("already stored"), again.out());
+  }
+
+  @Test
+  void replay_withoutTheBucket_namesTheSetting() {
+    stack.dynamoDb().createTable(JobTable.createTableRequest("replay-unconfigured"));
+    stack.dynamoDb().putItem(b -> b.tableName("replay-unconfigured").item(Map.of(
+        JobTable.PK, AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", "job_x")),
+        JobTable.STATUS, AttributeValue.fromS("completed"))));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "replay-unconfigured");
+
+    Run run = run(env, "replay", "job_x", "-p", "openrouter");
+
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("VIDEO_BUCKET is not set"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
+  void replay_refusesAJobThatEndedWithoutAVideo() {
+    String jobId = "replay_unconfigured";
+    stack.dynamoDb().putItem(b -> b.tableName(LocalStack.TABLE).item(Map.of(
+        JobTable.PK, AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", jobId)),
+        JobTable.STATUS, AttributeValue.fromS("failed"))));
+
+    Run failed = run(env(), "replay", jobId, "-p", "openrouter");
+
+    assertEquals(1, failed.exitCode());
+    assertTrue(failed.err().contains("is failed: only a completed job has a video"), failed.err());
   }
 
   @Test
