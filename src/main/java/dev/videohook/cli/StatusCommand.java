@@ -2,7 +2,6 @@ package dev.videohook.cli;
 
 import dev.videohook.job.ItemJson;
 import dev.videohook.job.JobTable;
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderJob;
 import java.io.PrintWriter;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -25,14 +24,7 @@ final class StatusCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "JOB_ID", description = "The provider's job id.")
-  String jobId;
-
-  @Option(names = {"-p", "--provider"}, required = true, converter = ProviderConverter.class, description = "openrouter or modelgates")
-  Provider provider;
-
-  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (default: ${DEFAULT-VALUE}).")
-  String tenant;
+  @Mixin JobReference job;
 
   @Option(names = "--api-base", description = "Provider API base URL.")
   URI apiBase;
@@ -42,16 +34,16 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ProviderJob remote;
     try {
-      remote = cli.env.providerClient(provider, apiBase).status(jobId);
+      remote = cli.env.providerClient(job.provider, apiBase).status(job.jobId);
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
     Optional<Map<String, Object>> stored =
         cli.env.hasJobTable()
-            ? cli.env.jobStore().findJob(tenant, provider.id(), jobId).map(ItemJson::toPlain)
+            ? cli.env.jobStore().findJob(job.tenant, job.provider.id(), job.jobId).map(ItemJson::toPlain)
             : Optional.empty();
     String storedNote = cli.env.hasJobTable() ? "(not recorded)" : "(JOBS_TABLE not set)";
-    out.printf("%-14s %-32s %s%n", "", provider.id(), "videohook (tenant " + tenant + ")");
+    out.printf("%-14s %-32s %s%n", "", job.provider.id(), "videohook (tenant " + job.tenant + ")");
     row(out, "status", remote.status(), stored.map(s -> s.get(JobTable.STATUS)).orElse(storedNote));
     row(out, "unsigned_urls", String.valueOf(remote.unsignedUrls().size()), stored.map(s -> s.get(JobTable.UNSIGNED_URLS)).map(u -> String.valueOf(((java.util.List<?>) u).size())).orElse(""));
     row(out, "error", remote.error(), stored.map(s -> s.get(JobTable.ERROR)).orElse(null));

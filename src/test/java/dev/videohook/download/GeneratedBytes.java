@@ -58,6 +58,11 @@ public final class GeneratedBytes {
 
   /** The sequence's first {@code size} bytes as a stream. */
   public static InputStream stream(long size) {
+    return stream(0, size);
+  }
+
+  /** {@code size} bytes of the sequence from {@code start} on, as a stream. */
+  public static InputStream stream(long start, long size) {
     return new InputStream() {
       private long position;
 
@@ -74,7 +79,7 @@ public final class GeneratedBytes {
         }
         int n = (int) Math.min(len, size - position);
         byte[] chunk = off == 0 ? b : new byte[n];
-        fill(position, chunk, n);
+        fill(start + position, chunk, n);
         if (chunk != b) {
           System.arraycopy(chunk, 0, b, off, n);
         }
@@ -86,11 +91,16 @@ public final class GeneratedBytes {
 
   /** SHA-256 (hex) of the sequence's first {@code size} bytes. */
   public static String sha256(long size) {
+    return sha256(0, size);
+  }
+
+  /** SHA-256 (hex) of {@code size} bytes of the sequence from {@code start} on. */
+  public static String sha256(long start, long size) {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[64 * 1024];
     for (long done = 0; done < size; ) {
       int n = (int) Math.min(buffer.length, size - done);
-      fill(done, buffer, n);
+      fill(start + done, buffer, n);
       digest.update(buffer, 0, n);
       done += n;
     }

@@ -233,7 +233,7 @@ public final class ProviderSimulator implements AutoCloseable {
     byte[] buffer = new byte[64 * 1024];
     long sent = 0;
     long started = System.nanoTime();
-    try (InputStream video = new VideoBytes(job.id, toSend)) {
+    try (InputStream video = VideoBytes.stream(job.id, toSend)) {
       for (int n; (n = video.read(buffer)) > 0; ) {
         out.write(buffer, 0, n);
         sent += n;

@@ -1,0 +1,17 @@
+package dev.videohook.cli;
+
+import dev.videohook.provider.Provider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** How the commands that act on one job name it: id, provider and tenant. */
+final class JobReference {
+  @Parameters(index = "0", paramLabel = "JOB_ID", description = "The provider's job id.")
+  String jobId;
+
+  @Option(names = {"-p", "--provider"}, required = true, converter = ProviderConverter.class, description = "openrouter or modelgates")
+  Provider provider;
+
+  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  String tenant;
+}
