@@ -3,16 +3,29 @@ package dev.videohook.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpServer;
+import dev.videohook.cli.VideohookCli;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
+import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.VideoBytes;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -108,7 +121,7 @@ class EndToEndTest {
     assertEquals(key, job.get(JobTable.OBJECT_KEYS).l().get(0).s());
     assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
     byte[] stored = stack.s3().client().getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key)).asByteArray();
-    assertEquals(VideoBytes.sha256(jobId, size), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(stored)));
+    assertEquals(VideoBytes.sha256(jobId, size), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
     assertTrue(stack.simulator(provider).cdnRequests().stream().allMatch(r -> r.authorization() == null), "the API key never reaches the CDN");
   }
 
@@ -163,6 +176,41 @@ class EndToEndTest {
     Map<String, AttributeValue> job = awaitStored("$default", Provider.OPENROUTER, jobId);
 
     assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+  }
+
+  @Test
+  void sendTestWithALoopbackUrl_endsStored_withItsSha256AtGetJobs() throws Exception {
+    // what a person does against serve mode: a file on this machine, a signed webhook naming it
+    byte[] video = "not really a video, but bytes all the same\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    files.createContext("/file", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+      exchange.sendResponseHeaders(200, video.length);
+      try (var out = exchange.getResponseBody()) {
+        out.write(video);
+      }
+    });
+    files.start();
+    try {
+      String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/file";
+      int exit = VideohookCli.run(
+          new String[] {"send-test", "-p", "openrouter", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+              "--secret", stack.webhookSecret(Provider.OPENROUTER), "--job-id", "job_loopback_file", "--unsigned-url", url},
+          Map.of(), new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+      assertEquals(0, exit);
+
+      awaitStored("$default", Provider.OPENROUTER, "job_loopback_file");
+
+      var response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(stack.apiBase() + "/jobs/job_loopback_file")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> record = JSON.std.mapFrom(response.body());
+      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(video));
+      assertEquals("stored", record.get("status"));
+      assertEquals(List.of(expected), record.get("object_sha256s"));
+    } finally {
+      files.stop(0);
+    }
   }
 
   @Test
