@@ -16,8 +16,9 @@ public final class BenchMain {
     switch (bench) {
       case "download" -> DownloadBench.main(rest);
       case "receiver" -> ReceiverBench.main(rest);
+      case "coldstart" -> ColdStartBench.main(rest);
       default -> {
-        System.err.println("usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"");
+        System.err.println("usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"");
         System.exit(2);
       }
     }
