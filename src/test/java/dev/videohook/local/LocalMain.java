@@ -143,6 +143,8 @@ public final class LocalMain {
       }
       OUT.println("  jobs                    GET  " + stack.apiBase() + "/jobs   and   " + stack.apiBase() + "/jobs/{id}");
       OUT.println("  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
+      OUT.println("  S3Proxy                 " + stack.s3Endpoint() + "   bucket " + LocalStack.BUCKET + "   (access key local, secret local)");
+      OUT.println("  stream poller           completed jobs are downloaded into the bucket, then marked stored");
       OUT.println();
       OUT.println("Send a signed test event (from another terminal):");
       OUT.println("  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
