@@ -146,10 +146,11 @@ public final class LocalMain {
       OUT.println("  S3Proxy                 " + stack.s3Endpoint() + "   bucket " + LocalStack.BUCKET + "   (access key local, secret local)");
       OUT.println("  stream poller           completed jobs are downloaded into the bucket, then marked stored");
       OUT.println();
-      OUT.println("Send a signed test event (from another terminal):");
+      OUT.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
+      OUT.println("send a signed test event:");
       OUT.println("  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
           + stack.callbackUrl("$default", Provider.OPENROUTER) + " --secret " + stack.webhookSecret(Provider.OPENROUTER));
-      OUT.println("Submit a job to the simulated provider, with its webhook coming back here:");
+      OUT.println("submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
       OUT.println("  OPENROUTER_API_KEY=" + LocalStack.SIMULATOR_API_KEY + " OPENROUTER_API_BASE=" + stack.simulator(Provider.OPENROUTER).apiBase()
           + " JOBS_TABLE=" + LocalStack.TABLE + " DYNAMODB_ENDPOINT=" + stack.dynamoDbEndpoint() + " VIDEOHOOK_API_URL=" + stack.apiBase() + " \\");
       OUT.println("    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
