@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-drives the downloader for one job whose download failed (it is still completed, its"
-          + " batch went to the on-failure destination): runs the same download here and marks it stored.",
+      "Re-drives the downloader for one job whose download failed (download_failed, or still"
+          + " completed when its batch went to the on-failure destination): runs the same download"
+          + " here and marks it stored.",
       "A stored job is left as it is. Needs the download function's settings: JOBS_TABLE,"
           + " VIDEO_BUCKET, and the provider's API key (or TENANT_SECRETS_PREFIX)."
     })
@@ -43,7 +44,7 @@ final class ReplayCommand implements Callable<Integer> {
       out.printf("job %s is already stored: %s%n", job.jobId, ItemJson.toPlain(item).get(JobTable.OBJECT_KEYS));
       return ExitCode.OK;
     }
-    if (!status.equals(JobStatus.COMPLETED.value())) {
+    if (!status.equals(JobStatus.COMPLETED.value()) && !status.equals(JobStatus.DOWNLOAD_FAILED.value())) {
       throw new CliException(ExitCode.FAILED, "job " + job.jobId + " is " + status + ": only a completed job has a video to download");
     }
     List<String> urls =
@@ -51,7 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
     DownloadService downloads = DownloadService.fromEnvironment(cli.env.variables());
     DownloadService.Outcome outcome;
     try {
-      outcome = downloads.process(new CompletedJob(job.tenant, job.provider, job.jobId, urls));
+      outcome = downloads.redrive(new CompletedJob(job.tenant, job.provider, job.jobId, urls));
     } catch (RuntimeException e) {
       throw new CliException(ExitCode.FAILED, "download of job " + job.jobId + " failed again: " + e.getMessage());
     }

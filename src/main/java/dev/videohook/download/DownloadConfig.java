@@ -26,6 +26,9 @@ import software.amazon.awssdk.regions.Region;
  * @param maxBytes {@code DOWNLOAD_MAX_BYTES}, largest video accepted, default 5 GiB
  * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}, default each
  *     provider's public API base
+ * @param streamRetryAttempts {@code DOWNLOAD_RETRY_ATTEMPTS}, the event source mapping's
+ *     MaximumRetryAttempts (default 5): after that many retries plus the first attempt, the job is
+ *     marked {@code download_failed}
  */
 public record DownloadConfig(
     String tableName,
@@ -35,7 +38,8 @@ public record DownloadConfig(
     Optional<URI> s3Endpoint,
     boolean allowLoopbackHttp,
     long maxBytes,
-    Map<Provider, URI> apiBases) {
+    Map<Provider, URI> apiBases,
+    int streamRetryAttempts) {
 
   public static final String JOBS_TABLE = "JOBS_TABLE";
   public static final String VIDEO_BUCKET = "VIDEO_BUCKET";
@@ -44,6 +48,8 @@ public record DownloadConfig(
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
   public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = "DOWNLOAD_ALLOW_LOOPBACK_HTTP";
   public static final String DOWNLOAD_MAX_BYTES = "DOWNLOAD_MAX_BYTES";
+  public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
+  public static final int DEFAULT_RETRY_ATTEMPTS = 5;
 
   public static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024 * 1024;
 
@@ -65,6 +71,11 @@ public record DownloadConfig(
     apiBases = Collections.unmodifiableMap(copy);
   }
 
+  /** Failed attempts after which a job is marked {@code download_failed}. */
+  public int giveUpAfterAttempts() {
+    return streamRetryAttempts + 1;
+  }
+
   public URI apiBase(Provider provider) {
     return apiBases.get(provider);
   }
@@ -79,6 +90,10 @@ public record DownloadConfig(
     Optional<URI> s3Endpoint = settings.uri(S3_ENDPOINT);
     boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
     long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
+    long retries = settings.positiveLong(DOWNLOAD_RETRY_ATTEMPTS, DEFAULT_RETRY_ATTEMPTS);
+    if (retries > 10_000) {
+      settings.problem(DOWNLOAD_RETRY_ATTEMPTS + " must be at most 10000 (the event source mapping's limit), got " + retries);
+    }
     Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
     for (Provider provider : Provider.values()) {
       URI base = settings.uri(provider.apiBaseEnv()).orElse(provider.defaultApiBase());
@@ -95,7 +110,7 @@ public record DownloadConfig(
     }
     settings.check();
     return new DownloadConfig(
-        table, bucket, region, dynamoDbEndpoint, s3Endpoint, allowLoopbackHttp, maxBytes, apiBases);
+        table, bucket, region, dynamoDbEndpoint, s3Endpoint, allowLoopbackHttp, maxBytes, apiBases, (int) retries);
   }
 
   /** Only the {@link #SECRETS_VARIABLES} of {@code env}: no signing secret reaches this function. */
@@ -129,7 +144,8 @@ public record DownloadConfig(
                 DYNAMODB_ENDPOINT,
                 S3_ENDPOINT,
                 DOWNLOAD_ALLOW_LOOPBACK_HTTP,
-                DOWNLOAD_MAX_BYTES));
+                DOWNLOAD_MAX_BYTES,
+                DOWNLOAD_RETRY_ATTEMPTS));
     for (Provider provider : Provider.values()) {
       names.add(provider.apiBaseEnv());
     }

@@ -29,6 +29,7 @@ public final class DownloadService {
   private final VideoDownloader downloader;
   private final StoredVideos store;
   private final Clock clock;
+  private final int giveUpAfterAttempts;
 
   /**
    * Everything built from environment variables ({@link DownloadConfig}), the AWS clients once:
@@ -48,13 +49,18 @@ public final class DownloadService {
             .build();
     StoredVideos store =
         new StoredVideos(AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
-    return new DownloadService(downloader, store, Clock.systemUTC());
+    return new DownloadService(downloader, store, Clock.systemUTC(), config.giveUpAfterAttempts());
   }
 
-  public DownloadService(VideoDownloader downloader, StoredVideos store, Clock clock) {
+  /**
+   * @param giveUpAfterAttempts failed attempts after which the job is marked {@code
+   *     download_failed}: the stream's retries are then spent, and only a redrive stores it
+   */
+  public DownloadService(VideoDownloader downloader, StoredVideos store, Clock clock, int giveUpAfterAttempts) {
     this.downloader = downloader;
     this.store = store;
     this.clock = clock;
+    this.giveUpAfterAttempts = giveUpAfterAttempts;
   }
 
   /**
@@ -62,12 +68,28 @@ public final class DownloadService {
    *     could not be stored; the failure has been noted on the job item
    */
   public Outcome process(CompletedJob job) {
+    return process(job, false);
+  }
+
+  /**
+   * Downloads a job that is {@code completed}, or one marked {@code download_failed}, as an
+   * operator's redrive does ({@code videohook replay}).
+   */
+  public Outcome redrive(CompletedJob job) {
+    return process(job, true);
+  }
+
+  private Outcome process(CompletedJob job, boolean redrive) {
     String status = store.status(job).orElse(null);
     if (JobStatus.STORED.value().equals(status)) {
       LOG.info("job {} is already stored", job);
       return Outcome.ALREADY_STORED;
     }
-    if (!JobStatus.COMPLETED.value().equals(status)) {
+    if (JobStatus.DOWNLOAD_FAILED.value().equals(status) && !redrive) {
+      // keep failing the record, so that it ends at the on-failure destination, not skipped
+      throw DownloadException.permanent("job " + job + " was given up on after " + giveUpAfterAttempts + " attempts: redrive it with videohook replay");
+    }
+    if (!JobStatus.COMPLETED.value().equals(status) && !(redrive && JobStatus.DOWNLOAD_FAILED.value().equals(status))) {
       LOG.warn("job {} is {}, not completed: nothing to download", job, status == null ? "missing" : status);
       return Outcome.SKIPPED;
     }
@@ -89,7 +111,7 @@ public final class DownloadService {
   private void noteFailure(CompletedJob job, RuntimeException failure) {
     try {
       String message = failure instanceof DownloadException ? failure.getMessage() : failure.toString();
-      store.recordFailure(job, message, clock.instant());
+      store.recordFailure(job, message, clock.instant(), giveUpAfterAttempts);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
       LOG.error("could not note the failed download on job {}: {}", job, e.toString());

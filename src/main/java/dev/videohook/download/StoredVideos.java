@@ -14,10 +14,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * The downloader's writes to a job item. Both are single conditional UpdateItems on {@code status
- * = completed}: success moves the job to {@code stored} with where its videos are; a failure keeps
- * {@code completed} and only notes the error and counts the attempt, so neither update matches the
- * "newly completed" stream filter and neither triggers another download.
+ * The downloader's writes to a job item, each conditional on the job still waiting for its video
+ * ({@code completed}, or {@code download_failed} when an operator re-drives it): success moves the
+ * job to {@code stored} with where its videos are; a failure notes the error and counts the
+ * attempt, and the last attempt the stream will make marks the job {@code download_failed}. None
+ * of these updates matches the "newly completed" stream filter, so none triggers a download.
  */
 public final class StoredVideos {
   /** What {@link #markStored} found. */
@@ -70,6 +71,7 @@ public final class StoredVideos {
     names.put("#updatedAt", JobTable.UPDATED_AT);
     values.put(":stored", s(JobStatus.STORED.value()));
     values.put(":completed", s(JobStatus.COMPLETED.value()));
+    values.put(":failed", s(JobStatus.DOWNLOAD_FAILED.value()));
     values.put(":bucket", s(bucket));
     values.put(":keys", list(objects, o -> s(o.key())));
     values.put(":sizes", list(objects, o -> AttributeValue.builder().n(Long.toString(o.size())).build()));
@@ -84,7 +86,7 @@ public final class StoredVideos {
                   .updateExpression(
                       "SET #status = :stored, #bucket = :bucket, #keys = :keys, #sizes = :sizes,"
                           + " #sha = :sha, #types = :types, #storedAt = :at, #updatedAt = :at")
-                  .conditionExpression("#status = :completed")
+                  .conditionExpression("#status IN (:completed, :failed)")
                   .expressionAttributeNames(names)
                   .expressionAttributeValues(values)
                   .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -100,35 +102,50 @@ public final class StoredVideos {
   }
 
   /**
-   * Notes a failed attempt on a job that is still {@code completed}; a job in any other state is
+   * Notes a failed attempt on a job still waiting for its video; once {@code giveUpAfterAttempts}
+   * attempts have failed, the job is marked {@code download_failed}. A job in any other state is
    * left alone.
    */
-  public void recordFailure(CompletedJob job, String error, Instant at) {
-    String message = error == null ? "unknown error" : error;
-    if (message.length() > MAX_ERROR_LENGTH) {
-      message = message.substring(0, MAX_ERROR_LENGTH);
-    }
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":error", s(message));
-    values.put(":one", AttributeValue.builder().n("1").build());
-    values.put(":completed", s(JobStatus.COMPLETED.value()));
-    values.put(":at", s(at.toString()));
+  public void recordFailure(CompletedJob job, String error, Instant at, int giveUpAfterAttempts) {
+    String text = error == null ? "unknown error" : error;
+    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    AttributeValue completed = s(JobStatus.COMPLETED.value());
+    AttributeValue failed = s(JobStatus.DOWNLOAD_FAILED.value());
     try {
       dynamoDb.updateItem(
           b ->
               b.tableName(tableName)
                   .key(key(job))
                   .updateExpression("SET #error = :error, #updatedAt = :at ADD #attempts :one")
-                  .conditionExpression("#status = :completed")
+                  .conditionExpression("#status IN (:completed, :failed)")
                   .expressionAttributeNames(
                       Map.of(
                           "#error", JobTable.LAST_DOWNLOAD_ERROR,
                           "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
                           "#updatedAt", JobTable.UPDATED_AT,
                           "#status", JobTable.STATUS))
-                  .expressionAttributeValues(values));
-    } catch (ConditionalCheckFailedException notCompletedAnyMore) {
-      // stored meanwhile, or gone: nothing to note
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":error", s(message),
+                          ":at", s(at.toString()),
+                          ":one", AttributeValue.builder().n("1").build(),
+                          ":completed", completed,
+                          ":failed", failed)));
+      // a second write, after the count: the give-up mark must see the attempt just counted
+      dynamoDb.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(key(job))
+                  .updateExpression("SET #status = :failed")
+                  .conditionExpression("#status = :completed AND #attempts >= :limit")
+                  .expressionAttributeNames(Map.of("#status", JobTable.STATUS, "#attempts", JobTable.DOWNLOAD_ATTEMPTS))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":failed", failed,
+                          ":completed", completed,
+                          ":limit", AttributeValue.builder().n(Integer.toString(giveUpAfterAttempts)).build())));
+    } catch (ConditionalCheckFailedException notYetOrNotWaiting) {
+      // attempts left, or stored meanwhile, or gone: nothing more to note
     }
   }
 

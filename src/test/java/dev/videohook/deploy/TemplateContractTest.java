@@ -241,11 +241,16 @@ class TemplateContractTest {
     Map<String, Object> pattern = JSON.std.mapFrom((String) map(filters.get(0)).get("Pattern"));
     assertEquals(List.of(JobTable.ITEM_TYPE_JOB), at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
     assertEquals(List.of(JobStatus.COMPLETED.value()), at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
+    assertEquals(JSON.std.mapFrom(JobTable.DOWNLOAD_FILTER_PATTERN), pattern, "the local stream poller applies JobTable's pattern");
 
     assertEquals(List.of("ReportBatchItemFailures"), stream.get("FunctionResponseTypes"));
     assertEquals(Boolean.TRUE, stream.get("BisectBatchOnFunctionError"));
     int retries = Integer.parseInt(resolve(stream.get("MaximumRetryAttempts")));
     assertTrue(retries >= 0, "MaximumRetryAttempts must be finite, got " + retries);
+    assertEquals(
+        stream.get("MaximumRetryAttempts"),
+        at(template.properties("DownloadFunction"), "Environment", "Variables", "DOWNLOAD_RETRY_ATTEMPTS"),
+        "the function must know the stream's retries to mark its last attempt download_failed");
     int maxAge = Integer.parseInt(resolve(stream.get("MaximumRecordAgeInSeconds")));
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
     assertNotNull(stream.get("BatchSize"));

@@ -32,6 +32,8 @@ final class DownloadFixture implements AutoCloseable {
   static final Provider PROVIDER = Provider.OPENROUTER;
   static final String API_KEY = "sk-or-test-key";
   static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
+  /** As the stream would: the first attempt and two retries. */
+  static final int GIVE_UP_AFTER_ATTEMPTS = 3;
 
   final DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
   final LocalS3 s3 = SharedS3.get();
@@ -61,7 +63,7 @@ final class DownloadFixture implements AutoCloseable {
     handler =
         new DownloadHandler(
             new DownloadService(
-                downloader, new StoredVideos(dynamoDb, table), Clock.fixed(NOW, ZoneOffset.UTC)));
+                downloader, new StoredVideos(dynamoDb, table), Clock.fixed(NOW, ZoneOffset.UTC), GIVE_UP_AFTER_ATTEMPTS));
   }
 
   static TenantSecrets secrets() {

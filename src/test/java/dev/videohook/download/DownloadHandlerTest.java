@@ -325,6 +325,39 @@ class DownloadHandlerTest {
   }
 
   @Test
+  void lastAttemptTheStreamMakes_marksTheJobDownloadFailed_andItsRecordsKeepFailing() {
+    f.storage.on("/v/0.mp4", status(404));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    completed(JOB, urls);
+    f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+    f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+    int fetches = f.storage.received("/v/0.mp4").size();
+
+    StreamsEventResponse afterGivingUp = f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+
+    assertEquals("download_failed", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(String.valueOf(DownloadFixture.GIVE_UP_AFTER_ATTEMPTS), f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
+    assertEquals(1, afterGivingUp.getBatchItemFailures().size(), "failed, so that it reaches the on-failure destination");
+    assertEquals(fetches, f.storage.received("/v/0.mp4").size(), "no download once given up");
+  }
+
+  @Test
+  void downloadFailedJob_isStoredByARedrive() {
+    byte[] video = GeneratedBytes.bytes(4096);
+    f.storage.on("/v/0.mp4", ok(video, "video/mp4"));
+    List<URI> urls = List.of(f.storage.url("/v/0.mp4"));
+    f.putJob(JOB, "download_failed", urls);
+
+    DownloadService.Outcome outcome =
+        new DownloadService(f.downloader, new StoredVideos(f.dynamoDb, f.table), java.time.Clock.systemUTC(), DownloadFixture.GIVE_UP_AFTER_ATTEMPTS)
+            .redrive(new CompletedJob(DownloadFixture.TENANT, DownloadFixture.PROVIDER, JOB, List.of(urls.get(0).toString())));
+
+    assertEquals(DownloadService.Outcome.STORED, outcome);
+    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(GeneratedBytes.sha256(video), f.job(JOB).get(JobTable.OBJECT_SHA256S).l().get(0).s());
+  }
+
+  @Test
   void videoLargerThanTheLimit_failsWithoutStoringAnything() {
     DownloadFixture limited = new DownloadFixture(b -> b.maxBytes(1000));
     try {

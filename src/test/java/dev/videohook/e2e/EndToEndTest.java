@@ -215,20 +215,27 @@ class EndToEndTest {
 
   @Test
   @Order(Integer.MAX_VALUE) // its retries hold the stream's shard, as on AWS: run it last
-  void truncatedContent_isNeverStored_andNothingHalfWrittenIsVisible() throws Exception {
+  void truncatedContent_isNeverStored_nothingHalfWrittenIsVisible_andTheJobEndsDownloadFailed() throws Exception {
     String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withVideoBytes(20L * 1024 * 1024).withTruncatedContent());
 
     Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
-    while (job("$default", Provider.OPENROUTER, jobId).get(JobTable.LAST_DOWNLOAD_ERROR) == null) {
-      assertTrue(Instant.now().isBefore(deadline), "no download error was recorded");
+    while (!"download_failed".equals(job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s())) {
+      assertTrue(Instant.now().isBefore(deadline), "the job was not given up on: " + job("$default", Provider.OPENROUTER, jobId));
+      Thread.sleep(50);
+    }
+    while (stack.streamPoller().failedBatches().isEmpty()) {
+      assertTrue(Instant.now().isBefore(deadline), "the batch did not reach the on-failure list");
       Thread.sleep(50);
     }
 
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
-    assertEquals("completed", job.get(JobTable.STATUS).s(), "left for the retries and the on-failure destination");
+    assertEquals("4", job.get(JobTable.DOWNLOAD_ATTEMPTS).n(), "the first attempt and the stream's 3 retries");
+    assertTrue(job.get(JobTable.LAST_DOWNLOAD_ERROR).s().length() > 0);
     assertTrue(objects(jobId).isEmpty(), "no object");
     assertTrue(stack.s3().multipartUploads(LocalStack.BUCKET).stream().noneMatch(u -> u.key().contains(jobId)), "no dangling multipart upload");
+    assertEquals(jobId, stack.streamPoller().failedBatches().get(0).get(0).getDynamodb().getNewImage().get(JobTable.JOB_ID).getS());
   }
+
 
   @Test
   void wrongSecret_isNeverRecorded_andTheSendersRetryWithTheRightOneSucceeds() throws Exception {

@@ -107,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
               event -> downloads.handleRequest(event, null),
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,
-              Duration.ofSeconds(1));
+              Duration.ofMillis(200));
       LocalApiServer api = LocalApiServer.start(port, handler, dynamoDb.client(), TABLE);
       return new LocalStack(dynamoDb, s3, api, poller, env, simulators);
     } catch (IOException | RuntimeException e) {
@@ -134,6 +134,7 @@ public final class LocalStack implements AutoCloseable {
     settings.put("S3_ENDPOINT", s3.endpoint().toString());
     // the simulated providers serve plain http on loopback: local mode only
     settings.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(STREAM_MAX_RETRIES));
     for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
       settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());
       settings.put(simulator.getKey().apiKeyEnv(), SIMULATOR_API_KEY);
