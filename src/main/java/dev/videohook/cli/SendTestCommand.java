@@ -1,7 +1,7 @@
 package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.videohook.event.EventType;
+import dev.videohook.event.SampleEvents;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
@@ -13,10 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +62,7 @@ final class SendTestCommand implements Callable<Integer> {
             ? secret
             : cli.env.require(provider.webhookSecretEnv(), "Set it to the webhook signing secret, or pass --secret.");
     URI target = url != null ? url : URI.create("http://127.0.0.1:3000" + provider.webhookPath());
-    byte[] body = JSON.std.asBytes(event(terminal, jobId, unsignedUrls));
+    byte[] body = JSON.std.asBytes(SampleEvents.terminal(terminal, jobId, unsignedUrls));
     HttpRequest request =
         HttpRequest.newBuilder(target)
             .timeout(Duration.ofSeconds(30))
@@ -82,26 +80,5 @@ final class SendTestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(code);
     return code / 100 == 2 ? ExitCode.OK : ExitCode.FAILED;
-  }
-
-  /** A provider event envelope for a test job. */
-  static Map<String, Object> event(JobStatus status, String jobId, List<String> unsignedUrls) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", jobId);
-    data.put("status", status.value());
-    data.put("generation_id", "gen-" + jobId);
-    data.put("model", "google/veo-3.1-lite");
-    if (status == JobStatus.COMPLETED) {
-      data.put("unsigned_urls", unsignedUrls);
-    }
-    data.put("usage", Map.of("cost", status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
-    if (status == JobStatus.FAILED) {
-      data.put("error", "test failure");
-    }
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("type", EventType.forStatus(status).wireName());
-    event.put("created_at", Instant.now().toString());
-    event.put("data", data);
-    return event;
   }
 }

@@ -1,8 +1,7 @@
 package dev.videohook.provider;
 
-import java.net.InetAddress;
+import dev.videohook.download.UrlPolicy;
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * A tenant's callback URL: the deployed API's base URL, then the stage (the tenant), then the
@@ -29,29 +28,14 @@ public final class CallbackUrls {
    *     local mode
    */
   public static URI requireSecure(URI callbackUrl) {
-    String scheme = callbackUrl.getScheme() == null ? "" : callbackUrl.getScheme().toLowerCase(Locale.ROOT);
     if (callbackUrl.getHost() == null) {
       throw new IllegalArgumentException("callback URL must be absolute, e.g. https://api.example.com/openrouter/video-webhook: " + callbackUrl);
     }
-    if (scheme.equals("https") || (scheme.equals("http") && isLoopback(callbackUrl.getHost()))) {
+    // the same rule as the downloader's in local mode: https, or plain http to this machine
+    if (UrlPolicy.isAllowed(callbackUrl, true)) {
       return callbackUrl;
     }
     throw new IllegalArgumentException(
         "callback URL must use https (plain http only to this machine, for the local stack): " + callbackUrl);
-  }
-
-  public static boolean isLoopback(String host) {
-    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (bare.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false; // never resolve a name here: only literal addresses and localhost count
-    }
-    try {
-      return InetAddress.getByName(bare).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
   }
 }

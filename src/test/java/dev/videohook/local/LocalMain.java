@@ -1,6 +1,8 @@
 package dev.videohook.local;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.event.SampleEvents;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
@@ -184,15 +186,7 @@ public final class LocalMain {
 
   static String completedEvent(String jobId) throws java.io.IOException {
     return JSON.std.asString(
-        Map.of(
-            "type", "video.generation.completed",
-            "created_at", Instant.now().toString(),
-            "data", Map.of(
-                "id", jobId,
-                "status", "completed",
-                "model", "google/veo-3.1-lite",
-                "unsigned_urls", List.of("https://example.com/" + jobId + ".mp4"),
-                "usage", Map.of("cost", 0.4, "is_byok", false))));
+        SampleEvents.terminal(JobStatus.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
   }
 
   static int post(URI url, Provider provider, String secret, String body) throws Exception {
