@@ -11,8 +11,8 @@ import java.util.Optional;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * What the commands need from the environment, each piece built when a command asks for it, with
- * an error that names the variable to set.
+ * What the commands need from the environment, each piece built when a command asks for it, with an
+ * error that names the variable to set.
  */
 final class CliEnvironment {
   static final String JOBS_TABLE = "JOBS_TABLE";
@@ -35,19 +35,25 @@ final class CliEnvironment {
   }
 
   String require(String name, String howToFix) {
-    return get(name).orElseThrow(() -> new CliException(ExitCode.CONFIGURATION, name + " is not set. " + howToFix));
+    return get(name)
+        .orElseThrow(
+            () -> new CliException(ExitCode.CONFIGURATION, name + " is not set. " + howToFix));
   }
 
   URI apiBase(Provider provider, URI override) {
     if (override != null) {
       return override;
     }
-    return get(provider.apiBaseEnv()).map(text -> uri(provider.apiBaseEnv(), text)).orElse(provider.defaultApiBase());
+    return get(provider.apiBaseEnv())
+        .map(text -> uri(provider.apiBaseEnv(), text))
+        .orElse(provider.defaultApiBase());
   }
 
   ProviderClient providerClient(Provider provider, URI apiBaseOverride) {
     String key =
-        require(provider.apiKeyEnv(), "Export your " + provider.id() + " API key in it (it is never printed).");
+        require(
+            provider.apiKeyEnv(),
+            "Export your " + provider.id() + " API key in it (it is never printed).");
     return new ProviderClient(provider, apiBase(provider, apiBaseOverride), key);
   }
 
@@ -57,10 +63,14 @@ final class CliEnvironment {
 
   JobStore jobStore() {
     String table =
-        require(JOBS_TABLE, "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs for the local stack.");
+        require(
+            JOBS_TABLE,
+            "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs for the local stack.");
     Optional<URI> endpoint = get("DYNAMODB_ENDPOINT").map(text -> uri("DYNAMODB_ENDPOINT", text));
-    Region region = Region.of(get("AWS_REGION").or(() -> get("AWS_DEFAULT_REGION")).orElse("us-east-1"));
-    return new JobStore(AwsClients.dynamoDb(region, endpoint), table, JobStore.DEFAULT_DELIVERY_TTL);
+    Region region =
+        Region.of(get("AWS_REGION").or(() -> get("AWS_DEFAULT_REGION")).orElse("us-east-1"));
+    return new JobStore(
+        AwsClients.dynamoDb(region, endpoint), table, JobStore.DEFAULT_DELIVERY_TTL);
   }
 
   static URI uri(String name, String text) {
@@ -72,6 +82,8 @@ final class CliEnvironment {
     } catch (URISyntaxException ignored) {
       // reported below
     }
-    throw new CliException(ExitCode.CONFIGURATION, name + " must be an absolute URL such as https://example.com, got '" + text + "'");
+    throw new CliException(
+        ExitCode.CONFIGURATION,
+        name + " must be an absolute URL such as https://example.com, got '" + text + "'");
   }
 }

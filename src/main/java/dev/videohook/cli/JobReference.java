@@ -9,9 +9,16 @@ final class JobReference {
   @Parameters(index = "0", paramLabel = "JOB_ID", description = "The provider's job id.")
   String jobId;
 
-  @Option(names = {"-p", "--provider"}, required = true, converter = ProviderConverter.class, description = "openrouter or modelgates")
+  @Option(
+      names = {"-p", "--provider"},
+      required = true,
+      converter = ProviderConverter.class,
+      description = "openrouter or modelgates")
   Provider provider;
 
-  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-t", "--tenant"},
+      defaultValue = "$default",
+      description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 }

@@ -11,15 +11,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Lists a tenant's most recent jobs from JOBS_TABLE.")
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = "Lists a tenant's most recent jobs from JOBS_TABLE.")
 final class JobsCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-t", "--tenant"},
+      defaultValue = "$default",
+      description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 
-  @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-n", "--limit"},
+      defaultValue = "20",
+      description = "How many (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Override

@@ -13,7 +13,11 @@ final class ProviderConverter implements CommandLine.ITypeConverter<Provider> {
         .orElseThrow(
             () ->
                 new CommandLine.TypeConversionException(
-                    "unknown provider '" + value + "', expected one of: "
-                        + Arrays.stream(Provider.values()).map(Provider::id).collect(Collectors.joining(", "))));
+                    "unknown provider '"
+                        + value
+                        + "', expected one of: "
+                        + Arrays.stream(Provider.values())
+                            .map(Provider::id)
+                            .collect(Collectors.joining(", "))));
   }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,29 +36,61 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, AttributeValue> item =
-        cli.env.jobStore().findJob(job.tenant, job.provider.id(), job.jobId)
-            .orElseThrow(() -> new CliException(ExitCode.FAILED, "no job " + job.jobId + " for " + job.provider.id() + " and tenant " + job.tenant + " in " + cli.env.require(CliEnvironment.JOBS_TABLE, "")));
+        cli.env
+            .jobStore()
+            .findJob(job.tenant, job.provider.id(), job.jobId)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.FAILED,
+                        "no job "
+                            + job.jobId
+                            + " for "
+                            + job.provider.id()
+                            + " and tenant "
+                            + job.tenant
+                            + " in "
+                            + cli.env.require(CliEnvironment.JOBS_TABLE, "")));
     String status = item.get(JobTable.STATUS) == null ? "" : item.get(JobTable.STATUS).s();
     if (status.equals(JobStatus.STORED.value())) {
-      out.printf("job %s is already stored: %s%n", job.jobId, ItemJson.toPlain(item).get(JobTable.OBJECT_KEYS));
+      out.printf(
+          "job %s is already stored: %s%n",
+          job.jobId, ItemJson.toPlain(item).get(JobTable.OBJECT_KEYS));
       return ExitCode.OK;
     }
-    if (!status.equals(JobStatus.COMPLETED.value()) && !status.equals(JobStatus.DOWNLOAD_FAILED.value())) {
-      throw new CliException(ExitCode.FAILED, "job " + job.jobId + " is " + status + ": only a completed job has a video to download");
+    if (!status.equals(JobStatus.COMPLETED.value())
+        && !status.equals(JobStatus.DOWNLOAD_FAILED.value())) {
+      throw new CliException(
+          ExitCode.FAILED,
+          "job " + job.jobId + " is " + status + ": only a completed job has a video to download");
     }
     List<String> urls =
-        item.get(JobTable.UNSIGNED_URLS) == null ? List.of() : item.get(JobTable.UNSIGNED_URLS).l().stream().map(AttributeValue::s).toList();
+        item.get(JobTable.UNSIGNED_URLS) == null
+            ? List.of()
+            : item.get(JobTable.UNSIGNED_URLS).l().stream().map(AttributeValue::s).toList();
     DownloadService downloads = DownloadService.fromEnvironment(cli.env.variables());
     DownloadService.Outcome outcome;
     try {
       outcome = downloads.redrive(new CompletedJob(job.tenant, job.provider, job.jobId, urls));
     } catch (RuntimeException e) {
-      throw new CliException(ExitCode.FAILED, "download of job " + job.jobId + " failed again: " + e.getMessage());
+      throw new CliException(
+          ExitCode.FAILED, "download of job " + job.jobId + " failed again: " + e.getMessage());
     }
-    Map<String, Object> stored = cli.env.jobStore().findJob(job.tenant, job.provider.id(), job.jobId).map(ItemJson::toPlain).orElse(Map.of());
-    out.printf("job %s: %s%n", job.jobId, outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    Map<String, Object> stored =
+        cli.env
+            .jobStore()
+            .findJob(job.tenant, job.provider.id(), job.jobId)
+            .map(ItemJson::toPlain)
+            .orElse(Map.of());
+    out.printf(
+        "job %s: %s%n",
+        job.jobId, outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
     if (stored.get(JobTable.BUCKET) != null) {
-      out.printf("  bucket  %s%n  keys    %s%n  sha256  %s%n", stored.get(JobTable.BUCKET), stored.get(JobTable.OBJECT_KEYS), stored.get(JobTable.OBJECT_SHA256S));
+      out.printf(
+          "  bucket  %s%n  keys    %s%n  sha256  %s%n",
+          stored.get(JobTable.BUCKET),
+          stored.get(JobTable.OBJECT_KEYS),
+          stored.get(JobTable.OBJECT_SHA256S));
     }
     return ExitCode.OK;
   }

@@ -33,22 +33,40 @@ final class SendTestCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-p", "--provider"}, defaultValue = "openrouter", converter = ProviderConverter.class, description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-p", "--provider"},
+      defaultValue = "openrouter",
+      converter = ProviderConverter.class,
+      description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
   Provider provider;
 
-  @Option(names = "--url", description = "Webhook URL (default: http://127.0.0.1:3000/{provider}/video-webhook, the local stack).")
+  @Option(
+      names = "--url",
+      description =
+          "Webhook URL (default: http://127.0.0.1:3000/{provider}/video-webhook, the local stack).")
   URI url;
 
-  @Option(names = "--secret", description = "Signing secret (default: from the provider's *_WEBHOOK_SECRET variable).")
+  @Option(
+      names = "--secret",
+      description = "Signing secret (default: from the provider's *_WEBHOOK_SECRET variable).")
   String secret;
 
-  @Option(names = "--status", defaultValue = "completed", description = "completed, failed, cancelled or expired (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--status",
+      defaultValue = "completed",
+      description = "completed, failed, cancelled or expired (default: ${DEFAULT-VALUE})")
   String status;
 
-  @Option(names = "--job-id", defaultValue = "job_test", description = "data.id (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--job-id",
+      defaultValue = "job_test",
+      description = "data.id (default: ${DEFAULT-VALUE})")
   String jobId;
 
-  @Option(names = "--unsigned-url", description = "data.unsigned_urls entry for a completed event (default: none, so the content endpoint is used).")
+  @Option(
+      names = "--unsigned-url",
+      description =
+          "data.unsigned_urls entry for a completed event (default: none, so the content endpoint is used).")
   List<String> unsignedUrls = List.of();
 
   @Override
@@ -56,26 +74,46 @@ final class SendTestCommand implements Callable<Integer> {
     JobStatus terminal =
         JobStatus.fromValue(status.toLowerCase(Locale.ROOT))
             .filter(JobStatus::isProviderTerminal)
-            .orElseThrow(() -> new CliException(ExitCode.USAGE, "--status must be completed, failed, cancelled or expired; got '" + status + "'"));
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.USAGE,
+                        "--status must be completed, failed, cancelled or expired; got '"
+                            + status
+                            + "'"));
     String signingSecret =
         secret != null
             ? secret
-            : cli.env.require(provider.webhookSecretEnv(), "Set it to the webhook signing secret, or pass --secret.");
+            : cli.env.require(
+                provider.webhookSecretEnv(),
+                "Set it to the webhook signing secret, or pass --secret.");
     URI target = url != null ? url : URI.create("http://127.0.0.1:3000" + provider.webhookPath());
     byte[] body = JSON.std.asBytes(SampleEvents.terminal(terminal, jobId, unsignedUrls));
     HttpRequest request =
         HttpRequest.newBuilder(target)
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
-            .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(signingSecret, Instant.now().getEpochSecond(), body))
+            .header(
+                provider.signatureHeader(),
+                SignatureVerifier.signatureHeader(
+                    signingSecret, Instant.now().getEpochSecond(), body))
             .header(provider.idempotencyHeader(), jobId + "-" + terminal.value())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     int code;
     try {
-      code = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      code =
+          HttpClient.newHttpClient()
+              .send(request, HttpResponse.BodyHandlers.discarding())
+              .statusCode();
     } catch (IOException e) {
-      throw new CliException(ExitCode.FAILED, "cannot reach " + target + " (" + e.getClass().getSimpleName() + "). Is the receiver running? Start one with: mvn -q -Plocal -Dexec.args=serve");
+      throw new CliException(
+          ExitCode.FAILED,
+          "cannot reach "
+              + target
+              + " ("
+              + e.getClass().getSimpleName()
+              + "). Is the receiver running? Start one with: mvn -q -Plocal -Dexec.args=serve");
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(code);

@@ -33,13 +33,20 @@ final class SignEventCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "EVENT_FILE", description = "An API Gateway HTTP API (payload 2.0) event.")
+  @Parameters(
+      index = "0",
+      paramLabel = "EVENT_FILE",
+      description = "An API Gateway HTTP API (payload 2.0) event.")
   Path eventFile;
 
-  @Option(names = "--secret", description = "Signing secret (default: from the provider's *_WEBHOOK_SECRET variable).")
+  @Option(
+      names = "--secret",
+      description = "Signing secret (default: from the provider's *_WEBHOOK_SECRET variable).")
   String secret;
 
-  @Option(names = {"-o", "--output"}, description = "Write here instead of standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      description = "Write here instead of standard output.")
   Path output;
 
   @Override
@@ -50,23 +57,45 @@ final class SignEventCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCode.USAGE, "no such file: " + eventFile);
     } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, eventFile + " is not a JSON object: " + e.getMessage());
+      throw new CliException(
+          ExitCode.USAGE, eventFile + " is not a JSON object: " + e.getMessage());
     }
-    String path = event.get("rawPath") instanceof String raw ? raw : String.valueOf(event.get("routeKey"));
+    String path =
+        event.get("rawPath") instanceof String raw ? raw : String.valueOf(event.get("routeKey"));
     Provider provider =
         Provider.fromWebhookPath(path)
-            .orElseThrow(() -> new CliException(ExitCode.USAGE, eventFile + ": rawPath '" + path + "' is not a webhook path such as /openrouter/video-webhook"));
-    if (!(event.get("body") instanceof String body) || !(event.get("headers") instanceof Map<?, ?> rawHeaders)) {
-      throw new CliException(ExitCode.USAGE, eventFile + " has no body or no headers: is it an API Gateway HTTP API event?");
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.USAGE,
+                        eventFile
+                            + ": rawPath '"
+                            + path
+                            + "' is not a webhook path such as /openrouter/video-webhook"));
+    if (!(event.get("body") instanceof String body)
+        || !(event.get("headers") instanceof Map<?, ?> rawHeaders)) {
+      throw new CliException(
+          ExitCode.USAGE,
+          eventFile + " has no body or no headers: is it an API Gateway HTTP API event?");
     }
-    byte[] raw = Boolean.TRUE.equals(event.get("isBase64Encoded")) ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+    byte[] raw =
+        Boolean.TRUE.equals(event.get("isBase64Encoded"))
+            ? Base64.getDecoder().decode(body)
+            : body.getBytes(StandardCharsets.UTF_8);
     String signingSecret =
-        secret != null ? secret : cli.env.require(provider.webhookSecretEnv(), "Set it to the secret the function will check, or pass --secret.");
+        secret != null
+            ? secret
+            : cli.env.require(
+                provider.webhookSecretEnv(),
+                "Set it to the secret the function will check, or pass --secret.");
     @SuppressWarnings("unchecked")
     Map<String, Object> headers = (Map<String, Object>) rawHeaders;
     headers.keySet().removeIf(name -> name.equalsIgnoreCase(provider.signatureHeader()));
-    headers.put(provider.signatureHeader().toLowerCase(Locale.ROOT), SignatureVerifier.signatureHeader(signingSecret, Instant.now().getEpochSecond(), raw));
-    String json = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(event) + System.lineSeparator();
+    headers.put(
+        provider.signatureHeader().toLowerCase(Locale.ROOT),
+        SignatureVerifier.signatureHeader(signingSecret, Instant.now().getEpochSecond(), raw));
+    String json =
+        JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(event) + System.lineSeparator();
     if (output != null) {
       Files.writeString(output, json);
     } else {

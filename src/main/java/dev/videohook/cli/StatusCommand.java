@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Shows a job as the provider reports it and as videohook stored it, side by side.")
+    description =
+        "Shows a job as the provider reports it and as videohook stored it, side by side.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
@@ -40,16 +41,35 @@ final class StatusCommand implements Callable<Integer> {
     }
     Optional<Map<String, Object>> stored =
         cli.env.hasJobTable()
-            ? cli.env.jobStore().findJob(job.tenant, job.provider.id(), job.jobId).map(ItemJson::toPlain)
+            ? cli.env
+                .jobStore()
+                .findJob(job.tenant, job.provider.id(), job.jobId)
+                .map(ItemJson::toPlain)
             : Optional.empty();
     String storedNote = cli.env.hasJobTable() ? "(not recorded)" : "(JOBS_TABLE not set)";
     out.printf("%-14s %-32s %s%n", "", job.provider.id(), "videohook (tenant " + job.tenant + ")");
     row(out, "status", remote.status(), stored.map(s -> s.get(JobTable.STATUS)).orElse(storedNote));
-    row(out, "unsigned_urls", String.valueOf(remote.unsignedUrls().size()), stored.map(s -> s.get(JobTable.UNSIGNED_URLS)).map(u -> String.valueOf(((java.util.List<?>) u).size())).orElse(""));
+    row(
+        out,
+        "unsigned_urls",
+        String.valueOf(remote.unsignedUrls().size()),
+        stored
+            .map(s -> s.get(JobTable.UNSIGNED_URLS))
+            .map(u -> String.valueOf(((java.util.List<?>) u).size()))
+            .orElse(""));
     row(out, "error", remote.error(), stored.map(s -> s.get(JobTable.ERROR)).orElse(null));
     stored.ifPresent(
         s -> {
-          for (String field : new String[] {"submitted_at", "terminal_at", "stored_at", "bucket", "object_keys", "object_sha256s", "last_download_error"}) {
+          for (String field :
+              new String[] {
+                "submitted_at",
+                "terminal_at",
+                "stored_at",
+                "bucket",
+                "object_keys",
+                "object_sha256s",
+                "last_download_error"
+              }) {
             if (s.get(field) != null) {
               row(out, field, "", s.get(field));
             }
@@ -59,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String name, Object remote, Object stored) {
-    out.printf("%-14s %-32s %s%n", name, remote == null ? "-" : remote, stored == null ? "-" : stored);
+    out.printf(
+        "%-14s %-32s %s%n", name, remote == null ? "-" : remote, stored == null ? "-" : stored);
   }
 }

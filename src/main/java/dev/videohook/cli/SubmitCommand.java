@@ -35,13 +35,23 @@ final class SubmitCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-p", "--provider"}, required = true, converter = ProviderConverter.class, description = "openrouter or modelgates")
+  @Option(
+      names = {"-p", "--provider"},
+      required = true,
+      converter = ProviderConverter.class,
+      description = "openrouter or modelgates")
   Provider provider;
 
-  @Option(names = {"-t", "--tenant"}, defaultValue = "$default", description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-t", "--tenant"},
+      defaultValue = "$default",
+      description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
   String tenant;
 
-  @Option(names = "--model", required = true, description = "Video model slug, e.g. google/veo-3.1-lite")
+  @Option(
+      names = "--model",
+      required = true,
+      description = "Video model slug, e.g. google/veo-3.1-lite")
   String model;
 
   @Option(names = "--prompt", required = true, description = "What to generate.")
@@ -59,13 +69,21 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--generate-audio", negatable = true, description = "Ask for an audio track.")
   Boolean generateAudio;
 
-  @Option(names = "--callback-url", description = "Use this callback URL instead of the derived one.")
+  @Option(
+      names = "--callback-url",
+      description = "Use this callback URL instead of the derived one.")
   URI callbackUrl;
 
-  @Option(names = {"-f", "--field"}, description = "Extra request field name=value, passed through (value parsed as JSON when it is JSON).")
+  @Option(
+      names = {"-f", "--field"},
+      description =
+          "Extra request field name=value, passed through (value parsed as JSON when it is JSON).")
   List<String> fields = List.of();
 
-  @Option(names = "--api-base", description = "Provider API base URL (default: the provider's, or OPENROUTER_API_BASE / MODELGATES_API_BASE).")
+  @Option(
+      names = "--api-base",
+      description =
+          "Provider API base URL (default: the provider's, or OPENROUTER_API_BASE / MODELGATES_API_BASE).")
   URI apiBase;
 
   @Option(names = "--no-record", description = "Do not record the job in JOBS_TABLE.")
@@ -83,7 +101,15 @@ final class SubmitCommand implements Callable<Integer> {
     try {
       job =
           client.submit(
-              new SubmitRequest(model, prompt, duration, resolution, aspectRatio, generateAudio, callback, extra));
+              new SubmitRequest(
+                  model,
+                  prompt,
+                  duration,
+                  resolution,
+                  aspectRatio,
+                  generateAudio,
+                  callback,
+                  extra));
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
@@ -122,7 +148,8 @@ final class SubmitCommand implements Callable<Integer> {
     for (String field : fields) {
       int eq = field.indexOf('=');
       if (eq <= 0) {
-        throw new CliException(ExitCode.USAGE, "--field takes name=value, e.g. --field seed=42; got '" + field + "'");
+        throw new CliException(
+            ExitCode.USAGE, "--field takes name=value, e.g. --field seed=42; got '" + field + "'");
       }
       extra.put(field.substring(0, eq), jsonOrText(field.substring(eq + 1)));
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "videohook",
     mixinStandardHelpOptions = true,
     version = "videohook 0.1.0",
-    description = "Submit AI video jobs to OpenRouter or ModelGates and follow them to a stored file.",
+    description =
+        "Submit AI video jobs to OpenRouter or ModelGates and follow them to a stored file.",
     subcommands = {
       SubmitCommand.class,
       StatusCommand.class,
@@ -29,7 +30,12 @@ public final class VideohookCli {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        run(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
   }
 
   /** Runs one command line; returns the exit code. */
@@ -47,7 +53,9 @@ public final class VideohookCli {
             configuration.problems().forEach(problem -> line.getErr().println("error: " + problem));
             return ExitCode.CONFIGURATION;
           }
-          line.getErr().println("error: " + exception.getClass().getSimpleName() + ": " + exception.getMessage());
+          line.getErr()
+              .println(
+                  "error: " + exception.getClass().getSimpleName() + ": " + exception.getMessage());
           return ExitCode.FAILED;
         });
     return commandLine.execute(args);

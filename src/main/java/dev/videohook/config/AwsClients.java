@@ -49,7 +49,9 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /** Secrets Manager in AWS (there is no local emulator: the local stack uses plain env secrets). */
+  /**
+   * Secrets Manager in AWS (there is no local emulator: the local stack uses plain env secrets).
+   */
   public static SecretsManagerClient secretsManager(Region region) {
     return SecretsManagerClient.builder()
         .httpClient(httpClient())
@@ -60,8 +62,8 @@ public final class AwsClients {
   }
 
   /**
-   * On Lambda the credentials are in the environment, and reading them there is the fastest
-   * start; but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
+   * On Lambda the credentials are in the environment, and reading them there is the fastest start;
+   * but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
    * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
   public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {

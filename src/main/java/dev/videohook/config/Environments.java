@@ -14,8 +14,8 @@ public final class Environments {
 
   /**
    * Set only by the local stack, tests and {@code sam local invoke}, never in AWS: emulator
-   * endpoints, the local-mode switch for plain-HTTP downloads, and the plain secrets, which in
-   * AWS come from Secrets Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
+   * endpoints, the local-mode switch for plain-HTTP downloads, and the plain secrets, which in AWS
+   * come from Secrets Manager (see {@link dev.videohook.secrets.TenantSecrets#fromEnvironment}).
    * template.yaml declares the ones a function reads with an empty value, because {@code sam local
    * invoke --env-vars} can set only variables that the template declares.
    */

@@ -65,7 +65,9 @@ public final class Priming implements Resource {
               .key(Map.of(dev.videohook.job.JobTable.PK, AttributeValue.builder().s(KEY).build()))
               .build());
     } catch (RuntimeException e) {
-      LOG.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("SnapStart priming call failed");
+      LOG.atWarn()
+          .addKeyValue("error", e.getClass().getSimpleName())
+          .log("SnapStart priming call failed");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads settings from environment variables, collecting every problem so that one error names
- * them all. Use it to build a configuration record, then call {@link #check()}.
+ * Reads settings from environment variables, collecting every problem so that one error names them
+ * all. Use it to build a configuration record, then call {@link #check()}.
  */
 public final class Settings {
   private final Map<String, String> env;
@@ -68,7 +68,8 @@ public final class Settings {
     } catch (URISyntaxException ignored) {
       // reported below
     }
-    problems.add(name + " must be an absolute URL such as http://127.0.0.1:8000, got '" + value.get() + "'");
+    problems.add(
+        name + " must be an absolute URL such as http://127.0.0.1:8000, got '" + value.get() + "'");
     return Optional.empty();
   }
 
@@ -81,7 +82,9 @@ public final class Settings {
     problems.add(message);
   }
 
-  /** @throws ConfigurationException naming every problem found so far */
+  /**
+   * @throws ConfigurationException naming every problem found so far
+   */
   public void check() {
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);

@@ -9,7 +9,8 @@ import java.util.List;
  * @param unsignedUrls the provider's download URLs, in order; empty means "use the content
  *     endpoint"
  */
-public record CompletedJob(String tenant, Provider provider, String jobId, List<String> unsignedUrls) {
+public record CompletedJob(
+    String tenant, Provider provider, String jobId, List<String> unsignedUrls) {
   public CompletedJob {
     unsignedUrls = List.copyOf(unsignedUrls);
   }

@@ -80,7 +80,9 @@ public record DownloadConfig(
     return apiBases.get(provider);
   }
 
-  /** @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting */
+  /**
+   * @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting
+   */
   public static DownloadConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
     String table = settings.required(JOBS_TABLE, "the DynamoDB table that records jobs");
@@ -92,7 +94,10 @@ public record DownloadConfig(
     long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
     long retries = settings.positiveLong(DOWNLOAD_RETRY_ATTEMPTS, DEFAULT_RETRY_ATTEMPTS);
     if (retries > 10_000) {
-      settings.problem(DOWNLOAD_RETRY_ATTEMPTS + " must be at most 10000 (the event source mapping's limit), got " + retries);
+      settings.problem(
+          DOWNLOAD_RETRY_ATTEMPTS
+              + " must be at most 10000 (the event source mapping's limit), got "
+              + retries);
     }
     Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
     for (Provider provider : Provider.values()) {
@@ -110,10 +115,20 @@ public record DownloadConfig(
     }
     settings.check();
     return new DownloadConfig(
-        table, bucket, region, dynamoDbEndpoint, s3Endpoint, allowLoopbackHttp, maxBytes, apiBases, (int) retries);
+        table,
+        bucket,
+        region,
+        dynamoDbEndpoint,
+        s3Endpoint,
+        allowLoopbackHttp,
+        maxBytes,
+        apiBases,
+        (int) retries);
   }
 
-  /** Only the {@link #SECRETS_VARIABLES} of {@code env}: no signing secret reaches this function. */
+  /**
+   * Only the {@link #SECRETS_VARIABLES} of {@code env}: no signing secret reaches this function.
+   */
   public static Map<String, String> secretsSettings(Map<String, String> env) {
     Map<String, String> keys = new HashMap<>();
     for (String name : SECRETS_VARIABLES) {

@@ -1,9 +1,9 @@
 package dev.videohook.download;
 
 /**
- * A download that did not succeed. Transient failures (timeouts, dropped or short bodies, 429,
- * 5xx) are retried with backoff inside the invocation; the others fail at once. The message names
- * the URL without its query and never holds a secret.
+ * A download that did not succeed. Transient failures (timeouts, dropped or short bodies, 429, 5xx)
+ * are retried with backoff inside the invocation; the others fail at once. The message names the
+ * URL without its query and never holds a secret.
  */
 public final class DownloadException extends RuntimeException {
   private final boolean transientFailure;

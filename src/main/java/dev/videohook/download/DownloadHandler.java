@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lambda entry point for the jobs table's stream (NEW_AND_OLD_IMAGES). Each record that says a
- * job has just become {@code completed} ({@link JobImage#isNewlyCompleted}) goes to {@link
- * DownloadService}; every other record is ignored. A record that fails is reported by its
- * sequence number, so only it (and what follows it in the shard) is retried.
+ * Lambda entry point for the jobs table's stream (NEW_AND_OLD_IMAGES). Each record that says a job
+ * has just become {@code completed} ({@link JobImage#isNewlyCompleted}) goes to {@link
+ * DownloadService}; every other record is ignored. A record that fails is reported by its sequence
+ * number, so only it (and what follows it in the shard) is retried.
  */
 public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadHandler.class);
@@ -52,9 +52,11 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
     List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-    List<DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+    List<DynamodbStreamRecord> records =
+        event.getRecords() == null ? List.of() : event.getRecords();
     for (DynamodbStreamRecord record : records) {
-      String sequenceNumber = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+      String sequenceNumber =
+          record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
       try {
         Optional<CompletedJob> job = newlyCompletedJob(record);
         if (job.isPresent()) {
@@ -88,7 +90,10 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
     return Optional.of(
         newImage
             .toCompletedJob()
-            .orElseThrow(() -> new IllegalArgumentException("completed job item without a known provider, tenant or id")));
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "completed job item without a known provider, tenant or id")));
   }
 
   private static JobImage image(Map<String, AttributeValue> item) {

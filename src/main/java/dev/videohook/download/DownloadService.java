@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One completed job, start to end: skip it unless the job item is still {@code completed}, copy
- * its videos into S3, then mark it {@code stored} with one conditional update. A failure is noted
- * on the job item and thrown, so the caller reports the record for retry.
+ * One completed job, start to end: skip it unless the job item is still {@code completed}, copy its
+ * videos into S3, then mark it {@code stored} with one conditional update. A failure is noted on
+ * the job item and thrown, so the caller reports the record for retry.
  */
 public final class DownloadService {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadService.class);
@@ -42,13 +42,15 @@ public final class DownloadService {
     StreamingUploader uploader =
         new StreamingUploader(S3Clients.s3(config.region(), config.s3Endpoint()), config.bucket());
     VideoDownloader downloader =
-        VideoDownloader.builder(uploader, TenantSecrets.fromEnvironment(DownloadConfig.secretsSettings(env)))
+        VideoDownloader.builder(
+                uploader, TenantSecrets.fromEnvironment(DownloadConfig.secretsSettings(env)))
             .apiBases(config.apiBases())
             .allowLoopbackHttp(config.allowLoopbackHttp())
             .maxBytes(config.maxBytes())
             .build();
     StoredVideos store =
-        new StoredVideos(AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
+        new StoredVideos(
+            AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
     return new DownloadService(downloader, store, Clock.systemUTC(), config.giveUpAfterAttempts());
   }
 
@@ -56,7 +58,8 @@ public final class DownloadService {
    * @param giveUpAfterAttempts failed attempts after which the job is marked {@code
    *     download_failed}: the stream's retries are then spent, and only a redrive stores it
    */
-  public DownloadService(VideoDownloader downloader, StoredVideos store, Clock clock, int giveUpAfterAttempts) {
+  public DownloadService(
+      VideoDownloader downloader, StoredVideos store, Clock clock, int giveUpAfterAttempts) {
     this.downloader = downloader;
     this.store = store;
     this.clock = clock;
@@ -87,10 +90,19 @@ public final class DownloadService {
     }
     if (JobStatus.DOWNLOAD_FAILED.value().equals(status) && !redrive) {
       // keep failing the record, so that it ends at the on-failure destination, not skipped
-      throw DownloadException.permanent("job " + job + " was given up on after " + giveUpAfterAttempts + " attempts: redrive it with videohook replay");
+      throw DownloadException.permanent(
+          "job "
+              + job
+              + " was given up on after "
+              + giveUpAfterAttempts
+              + " attempts: redrive it with videohook replay");
     }
-    if (!JobStatus.COMPLETED.value().equals(status) && !(redrive && JobStatus.DOWNLOAD_FAILED.value().equals(status))) {
-      LOG.warn("job {} is {}, not completed: nothing to download", job, status == null ? "missing" : status);
+    if (!JobStatus.COMPLETED.value().equals(status)
+        && !(redrive && JobStatus.DOWNLOAD_FAILED.value().equals(status))) {
+      LOG.warn(
+          "job {} is {}, not completed: nothing to download",
+          job,
+          status == null ? "missing" : status);
       return Outcome.SKIPPED;
     }
     List<StoredObject> objects;
@@ -110,7 +122,8 @@ public final class DownloadService {
 
   private void noteFailure(CompletedJob job, RuntimeException failure) {
     try {
-      String message = failure instanceof DownloadException ? failure.getMessage() : failure.toString();
+      String message =
+          failure instanceof DownloadException ? failure.getMessage() : failure.toString();
       store.recordFailure(job, message, clock.instant(), giveUpAfterAttempts);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);

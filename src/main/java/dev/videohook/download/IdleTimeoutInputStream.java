@@ -11,10 +11,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A read timeout for {@link java.net.http.HttpClient} response bodies, which have none of their
- * own once the headers have arrived: a read that waits longer than the idle timeout closes the
- * underlying stream and fails with {@link SocketTimeoutException}. Time spent outside {@code
- * read} (uploading a part) does not count.
+ * A read timeout for {@link java.net.http.HttpClient} response bodies, which have none of their own
+ * once the headers have arrived: a read that waits longer than the idle timeout closes the
+ * underlying stream and fails with {@link SocketTimeoutException}. Time spent outside {@code read}
+ * (uploading a part) does not count.
  */
 final class IdleTimeoutInputStream extends FilterInputStream {
   private static final ScheduledExecutorService WATCHDOG =
@@ -78,7 +78,8 @@ final class IdleTimeoutInputStream extends FilterInputStream {
 
   private SocketTimeoutException timeout(IOException cause) {
     SocketTimeoutException e =
-        new SocketTimeoutException("no data received for " + Duration.ofNanos(idleNanos).toMillis() + " ms");
+        new SocketTimeoutException(
+            "no data received for " + Duration.ofNanos(idleNanos).toMillis() + " ms");
     if (cause != null) {
       e.initCause(cause);
     }

@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The attributes of one item image in a jobs-table stream record that decide whether a download
- * is due. template.yaml declares the same filter as {@code FilterCriteria}; the handler applies it
+ * The attributes of one item image in a jobs-table stream record that decide whether a download is
+ * due. template.yaml declares the same filter as {@code FilterCriteria}; the handler applies it
  * again, so the local stack and a misconfigured mapping behave the same.
  */
 public record JobImage(
-    String itemType, String status, String tenant, String provider, String jobId, List<String> unsignedUrls) {
+    String itemType,
+    String status,
+    String tenant,
+    String provider,
+    String jobId,
+    List<String> unsignedUrls) {
 
   public JobImage {
     unsignedUrls = unsignedUrls == null ? List.of() : List.copyOf(unsignedUrls);

@@ -36,7 +36,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   }
 
   public static RetryPolicy defaults() {
-    return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(8), d -> Thread.sleep(d.toMillis()));
+    return new RetryPolicy(
+        4, Duration.ofMillis(500), Duration.ofSeconds(8), d -> Thread.sleep(d.toMillis()));
   }
 
   /**
@@ -52,7 +53,13 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
           throw e;
         }
         Duration pause = backoff(n);
-        LOG.info("{}: attempt {} of {} failed ({}), retrying in {} ms", what, n, maxAttempts, e.getMessage(), pause.toMillis());
+        LOG.info(
+            "{}: attempt {} of {} failed ({}), retrying in {} ms",
+            what,
+            n,
+            maxAttempts,
+            e.getMessage(),
+            pause.toMillis());
         try {
           sleeper.sleep(pause);
         } catch (InterruptedException interrupted) {

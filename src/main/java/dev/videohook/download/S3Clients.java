@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The downloader's S3 client: synchronous, on the URL-connection HTTP client (no Netty, no Apache
- * client in the artifact), checksums only where S3 requires them (S3Proxy rejects the SDK's
- * default trailing checksums), path-style addressing against an endpoint override.
+ * client in the artifact), checksums only where S3 requires them (S3Proxy rejects the SDK's default
+ * trailing checksums), path-style addressing against an endpoint override.
  */
 public final class S3Clients {
   private S3Clients() {}

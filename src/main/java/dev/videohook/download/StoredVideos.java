@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * The downloader's writes to a job item, each conditional on the job still waiting for its video
  * ({@code completed}, or {@code download_failed} when an operator re-drives it): success moves the
  * job to {@code stored} with where its videos are; a failure notes the error and counts the
- * attempt, and the last attempt the stream will make marks the job {@code download_failed}. None
- * of these updates matches the "newly completed" stream filter, so none triggers a download.
+ * attempt, and the last attempt the stream will make marks the job {@code download_failed}. None of
+ * these updates matches the "newly completed" stream filter, so none triggers a download.
  */
 public final class StoredVideos {
   /** What {@link #markStored} found. */
@@ -58,7 +58,8 @@ public final class StoredVideos {
     return Optional.ofNullable(item.get(JobTable.STATUS).s());
   }
 
-  public MarkOutcome markStored(CompletedJob job, String bucket, List<StoredObject> objects, Instant at) {
+  public MarkOutcome markStored(
+      CompletedJob job, String bucket, List<StoredObject> objects, Instant at) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     names.put("#status", JobTable.STATUS);
@@ -74,7 +75,8 @@ public final class StoredVideos {
     values.put(":failed", s(JobStatus.DOWNLOAD_FAILED.value()));
     values.put(":bucket", s(bucket));
     values.put(":keys", list(objects, o -> s(o.key())));
-    values.put(":sizes", list(objects, o -> AttributeValue.builder().n(Long.toString(o.size())).build()));
+    values.put(
+        ":sizes", list(objects, o -> AttributeValue.builder().n(Long.toString(o.size())).build()));
     values.put(":sha", list(objects, o -> s(o.sha256())));
     values.put(":types", list(objects, o -> s(o.contentType())));
     values.put(":at", s(at.toString()));
@@ -89,7 +91,8 @@ public final class StoredVideos {
                   .conditionExpression("#status IN (:completed, :failed)")
                   .expressionAttributeNames(names)
                   .expressionAttributeValues(values)
-                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return MarkOutcome.STORED;
     } catch (ConditionalCheckFailedException e) {
       Map<String, AttributeValue> old = e.item();
@@ -138,12 +141,16 @@ public final class StoredVideos {
                   .key(key(job))
                   .updateExpression("SET #status = :failed")
                   .conditionExpression("#status = :completed AND #attempts >= :limit")
-                  .expressionAttributeNames(Map.of("#status", JobTable.STATUS, "#attempts", JobTable.DOWNLOAD_ATTEMPTS))
+                  .expressionAttributeNames(
+                      Map.of("#status", JobTable.STATUS, "#attempts", JobTable.DOWNLOAD_ATTEMPTS))
                   .expressionAttributeValues(
                       Map.of(
                           ":failed", failed,
                           ":completed", completed,
-                          ":limit", AttributeValue.builder().n(Integer.toString(giveUpAfterAttempts)).build())));
+                          ":limit",
+                              AttributeValue.builder()
+                                  .n(Integer.toString(giveUpAfterAttempts))
+                                  .build())));
     } catch (ConditionalCheckFailedException notYetOrNotWaiting) {
       // attempts left, or stored meanwhile, or gone: nothing more to note
     }
@@ -153,7 +160,8 @@ public final class StoredVideos {
     return Map.of(JobTable.PK, s(JobTable.jobKey(job.tenant(), job.provider().id(), job.jobId())));
   }
 
-  private static AttributeValue list(List<StoredObject> objects, Function<StoredObject, AttributeValue> f) {
+  private static AttributeValue list(
+      List<StoredObject> objects, Function<StoredObject, AttributeValue> f) {
     return AttributeValue.builder().l(objects.stream().map(f).toList()).build();
   }
 

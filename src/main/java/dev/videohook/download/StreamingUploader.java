@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * sending it), never by the video's size. Every failure, whatever its cause, ends in an explicit
  * AbortMultipartUpload, so no half-written object and no dangling upload stays in the bucket;
  * CompleteMultipartUpload is only called once every byte has arrived and matched the declared
- * length. The SDK's async multipart client and the transfer manager would need Netty or the CRT
- * in the Lambda artifact and bring their own buffering; the sync path needs neither. Checksum
+ * length. The SDK's async multipart client and the transfer manager would need Netty or the CRT in
+ * the Lambda artifact and bring their own buffering; the sync path needs neither. Checksum
  * calculation and validation are set to WHEN_REQUIRED on the client (see {@link S3Clients}), which
  * both S3 and S3Proxy accept; the SHA-256 of the content is computed here, while streaming.
  *
@@ -72,10 +72,12 @@ public final class StreamingUploader {
    * @throws IOException when reading the source fails (the upload is aborted)
    * @throws DownloadException when the source is shorter than declared (transient) or too large
    */
-  public StoredObject upload(String key, String contentType, InputStream in, long declaredLength, long maxBytes)
+  public StoredObject upload(
+      String key, String contentType, InputStream in, long declaredLength, long maxBytes)
       throws IOException {
     if (declaredLength > maxBytes) {
-      throw DownloadException.permanent("video of " + declaredLength + " bytes is larger than the limit of " + maxBytes);
+      throw DownloadException.permanent(
+          "video of " + declaredLength + " bytes is larger than the limit of " + maxBytes);
     }
     MessageDigest sha256 = sha256();
     byte[] buffer = new byte[partSize];
@@ -92,7 +94,8 @@ public final class StreamingUploader {
     }
 
     String uploadId =
-        s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+        s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
+            .uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
       int length = filled;
@@ -101,7 +104,12 @@ public final class StreamingUploader {
         int partLength = length;
         String etag =
             s3.uploadPart(
-                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength((long) partLength),
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength((long) partLength),
                     body(buffer, partLength, contentType))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
@@ -136,7 +144,8 @@ public final class StreamingUploader {
 
   private static RequestBody body(byte[] buffer, int length, String contentType) {
     // no copy: the SDK re-reads the buffer through a new stream whenever it needs to
-    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length, contentType);
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(buffer, 0, length), length, contentType);
   }
 
   /** Reads until the buffer is full or the stream ends; returns the bytes read. */
@@ -165,7 +174,8 @@ public final class StreamingUploader {
     }
   }
 
-  private static StoredObject stored(String key, long size, MessageDigest sha256, String contentType) {
+  private static StoredObject stored(
+      String key, long size, MessageDigest sha256, String contentType) {
     return new StoredObject(key, size, HexFormat.of().formatHex(sha256.digest()), contentType);
   }
 

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where the downloader may connect, and where the provider API key may go. HTTPS only; plain
- * HTTP only to a loopback host (an IP literal in 127.0.0.0/8, {@code [::1]} or {@code
- * localhost}) and only when local mode allows it. Host names are never resolved to decide.
+ * Where the downloader may connect, and where the provider API key may go. HTTPS only; plain HTTP
+ * only to a loopback host (an IP literal in 127.0.0.0/8, {@code [::1]} or {@code localhost}) and
+ * only when local mode allows it. Host names are never resolved to decide.
  */
 public final class UrlPolicy {
   private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -27,11 +27,15 @@ public final class UrlPolicy {
     return scheme.equals("http") && allowLoopbackHttp && isLoopback(uri.getHost());
   }
 
-  /** @throws DownloadException (not retried) when the URL may not be fetched */
+  /**
+   * @throws DownloadException (not retried) when the URL may not be fetched
+   */
   public static void requireAllowed(URI uri, boolean allowLoopbackHttp) {
     if (!isAllowed(uri, allowLoopbackHttp)) {
       throw DownloadException.permanent(
-          "refused to fetch " + redacted(uri) + ": only https, or http to a loopback host in local mode");
+          "refused to fetch "
+              + redacted(uri)
+              + ": only https, or http to a loopback host in local mode");
     }
   }
 
@@ -39,7 +43,8 @@ public final class UrlPolicy {
     if (host == null) {
       return false;
     }
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (h.equalsIgnoreCase("localhost")) {
       return true;
     }

@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies a completed job's videos into S3: every {@code unsigned_urls} entry, or, when there is
  * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=0}. Object
- * keys are {@code {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the
- * Content-Type ({@code mp4} when it names no known video type).
+ * keys are {@code {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the Content-Type
+ * ({@code mp4} when it names no known video type).
  *
- * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme,
- * host, port) is the provider API's; redirects are followed here, hop by hop, so a redirect to
- * another origin is fetched without it. Only https is fetched, and plain http only to loopback
- * hosts in local mode, on every hop.
+ * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
+ * port) is the provider API's; redirects are followed here, hop by hop, so a redirect to another
+ * origin is fetched without it. Only https is fetched, and plain http only to loopback hosts in
+ * local mode, on every hop.
  *
  * <p>Bodies are streamed over HTTP/1.1 (no HTTP/2 receive window to fill) into {@link
  * StreamingUploader}. Transient failures are retried per source by the {@link RetryPolicy}; a
@@ -141,7 +141,10 @@ public final class VideoDownloader {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       UrlPolicy.requireAllowed(uri, allowLoopbackHttp);
       HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri).GET().timeout(responseTimeout).header("Accept", "video/*, */*");
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(responseTimeout)
+              .header("Accept", "video/*, */*");
       if (UrlPolicy.sameOrigin(uri, apiOrigin)) {
         String apiKey =
             secrets
@@ -149,7 +152,11 @@ public final class VideoDownloader {
                 .orElseThrow(
                     () ->
                         DownloadException.permanent(
-                            "no API key for " + job.provider().id() + " (tenant " + job.tenant() + ")"));
+                            "no API key for "
+                                + job.provider().id()
+                                + " (tenant "
+                                + job.tenant()
+                                + ")"));
         request.header("Authorization", "Bearer " + apiKey);
       }
       HttpResponse<InputStream> response = send(request.build(), uri);
@@ -158,7 +165,8 @@ public final class VideoDownloader {
         Optional<String> location = response.headers().firstValue("location");
         closeQuietly(response.body());
         if (location.isEmpty()) {
-          throw DownloadException.permanent("HTTP " + status + " without Location from " + UrlPolicy.redacted(uri));
+          throw DownloadException.permanent(
+              "HTTP " + status + " without Location from " + UrlPolicy.redacted(uri));
         }
         uri = resolve(uri, location.get());
         continue;
@@ -173,34 +181,46 @@ public final class VideoDownloader {
       }
       return store(job, index, uri, response);
     }
-    throw DownloadException.permanent("more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
+    throw DownloadException.permanent(
+        "more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
   }
 
   private HttpResponse<InputStream> send(HttpRequest request, URI uri) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw DownloadException.retryable("GET " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
     }
   }
 
-  private StoredObject store(CompletedJob job, int index, URI uri, HttpResponse<InputStream> response) {
+  private StoredObject store(
+      CompletedJob job, int index, URI uri, HttpResponse<InputStream> response) {
     long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
     String contentType = contentType(response);
     String key = key(job, index, contentType);
     try (InputStream body = new IdleTimeoutInputStream(response.body(), idleTimeout)) {
       return uploader.upload(key, contentType, body, declared, maxBytes);
     } catch (IOException e) {
-      throw DownloadException.retryable("reading " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
+      throw DownloadException.retryable(
+          "reading " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
     }
   }
 
   static String key(CompletedJob job, int index, String contentType) {
     String ext = EXTENSIONS.getOrDefault(contentType, "mp4");
-    return pathSegment(job.tenant()) + "/" + job.provider().id() + "/" + pathSegment(job.jobId()) + "/" + index + "." + ext;
+    return pathSegment(job.tenant())
+        + "/"
+        + job.provider().id()
+        + "/"
+        + pathSegment(job.jobId())
+        + "/"
+        + index
+        + "."
+        + ext;
   }
 
   private static String contentType(HttpResponse<InputStream> response) {
@@ -220,7 +240,8 @@ public final class VideoDownloader {
     try {
       return base.resolve(new URI(location));
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw DownloadException.permanent("redirect from " + UrlPolicy.redacted(base) + " to something that is not a URL");
+      throw DownloadException.permanent(
+          "redirect from " + UrlPolicy.redacted(base) + " to something that is not a URL");
     }
   }
 
@@ -229,7 +250,14 @@ public final class VideoDownloader {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~' || c == '$') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~'
+          || c == '$') {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -242,7 +270,9 @@ public final class VideoDownloader {
   /** The exception and its causes, without stack traces. */
   private static String describe(Throwable e) {
     StringBuilder text = new StringBuilder(e.toString());
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+    for (Throwable cause = e.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
       text.append(" <- ").append(cause);
     }
     return text.toString();

@@ -15,7 +15,8 @@ public final class SampleEvents {
    *
    * @param unsignedUrls {@code data.unsigned_urls} of a completed event (ignored for others)
    */
-  public static Map<String, Object> terminal(JobStatus status, String jobId, List<String> unsignedUrls) {
+  public static Map<String, Object> terminal(
+      JobStatus status, String jobId, List<String> unsignedUrls) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", jobId);
     data.put("status", status.value());

@@ -42,7 +42,9 @@ public record VideoEvent(
     unsignedUrls = List.copyOf(unsignedUrls);
   }
 
-  /** The key that identifies this delivery: the same shape the provider's idempotency header has. */
+  /**
+   * The key that identifies this delivery: the same shape the provider's idempotency header has.
+   */
   public String dedupeKey() {
     return jobId + "-" + status.value();
   }

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Turns a stored item into plain Java values (for JSON output), keys sorted, {@code pk} left out. */
+/**
+ * Turns a stored item into plain Java values (for JSON output), keys sorted, {@code pk} left out.
+ */
 public final class ItemJson {
   private ItemJson() {}
 

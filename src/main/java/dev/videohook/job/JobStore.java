@@ -35,10 +35,11 @@ public final class JobStore {
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
 
   /**
-   * The IAM actions {@link #record} needs: IAM authorizes each item of a TransactWriteItems call
-   * by its own action (the delivery Put and the job Update), and a late delivery is one PutItem.
+   * The IAM actions {@link #record} needs: IAM authorizes each item of a TransactWriteItems call by
+   * its own action (the delivery Put and the job Update), and a late delivery is one PutItem.
    */
-  public static final Set<String> RECORD_ACTIONS = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
+  public static final Set<String> RECORD_ACTIONS =
+      Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
 
   /** The IAM actions {@link #findJob} and {@link #recentJobs} need (the latter on the index). */
   public static final Set<String> READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:Query");
@@ -88,8 +89,7 @@ public final class JobStore {
         if (reasonCode(reasons, 1).equals(CONDITION_FAILED)) {
           return recordDeliveryOnly(deliveryPut);
         }
-        boolean conflict =
-            reasons.stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+        boolean conflict = reasons.stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
         if (!conflict || attempt == CONFLICT_ATTEMPTS) {
           throw e;
         }
@@ -119,7 +119,8 @@ public final class JobStore {
   private Put deliveryPut(Delivery delivery) {
     String provider = delivery.provider().id();
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put(JobTable.PK, s(JobTable.deliveryKey(delivery.tenant(), provider, delivery.dedupeKey())));
+    item.put(
+        JobTable.PK, s(JobTable.deliveryKey(delivery.tenant(), provider, delivery.dedupeKey())));
     item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_DELIVERY));
     item.put(JobTable.TENANT, s(delivery.tenant()));
     item.put(JobTable.PROVIDER, s(provider));
@@ -157,7 +158,9 @@ public final class JobStore {
     fields.put(JobTable.EVENT_TYPE, s(event.type().wireName()));
     fields.put(
         JobTable.UNSIGNED_URLS,
-        AttributeValue.builder().l(event.unsignedUrls().stream().map(JobStore::s).toList()).build());
+        AttributeValue.builder()
+            .l(event.unsignedUrls().stream().map(JobStore::s).toList())
+            .build());
     fields.put(JobTable.TERMINAL_AT, s(delivery.receivedAt().toString()));
     fields.put(JobTable.UPDATED_AT, s(delivery.receivedAt().toString()));
     fields.put(JobTable.TERMINAL_DELIVERY, s(delivery.dedupeKey()));
@@ -198,40 +201,47 @@ public final class JobStore {
    * and only the submit details are added.
    */
   public void recordSubmitted(
-      String tenant, String provider, String jobId, String model, String prompt, java.time.Instant submittedAt) {
+      String tenant,
+      String provider,
+      String jobId,
+      String model,
+      String prompt,
+      java.time.Instant submittedAt) {
     String now = submittedAt.toString();
     dynamoDb.updateItem(
-        b -> b.tableName(tableName)
-            .key(Map.of(JobTable.PK, s(JobTable.jobKey(tenant, provider, jobId))))
-            .updateExpression(
-                "SET #type = :job, #tenant = :tenant, #provider = :provider, #id = :id, #model = :model,"
-                    + " #prompt = :prompt, #submitted = :now,"
-                    + " #status = if_not_exists(#status, :pending), #updated = if_not_exists(#updated, :now)")
-            .expressionAttributeNames(
-                Map.of(
-                    "#type", JobTable.ITEM_TYPE,
-                    "#tenant", JobTable.TENANT,
-                    "#provider", JobTable.PROVIDER,
-                    "#id", JobTable.JOB_ID,
-                    "#model", JobTable.MODEL,
-                    "#prompt", JobTable.PROMPT,
-                    "#submitted", JobTable.SUBMITTED_AT,
-                    "#status", JobTable.STATUS,
-                    "#updated", JobTable.UPDATED_AT))
-            .expressionAttributeValues(
-                Map.of(
-                    ":job", s(JobTable.ITEM_TYPE_JOB),
-                    ":tenant", s(tenant),
-                    ":provider", s(provider),
-                    ":id", s(jobId),
-                    ":model", s(model),
-                    ":prompt", s(prompt),
-                    ":now", s(now),
-                    ":pending", s(JobStatus.PENDING.value()))));
+        b ->
+            b.tableName(tableName)
+                .key(Map.of(JobTable.PK, s(JobTable.jobKey(tenant, provider, jobId))))
+                .updateExpression(
+                    "SET #type = :job, #tenant = :tenant, #provider = :provider, #id = :id, #model = :model,"
+                        + " #prompt = :prompt, #submitted = :now,"
+                        + " #status = if_not_exists(#status, :pending), #updated = if_not_exists(#updated, :now)")
+                .expressionAttributeNames(
+                    Map.of(
+                        "#type", JobTable.ITEM_TYPE,
+                        "#tenant", JobTable.TENANT,
+                        "#provider", JobTable.PROVIDER,
+                        "#id", JobTable.JOB_ID,
+                        "#model", JobTable.MODEL,
+                        "#prompt", JobTable.PROMPT,
+                        "#submitted", JobTable.SUBMITTED_AT,
+                        "#status", JobTable.STATUS,
+                        "#updated", JobTable.UPDATED_AT))
+                .expressionAttributeValues(
+                    Map.of(
+                        ":job", s(JobTable.ITEM_TYPE_JOB),
+                        ":tenant", s(tenant),
+                        ":provider", s(provider),
+                        ":id", s(jobId),
+                        ":model", s(model),
+                        ":prompt", s(prompt),
+                        ":now", s(now),
+                        ":pending", s(JobStatus.PENDING.value()))));
   }
 
   /** The job item as stored, by tenant, provider and provider job id. */
-  public Optional<Map<String, AttributeValue>> findJob(String tenant, String provider, String jobId) {
+  public Optional<Map<String, AttributeValue>> findJob(
+      String tenant, String provider, String jobId) {
     Map<String, AttributeValue> item =
         dynamoDb
             .getItem(

@@ -13,9 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * The jobs table: one item per job and one per delivery, in a single table with a string key
- * {@code pk}. template.yaml declares the same shape; the local stack and the tests create it from
- * here.
+ * The jobs table: one item per job and one per delivery, in a single table with a string key {@code
+ * pk}. template.yaml declares the same shape; the local stack and the tests create it from here.
  */
 public final class JobTable {
   public static final String PK = "pk";
@@ -46,6 +45,7 @@ public final class JobTable {
   public static final String EVENT_STATUS = "event_status";
   public static final String RAW_EVENT = "raw_event";
   public static final String RECEIVED_AT = "received_at";
+
   /** DynamoDB TTL attribute (epoch seconds) on delivery items. */
   public static final String EXPIRES_AT = "expires_at";
 
@@ -74,8 +74,7 @@ public final class JobTable {
     return CreateTableRequest.builder()
         .tableName(tableName)
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            attribute(PK), attribute(TENANT), attribute(UPDATED_AT))
+        .attributeDefinitions(attribute(PK), attribute(TENANT), attribute(UPDATED_AT))
         .keySchema(KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build())
         .globalSecondaryIndexes(
             GlobalSecondaryIndex.builder()
@@ -107,19 +106,25 @@ public final class JobTable {
 
   /** The S3 bucket that holds the job's videos. */
   public static final String BUCKET = "bucket";
+
   /** One S3 key per source, in source order (list of strings). */
   public static final String OBJECT_KEYS = "object_keys";
+
   /** Bytes stored per object, in the order of {@link #OBJECT_KEYS} (list of numbers). */
   public static final String OBJECT_SIZES = "object_sizes";
+
   /** Hex SHA-256 of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
   public static final String OBJECT_SHA256S = "object_sha256s";
+
   /** Content type of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
   public static final String CONTENT_TYPES = "content_types";
+
   /** When the job became {@code stored} (ISO-8601 instant). */
   public static final String STORED_AT = "stored_at";
+
   /** Why the latest download attempt failed; never holds a secret or a query string. */
   public static final String LAST_DOWNLOAD_ERROR = "last_download_error";
+
   /** Failed download invocations so far (number). */
   public static final String DOWNLOAD_ATTEMPTS = "download_attempts";
 }
-

@@ -7,8 +7,8 @@ public enum RecordOutcome {
   /** This delivery was already recorded; nothing changed. */
   DUPLICATE,
   /**
-   * The delivery was new but the job already had a terminal state, which is final: the delivery
-   * was kept for audit and the job left as it was.
+   * The delivery was new but the job already had a terminal state, which is final: the delivery was
+   * kept for audit and the job left as it was.
    */
   JOB_ALREADY_TERMINAL
 }

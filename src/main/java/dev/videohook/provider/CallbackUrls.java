@@ -11,7 +11,8 @@ public final class CallbackUrls {
   private CallbackUrls() {}
 
   /**
-   * @param apiUrl the HTTP API's base URL, e.g. {@code https://abc123.execute-api.eu-west-1.amazonaws.com}
+   * @param apiUrl the HTTP API's base URL, e.g. {@code
+   *     https://abc123.execute-api.eu-west-1.amazonaws.com}
    * @param tenant the stage; {@code $default} for the default stage, which has no path segment
    */
   public static URI forTenant(URI apiUrl, String tenant, Provider provider) {
@@ -29,13 +30,16 @@ public final class CallbackUrls {
    */
   public static URI requireSecure(URI callbackUrl) {
     if (callbackUrl.getHost() == null) {
-      throw new IllegalArgumentException("callback URL must be absolute, e.g. https://api.example.com/openrouter/video-webhook: " + callbackUrl);
+      throw new IllegalArgumentException(
+          "callback URL must be absolute, e.g. https://api.example.com/openrouter/video-webhook: "
+              + callbackUrl);
     }
     // the same rule as the downloader's in local mode: https, or plain http to this machine
     if (UrlPolicy.isAllowed(callbackUrl, true)) {
       return callbackUrl;
     }
     throw new IllegalArgumentException(
-        "callback URL must use https (plain http only to this machine, for the local stack): " + callbackUrl);
+        "callback URL must use https (plain http only to this machine, for the local stack): "
+            + callbackUrl);
   }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The provider's video API: submit a job, read its status. Both providers speak the same API;
- * only the base URL and the key differ. The key is sent only to the configured API base.
+ * The provider's video API: submit a job, read its status. Both providers speak the same API; only
+ * the base URL and the key differ. The key is sent only to the configured API base.
  */
 public final class ProviderClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -77,7 +77,8 @@ public final class ProviderClient {
         call(
             "status",
             HttpRequest.newBuilder(
-                    URI.create(apiBase + "/videos/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)))
+                    URI.create(
+                        apiBase + "/videos/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)))
                 .GET());
     Object urls = json.get("unsigned_urls");
     List<String> unsignedUrls =
@@ -91,7 +92,8 @@ public final class ProviderClient {
         json);
   }
 
-  private Map<String, Object> call(String what, HttpRequest.Builder builder) throws ProviderApiException {
+  private Map<String, Object> call(String what, HttpRequest.Builder builder)
+      throws ProviderApiException {
     HttpRequest request =
         builder
             .timeout(TIMEOUT)
@@ -103,14 +105,31 @@ public final class ProviderClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new ProviderApiException(
-          0, provider.id() + " " + what + ": cannot reach " + apiBase + " (" + e.getClass().getSimpleName() + ")");
+          0,
+          provider.id()
+              + " "
+              + what
+              + ": cannot reach "
+              + apiBase
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderApiException(0, provider.id() + " " + what + ": interrupted");
     }
     int code = response.statusCode();
     if (code / 100 != 2) {
-      throw new ProviderApiException(code, provider.id() + " " + what + " failed: HTTP " + code + explain(code) + ": " + errorText(response.body()));
+      throw new ProviderApiException(
+          code,
+          provider.id()
+              + " "
+              + what
+              + " failed: HTTP "
+              + code
+              + explain(code)
+              + ": "
+              + errorText(response.body()));
     }
     try {
       Object tree = JSON.std.anyFrom(response.body());
@@ -122,7 +141,8 @@ public final class ProviderClient {
     } catch (IOException notJson) {
       // reported below
     }
-    throw new ProviderApiException(code, provider.id() + " " + what + ": the answer is not a JSON object");
+    throw new ProviderApiException(
+        code, provider.id() + " " + what + ": the answer is not a JSON object");
   }
 
   private String explain(int code) {
@@ -154,7 +174,9 @@ public final class ProviderClient {
       // fall through to the raw text
     }
     String text = body == null ? "" : body.strip();
-    return text.isEmpty() ? "(no message)" : text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    return text.isEmpty()
+        ? "(no message)"
+        : text.length() > 300 ? text.substring(0, 300) + "…" : text;
   }
 
   private static String string(Map<String, Object> json, String name) {

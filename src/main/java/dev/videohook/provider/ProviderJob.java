@@ -8,4 +8,5 @@ import java.util.Map;
  *
  * @param raw the whole response, for fields this version does not model
  */
-public record ProviderJob(String id, String status, List<String> unsignedUrls, String error, Map<String, Object> raw) {}
+public record ProviderJob(
+    String id, String status, List<String> unsignedUrls, String error, Map<String, Object> raw) {}

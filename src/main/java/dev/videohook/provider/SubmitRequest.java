@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A video generation job as {@code POST /videos} takes it. Optional fields left null are not
- * sent; {@code extraFields} pass through unchanged for parameters this version does not model.
+ * A video generation job as {@code POST /videos} takes it. Optional fields left null are not sent;
+ * {@code extraFields} pass through unchanged for parameters this version does not model.
  */
 public record SubmitRequest(
     String model,

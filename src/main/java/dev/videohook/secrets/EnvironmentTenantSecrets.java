@@ -13,15 +13,16 @@ import java.util.stream.Stream;
 
 /**
  * Secrets from environment variables, the same for every tenant: {@code OPENROUTER_WEBHOOK_SECRET}
- * and {@code MODELGATES_WEBHOOK_SECRET}, each with an optional {@code ..._PREVIOUS} accepted
- * beside it while a secret is rotated, and {@code OPENROUTER_API_KEY} / {@code MODELGATES_API_KEY}.
- * For the local stack and single-tenant setups.
+ * and {@code MODELGATES_WEBHOOK_SECRET}, each with an optional {@code ..._PREVIOUS} accepted beside
+ * it while a secret is rotated, and {@code OPENROUTER_API_KEY} / {@code MODELGATES_API_KEY}. For
+ * the local stack and single-tenant setups.
  */
 public final class EnvironmentTenantSecrets implements TenantSecrets {
   /** The variables this source reads: plain secrets, for the local stack only. */
   public static final Set<String> ENVIRONMENT =
       Arrays.stream(Provider.values())
-          .flatMap(p -> Stream.of(p.webhookSecretEnv(), p.previousWebhookSecretEnv(), p.apiKeyEnv()))
+          .flatMap(
+              p -> Stream.of(p.webhookSecretEnv(), p.previousWebhookSecretEnv(), p.apiKeyEnv()))
           .collect(Collectors.toUnmodifiableSet());
 
   private final Map<Provider, List<String>> webhookSecrets = new EnumMap<>(Provider.class);

@@ -92,13 +92,20 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     return loaded.get();
   }
 
-  /** @return the secret's entry ({@link Entry#NONE} if missing or unusable); empty on a failed call */
+  /**
+   * @return the secret's entry ({@link Entry#NONE} if missing or unusable); empty on a failed call
+   */
   private Optional<Entry> load(String id) {
     String json;
     try {
-      json = client.getSecretValue(GetSecretValueRequest.builder().secretId(id).build()).secretString();
+      json =
+          client
+              .getSecretValue(GetSecretValueRequest.builder().secretId(id).build())
+              .secretString();
     } catch (ResourceNotFoundException missing) {
-      LOG.atWarn().addKeyValue("secretId", id).log("tenant secret not found: this tenant and provider are not configured");
+      LOG.atWarn()
+          .addKeyValue("secretId", id)
+          .log("tenant secret not found: this tenant and provider are not configured");
       return Optional.of(Entry.NONE);
     } catch (SdkException e) {
       LOG.atError()
@@ -111,7 +118,10 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     if (entry.webhookSecrets().isEmpty()) {
       LOG.atError()
           .addKeyValue("secretId", id)
-          .log("tenant secret has no usable " + WEBHOOK_SECRET + ": expected a JSON object with a non-empty string");
+          .log(
+              "tenant secret has no usable "
+                  + WEBHOOK_SECRET
+                  + ": expected a JSON object with a non-empty string");
     }
     return Optional.of(entry);
   }
@@ -145,7 +155,11 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
 
     @Override
     public String toString() {
-      return "Entry[" + webhookSecrets.size() + " webhook secret(s), api key " + apiKey.isPresent() + "]";
+      return "Entry["
+          + webhookSecrets.size()
+          + " webhook secret(s), api key "
+          + apiKey.isPresent()
+          + "]";
     }
   }
 

@@ -13,12 +13,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies and produces webhook signatures: header {@code t=<unix seconds>,v1=<hex>}, where the
- * hex is HMAC-SHA256(secret, {@code "<t>,"} followed by the raw body bytes).
+ * Verifies and produces webhook signatures: header {@code t=<unix seconds>,v1=<hex>}, where the hex
+ * is HMAC-SHA256(secret, {@code "<t>,"} followed by the raw body bytes).
  *
- * <p>Beyond the provider's guide: any of several {@code v1=} entries may match, several secrets
- * are accepted (current and previous, while a secret is rotated), and the tolerance applies to
- * future timestamps as well as past ones. Pure Java, no AWS, thread-safe.
+ * <p>Beyond the provider's guide: any of several {@code v1=} entries may match, several secrets are
+ * accepted (current and previous, while a secret is rotated), and the tolerance applies to future
+ * timestamps as well as past ones. Pure Java, no AWS, thread-safe.
  */
 public final class SignatureVerifier {
   public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
@@ -32,8 +32,8 @@ public final class SignatureVerifier {
   private final Clock clock;
 
   /**
-   * @param secrets the accepted secrets, current first; empty means every verification fails
-   *     with {@link VerificationFailure#NO_SECRET}
+   * @param secrets the accepted secrets, current first; empty means every verification fails with
+   *     {@link VerificationFailure#NO_SECRET}
    */
   public SignatureVerifier(List<String> secrets, Duration tolerance, Clock clock) {
     if (tolerance.isNegative()) {

@@ -71,7 +71,9 @@ public record ReceiverConfig(
     return Set.copyOf(all);
   }
 
-  /** @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting */
+  /**
+   * @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting
+   */
   public static ReceiverConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
     String table = settings.required(JOBS_TABLE, "the DynamoDB table that records jobs");
@@ -80,10 +82,14 @@ public record ReceiverConfig(
     long maxBody = settings.positiveLong(WEBHOOK_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES);
     if (maxBody > LARGEST_MAX_BODY_BYTES) {
       settings.problem(
-          WEBHOOK_MAX_BODY_BYTES + " must be at most " + LARGEST_MAX_BODY_BYTES + " (Lambda's payload limit)");
+          WEBHOOK_MAX_BODY_BYTES
+              + " must be at most "
+              + LARGEST_MAX_BODY_BYTES
+              + " (Lambda's payload limit)");
     }
     Duration ttl =
-        Duration.ofDays(settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+        Duration.ofDays(
+            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
     Region region = Region.of(settings.optional(AWS_REGION).orElse("us-east-1"));
     Optional<URI> endpoint = settings.uri(DYNAMODB_ENDPOINT);
     settings.check();

@@ -21,11 +21,12 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Lambda entry point for {@code POST /{provider}/video-webhook} on an API Gateway HTTP API
- * (payload 2.0). The stage names the tenant. Adapts the event to {@link WebhookReceiver} and its
- * outcome to a status code; the response body never says why a request was refused.
+ * Lambda entry point for {@code POST /{provider}/video-webhook} on an API Gateway HTTP API (payload
+ * 2.0). The stage names the tenant. Adapts the event to {@link WebhookReceiver} and its outcome to
+ * a status code; the response body never says why a request was refused.
  */
-public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public class WebhookHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
   public static final String DEFAULT_TENANT = "$default";
 

@@ -23,9 +23,9 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Takes one webhook request, verified or not, and decides its answer. Nothing is written unless
- * the signature is valid and the body is a valid event; then exactly one commit is made.
- * No Lambda types here: the handler and the local server both call this.
+ * Takes one webhook request, verified or not, and decides its answer. Nothing is written unless the
+ * signature is valid and the body is a valid event; then exactly one commit is made. No Lambda
+ * types here: the handler and the local server both call this.
  */
 public final class WebhookReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
@@ -64,7 +64,8 @@ public final class WebhookReceiver {
     List<String> accepted = secrets.webhookSecrets(tenant, provider);
     if (accepted.isEmpty()) {
       log(Level.ERROR, tenant, provider)
-          .log("webhook not accepted: no signing secret is configured for this tenant and provider");
+          .log(
+              "webhook not accepted: no signing secret is configured for this tenant and provider");
       return WebhookOutcome.NOT_CONFIGURED;
     }
     String signature = headers.get(provider.signatureHeader().toLowerCase(java.util.Locale.ROOT));

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * {@code mvn -q -Pbench -Dexec.args="download --size-mib 1024"} or {@code -Dexec.args="receiver
- * --guide-dir DIR"}: one entry point for the benchmarks, each reporting against its baseline run
- * in the same process.
+ * --guide-dir DIR"}: one entry point for the benchmarks, each reporting against its baseline run in
+ * the same process.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -18,7 +18,8 @@ public final class BenchMain {
       case "receiver" -> ReceiverBench.main(rest);
       case "coldstart" -> ColdStartBench.main(rest);
       default -> {
-        System.err.println("usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"");
+        System.err.println(
+            "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"");
         System.exit(2);
       }
     }

@@ -42,13 +42,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  *
  * <pre>mvn -q -Pbench "-Dexec.args=--size-mib 1024"</pre>
  *
- * <p>(a) VideoDownloader: HTTP GET from a local server -> SHA-256 -> S3 multipart, 8 MiB parts.
- * (b) Baseline: the same bytes already in a local file -> S3 multipart, 8 MiB parts, one reused
- * buffer, no HTTP source and no hashing: what S3Proxy on this machine can take. (c) For context:
- * the local HTTP source alone, read and discarded. S3Proxy stores on disk in a temporary
- * directory. Peak heap is reported twice: the highest heap use seen (garbage included, so it
- * depends on -Xmx and the collector) and the highest heap use left after a collection (the live
- * set).
+ * <p>(a) VideoDownloader: HTTP GET from a local server -> SHA-256 -> S3 multipart, 8 MiB parts. (b)
+ * Baseline: the same bytes already in a local file -> S3 multipart, 8 MiB parts, one reused buffer,
+ * no HTTP source and no hashing: what S3Proxy on this machine can take. (c) For context: the local
+ * HTTP source alone, read and discarded. S3Proxy stores on disk in a temporary directory. Peak heap
+ * is reported twice: the highest heap use seen (garbage included, so it depends on -Xmx and the
+ * collector) and the highest heap use left after a collection (the live set).
  */
 public final class DownloadBench {
   private static final long MIB = 1024 * 1024;
@@ -87,21 +86,45 @@ public final class DownloadBench {
       long t0 = System.nanoTime();
       var stored = downloader.download(job(server, "/video.mp4", "bench")).get(0);
       double downloaderSeconds = seconds(t0);
-      Measure a = new Measure("a) VideoDownloader (HTTP -> sha256 -> S3 multipart)", size, downloaderSeconds, heap.peakUsed(), heap.peakAfterGc());
+      Measure a =
+          new Measure(
+              "a) VideoDownloader (HTTP -> sha256 -> S3 multipart)",
+              size,
+              downloaderSeconds,
+              heap.peakUsed(),
+              heap.peakAfterGc());
 
       heap.reset();
       t0 = System.nanoTime();
       plainMultipartCopy(s3.client(), "bench", "plain-copy", file, size);
-      Measure b = new Measure("b) plain copy (local file -> S3 multipart)", size, seconds(t0), heap.peakUsed(), heap.peakAfterGc());
+      Measure b =
+          new Measure(
+              "b) plain copy (local file -> S3 multipart)",
+              size,
+              seconds(t0),
+              heap.peakUsed(),
+              heap.peakAfterGc());
 
       heap.reset();
       t0 = System.nanoTime();
       long read = readOnly(server);
-      Measure c = new Measure("c) HTTP source only (read, discard)", read, seconds(t0), heap.peakUsed(), heap.peakAfterGc());
+      Measure c =
+          new Measure(
+              "c) HTTP source only (read, discard)",
+              read,
+              seconds(t0),
+              heap.peakUsed(),
+              heap.peakAfterGc());
 
-      boolean correct = stored.size() == size && stored.sha256().equals(GeneratedBytes.sha256(size));
-      System.out.printf(Locale.ROOT, "size: %d MiB, part size: %d MiB, max heap: %d MiB, stored object correct: %s%n",
-          sizeMib, StreamingUploader.DEFAULT_PART_SIZE / MIB, Runtime.getRuntime().maxMemory() / MIB, correct);
+      boolean correct =
+          stored.size() == size && stored.sha256().equals(GeneratedBytes.sha256(size));
+      System.out.printf(
+          Locale.ROOT,
+          "size: %d MiB, part size: %d MiB, max heap: %d MiB, stored object correct: %s%n",
+          sizeMib,
+          StreamingUploader.DEFAULT_PART_SIZE / MIB,
+          Runtime.getRuntime().maxMemory() / MIB,
+          correct);
       for (Measure m : List.of(a, b, c)) {
         System.out.println(m);
       }
@@ -120,7 +143,8 @@ public final class DownloadBench {
   }
 
   /** S3 multipart from a file, 8 MiB parts from one reused buffer: no HTTP source, no hashing. */
-  static void plainMultipartCopy(S3Client s3, String bucket, String key, Path file, long length) throws IOException {
+  static void plainMultipartCopy(S3Client s3, String bucket, String key, Path file, long length)
+      throws IOException {
     int partSize = StreamingUploader.DEFAULT_PART_SIZE;
     byte[] buffer = new byte[partSize];
     String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
@@ -134,20 +158,29 @@ public final class DownloadBench {
         int partNumber = parts.size() + 1;
         String etag =
             s3.uploadPart(
-                    r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength((long) n),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, n), n, "video/mp4"))
+                    r ->
+                        r.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength((long) n),
+                    RequestBody.fromContentProvider(
+                        () -> new ByteArrayInputStream(buffer, 0, n), n, "video/mp4"))
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
         done += n;
       }
     }
-    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+    s3.completeMultipartUpload(
+        r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
   }
 
   private static long readOnly(VideoServer server) throws IOException, InterruptedException {
     HttpClient http = VideoDownloader.defaultHttpClient();
     HttpResponse<InputStream> response =
-        http.send(HttpRequest.newBuilder(server.url("/video.mp4")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        http.send(
+            HttpRequest.newBuilder(server.url("/video.mp4")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = response.body()) {
       return in.transferTo(OutputStream.nullOutputStream());
     }
@@ -186,8 +219,14 @@ public final class DownloadBench {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%-55s %7.1f MiB/s  (%.2f s)  peak heap used %d MiB, peak heap after GC %d MiB",
-          name, mibPerSecond(), seconds, peakUsed / MIB, peakAfterGc / MIB);
+      return String.format(
+          Locale.ROOT,
+          "%-55s %7.1f MiB/s  (%.2f s)  peak heap used %d MiB, peak heap after GC %d MiB",
+          name,
+          mibPerSecond(),
+          seconds,
+          peakUsed / MIB,
+          peakAfterGc / MIB);
     }
   }
 
@@ -199,12 +238,16 @@ public final class DownloadBench {
     HeapWatch() {
       NotificationListener listener =
           (notification, handback) -> {
-            if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+            if (!notification
+                .getType()
+                .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
               return;
             }
-            var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            var info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
             long after = 0;
-            for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            for (Map.Entry<String, MemoryUsage> pool :
+                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
               if (isHeapPool(pool.getKey())) {
                 after += pool.getValue().getUsed();
               }
@@ -215,13 +258,14 @@ public final class DownloadBench {
       for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
         if (gc instanceof NotificationEmitter emitter) {
           emitter.addNotificationListener(listener, null, null);
-          removals.add(() -> {
-            try {
-              emitter.removeNotificationListener(listener);
-            } catch (javax.management.ListenerNotFoundException ignored) {
-              // already gone
-            }
-          });
+          removals.add(
+              () -> {
+                try {
+                  emitter.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                  // already gone
+                }
+              });
         }
       }
     }

@@ -29,22 +29,32 @@ import picocli.CommandLine.Option;
 /**
  * Webhook intake, videohook against the provider guide's Express receiver, driven by the same
  * client in the same process: signed deliveries at a fixed concurrency, throughput and latency
- * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also
- * commits each delivery to DynamoDB Local, so the ratio is the price of a durable exactly-once
- * commit on this machine.
+ * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also commits
+ * each delivery to DynamoDB Local, so the ratio is the price of a durable exactly-once commit on
+ * this machine.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
 public final class ReceiverBench implements java.util.concurrent.Callable<Integer> {
-  @Option(names = "--requests", defaultValue = "3000", description = "Deliveries per receiver and round (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--requests",
+      defaultValue = "3000",
+      description = "Deliveries per receiver and round (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--concurrency", defaultValue = "16", description = "Deliveries in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "16",
+      description = "Deliveries in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--guide-dir", description = "A folder with the guide's server.ts and node_modules (npm install done); without it only videohook is measured.")
+  @Option(
+      names = "--guide-dir",
+      description =
+          "A folder with the guide's server.ts and node_modules (npm install done); without it only videohook is measured.")
   Path guideDir;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   record Result(String name, double perSecond, double p50Millis, double p99Millis, int non2xx) {}
 
@@ -55,10 +65,16 @@ public final class ReceiverBench implements java.util.concurrent.Callable<Intege
   @Override
   public Integer call() throws Exception {
     Process express = guideDir == null ? null : startExpress(guideDir);
-    try (LocalStack stack = LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
+    try (LocalStack stack =
+        LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
       URI videohook = stack.callbackUrl("$default", Provider.OPENROUTER);
       URI guide = URI.create("http://127.0.0.1:3000/openrouter/video-webhook");
-      System.out.printf("%d signed deliveries per run, %d in flight, %d cores, java %s%n", requests, concurrency, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+      System.out.printf(
+          "%d signed deliveries per run, %d in flight, %d cores, java %s%n",
+          requests,
+          concurrency,
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"));
       // warm both up, then alternate the measured rounds so drift hits both alike
       run("warm-up", videohook, requests / 3);
       if (express != null) {
@@ -66,19 +82,29 @@ public final class ReceiverBench implements java.util.concurrent.Callable<Intege
       }
       List<Result> results = new ArrayList<>();
       for (int round = 1; round <= 2; round++) {
-        results.add(run("videohook (verify + DynamoDB commit), round " + round, videohook, requests));
-        results.add(run("videohook, wrong secret (verify only), round " + round, videohook, requests, "wrong"));
+        results.add(
+            run("videohook (verify + DynamoDB commit), round " + round, videohook, requests));
+        results.add(
+            run(
+                "videohook, wrong secret (verify only), round " + round,
+                videohook,
+                requests,
+                "wrong"));
         if (express != null) {
           results.add(run("guide Express (verify + log), round " + round, guide, requests));
           results.add(run("guide Express, wrong secret, round " + round, guide, requests, "wrong"));
         }
       }
-      System.out.printf("%n%-50s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
+      System.out.printf(
+          "%n%-50s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
       for (Result r : results) {
-        System.out.printf("%-50s %10.0f %9.2f %9.2f %7d%n", r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
+        System.out.printf(
+            "%-50s %10.0f %9.2f %9.2f %7d%n",
+            r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
       }
       if (express != null) {
-        System.out.printf("%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
+        System.out.printf(
+            "%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
             best(results, "videohook (") / best(results, "guide Express ("),
             best(results, "videohook, wrong") / best(results, "guide Express, wrong"));
       }
@@ -104,23 +130,30 @@ public final class ReceiverBench implements java.util.concurrent.Callable<Intege
     long started = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
-      workers.add(pool.submit(() -> {
-        for (int i; (i = next.getAndIncrement()) < count; ) {
-          byte[] body = event("bench_" + runId + "_" + i).getBytes(StandardCharsets.UTF_8);
-          HttpRequest request = HttpRequest.newBuilder(url)
-              .header("Content-Type", "application/json")
-              .header("X-OpenRouter-Signature", SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-          long t0 = System.nanoTime();
-          int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-          latencies[i] = System.nanoTime() - t0;
-          if (status / 100 != 2) {
-            non2xx.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                  byte[] body = event("bench_" + runId + "_" + i).getBytes(StandardCharsets.UTF_8);
+                  HttpRequest request =
+                      HttpRequest.newBuilder(url)
+                          .header("Content-Type", "application/json")
+                          .header(
+                              "X-OpenRouter-Signature",
+                              SignatureVerifier.signatureHeader(
+                                  secret, Instant.now().getEpochSecond(), body))
+                          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                          .build();
+                  long t0 = System.nanoTime();
+                  int status =
+                      http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                  latencies[i] = System.nanoTime() - t0;
+                  if (status / 100 != 2) {
+                    non2xx.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get();
@@ -128,30 +161,51 @@ public final class ReceiverBench implements java.util.concurrent.Callable<Intege
     long elapsed = System.nanoTime() - started;
     pool.shutdown();
     Arrays.sort(latencies);
-    return new Result(name, count / (elapsed / 1e9), latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6, non2xx.get());
+    return new Result(
+        name,
+        count / (elapsed / 1e9),
+        latencies[count / 2] / 1e6,
+        latencies[(int) (count * 0.99)] / 1e6,
+        non2xx.get());
   }
 
   private static double best(List<Result> results, String prefix) {
-    return results.stream().filter(r -> r.name().startsWith(prefix)).mapToDouble(Result::perSecond).max().orElse(Double.NaN);
+    return results.stream()
+        .filter(r -> r.name().startsWith(prefix))
+        .mapToDouble(Result::perSecond)
+        .max()
+        .orElse(Double.NaN);
   }
 
   private static String event(String jobId) {
-    return "{\"type\":\"video.generation.completed\",\"created_at\":\"" + Instant.now() + "\",\"data\":{\"id\":\"" + jobId
+    return "{\"type\":\"video.generation.completed\",\"created_at\":\""
+        + Instant.now()
+        + "\",\"data\":{\"id\":\""
+        + jobId
         + "\",\"status\":\"completed\",\"unsigned_urls\":[\"https://example.com/video.mp4\"]}}";
   }
 
   private static Process startExpress(Path dir) throws IOException, InterruptedException {
     if (!Files.isDirectory(dir.resolve("node_modules"))) {
-      throw new CommandLine.ParameterException(new CommandLine(new ReceiverBench()), dir + " has no node_modules: run npm install there first");
+      throw new CommandLine.ParameterException(
+          new CommandLine(new ReceiverBench()),
+          dir + " has no node_modules: run npm install there first");
     }
-    ProcessBuilder builder = new ProcessBuilder("npx", "tsx", "server.ts").directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder("npx", "tsx", "server.ts")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
     Process process = builder.start();
     HttpClient probe = HttpClient.newHttpClient();
     for (int i = 0; i < 100; i++) {
       try {
-        probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:3000/")).timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+        probe.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:3000/"))
+                .timeout(Duration.ofSeconds(1))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
         return process;
       } catch (IOException notYet) {
         TimeUnit.MILLISECONDS.sleep(100);

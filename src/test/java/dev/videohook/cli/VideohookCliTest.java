@@ -22,13 +22,13 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -42,7 +42,11 @@ class VideohookCliTest {
   static void start() throws Exception {
     stack = LocalStack.start(0, Map.of());
     simulator =
-        ProviderSimulator.start(Provider.OPENROUTER, API_KEY, LocalStack.DEFAULT_SECRET, Faults.none().withCompletionDelay(Duration.ofHours(1)));
+        ProviderSimulator.start(
+            Provider.OPENROUTER,
+            API_KEY,
+            LocalStack.DEFAULT_SECRET,
+            Faults.none().withCompletionDelay(Duration.ofHours(1)));
   }
 
   @AfterAll
@@ -81,11 +85,35 @@ class VideohookCliTest {
 
   @Test
   void submit_recordsThePendingJob_withTheDerivedCallbackUrl() throws Exception {
-    Run run = run(env(), "submit", "-p", "openrouter", "-t", "acme", "--model", "google/veo-3.1-lite", "--prompt", "a desk lamp", "--duration", "4", "-f", "seed=42");
+    Run run =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "-t",
+            "acme",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "a desk lamp",
+            "--duration",
+            "4",
+            "-f",
+            "seed=42");
 
     assertEquals(0, run.exitCode(), run.err());
-    String jobId = run.out().lines().filter(l -> l.startsWith("submitted")).findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
-    assertTrue(run.out().contains("callback    " + stack.apiBase() + "/acme/openrouter/video-webhook"), run.out());
+    String jobId =
+        run.out()
+            .lines()
+            .filter(l -> l.startsWith("submitted"))
+            .findFirst()
+            .orElseThrow()
+            .split(" job ")[1]
+            .split(" ")[0];
+    assertTrue(
+        run.out().contains("callback    " + stack.apiBase() + "/acme/openrouter/video-webhook"),
+        run.out());
     var job = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow();
     assertEquals("pending", job.get(JobTable.STATUS).s());
     assertEquals("a desk lamp", job.get(JobTable.PROMPT).s());
@@ -114,12 +142,25 @@ class VideohookCliTest {
     Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
-    assertTrue(run.err().contains("VIDEOHOOK_API_URL is not set") && run.err().contains("--callback-url"), run.err());
+    assertTrue(
+        run.err().contains("VIDEOHOOK_API_URL is not set") && run.err().contains("--callback-url"),
+        run.err());
   }
 
   @Test
   void submit_refusesPlainHttpCallback_toAnotherHost() {
-    Run run = run(env(), "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--callback-url", "http://example.com/openrouter/video-webhook");
+    Run run =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "--model",
+            "m",
+            "--prompt",
+            "p",
+            "--callback-url",
+            "http://example.com/openrouter/video-webhook");
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("must use https"), run.err());
@@ -130,7 +171,8 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", "sk-wrong-key");
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+    Run run =
+        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
@@ -147,19 +189,32 @@ class VideohookCliTest {
 
   @Test
   void status_showsProviderAndStoredStateSideBySide() {
-    Run submitted = run(env(), "submit", "-p", "openrouter", "--model", "google/veo-3.1-lite", "--prompt", "p");
-    String jobId = submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
+    Run submitted =
+        run(env(), "submit", "-p", "openrouter", "--model", "google/veo-3.1-lite", "--prompt", "p");
+    String jobId =
+        submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
 
     Run run = run(env(), "status", jobId, "-p", "openrouter");
 
     assertEquals(0, run.exitCode(), run.err());
-    String statusLine = run.out().lines().filter(l -> l.startsWith("status")).findFirst().orElseThrow();
+    String statusLine =
+        run.out().lines().filter(l -> l.startsWith("status")).findFirst().orElseThrow();
     assertTrue(statusLine.matches("status\\s+pending\\s+pending"), statusLine);
   }
 
   @Test
   void jobs_listsTheTenantsJobs() {
-    run(env(), "submit", "-p", "openrouter", "-t", "globex", "--model", "google/veo-3.1-lite", "--prompt", "p");
+    run(
+        env(),
+        "submit",
+        "-p",
+        "openrouter",
+        "-t",
+        "globex",
+        "--model",
+        "google/veo-3.1-lite",
+        "--prompt",
+        "p");
 
     Run run = run(env(), "jobs", "-t", "globex");
 
@@ -170,7 +225,14 @@ class VideohookCliTest {
 
   @Test
   void sendTest_prints204_againstTheLocalReceiver() {
-    Run run = run(env(), "send-test", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(), "--job-id", "cli_send_test");
+    Run run =
+        run(
+            env(),
+            "send-test",
+            "--url",
+            stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+            "--job-id",
+            "cli_send_test");
 
     assertEquals(0, run.exitCode(), run.err());
     assertEquals("204", run.out().strip());
@@ -178,7 +240,14 @@ class VideohookCliTest {
 
   @Test
   void sendTest_withAnotherSecret_prints401_andFails() {
-    Run run = run(env(), "send-test", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(), "--secret", "wrong");
+    Run run =
+        run(
+            env(),
+            "send-test",
+            "--url",
+            stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+            "--secret",
+            "wrong");
 
     assertEquals(1, run.exitCode());
     assertEquals("401", run.out().strip());
@@ -196,10 +265,19 @@ class VideohookCliTest {
   void signEvent_refreshesTheSignature_andLeavesTheBodyAlone(@TempDir Path dir) throws Exception {
     Path signed = dir.resolve("signed.json");
 
-    Run run = run(env(), "sign-event", "events/modelgates-completed-base64.json", "--secret", "fresh_secret", "-o", signed.toString());
+    Run run =
+        run(
+            env(),
+            "sign-event",
+            "events/modelgates-completed-base64.json",
+            "--secret",
+            "fresh_secret",
+            "-o",
+            signed.toString());
 
     assertEquals(0, run.exitCode(), run.err());
-    Map<String, Object> original = JSON.std.mapFrom(Files.readAllBytes(Path.of("events/modelgates-completed-base64.json")));
+    Map<String, Object> original =
+        JSON.std.mapFrom(Files.readAllBytes(Path.of("events/modelgates-completed-base64.json")));
     Map<String, Object> event = JSON.std.mapFrom(Files.readAllBytes(signed));
     assertEquals(original.get("body"), event.get("body"));
     @SuppressWarnings("unchecked")
@@ -216,14 +294,27 @@ class VideohookCliTest {
     String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
     Map<String, AttributeValue> item;
-    while (!"stored".equals((item = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow()).get(JobTable.STATUS).s())) {
+    while (!"stored"
+        .equals(
+            (item = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow())
+                .get(JobTable.STATUS)
+                .s())) {
       assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
       Thread.sleep(50);
     }
     stack.dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
     stack.s3().createBucket("replay-videos");
     Map<String, AttributeValue> completed = new HashMap<>(item);
-    completed.keySet().removeAll(List.of(JobTable.BUCKET, JobTable.OBJECT_KEYS, JobTable.OBJECT_SIZES, JobTable.OBJECT_SHA256S, JobTable.CONTENT_TYPES, JobTable.STORED_AT));
+    completed
+        .keySet()
+        .removeAll(
+            List.of(
+                JobTable.BUCKET,
+                JobTable.OBJECT_KEYS,
+                JobTable.OBJECT_SIZES,
+                JobTable.OBJECT_SHA256S,
+                JobTable.CONTENT_TYPES,
+                JobTable.STORED_AT));
     completed.put(JobTable.STATUS, AttributeValue.fromS("completed"));
     stack.dynamoDb().putItem(b -> b.tableName("replay-jobs").item(completed));
     Map<String, String> env = env();
@@ -247,9 +338,17 @@ class VideohookCliTest {
   @Test
   void replay_withoutTheBucket_namesTheSetting() {
     stack.dynamoDb().createTable(JobTable.createTableRequest("replay-unconfigured"));
-    stack.dynamoDb().putItem(b -> b.tableName("replay-unconfigured").item(Map.of(
-        JobTable.PK, AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", "job_x")),
-        JobTable.STATUS, AttributeValue.fromS("completed"))));
+    stack
+        .dynamoDb()
+        .putItem(
+            b ->
+                b.tableName("replay-unconfigured")
+                    .item(
+                        Map.of(
+                            JobTable.PK,
+                                AttributeValue.fromS(
+                                    JobTable.jobKey("$default", "openrouter", "job_x")),
+                            JobTable.STATUS, AttributeValue.fromS("completed"))));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "replay-unconfigured");
 
@@ -263,9 +362,17 @@ class VideohookCliTest {
   @Test
   void replay_refusesAJobThatEndedWithoutAVideo() {
     String jobId = "replay_unconfigured";
-    stack.dynamoDb().putItem(b -> b.tableName(LocalStack.TABLE).item(Map.of(
-        JobTable.PK, AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", jobId)),
-        JobTable.STATUS, AttributeValue.fromS("failed"))));
+    stack
+        .dynamoDb()
+        .putItem(
+            b ->
+                b.tableName(LocalStack.TABLE)
+                    .item(
+                        Map.of(
+                            JobTable.PK,
+                                AttributeValue.fromS(
+                                    JobTable.jobKey("$default", "openrouter", jobId)),
+                            JobTable.STATUS, AttributeValue.fromS("failed"))));
 
     Run failed = run(env(), "replay", jobId, "-p", "openrouter");
 

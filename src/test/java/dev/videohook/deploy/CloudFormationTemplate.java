@@ -24,13 +24,30 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * template.yaml as plain maps and lists, CloudFormation's short tags turned into their long form
- * ({@code !Ref X} becomes {@code {Ref: X}}, {@code !GetAtt A.B} becomes {@code {Fn::GetAtt: [A, B]}}).
+ * ({@code !Ref X} becomes {@code {Ref: X}}, {@code !GetAtt A.B} becomes {@code {Fn::GetAtt: [A,
+ * B]}}).
  */
 final class CloudFormationTemplate {
   private static final Set<String> FUNCTIONS =
       Set.of(
-          "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
-          "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString", "Length");
+          "Base64",
+          "Cidr",
+          "FindInMap",
+          "GetAtt",
+          "GetAZs",
+          "ImportValue",
+          "Join",
+          "Select",
+          "Split",
+          "Sub",
+          "Transform",
+          "And",
+          "Equals",
+          "If",
+          "Not",
+          "Or",
+          "ToJsonString",
+          "Length");
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^!}][^}]*)}");
 
   final Map<String, Object> root;
@@ -98,7 +115,8 @@ final class CloudFormationTemplate {
     return copy;
   }
 
-  private Map<String, Object> expandLoops(Map<String, Object> entries, Map<String, String> parameters) {
+  private Map<String, Object> expandLoops(
+      Map<String, Object> entries, Map<String, String> parameters) {
     Map<String, Object> out = new LinkedHashMap<>();
     entries.forEach(
         (key, value) -> {
@@ -126,20 +144,27 @@ final class CloudFormationTemplate {
     if (value instanceof Map<?, ?> m && m.containsKey("Ref")) {
       String name = (String) m.get("Ref");
       String given = parameters.get(name);
-      String text = given != null ? given : String.valueOf(at(section("Parameters"), name, "Default"));
+      String text =
+          given != null ? given : String.valueOf(at(section("Parameters"), name, "Default"));
       return List.of(text.split(","));
     }
     return list(value).stream().map(String::valueOf).toList();
   }
 
-  /** A loop body for one item: keys and Sub strings get ${id} and &{id}, and Ref id becomes the item. */
+  /**
+   * A loop body for one item: keys and Sub strings get ${id} and &{id}, and Ref id becomes the
+   * item.
+   */
   private static Object substitute(Object value, String identifier, String item) {
     if (value instanceof Map<?, ?> m) {
       if (m.size() == 1 && identifier.equals(m.get("Ref"))) {
         return item;
       }
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(substituteText((String) k, identifier, item), substitute(v, identifier, item)));
+      m.forEach(
+          (k, v) ->
+              out.put(
+                  substituteText((String) k, identifier, item), substitute(v, identifier, item)));
       return out;
     }
     if (value instanceof List<?> l) {
@@ -197,7 +222,8 @@ final class CloudFormationTemplate {
 
   /** Whether a value (an intrinsic function, a Sub string, a list of them) names a resource. */
   static boolean refersTo(Object value, String logicalId) {
-    return names(value).stream().anyMatch(n -> n.equals(logicalId) || n.startsWith(logicalId + "."));
+    return names(value).stream()
+        .anyMatch(n -> n.equals(logicalId) || n.startsWith(logicalId + "."));
   }
 
   /** Every name a value refers to: Ref targets, GetAtt resources, ${…} in Sub strings. */

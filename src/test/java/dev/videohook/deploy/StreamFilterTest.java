@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The template's FilterCriteria against the items the receiver really writes (on DynamoDB
- * Local): the downloader sees a job that has just completed, and nothing else.
+ * The template's FilterCriteria against the items the receiver really writes (on DynamoDB Local):
+ * the downloader sees a job that has just completed, and nothing else.
  */
 class StreamFilterTest {
   private DynamoDbClient dynamoDb;
@@ -43,7 +43,14 @@ class StreamFilterTest {
     table = SharedDynamoDb.newJobTable();
     store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
-    Object filters = at(template.properties("DownloadFunction"), "Events", "CompletedJobs", "Properties", "FilterCriteria", "Filters");
+    Object filters =
+        at(
+            template.properties("DownloadFunction"),
+            "Events",
+            "CompletedJobs",
+            "Properties",
+            "FilterCriteria",
+            "Filters");
     pattern = JSON.std.mapFrom((String) at(list(filters).get(0), "Pattern"));
   }
 
@@ -66,11 +73,13 @@ class StreamFilterTest {
     String jobId = record("modelgates-completed.json", Provider.MODELGATES);
     String key = JobTable.jobKey("acme", Provider.MODELGATES.id(), jobId);
     dynamoDb.updateItem(
-        b -> b.tableName(table)
-            .key(Map.of(JobTable.PK, AttributeValue.fromS(key)))
-            .updateExpression("SET #s = :stored")
-            .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
-            .expressionAttributeValues(Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
+        b ->
+            b.tableName(table)
+                .key(Map.of(JobTable.PK, AttributeValue.fromS(key)))
+                .updateExpression("SET #s = :stored")
+                .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
+                .expressionAttributeValues(
+                    Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
 
     assertFalse(passes(job(Provider.MODELGATES, jobId)));
   }
@@ -125,7 +134,8 @@ class StreamFilterTest {
     for (Map.Entry<String, Object> field : pattern.entrySet()) {
       Object value = event.get(field.getKey());
       if (field.getValue() instanceof Map<?, ?> nested) {
-        if (!(value instanceof Map<?, ?> inner) || !matches(CloudFormationTemplate.map(nested), CloudFormationTemplate.map(inner))) {
+        if (!(value instanceof Map<?, ?> inner)
+            || !matches(CloudFormationTemplate.map(nested), CloudFormationTemplate.map(inner))) {
           return false;
         }
       } else {

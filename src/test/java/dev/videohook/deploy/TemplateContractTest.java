@@ -44,17 +44,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 
 /**
- * What template.yaml says about the code, checked against the code: handlers, the environment
- * they read, the AWS actions they call, the stream filter, the table, the routes and the tenant
- * stages. It runs without AWS; cfn-lint (.ci/lint-template) checks what it can beside it.
+ * What template.yaml says about the code, checked against the code: handlers, the environment they
+ * read, the AWS actions they call, the stream filter, the table, the routes and the tenant stages.
+ * It runs without AWS; cfn-lint (.ci/lint-template) checks what it can beside it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateContractTest {
   private static final String SERVERLESS_FUNCTION = "AWS::Serverless::Function";
   private static final Set<String> PSEUDO_PARAMETERS =
       Set.of(
-          "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
-          "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
+          "AWS::AccountId",
+          "AWS::NotificationARNs",
+          "AWS::NoValue",
+          "AWS::Partition",
+          "AWS::Region",
+          "AWS::StackId",
+          "AWS::StackName",
+          "AWS::URLSuffix");
 
   private CloudFormationTemplate template;
 
@@ -77,7 +83,9 @@ class TemplateContractTest {
     String method = handlerMethod(function);
     handler.getConstructor(); // Lambda builds the handler with its public no-arg constructor
 
-    List<Object> events = new ArrayList<>(map(template.properties(function).getOrDefault("Events", Map.of())).values());
+    List<Object> events =
+        new ArrayList<>(
+            map(template.properties(function).getOrDefault("Events", Map.of())).values());
     assertFalse(events.isEmpty(), function + " has no event source");
     for (Object event : events) {
       String type = (String) map(event).get("Type");
@@ -91,7 +99,9 @@ class TemplateContractTest {
         case "DynamoDB" -> {
           eventClass = DynamodbEvent.class;
           // ReportBatchItemFailures needs the handler to say which records failed
-          boolean partial = list(at(event, "Properties", "FunctionResponseTypes")).contains("ReportBatchItemFailures");
+          boolean partial =
+              list(at(event, "Properties", "FunctionResponseTypes"))
+                  .contains("ReportBatchItemFailures");
           responseClass = partial ? StreamsEventResponse.class : Object.class;
         }
         default -> throw new AssertionError(function + ": no check written for event type " + type);
@@ -101,11 +111,25 @@ class TemplateContractTest {
         m = handler.getMethod(method, eventClass, Context.class);
       } catch (NoSuchMethodException e) {
         throw new AssertionError(
-            function + ": " + handler.getName() + " has no public " + method + "(" + eventClass.getSimpleName() + ", Context)", e);
+            function
+                + ": "
+                + handler.getName()
+                + " has no public "
+                + method
+                + "("
+                + eventClass.getSimpleName()
+                + ", Context)",
+            e);
       }
       assertTrue(
           responseClass.isAssignableFrom(m.getReturnType()),
-          function + ": " + method + " returns " + m.getReturnType().getSimpleName() + ", expected " + responseClass.getSimpleName());
+          function
+              + ": "
+              + method
+              + " returns "
+              + m.getReturnType().getSimpleName()
+              + ", expected "
+              + responseClass.getSimpleName());
     }
   }
 
@@ -113,9 +137,11 @@ class TemplateContractTest {
 
   @ParameterizedTest
   @MethodSource("functions")
-  void environment_shouldBeWhatTheHandlerReads_localOnlyDeclaredEmpty(String function) throws Exception {
+  void environment_shouldBeWhatTheHandlerReads_localOnlyDeclaredEmpty(String function)
+      throws Exception {
     Set<String> reads = staticSet(handlerClass(function), "ENVIRONMENT");
-    Map<String, Object> variables = new HashMap<>(map(at(template.root, "Globals", "Function", "Environment", "Variables")));
+    Map<String, Object> variables =
+        new HashMap<>(map(at(template.root, "Globals", "Function", "Environment", "Variables")));
     Object own = at(template.properties(function), "Environment", "Variables");
     if (own != null) {
       variables.putAll(map(own));
@@ -125,9 +151,15 @@ class TemplateContractTest {
     localOnly.retainAll(Environments.LOCAL_ONLY);
     Set<String> expected = new TreeSet<>(Environments.deployed(reads));
     expected.addAll(localOnly);
-    assertEquals(expected, new TreeSet<>(variables.keySet()), function + ": template variables vs the handler's ENVIRONMENT less Lambda's own");
+    assertEquals(
+        expected,
+        new TreeSet<>(variables.keySet()),
+        function + ": template variables vs the handler's ENVIRONMENT less Lambda's own");
     for (String name : localOnly) {
-      assertEquals("", variables.get(name), function + ": " + name + " is local only and must stay empty in AWS");
+      assertEquals(
+          "",
+          variables.get(name),
+          function + ": " + name + " is local only and must stay empty in AWS");
     }
     for (String name : Environments.deployed(reads)) {
       assertFalse("".equals(variables.get(name)), function + ": " + name + " needs a value in AWS");
@@ -145,19 +177,28 @@ class TemplateContractTest {
     for (Map<String, Object> statement : statements(function)) {
       assertEquals("Allow", statement.get("Effect"), function + ": " + statement);
       List<Object> actions = list(statement.get("Action"));
-      assertFalse(actions.stream().anyMatch(a -> ((String) a).contains("*")), function + ": wildcard action in " + statement);
+      assertFalse(
+          actions.stream().anyMatch(a -> ((String) a).contains("*")),
+          function + ": wildcard action in " + statement);
       if (isForOnFailureDestination(function, statement)) {
-        // Lambda's stream poller writes failed batches with the function's role (the code never does)
-        assertEquals(Set.of("s3:PutObject", "s3:ListBucket"), Set.copyOf(actions), function + ": " + statement);
+        // Lambda's stream poller writes failed batches with the function's role (the code never
+        // does)
+        assertEquals(
+            Set.of("s3:PutObject", "s3:ListBucket"),
+            Set.copyOf(actions),
+            function + ": " + statement);
         forDestinations.addAll(actions.stream().map(String.class::cast).toList());
         continue;
       }
       actions.forEach(a -> granted.add((String) a));
       assertScopedToItsResource(function, statement);
     }
-    assertEquals(new TreeSet<>(calls), granted, function + ": granted actions vs the handler's AWS_ACTIONS");
+    assertEquals(
+        new TreeSet<>(calls), granted, function + ": granted actions vs the handler's AWS_ACTIONS");
     if (hasOnFailureDestination(function)) {
-      assertFalse(forDestinations.isEmpty(), function + ": the on-failure bucket needs s3:PutObject and s3:ListBucket");
+      assertFalse(
+          forDestinations.isEmpty(),
+          function + ": the on-failure bucket needs s3:PutObject and s3:ListBucket");
     }
   }
 
@@ -177,7 +218,8 @@ class TemplateContractTest {
     List<Map<String, Object>> statements = new ArrayList<>();
     for (Object policy : list(template.properties(function).get("Policies"))) {
       if (!(policy instanceof Map<?, ?> m) || !m.containsKey("Statement") || m.size() != 1) {
-        throw new AssertionError(function + ": only inline Statement policies, so that they can be checked: " + policy);
+        throw new AssertionError(
+            function + ": only inline Statement policies, so that they can be checked: " + policy);
       }
       list(m.get("Statement")).forEach(s -> statements.add(map(s)));
     }
@@ -191,11 +233,17 @@ class TemplateContractTest {
       String service = ((String) action).substring(0, ((String) action).indexOf(':'));
       for (Object resource : resources) {
         switch (service) {
-          case "dynamodb" -> assertEquals(getAtt("JobsTable", "Arn"), resource, function + ": " + statement);
-          case "s3" -> assertTrue(refersTo(resource, "VideoBucket") && String.valueOf(resource).contains("/*"), function + ": " + statement);
+          case "dynamodb" ->
+              assertEquals(getAtt("JobsTable", "Arn"), resource, function + ": " + statement);
+          case "s3" ->
+              assertTrue(
+                  refersTo(resource, "VideoBucket") && String.valueOf(resource).contains("/*"),
+                  function + ": " + statement);
           case "secretsmanager" ->
               assertEquals(
-                  Map.of("Fn::Sub", "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*"),
+                  Map.of(
+                      "Fn::Sub",
+                      "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*"),
                   resource,
                   function + ": " + statement);
           default -> fail(function + ": no check written for " + action);
@@ -207,7 +255,8 @@ class TemplateContractTest {
   private boolean isForOnFailureDestination(String function, Map<String, Object> statement) {
     List<Object> resources = list(statement.get("Resource"));
     return !resources.isEmpty()
-        && onFailureDestinations(function).stream().anyMatch(d -> resources.stream().allMatch(r -> refersTo(r, d)));
+        && onFailureDestinations(function).stream()
+            .anyMatch(d -> resources.stream().allMatch(r -> refersTo(r, d)));
   }
 
   private boolean hasOnFailureDestination(String function) {
@@ -217,7 +266,8 @@ class TemplateContractTest {
   /** Logical ids of the S3 buckets a function's stream events send failed batches to. */
   private List<String> onFailureDestinations(String function) {
     List<String> buckets = new ArrayList<>();
-    for (Object event : map(template.properties(function).getOrDefault("Events", Map.of())).values()) {
+    for (Object event :
+        map(template.properties(function).getOrDefault("Events", Map.of())).values()) {
       Object destination = at(event, "Properties", "DestinationConfig", "OnFailure", "Destination");
       if (destination != null) {
         String target = CloudFormationTemplate.names(destination).get(0).split("\\.")[0];
@@ -233,15 +283,23 @@ class TemplateContractTest {
 
   @Test
   void downloadStream_shouldDeliverCompletedJobsOnly_withBoundedRetries() throws Exception {
-    Map<String, Object> stream = map(at(template.properties("DownloadFunction"), "Events", "CompletedJobs", "Properties"));
+    Map<String, Object> stream =
+        map(at(template.properties("DownloadFunction"), "Events", "CompletedJobs", "Properties"));
 
     assertEquals(getAtt("JobsTable", "StreamArn"), stream.get("Stream"));
     List<Object> filters = list(at(stream, "FilterCriteria", "Filters"));
     assertEquals(1, filters.size());
     Map<String, Object> pattern = JSON.std.mapFrom((String) map(filters.get(0)).get("Pattern"));
-    assertEquals(List.of(JobTable.ITEM_TYPE_JOB), at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
-    assertEquals(List.of(JobStatus.COMPLETED.value()), at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
-    assertEquals(JSON.std.mapFrom(JobTable.DOWNLOAD_FILTER_PATTERN), pattern, "the local stream poller applies JobTable's pattern");
+    assertEquals(
+        List.of(JobTable.ITEM_TYPE_JOB),
+        at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
+    assertEquals(
+        List.of(JobStatus.COMPLETED.value()),
+        at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
+    assertEquals(
+        JSON.std.mapFrom(JobTable.DOWNLOAD_FILTER_PATTERN),
+        pattern,
+        "the local stream poller applies JobTable's pattern");
 
     assertEquals(List.of("ReportBatchItemFailures"), stream.get("FunctionResponseTypes"));
     assertEquals(Boolean.TRUE, stream.get("BisectBatchOnFunctionError"));
@@ -249,7 +307,11 @@ class TemplateContractTest {
     assertTrue(retries >= 0, "MaximumRetryAttempts must be finite, got " + retries);
     assertEquals(
         stream.get("MaximumRetryAttempts"),
-        at(template.properties("DownloadFunction"), "Environment", "Variables", "DOWNLOAD_RETRY_ATTEMPTS"),
+        at(
+            template.properties("DownloadFunction"),
+            "Environment",
+            "Variables",
+            "DOWNLOAD_RETRY_ATTEMPTS"),
         "the function must know the stream's retries to mark its last attempt download_failed");
     int maxAge = Integer.parseInt(resolve(stream.get("MaximumRecordAgeInSeconds")));
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
@@ -274,8 +336,12 @@ class TemplateContractTest {
 
     assertEquals(code.billingModeAsString(), table.get("BillingMode"));
     assertEquals(
-        code.attributeDefinitions().stream().map(a -> a.attributeName() + ":" + a.attributeTypeAsString()).collect(Collectors.toSet()),
-        list(table.get("AttributeDefinitions")).stream().map(a -> at(a, "AttributeName") + ":" + at(a, "AttributeType")).collect(Collectors.toSet()));
+        code.attributeDefinitions().stream()
+            .map(a -> a.attributeName() + ":" + a.attributeTypeAsString())
+            .collect(Collectors.toSet()),
+        list(table.get("AttributeDefinitions")).stream()
+            .map(a -> at(a, "AttributeName") + ":" + at(a, "AttributeType"))
+            .collect(Collectors.toSet()));
     assertEquals(
         code.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList(),
         keySchema(table.get("KeySchema")));
@@ -286,13 +352,23 @@ class TemplateContractTest {
     }
     assertEquals(
         code.globalSecondaryIndexes().stream()
-            .collect(Collectors.toMap(i -> i.indexName(), i -> i.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList())),
+            .collect(
+                Collectors.toMap(
+                    i -> i.indexName(),
+                    i ->
+                        i.keySchema().stream()
+                            .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                            .toList())),
         indexes);
-    code.globalSecondaryIndexes().forEach(i -> assertEquals("ALL", i.projection().projectionTypeAsString()));
-    assertEquals(code.streamSpecification().streamViewTypeAsString(), at(table, "StreamSpecification", "StreamViewType"));
+    code.globalSecondaryIndexes()
+        .forEach(i -> assertEquals("ALL", i.projection().projectionTypeAsString()));
+    assertEquals(
+        code.streamSpecification().streamViewTypeAsString(),
+        at(table, "StreamSpecification", "StreamViewType"));
     assertEquals(JobTable.EXPIRES_AT, at(table, "TimeToLiveSpecification", "AttributeName"));
     assertEquals(Boolean.TRUE, at(table, "TimeToLiveSpecification", "Enabled"));
-    assertEquals(Boolean.TRUE, at(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
+    assertEquals(
+        Boolean.TRUE, at(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
   }
 
   private static List<String> keySchema(Object schema) {
@@ -315,12 +391,16 @@ class TemplateContractTest {
     }
     assertEquals(expected, routes);
     assertEquals("AWS::Serverless::HttpApi", template.type("WebhookApi"));
-    assertEquals(0, at(template.properties("WebhookApi"), "DefaultRouteSettings", "ThrottlingBurstLimit"), "the $default stage is no tenant's");
+    assertEquals(
+        0,
+        at(template.properties("WebhookApi"), "DefaultRouteSettings", "ThrottlingBurstLimit"),
+        "the $default stage is no tenant's");
   }
 
   @Test
   void tenants_shouldEachGetAStageOnTheWebhookApi() {
-    Map<String, Object> stage = only(forEachFragment(template.section("Resources"), "Fn::ForEach::TenantStages", "Tenant"));
+    Map<String, Object> stage =
+        only(forEachFragment(template.section("Resources"), "Fn::ForEach::TenantStages", "Tenant"));
     assertEquals("AWS::ApiGatewayV2::Stage", stage.get("Type"));
     assertEquals(ref("WebhookApi"), at(stage, "Properties", "ApiId"));
     assertEquals(ref("Tenant"), at(stage, "Properties", "StageName"));
@@ -329,26 +409,39 @@ class TemplateContractTest {
 
   @Test
   void tenantSecrets_shouldBeNamedWhereTheCodeLooks_onePerProvider() throws Exception {
-    Map<String, Object> perProvider = forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
-    Map<String, Object> secret = only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
+    Map<String, Object> perProvider =
+        forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
+    Map<String, Object> secret =
+        only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
     assertEquals("AWS::SecretsManager::Secret", secret.get("Type"));
     String name = (String) at(secret, "Properties", "Name", "Fn::Sub");
     for (Provider provider : Provider.values()) {
       assertEquals(
           SecretsManagerTenantSecrets.secretId("PREFIX", "TENANT", provider),
-          name.replace("${TenantSecretsPrefix}", "PREFIX").replace("${Tenant}", "TENANT").replace("${Provider}", provider.id()));
+          name.replace("${TenantSecretsPrefix}", "PREFIX")
+              .replace("${Tenant}", "TENANT")
+              .replace("${Provider}", provider.id()));
     }
-    Map<String, Object> placeholder = JSON.std.mapFrom((String) at(secret, "Properties", "SecretString"));
+    Map<String, Object> placeholder =
+        JSON.std.mapFrom((String) at(secret, "Properties", "SecretString"));
     assertTrue(placeholder.containsKey(SecretsManagerTenantSecrets.WEBHOOK_SECRET));
     assertEquals(
         ref("TenantSecretsPrefix"),
-        at(template.root, "Globals", "Function", "Environment", "Variables", SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX));
+        at(
+            template.root,
+            "Globals",
+            "Function",
+            "Environment",
+            "Variables",
+            SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX));
   }
 
   @Test
   void outputs_shouldGiveEachTenantsCallbackUrlPerProvider() {
-    Map<String, Object> perProvider = forEachFragment(template.section("Outputs"), "Fn::ForEach::TenantCallbackUrls", "Tenant");
-    Map<String, Object> output = only(forEachFragment(perProvider, "Fn::ForEach::ProviderCallbackUrls", "Provider"));
+    Map<String, Object> perProvider =
+        forEachFragment(template.section("Outputs"), "Fn::ForEach::TenantCallbackUrls", "Tenant");
+    Map<String, Object> output =
+        only(forEachFragment(perProvider, "Fn::ForEach::ProviderCallbackUrls", "Provider"));
     String url = (String) at(output, "Value", "Fn::Sub");
     for (Provider provider : Provider.values()) {
       String resolved = url.replace("${Provider}", provider.id());
@@ -358,17 +451,22 @@ class TemplateContractTest {
   }
 
   /**
-   * The body of a {@code Fn::ForEach} loop (one fragment, or one nested loop), after checking the loop's identifier and
-   * collection: tenants come from the {@code Tenants} parameter, providers are the code's.
+   * The body of a {@code Fn::ForEach} loop (one fragment, or one nested loop), after checking the
+   * loop's identifier and collection: tenants come from the {@code Tenants} parameter, providers
+   * are the code's.
    */
-  private static Map<String, Object> forEachFragment(Map<String, Object> section, String loop, String identifier) {
+  private static Map<String, Object> forEachFragment(
+      Map<String, Object> section, String loop, String identifier) {
     List<Object> forEach = list(section.get(loop));
     assertEquals(3, forEach.size(), loop);
     assertEquals(identifier, forEach.get(0), loop);
     if (identifier.equals("Tenant")) {
       assertEquals(ref("Tenants"), forEach.get(1), loop);
     } else {
-      assertEquals(java.util.Arrays.stream(Provider.values()).map(Provider::id).toList(), forEach.get(1), loop);
+      assertEquals(
+          java.util.Arrays.stream(Provider.values()).map(Provider::id).toList(),
+          forEach.get(1),
+          loop);
     }
     Map<String, Object> fragments = map(forEach.get(2));
     assertEquals(1, fragments.size(), loop);
@@ -399,7 +497,9 @@ class TemplateContractTest {
 
   @Test
   void everyParameter_shouldHaveADefault() {
-    template.section("Parameters").forEach((name, parameter) -> assertTrue(map(parameter).containsKey("Default"), name));
+    template
+        .section("Parameters")
+        .forEach((name, parameter) -> assertTrue(map(parameter).containsKey("Default"), name));
   }
 
   @Test
@@ -416,21 +516,41 @@ class TemplateContractTest {
     assertEquals(Set.of("VideoBucket", "FailedBatchBucket"), Set.copyOf(buckets));
     for (String bucket : buckets) {
       Map<String, Object> p = template.properties(bucket);
-      assertNotNull(at(list(at(p, "BucketEncryption", "ServerSideEncryptionConfiguration")).get(0), "ServerSideEncryptionByDefault", "SSEAlgorithm"), bucket);
+      assertNotNull(
+          at(
+              list(at(p, "BucketEncryption", "ServerSideEncryptionConfiguration")).get(0),
+              "ServerSideEncryptionByDefault",
+              "SSEAlgorithm"),
+          bucket);
       assertEquals(
-          Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+          Map.of(
+              "BlockPublicAcls",
+              true,
+              "BlockPublicPolicy",
+              true,
+              "IgnorePublicAcls",
+              true,
+              "RestrictPublicBuckets",
+              true),
           p.get("PublicAccessBlockConfiguration"),
           bucket);
       assertTrue(
           list(at(p, "LifecycleConfiguration", "Rules")).stream()
-              .anyMatch(r -> "Enabled".equals(at(r, "Status")) && at(r, "AbortIncompleteMultipartUpload", "DaysAfterInitiation") != null),
+              .anyMatch(
+                  r ->
+                      "Enabled".equals(at(r, "Status"))
+                          && at(r, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")
+                              != null),
           bucket);
       assertTrue(
           template.resourcesOfType("AWS::S3::BucketPolicy").stream()
               .map(template::properties)
               .filter(policy -> ref(bucket).equals(policy.get("Bucket")))
               .flatMap(policy -> list(at(policy, "PolicyDocument", "Statement")).stream())
-              .anyMatch(s -> "Deny".equals(at(s, "Effect")) && "false".equals(at(s, "Condition", "Bool", "aws:SecureTransport"))),
+              .anyMatch(
+                  s ->
+                      "Deny".equals(at(s, "Effect"))
+                          && "false".equals(at(s, "Condition", "Bool", "aws:SecureTransport"))),
           bucket + " needs a TLS-only policy");
     }
   }
@@ -441,7 +561,8 @@ class TemplateContractTest {
     for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
       Map<String, Object> p = template.properties(alarm);
       for (Object dimension : list(p.get("Dimensions"))) {
-        watched.add(p.get("MetricName") + " " + CloudFormationTemplate.names(at(dimension, "Value")));
+        watched.add(
+            p.get("MetricName") + " " + CloudFormationTemplate.names(at(dimension, "Value")));
       }
       assertEquals(List.of(ref("AlarmTopic")), p.get("AlarmActions"), alarm);
     }
@@ -449,9 +570,15 @@ class TemplateContractTest {
       assertTrue(watched.contains("Errors [" + function + "]"), watched.toString());
       assertTrue(watched.contains("Throttles [" + function + "]"), watched.toString());
     }
-    assertTrue(watched.contains("ApproximateNumberOfMessagesVisible [FailedBatchQueue.QueueName]"), watched.toString());
-    assertEquals(getAtt("FailedBatchQueue", "Arn"), at(list(template.properties("FailedBatchRule").get("Targets")).get(0), "Arn"));
-    assertEquals(List.of(ref("FailedBatchBucket")), at(template.properties("FailedBatchRule"), "EventPattern", "detail", "bucket", "name"));
+    assertTrue(
+        watched.contains("ApproximateNumberOfMessagesVisible [FailedBatchQueue.QueueName]"),
+        watched.toString());
+    assertEquals(
+        getAtt("FailedBatchQueue", "Arn"),
+        at(list(template.properties("FailedBatchRule").get("Targets")).get(0), "Arn"));
+    assertEquals(
+        List.of(ref("FailedBatchBucket")),
+        at(template.properties("FailedBatchRule"), "EventPattern", "detail", "bucket", "name"));
   }
 
   // ------------------------------------------------------------------ reflection
@@ -463,7 +590,8 @@ class TemplateContractTest {
     try {
       found = Class.forName(className);
     } catch (ClassNotFoundException e) {
-      throw new AssertionError(function + ": template.yaml names " + className + ", which is not on the classpath", e);
+      throw new AssertionError(
+          function + ": template.yaml names " + className + ", which is not on the classpath", e);
     }
     return found;
   }
@@ -475,7 +603,9 @@ class TemplateContractTest {
 
   private String handler(String function) {
     String handler = (String) template.properties(function).get("Handler");
-    assertTrue(handler != null && handler.contains("::"), function + ": Handler must be class::method, got " + handler);
+    assertTrue(
+        handler != null && handler.contains("::"),
+        function + ": Handler must be class::method, got " + handler);
     return handler;
   }
 
@@ -486,9 +616,12 @@ class TemplateContractTest {
     try {
       field = handler.getField(name);
     } catch (NoSuchFieldException e) {
-      throw new AssertionError(handler.getName() + " must declare public static final Set<String> " + name, e);
+      throw new AssertionError(
+          handler.getName() + " must declare public static final Set<String> " + name, e);
     }
-    assertTrue(Modifier.isStatic(field.getModifiers()) && Set.class.isAssignableFrom(field.getType()), handler.getName() + "." + name);
+    assertTrue(
+        Modifier.isStatic(field.getModifiers()) && Set.class.isAssignableFrom(field.getType()),
+        handler.getName() + "." + name);
     return (Set<String>) field.get(null);
   }
 }

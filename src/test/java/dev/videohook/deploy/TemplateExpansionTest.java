@@ -19,12 +19,17 @@ class TemplateExpansionTest {
   static final Path EXPANDED = Path.of("target", "template-expanded.json");
 
   @Test
-  void defaultTenant_shouldGetAStageTwoSecretsAndTwoCallbackUrls_writtenOutForTheLinter() throws Exception {
+  void defaultTenant_shouldGetAStageTwoSecretsAndTwoCallbackUrls_writtenOutForTheLinter()
+      throws Exception {
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
     Map<String, Object> expanded = template.expanded(Map.of());
 
-    assertEquals(Set.of("demoStage", "demoopenrouterSecret", "demomodelgatesSecret"), generated(expanded, "Resources"));
-    assertEquals(Set.of("demoopenrouterCallbackUrl", "demomodelgatesCallbackUrl"), generated(expanded, "Outputs"));
+    assertEquals(
+        Set.of("demoStage", "demoopenrouterSecret", "demomodelgatesSecret"),
+        generated(expanded, "Resources"));
+    assertEquals(
+        Set.of("demoopenrouterCallbackUrl", "demomodelgatesCallbackUrl"),
+        generated(expanded, "Outputs"));
     assertEquals(
         Map.of("Fn::Sub", "${TenantSecretsPrefix}/demo/openrouter"),
         at(expanded, "Resources", "demoopenrouterSecret", "Properties", "Name"));
@@ -40,7 +45,10 @@ class TemplateExpansionTest {
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
     Map<String, Object> expanded = template.expanded(Map.of("Tenants", "acme-eu,globex_2,initech"));
 
-    Set<String> stages = generated(expanded, "Resources").stream().filter(id -> id.endsWith("Stage")).collect(Collectors.toSet());
+    Set<String> stages =
+        generated(expanded, "Resources").stream()
+            .filter(id -> id.endsWith("Stage"))
+            .collect(Collectors.toSet());
     assertEquals(Set.of("acmeeuStage", "globex2Stage", "initechStage"), stages);
     assertEquals(6, generated(expanded, "Outputs").size());
     assertEquals("acme-eu", at(expanded, "Resources", "acmeeuStage", "Properties", "StageName"));
@@ -50,8 +58,10 @@ class TemplateExpansionTest {
   }
 
   /** Entries that the loops made (those not written out in template.yaml). */
-  private static Set<String> generated(Map<String, Object> expanded, String section) throws Exception {
-    Map<String, Object> original = CloudFormationTemplate.load(Path.of("template.yaml")).section(section);
+  private static Set<String> generated(Map<String, Object> expanded, String section)
+      throws Exception {
+    Map<String, Object> original =
+        CloudFormationTemplate.load(Path.of("template.yaml")).section(section);
     Set<String> ids = new TreeSet<>(CloudFormationTemplate.map(expanded.get(section)).keySet());
     ids.removeAll(original.keySet());
     return ids;

@@ -9,9 +9,9 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Run in a child JVM with a small heap by {@link BoundedMemoryTest}: streams one video from
- * {@code args[0]} through {@link VideoDownloader} into the S3 endpoint {@code args[1]}, bucket
- * {@code args[2]}, and prints {@code size=N sha256=HEX peakHeap=BYTES}.
+ * Run in a child JVM with a small heap by {@link BoundedMemoryTest}: streams one video from {@code
+ * args[0]} through {@link VideoDownloader} into the S3 endpoint {@code args[1]}, bucket {@code
+ * args[2]}, and prints {@code size=N sha256=HEX peakHeap=BYTES}.
  */
 public final class BoundedMemoryMain {
   private BoundedMemoryMain() {}
@@ -21,13 +21,16 @@ public final class BoundedMemoryMain {
     URI endpoint = URI.create(args[1]);
     String bucket = args[2];
     VideoDownloader downloader =
-        VideoDownloader.builder(new StreamingUploader(LocalS3.client(endpoint), bucket), DownloadFixture.secrets())
+        VideoDownloader.builder(
+                new StreamingUploader(LocalS3.client(endpoint), bucket), DownloadFixture.secrets())
             .allowLoopbackHttp(true)
             .build();
     List<StoredObject> stored =
-        downloader.download(new CompletedJob("memory", Provider.OPENROUTER, "big", List.of(source.toString())));
+        downloader.download(
+            new CompletedJob("memory", Provider.OPENROUTER, "big", List.of(source.toString())));
     StoredObject object = stored.get(0);
-    System.out.println("size=" + object.size() + " sha256=" + object.sha256() + " peakHeap=" + peakHeap());
+    System.out.println(
+        "size=" + object.size() + " sha256=" + object.sha256() + " peakHeap=" + peakHeap());
   }
 
   static long peakHeap() {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariant 6, bounded memory: a video far larger than the heap of the JVM that downloads it is
- * stored whole and correct. The download runs in a child JVM with {@code -Xmx96m}; the video
- * server and S3Proxy (on disk) run here.
+ * stored whole and correct. The download runs in a child JVM with {@code -Xmx96m}; the video server
+ * and S3Proxy (on disk) run here.
  */
 class BoundedMemoryTest {
   private static final long SIZE = 512L * 1024 * 1024;
@@ -72,7 +72,8 @@ class BoundedMemoryTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try (InputStream in = new DigestInputStream(s3.client().getObject(b -> b.bucket(bucket).key(key)), digest)) {
+    try (InputStream in =
+        new DigestInputStream(s3.client().getObject(b -> b.bucket(bucket).key(key)), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
     return HexFormat.of().formatHex(digest.digest());

@@ -13,14 +13,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DownloadConfigTest {
-  private static final Map<String, String> MINIMAL = Map.of("JOBS_TABLE", "jobs", "VIDEO_BUCKET", "videos");
+  private static final Map<String, String> MINIMAL =
+      Map.of("JOBS_TABLE", "jobs", "VIDEO_BUCKET", "videos");
 
   @Test
   void fromEnvironment_shouldNameEveryMissingOrInvalidSetting_inOneError() {
     ConfigurationException e =
         assertThrows(
             ConfigurationException.class,
-            () -> DownloadConfig.fromEnvironment(Map.of("DOWNLOAD_MAX_BYTES", "lots", "S3_ENDPOINT", "nowhere")));
+            () ->
+                DownloadConfig.fromEnvironment(
+                    Map.of("DOWNLOAD_MAX_BYTES", "lots", "S3_ENDPOINT", "nowhere")));
 
     assertEquals(4, e.problems().size(), e.getMessage());
     for (String name : Set.of("JOBS_TABLE", "VIDEO_BUCKET", "DOWNLOAD_MAX_BYTES", "S3_ENDPOINT")) {
@@ -47,22 +50,35 @@ class DownloadConfigTest {
     assertThrows(ConfigurationException.class, () -> DownloadConfig.fromEnvironment(env));
 
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    assertEquals(URI.create("http://127.0.0.1:9000/api/v1"), DownloadConfig.fromEnvironment(env).apiBase(Provider.OPENROUTER));
+    assertEquals(
+        URI.create("http://127.0.0.1:9000/api/v1"),
+        DownloadConfig.fromEnvironment(env).apiBase(Provider.OPENROUTER));
   }
 
   @Test
   void environment_shouldListEverySettingAndApiKey_butNoWebhookSecret() {
     assertEquals(
         Set.of(
-            "JOBS_TABLE", "VIDEO_BUCKET", "AWS_REGION", "DYNAMODB_ENDPOINT", "S3_ENDPOINT",
-            "DOWNLOAD_ALLOW_LOOPBACK_HTTP", "DOWNLOAD_MAX_BYTES", "DOWNLOAD_RETRY_ATTEMPTS", "OPENROUTER_API_BASE",
-            "MODELGATES_API_BASE", "OPENROUTER_API_KEY", "MODELGATES_API_KEY",
-            "TENANT_SECRETS_PREFIX", "TENANT_SECRETS_CACHE_SECONDS"),
+            "JOBS_TABLE",
+            "VIDEO_BUCKET",
+            "AWS_REGION",
+            "DYNAMODB_ENDPOINT",
+            "S3_ENDPOINT",
+            "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
+            "DOWNLOAD_MAX_BYTES",
+            "DOWNLOAD_RETRY_ATTEMPTS",
+            "OPENROUTER_API_BASE",
+            "MODELGATES_API_BASE",
+            "OPENROUTER_API_KEY",
+            "MODELGATES_API_KEY",
+            "TENANT_SECRETS_PREFIX",
+            "TENANT_SECRETS_CACHE_SECONDS"),
         DownloadHandler.ENVIRONMENT);
   }
 
   @Test
-  void secretsSettings_shouldHandTheSecretsSourceApiKeysAndSecretsManagerSettings_butNoSigningSecret() {
+  void
+      secretsSettings_shouldHandTheSecretsSourceApiKeysAndSecretsManagerSettings_butNoSigningSecret() {
     Map<String, String> keys =
         DownloadConfig.secretsSettings(
             Map.of(

@@ -32,6 +32,7 @@ final class DownloadFixture implements AutoCloseable {
   static final Provider PROVIDER = Provider.OPENROUTER;
   static final String API_KEY = "sk-or-test-key";
   static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
+
   /** As the stream would: the first attempt and two retries. */
   static final int GIVE_UP_AFTER_ATTEMPTS = 3;
 
@@ -39,10 +40,13 @@ final class DownloadFixture implements AutoCloseable {
   final LocalS3 s3 = SharedS3.get();
   final String table = SharedDynamoDb.newJobTable();
   final String bucket = SharedS3.newBucket();
+
   /** The provider API (content endpoint) and, by default, the unsigned URLs' host. */
   final VideoServer api = new VideoServer();
+
   /** Another origin: a storage host. */
   final VideoServer storage = new VideoServer();
+
   final List<Duration> pauses = new ArrayList<>();
   final DownloadHandler handler;
   final VideoDownloader downloader;
@@ -63,7 +67,10 @@ final class DownloadFixture implements AutoCloseable {
     handler =
         new DownloadHandler(
             new DownloadService(
-                downloader, new StoredVideos(dynamoDb, table), Clock.fixed(NOW, ZoneOffset.UTC), GIVE_UP_AFTER_ATTEMPTS));
+                downloader,
+                new StoredVideos(dynamoDb, table),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                GIVE_UP_AFTER_ATTEMPTS));
   }
 
   static TenantSecrets secrets() {
@@ -98,28 +105,42 @@ final class DownloadFixture implements AutoCloseable {
     item.put(JobTable.JOB_ID, s(jobId));
     item.put(JobTable.STATUS, s(status));
     item.put(JobTable.UPDATED_AT, s(NOW.toString()));
-    item.put(JobTable.UNSIGNED_URLS, AttributeValue.builder().l(urls.stream().map(u -> s(u.toString())).toList()).build());
+    item.put(
+        JobTable.UNSIGNED_URLS,
+        AttributeValue.builder().l(urls.stream().map(u -> s(u.toString())).toList()).build());
     dynamoDb.putItem(b -> b.tableName(table).item(item));
   }
 
   Map<String, AttributeValue> job(String jobId) {
     return dynamoDb
-        .getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(JobTable.PK, s(JobTable.jobKey(TENANT, PROVIDER.id(), jobId)))))
+        .getItem(
+            b ->
+                b.tableName(table)
+                    .consistentRead(true)
+                    .key(Map.of(JobTable.PK, s(JobTable.jobKey(TENANT, PROVIDER.id(), jobId)))))
         .item();
   }
 
-  /** The stream record of a job item moving from {@code oldStatus} (null: INSERT) to {@code newStatus}. */
-  static DynamodbStreamRecord change(String sequenceNumber, String jobId, String oldStatus, String newStatus, List<URI> urls) {
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> newImage =
-        image(jobId, newStatus, urls);
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> oldImage =
-        oldStatus == null ? null : image(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
+  /**
+   * The stream record of a job item moving from {@code oldStatus} (null: INSERT) to {@code
+   * newStatus}.
+   */
+  static DynamodbStreamRecord change(
+      String sequenceNumber, String jobId, String oldStatus, String newStatus, List<URI> urls) {
+    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+        newImage = image(jobId, newStatus, urls);
+    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+        oldImage =
+            oldStatus == null
+                ? null
+                : image(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
     return record(oldStatus == null ? "INSERT" : "MODIFY", sequenceNumber, oldImage, newImage);
   }
 
-  static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image(
-      String jobId, String status, List<URI> urls) {
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image = new HashMap<>();
+  static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+      image(String jobId, String status, List<URI> urls) {
+    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image =
+        new HashMap<>();
     image.put(JobTable.PK, ls(JobTable.jobKey(TENANT, PROVIDER.id(), jobId)));
     image.put(JobTable.ITEM_TYPE, ls(JobTable.ITEM_TYPE_JOB));
     image.put(JobTable.TENANT, ls(TENANT));
@@ -136,8 +157,10 @@ final class DownloadFixture implements AutoCloseable {
   static DynamodbStreamRecord record(
       String eventName,
       String sequenceNumber,
-      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> oldImage,
-      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> newImage) {
+      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+          oldImage,
+      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+          newImage) {
     StreamRecord streamRecord = new StreamRecord();
     streamRecord.setSequenceNumber(sequenceNumber);
     streamRecord.setOldImage(oldImage);
@@ -159,8 +182,10 @@ final class DownloadFixture implements AutoCloseable {
     return event;
   }
 
-  static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue ls(String value) {
-    return new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(value);
+  static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue ls(
+      String value) {
+    return new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
+        .withS(value);
   }
 
   static AttributeValue s(String value) {

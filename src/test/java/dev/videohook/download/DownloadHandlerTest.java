@@ -60,7 +60,11 @@ class DownloadHandlerTest {
   }
 
   private void assertFailedOnce(StreamsEventResponse response, String jobId) {
-    assertEquals(List.of("100"), response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+    assertEquals(
+        List.of("100"),
+        response.getBatchItemFailures().stream()
+            .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+            .toList());
     Map<String, AttributeValue> job = f.job(jobId);
     assertEquals("completed", job.get(JobTable.STATUS).s());
     assertEquals("1", job.get(JobTable.DOWNLOAD_ATTEMPTS).n());
@@ -105,7 +109,9 @@ class DownloadHandlerTest {
     assertEquals("stored", job.get(JobTable.STATUS).s());
     assertEquals(f.bucket, job.get(JobTable.BUCKET).s());
     assertEquals(List.of(KEY), strings(job.get(JobTable.OBJECT_KEYS)));
-    assertEquals(List.of("300000"), job.get(JobTable.OBJECT_SIZES).l().stream().map(AttributeValue::n).toList());
+    assertEquals(
+        List.of("300000"),
+        job.get(JobTable.OBJECT_SIZES).l().stream().map(AttributeValue::n).toList());
     assertEquals(List.of(GeneratedBytes.sha256(video)), strings(job.get(JobTable.OBJECT_SHA256S)));
     assertEquals(List.of("video/mp4"), strings(job.get(JobTable.CONTENT_TYPES)));
     assertEquals(DownloadFixture.NOW.toString(), job.get(JobTable.STORED_AT).s());
@@ -148,7 +154,8 @@ class DownloadHandlerTest {
     assertEquals(
         List.of("acme/openrouter/job-1/0.mp4", "acme/openrouter/job-1/1.webm"),
         strings(f.job(JOB).get(JobTable.OBJECT_KEYS)));
-    assertEquals(List.of("video/mp4", "video/webm"), strings(f.job(JOB).get(JobTable.CONTENT_TYPES)));
+    assertEquals(
+        List.of("video/mp4", "video/webm"), strings(f.job(JOB).get(JobTable.CONTENT_TYPES)));
   }
 
   @Test
@@ -184,7 +191,9 @@ class DownloadHandlerTest {
     completed(JOB, List.of(f.api.url("/api/v1/files/0.mp4")));
 
     assertArrayEquals(video, f.object(KEY));
-    assertEquals("Bearer " + API_KEY, f.api.received("/api/v1/files/0.mp4").get(0).headers().get("authorization"));
+    assertEquals(
+        "Bearer " + API_KEY,
+        f.api.received("/api/v1/files/0.mp4").get(0).headers().get("authorization"));
   }
 
   @Test
@@ -196,7 +205,9 @@ class DownloadHandlerTest {
     completed(JOB, List.of());
 
     assertArrayEquals(video, f.object(KEY));
-    assertEquals("Bearer " + API_KEY, f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+    assertEquals(
+        "Bearer " + API_KEY,
+        f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
     assertEquals(1, f.storage.received("/cdn/0.mp4").size());
     assertNull(f.storage.received("/cdn/0.mp4").get(0).headers().get("authorization"));
   }
@@ -333,11 +344,17 @@ class DownloadHandlerTest {
     f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
     int fetches = f.storage.received("/v/0.mp4").size();
 
-    StreamsEventResponse afterGivingUp = f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+    StreamsEventResponse afterGivingUp =
+        f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
 
     assertEquals("download_failed", f.job(JOB).get(JobTable.STATUS).s());
-    assertEquals(String.valueOf(DownloadFixture.GIVE_UP_AFTER_ATTEMPTS), f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
-    assertEquals(1, afterGivingUp.getBatchItemFailures().size(), "failed, so that it reaches the on-failure destination");
+    assertEquals(
+        String.valueOf(DownloadFixture.GIVE_UP_AFTER_ATTEMPTS),
+        f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
+    assertEquals(
+        1,
+        afterGivingUp.getBatchItemFailures().size(),
+        "failed, so that it reaches the on-failure destination");
     assertEquals(fetches, f.storage.received("/v/0.mp4").size(), "no download once given up");
   }
 
@@ -349,12 +366,22 @@ class DownloadHandlerTest {
     f.putJob(JOB, "download_failed", urls);
 
     DownloadService.Outcome outcome =
-        new DownloadService(f.downloader, new StoredVideos(f.dynamoDb, f.table), java.time.Clock.systemUTC(), DownloadFixture.GIVE_UP_AFTER_ATTEMPTS)
-            .redrive(new CompletedJob(DownloadFixture.TENANT, DownloadFixture.PROVIDER, JOB, List.of(urls.get(0).toString())));
+        new DownloadService(
+                f.downloader,
+                new StoredVideos(f.dynamoDb, f.table),
+                java.time.Clock.systemUTC(),
+                DownloadFixture.GIVE_UP_AFTER_ATTEMPTS)
+            .redrive(
+                new CompletedJob(
+                    DownloadFixture.TENANT,
+                    DownloadFixture.PROVIDER,
+                    JOB,
+                    List.of(urls.get(0).toString())));
 
     assertEquals(DownloadService.Outcome.STORED, outcome);
     assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
-    assertEquals(GeneratedBytes.sha256(video), f.job(JOB).get(JobTable.OBJECT_SHA256S).l().get(0).s());
+    assertEquals(
+        GeneratedBytes.sha256(video), f.job(JOB).get(JobTable.OBJECT_SHA256S).l().get(0).s());
   }
 
   @Test
@@ -366,7 +393,14 @@ class DownloadHandlerTest {
 
       StreamsEventResponse response =
           limited.handler.handleRequest(
-              event(change("100", JOB, "pending", "completed", List.of(limited.storage.url("/v/0.mp4")))), null);
+              event(
+                  change(
+                      "100",
+                      JOB,
+                      "pending",
+                      "completed",
+                      List.of(limited.storage.url("/v/0.mp4")))),
+              null);
 
       assertEquals(1, response.getBatchItemFailures().size());
       assertEquals(List.of(), limited.s3.objects(limited.bucket));
@@ -377,7 +411,8 @@ class DownloadHandlerTest {
 
   @Test
   void plainHttpToANonLoopbackHost_isRefusedWithoutARequest() {
-    StreamsEventResponse response = completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
+    StreamsEventResponse response =
+        completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
 
     assertFailedOnce(response, JOB);
     assertTrue(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("refused"));
@@ -392,7 +427,8 @@ class DownloadHandlerTest {
       strict.putJob(JOB, "completed", urls);
 
       StreamsEventResponse response =
-          strict.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+          strict.handler.handleRequest(
+              event(change("100", JOB, "pending", "completed", urls)), null);
 
       assertEquals(1, response.getBatchItemFailures().size());
       assertEquals(List.of(), strict.storage.received());
@@ -445,7 +481,8 @@ class DownloadHandlerTest {
     completed(JOB, urls);
     int requests = f.storage.received().size();
 
-    StreamsEventResponse replay = f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
+    StreamsEventResponse replay =
+        f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
 
     assertEquals(List.of(), replay.getBatchItemFailures());
     assertEquals(requests, f.storage.received().size());
@@ -491,7 +528,9 @@ class DownloadHandlerTest {
 
     assertEquals(
         List.of("202"),
-        response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+        response.getBatchItemFailures().stream()
+            .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+            .toList());
     assertEquals("stored", f.job("j1").get(JobTable.STATUS).s());
     assertEquals("completed", f.job("j2").get(JobTable.STATUS).s());
     assertEquals("stored", f.job("j3").get(JobTable.STATUS).s());
@@ -505,28 +544,39 @@ class DownloadHandlerTest {
         new DownloadHandler(
             DownloadService.fromEnvironment(
                 Map.of(
-                    "JOBS_TABLE", f.table,
-                    "VIDEO_BUCKET", f.bucket,
-                    "DYNAMODB_ENDPOINT", dev.videohook.local.SharedDynamoDb.get().endpoint().toString(),
-                    "S3_ENDPOINT", f.s3.endpoint().toString(),
-                    "DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true",
-                    "OPENROUTER_API_BASE", f.api.url("/api/v1").toString(),
-                    "OPENROUTER_API_KEY", API_KEY)));
+                    "JOBS_TABLE",
+                    f.table,
+                    "VIDEO_BUCKET",
+                    f.bucket,
+                    "DYNAMODB_ENDPOINT",
+                    dev.videohook.local.SharedDynamoDb.get().endpoint().toString(),
+                    "S3_ENDPOINT",
+                    f.s3.endpoint().toString(),
+                    "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
+                    "true",
+                    "OPENROUTER_API_BASE",
+                    f.api.url("/api/v1").toString(),
+                    "OPENROUTER_API_KEY",
+                    API_KEY)));
     f.putJob(JOB, "completed", List.of());
 
     StreamsEventResponse response =
-        fromSettings.handleRequest(event(change("100", JOB, "pending", "completed", List.of())), null);
+        fromSettings.handleRequest(
+            event(change("100", JOB, "pending", "completed", List.of())), null);
 
     assertEquals(List.of(), response.getBatchItemFailures());
     assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
     assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
-    assertEquals("Bearer " + API_KEY, f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+    assertEquals(
+        "Bearer " + API_KEY,
+        f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
   }
 
   @Test
   void sampleStreamEvent_fromEventsFolder_isDownloadedThroughTheHandler() {
     DynamodbEvent event =
-        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent("events/dynamodb-stream-completed.json");
+        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent(
+            "events/dynamodb-stream-completed.json");
     var record = event.getRecords().get(0);
     CompletedJob job = DownloadHandler.newlyCompletedJob(record).orElseThrow();
     assertEquals("Nxff2D1Z6w4Zk9iNuZam", job.jobId());
@@ -534,13 +584,20 @@ class DownloadHandlerTest {
     byte[] video = GeneratedBytes.bytes(777);
     f.storage.on("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4", ok(video, "video/mp4"));
     URI local = f.storage.url("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4");
-    record.getDynamodb().getNewImage().get(JobTable.UNSIGNED_URLS).getL().get(0).setS(local.toString());
+    record
+        .getDynamodb()
+        .getNewImage()
+        .get(JobTable.UNSIGNED_URLS)
+        .getL()
+        .get(0)
+        .setS(local.toString());
     f.putJob(job.tenant(), job.jobId(), "completed", List.of(local));
 
     StreamsEventResponse response = f.handler.handleRequest(event, null);
 
     assertEquals(List.of(), response.getBatchItemFailures());
     String key = job.tenant() + "/openrouter/Nxff2D1Z6w4Zk9iNuZam/0.mp4";
-    assertArrayEquals(video, f.s3.client().getObjectAsBytes(b -> b.bucket(f.bucket).key(key)).asByteArray());
+    assertArrayEquals(
+        video, f.s3.client().getObjectAsBytes(b -> b.bucket(f.bucket).key(key)).asByteArray());
   }
 }

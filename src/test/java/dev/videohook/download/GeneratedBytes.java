@@ -9,8 +9,8 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /**
- * Deterministic "video" bytes of any size, made on the fly: a pseudo-random block of a prime
- * length (so it never lines up with part boundaries) XOR-ed with its repetition count.
+ * Deterministic "video" bytes of any size, made on the fly: a pseudo-random block of a prime length
+ * (so it never lines up with part boundaries) XOR-ed with its repetition count.
  */
 public final class GeneratedBytes {
   private static final int BLOCK = 65_521;

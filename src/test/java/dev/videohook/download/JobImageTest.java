@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The stream filter: which records mean "this job has just become completed". */
 class JobImageTest {
   private static JobImage image(String itemType, String status) {
-    return status == null ? null : new JobImage(itemType, status, "acme", "openrouter", "j", List.of());
+    return status == null
+        ? null
+        : new JobImage(itemType, status, "acme", "openrouter", "j", List.of());
   }
 
   @ParameterizedTest(name = "{0} {1}:{2} -> {3}:{4} = {5}")
@@ -27,7 +29,15 @@ class JobImageTest {
         "REMOVE, job, completed, job, -, false",
         "UNKNOWN_TO_SDK_VERSION, job, completed, job, -, false"
       })
-  void isNewlyCompleted(String event, String oldType, String oldStatus, String newType, String newStatus, boolean expected) {
-    assertEquals(expected, JobImage.isNewlyCompleted(event, image(oldType, oldStatus), image(newType, newStatus)));
+  void isNewlyCompleted(
+      String event,
+      String oldType,
+      String oldStatus,
+      String newType,
+      String newStatus,
+      boolean expected) {
+    assertEquals(
+        expected,
+        JobImage.isNewlyCompleted(event, image(oldType, oldStatus), image(newType, newStatus)));
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
   private final List<Duration> pauses = new ArrayList<>();
-  private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add);
+  private final RetryPolicy policy =
+      new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add);
 
   @Test
   void run_shouldPauseWithGrowingJitteredBackoff_untilAttemptsRunOut() {
@@ -21,7 +22,15 @@ class RetryPolicyTest {
     DownloadException last = DownloadException.retryable("HTTP 503");
 
     DownloadException thrown =
-        assertThrows(DownloadException.class, () -> policy.run("test", () -> { calls.incrementAndGet(); throw last; }));
+        assertThrows(
+            DownloadException.class,
+            () ->
+                policy.run(
+                    "test",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw last;
+                    }));
 
     assertSame(last, thrown);
     assertEquals(4, calls.get());
@@ -37,7 +46,15 @@ class RetryPolicyTest {
   void run_shouldNotRetry_whenTheFailureIsPermanent() {
     AtomicInteger calls = new AtomicInteger();
 
-    assertThrows(DownloadException.class, () -> policy.run("test", () -> { calls.incrementAndGet(); throw DownloadException.permanent("HTTP 404"); }));
+    assertThrows(
+        DownloadException.class,
+        () ->
+            policy.run(
+                "test",
+                () -> {
+                  calls.incrementAndGet();
+                  throw DownloadException.permanent("HTTP 404");
+                }));
 
     assertEquals(1, calls.get());
     assertEquals(List.of(), pauses);

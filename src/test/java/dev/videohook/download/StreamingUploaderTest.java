@@ -44,7 +44,9 @@ class StreamingUploaderTest {
     String bucket = SharedS3.newBucket();
     StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
 
-    assertThrows(IOException.class, () -> uploader.upload("k/0.mp4", "video/mp4", failingAfter(17 * MIB), -1, Long.MAX_VALUE));
+    assertThrows(
+        IOException.class,
+        () -> uploader.upload("k/0.mp4", "video/mp4", failingAfter(17 * MIB), -1, Long.MAX_VALUE));
 
     assertEmpty(SharedS3.get(), bucket);
   }
@@ -55,7 +57,10 @@ class StreamingUploaderTest {
       s3.createBucket("videos");
       StreamingUploader uploader = new StreamingUploader(s3.client(), "videos");
 
-      assertThrows(IOException.class, () -> uploader.upload("k/0.mp4", "video/mp4", failingAfter(17 * MIB), -1, Long.MAX_VALUE));
+      assertThrows(
+          IOException.class,
+          () ->
+              uploader.upload("k/0.mp4", "video/mp4", failingAfter(17 * MIB), -1, Long.MAX_VALUE));
 
       assertEmpty(s3, "videos");
     }
@@ -69,7 +74,13 @@ class StreamingUploaderTest {
     DownloadException e =
         assertThrows(
             DownloadException.class,
-            () -> uploader.upload("k/0.mp4", "video/mp4", GeneratedBytes.stream(16 * MIB), 16 * MIB + 1, Long.MAX_VALUE));
+            () ->
+                uploader.upload(
+                    "k/0.mp4",
+                    "video/mp4",
+                    GeneratedBytes.stream(16 * MIB),
+                    16 * MIB + 1,
+                    Long.MAX_VALUE));
 
     assertTrue(e.isTransient());
     assertEmpty(SharedS3.get(), bucket);
@@ -83,7 +94,9 @@ class StreamingUploaderTest {
     DownloadException e =
         assertThrows(
             DownloadException.class,
-            () -> uploader.upload("k/0.mp4", "video/mp4", GeneratedBytes.stream(20 * MIB), -1, 12L * MIB));
+            () ->
+                uploader.upload(
+                    "k/0.mp4", "video/mp4", GeneratedBytes.stream(20 * MIB), -1, 12L * MIB));
 
     assertFalse(e.isTransient());
     assertEmpty(SharedS3.get(), bucket);
@@ -95,10 +108,19 @@ class StreamingUploaderTest {
     StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
 
     StoredObject stored =
-        assertDoesNotThrow(() -> uploader.upload("k/0.mp4", "video/mp4", GeneratedBytes.stream(16 * MIB), 16 * MIB, Long.MAX_VALUE));
+        assertDoesNotThrow(
+            () ->
+                uploader.upload(
+                    "k/0.mp4",
+                    "video/mp4",
+                    GeneratedBytes.stream(16 * MIB),
+                    16 * MIB,
+                    Long.MAX_VALUE));
 
     assertEquals(16L * MIB, stored.size());
     assertEquals(GeneratedBytes.sha256(16L * MIB), stored.sha256());
-    assertEquals(16L * MIB, SharedS3.get().client().headObject(b -> b.bucket(bucket).key("k/0.mp4")).contentLength());
+    assertEquals(
+        16L * MIB,
+        SharedS3.get().client().headObject(b -> b.bucket(bucket).key("k/0.mp4")).contentLength());
   }
 }

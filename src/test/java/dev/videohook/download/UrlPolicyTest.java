@@ -23,7 +23,8 @@ class UrlPolicyTest {
     "ftp://cdn.example.com/v.mp4, true, false",
     "file:///etc/passwd, true, false"
   })
-  void isAllowed_shouldAcceptHttpsAndLocalModeLoopbackOnly(String url, boolean localMode, boolean allowed) {
+  void isAllowed_shouldAcceptHttpsAndLocalModeLoopbackOnly(
+      String url, boolean localMode, boolean allowed) {
     assertEquals(allowed, UrlPolicy.isAllowed(URI.create(url), localMode), url);
   }
 
@@ -41,7 +42,9 @@ class UrlPolicyTest {
 
   @org.junit.jupiter.api.Test
   void redacted_shouldDropQueryAndUserInfo() {
-    String shown = UrlPolicy.redacted(URI.create("https://user:pw@cdn.example.com/v/0.mp4?X-Amz-Signature=abc#f"));
+    String shown =
+        UrlPolicy.redacted(
+            URI.create("https://user:pw@cdn.example.com/v/0.mp4?X-Amz-Signature=abc#f"));
 
     assertEquals("https://cdn.example.com/v/0.mp4", shown);
     assertFalse(shown.contains("abc"));

@@ -118,7 +118,9 @@ public final class VideoServer implements AutoCloseable {
       for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
         int colon = header.indexOf(':');
         if (colon > 0) {
-          headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+          headers.put(
+              header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              header.substring(colon + 1).trim());
         }
       }
       String[] parts = requestLine.split(" ");
@@ -192,8 +194,8 @@ public final class VideoServer implements AutoCloseable {
   }
 
   /**
-   * Declares the whole body, sends its first {@code sent} bytes, runs {@code beforeEnd} (e.g.
-   * waits until the client has started a multipart upload), then closes cleanly.
+   * Declares the whole body, sends its first {@code sent} bytes, runs {@code beforeEnd} (e.g. waits
+   * until the client has started a multipart upload), then closes cleanly.
    */
   public static Reply truncated(byte[] body, int sent, Runnable beforeEnd) {
     return (socket, out) -> {

@@ -11,8 +11,8 @@ import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.simulator.VideoBytes;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -60,11 +60,14 @@ class EndToEndTest {
     stack.close();
   }
 
-  private static String submitAndAwait(Provider provider, String tenant, Faults faults) throws Exception {
+  private static String submitAndAwait(Provider provider, String tenant, Faults faults)
+      throws Exception {
     ProviderSimulator simulator = stack.simulator(provider);
     simulator.setFaults(faults.withCompletionDelay(Duration.ofMillis(50)));
     String jobId = stack.submit(provider, tenant, "google/veo-3.1-lite", "a desk lamp").id();
-    assertTrue(simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT), "the simulator's webhook was not acknowledged");
+    assertTrue(
+        simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT),
+        "the simulator's webhook was not acknowledged");
     return jobId;
   }
 
@@ -73,18 +76,25 @@ class EndToEndTest {
   }
 
   private static long deliveryRecords(String jobId) {
-    return stack.dynamoDb().scanPaginator(b -> b.tableName(LocalStack.TABLE).consistentRead(true)).items().stream()
+    return stack
+        .dynamoDb()
+        .scanPaginator(b -> b.tableName(LocalStack.TABLE).consistentRead(true))
+        .items()
+        .stream()
         .filter(item -> JobTable.ITEM_TYPE_DELIVERY.equals(item.get(JobTable.ITEM_TYPE).s()))
         .filter(item -> jobId.equals(item.get(JobTable.JOB_ID).s()))
         .count();
   }
 
   private static List<Integer> statuses(Provider provider, String jobId) {
-    return stack.simulator(provider).deliveries(jobId).stream().map(DeliveryAttempt::status).toList();
+    return stack.simulator(provider).deliveries(jobId).stream()
+        .map(DeliveryAttempt::status)
+        .toList();
   }
 
   /** Waits for the job to leave {@code completed} (the downloader's answer) and returns it. */
-  private static Map<String, AttributeValue> awaitStored(String tenant, Provider provider, String jobId) throws InterruptedException {
+  private static Map<String, AttributeValue> awaitStored(
+      String tenant, Provider provider, String jobId) throws InterruptedException {
     Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       Map<String, AttributeValue> job = job(tenant, provider, jobId);
@@ -93,24 +103,32 @@ class EndToEndTest {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError(jobId + " was not stored within " + DOWNLOAD_TIMEOUT + ": " + job(tenant, provider, jobId));
+    throw new AssertionError(
+        jobId + " was not stored within " + DOWNLOAD_TIMEOUT + ": " + job(tenant, provider, jobId));
   }
 
   private static List<S3Object> objects(String jobId) {
-    return stack.s3().objects(LocalStack.BUCKET).stream().filter(o -> o.key().contains("/" + jobId + "/")).toList();
+    return stack.s3().objects(LocalStack.BUCKET).stream()
+        .filter(o -> o.key().contains("/" + jobId + "/"))
+        .toList();
   }
 
   private static long cdnFetches(Provider provider, String jobId) {
-    return stack.simulator(provider).cdnRequests().stream().filter(r -> r.path().contains("/" + jobId + "/")).count();
+    return stack.simulator(provider).cdnRequests().stream()
+        .filter(r -> r.path().contains("/" + jobId + "/"))
+        .count();
   }
 
   private static long contentEndpointFetches(Provider provider, String jobId) {
-    return stack.simulator(provider).apiRequests().stream().filter(r -> r.path().endsWith("/" + jobId + "/content")).count();
+    return stack.simulator(provider).apiRequests().stream()
+        .filter(r -> r.path().endsWith("/" + jobId + "/content"))
+        .count();
   }
 
   @ParameterizedTest
   @EnumSource(Provider.class)
-  void happyPath_submittedJobEndsAsAStoredObject_withTheProvidersBytes(Provider provider) throws Exception {
+  void happyPath_submittedJobEndsAsAStoredObject_withTheProvidersBytes(Provider provider)
+      throws Exception {
     long size = 3L * 1024 * 1024 + 17;
     String jobId = submitAndAwait(provider, "acme", Faults.none().withVideoBytes(size));
 
@@ -120,14 +138,24 @@ class EndToEndTest {
     String key = "acme/" + provider.id() + "/" + jobId + "/0.mp4";
     assertEquals(key, job.get(JobTable.OBJECT_KEYS).l().get(0).s());
     assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
-    byte[] stored = stack.s3().client().getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key)).asByteArray();
-    assertEquals(VideoBytes.sha256(jobId, size), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
-    assertTrue(stack.simulator(provider).cdnRequests().stream().allMatch(r -> r.authorization() == null), "the API key never reaches the CDN");
+    byte[] stored =
+        stack
+            .s3()
+            .client()
+            .getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key))
+            .asByteArray();
+    assertEquals(
+        VideoBytes.sha256(jobId, size),
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
+    assertTrue(
+        stack.simulator(provider).cdnRequests().stream().allMatch(r -> r.authorization() == null),
+        "the API key never reaches the CDN");
   }
 
   @Test
   void duplicateDeliveries_giveOneRecord_oneDownload_andEvery204() throws Exception {
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withDuplicateDeliveries(3));
+    String jobId =
+        submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withDuplicateDeliveries(3));
     awaitStored("$default", Provider.OPENROUTER, jobId);
 
     assertEquals(List.of(204, 204, 204, 204), statuses(Provider.OPENROUTER, jobId));
@@ -138,7 +166,8 @@ class EndToEndTest {
 
   @Test
   void concurrentDuplicates_giveOneRecord_oneDownload_andEvery204() throws Exception {
-    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withConcurrentDuplicates(16));
+    String jobId =
+        submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withConcurrentDuplicates(16));
     awaitStored("$default", Provider.MODELGATES, jobId);
 
     List<Integer> statuses = statuses(Provider.MODELGATES, jobId);
@@ -151,7 +180,8 @@ class EndToEndTest {
 
   @Test
   void noUnsignedUrls_downloadsFromTheContentEndpoint_withTheApiKey() throws Exception {
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withContentEndpointOnly());
+    String jobId =
+        submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withContentEndpointOnly());
 
     awaitStored("$default", Provider.OPENROUTER, jobId);
 
@@ -161,7 +191,11 @@ class EndToEndTest {
 
   @Test
   void badGatewayOnTheFirstContentFetch_isRetried_andTheVideoStored() throws Exception {
-    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withContentEndpointOnly().withBadGatewayFirstFetches(1));
+    String jobId =
+        submitAndAwait(
+            Provider.MODELGATES,
+            "$default",
+            Faults.none().withContentEndpointOnly().withBadGatewayFirstFetches(1));
 
     awaitStored("$default", Provider.MODELGATES, jobId);
 
@@ -171,7 +205,11 @@ class EndToEndTest {
   @Test
   void slowContent_isStoredWhole() throws Exception {
     long size = 512 * 1024;
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withVideoBytes(size).withContentBytesPerSecond(1024 * 1024));
+    String jobId =
+        submitAndAwait(
+            Provider.OPENROUTER,
+            "$default",
+            Faults.none().withVideoBytes(size).withContentBytesPerSecond(1024 * 1024));
 
     Map<String, AttributeValue> job = awaitStored("$default", Provider.OPENROUTER, jobId);
 
@@ -181,31 +219,55 @@ class EndToEndTest {
   @Test
   void sendTestWithALoopbackUrl_endsStored_withItsSha256AtGetJobs() throws Exception {
     // what a person does against serve mode: a file on this machine, a signed webhook naming it
-    byte[] video = "not really a video, but bytes all the same\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
-    com.sun.net.httpserver.HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    files.createContext("/file", exchange -> {
-      exchange.getResponseHeaders().set("Content-Type", "video/mp4");
-      exchange.sendResponseHeaders(200, video.length);
-      try (var out = exchange.getResponseBody()) {
-        out.write(video);
-      }
-    });
+    byte[] video =
+        "not really a video, but bytes all the same\n"
+            .repeat(1000)
+            .getBytes(StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer files =
+        HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    files.createContext(
+        "/file",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+          exchange.sendResponseHeaders(200, video.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(video);
+          }
+        });
     files.start();
     try {
       String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/file";
-      int exit = VideohookCli.run(
-          new String[] {"send-test", "-p", "openrouter", "--url", stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
-              "--secret", stack.webhookSecret(Provider.OPENROUTER), "--job-id", "job_loopback_file", "--unsigned-url", url},
-          Map.of(), new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+      int exit =
+          VideohookCli.run(
+              new String[] {
+                "send-test",
+                "-p",
+                "openrouter",
+                "--url",
+                stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+                "--secret",
+                stack.webhookSecret(Provider.OPENROUTER),
+                "--job-id",
+                "job_loopback_file",
+                "--unsigned-url",
+                url
+              },
+              Map.of(),
+              new PrintWriter(Writer.nullWriter()),
+              new PrintWriter(Writer.nullWriter()));
       assertEquals(0, exit);
 
       awaitStored("$default", Provider.OPENROUTER, "job_loopback_file");
 
-      var response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(stack.apiBase() + "/jobs/job_loopback_file")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(stack.apiBase() + "/jobs/job_loopback_file"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       Map<String, Object> record = JSON.std.mapFrom(response.body());
-      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(video));
+      String expected =
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(video));
       assertEquals("stored", record.get("status"));
       assertEquals(List.of(expected), record.get("object_sha256s"));
     } finally {
@@ -215,12 +277,20 @@ class EndToEndTest {
 
   @Test
   @Order(Integer.MAX_VALUE) // its retries hold the stream's shard, as on AWS: run it last
-  void truncatedContent_isNeverStored_nothingHalfWrittenIsVisible_andTheJobEndsDownloadFailed() throws Exception {
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withVideoBytes(20L * 1024 * 1024).withTruncatedContent());
+  void truncatedContent_isNeverStored_nothingHalfWrittenIsVisible_andTheJobEndsDownloadFailed()
+      throws Exception {
+    String jobId =
+        submitAndAwait(
+            Provider.OPENROUTER,
+            "$default",
+            Faults.none().withVideoBytes(20L * 1024 * 1024).withTruncatedContent());
 
     Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
-    while (!"download_failed".equals(job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s())) {
-      assertTrue(Instant.now().isBefore(deadline), "the job was not given up on: " + job("$default", Provider.OPENROUTER, jobId));
+    while (!"download_failed"
+        .equals(job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s())) {
+      assertTrue(
+          Instant.now().isBefore(deadline),
+          "the job was not given up on: " + job("$default", Provider.OPENROUTER, jobId));
       Thread.sleep(50);
     }
     while (stack.streamPoller().failedBatches().isEmpty()) {
@@ -229,20 +299,39 @@ class EndToEndTest {
     }
 
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
-    assertEquals("4", job.get(JobTable.DOWNLOAD_ATTEMPTS).n(), "the first attempt and the stream's 3 retries");
+    assertEquals(
+        "4",
+        job.get(JobTable.DOWNLOAD_ATTEMPTS).n(),
+        "the first attempt and the stream's 3 retries");
     assertTrue(job.get(JobTable.LAST_DOWNLOAD_ERROR).s().length() > 0);
     assertTrue(objects(jobId).isEmpty(), "no object");
-    assertTrue(stack.s3().multipartUploads(LocalStack.BUCKET).stream().noneMatch(u -> u.key().contains(jobId)), "no dangling multipart upload");
-    assertEquals(jobId, stack.streamPoller().failedBatches().get(0).get(0).getDynamodb().getNewImage().get(JobTable.JOB_ID).getS());
+    assertTrue(
+        stack.s3().multipartUploads(LocalStack.BUCKET).stream()
+            .noneMatch(u -> u.key().contains(jobId)),
+        "no dangling multipart upload");
+    assertEquals(
+        jobId,
+        stack
+            .streamPoller()
+            .failedBatches()
+            .get(0)
+            .get(0)
+            .getDynamodb()
+            .getNewImage()
+            .get(JobTable.JOB_ID)
+            .getS());
   }
-
 
   @Test
   void wrongSecret_isNeverRecorded_andTheSendersRetryWithTheRightOneSucceeds() throws Exception {
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withWrongSecretAttempts(2));
+    String jobId =
+        submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withWrongSecretAttempts(2));
 
-    assertEquals(List.of("wrong-secret", "wrong-secret", "signed"),
-        stack.simulator(Provider.OPENROUTER).deliveries(jobId).stream().map(DeliveryAttempt::kind).toList());
+    assertEquals(
+        List.of("wrong-secret", "wrong-secret", "signed"),
+        stack.simulator(Provider.OPENROUTER).deliveries(jobId).stream()
+            .map(DeliveryAttempt::kind)
+            .toList());
     assertEquals(List.of(401, 401, 204), statuses(Provider.OPENROUTER, jobId));
     assertEquals(1, deliveryRecords(jobId));
     assertEquals("completed", job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s());
@@ -250,7 +339,8 @@ class EndToEndTest {
 
   @Test
   void staleTimestamp_isRefused_andTheRetrySucceeds() throws Exception {
-    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withStaleAttempts(1));
+    String jobId =
+        submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withStaleAttempts(1));
 
     assertEquals(List.of(401, 204), statuses(Provider.MODELGATES, jobId));
     assertEquals(1, deliveryRecords(jobId));
@@ -258,7 +348,9 @@ class EndToEndTest {
 
   @Test
   void failedJob_storesItsError_andDownloadsNothing() throws Exception {
-    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none().withOutcome(JobStatus.FAILED));
+    String jobId =
+        submitAndAwait(
+            Provider.OPENROUTER, "$default", Faults.none().withOutcome(JobStatus.FAILED));
     // a completed job submitted after it is stored only once the poller has passed the failed one
     String later = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none());
     awaitStored("$default", Provider.OPENROUTER, later);
@@ -266,15 +358,22 @@ class EndToEndTest {
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
     assertEquals("failed", job.get(JobTable.STATUS).s());
     assertTrue(job.get(JobTable.ERROR).s().contains("simulated failure"));
-    assertEquals(0, cdnFetches(Provider.OPENROUTER, jobId) + contentEndpointFetches(Provider.OPENROUTER, jobId));
+    assertEquals(
+        0,
+        cdnFetches(Provider.OPENROUTER, jobId)
+            + contentEndpointFetches(Provider.OPENROUTER, jobId));
     assertTrue(objects(jobId).isEmpty());
   }
 
   @ParameterizedTest
-  @EnumSource(value = JobStatus.class, names = {"CANCELLED", "EXPIRED"})
+  @EnumSource(
+      value = JobStatus.class,
+      names = {"CANCELLED", "EXPIRED"})
   void cancelledAndExpiredJobs_endInThatState(JobStatus outcome) throws Exception {
-    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withOutcome(outcome));
+    String jobId =
+        submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withOutcome(outcome));
 
-    assertEquals(outcome.value(), job("$default", Provider.MODELGATES, jobId).get(JobTable.STATUS).s());
+    assertEquals(
+        outcome.value(), job("$default", Provider.MODELGATES, jobId).get(JobTable.STATUS).s());
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lambda event filtering as the local stack needs it: a pattern of nested objects whose leaves
- * are arrays of exact values, matched against a record's JSON view. Anything richer (prefix,
+ * Lambda event filtering as the local stack needs it: a pattern of nested objects whose leaves are
+ * arrays of exact values, matched against a record's JSON view. Anything richer (prefix,
  * anything-but, numeric ranges) is refused rather than silently mismatched.
  */
 final class EventFilter {
@@ -50,8 +50,10 @@ final class EventFilter {
         @SuppressWarnings("unchecked")
         Map<String, Object> inner = (Map<String, Object>) nested;
         check(inner);
-      } else if (!(value instanceof List<?> list) || list.stream().anyMatch(v -> v instanceof Map || v instanceof List)) {
-        throw new IllegalArgumentException("only exact-value filter patterns are supported locally: " + value);
+      } else if (!(value instanceof List<?> list)
+          || list.stream().anyMatch(v -> v instanceof Map || v instanceof List)) {
+        throw new IllegalArgumentException(
+            "only exact-value filter patterns are supported locally: " + value);
       }
     }
   }

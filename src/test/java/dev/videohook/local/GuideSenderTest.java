@@ -41,7 +41,12 @@ class GuideSenderTest {
 
     assertEquals(
         "completed",
-        stack.jobStore().findJob("$default", "openrouter", "job_test").orElseThrow().get(JobTable.STATUS).s());
+        stack
+            .jobStore()
+            .findJob("$default", "openrouter", "job_test")
+            .orElseThrow()
+            .get(JobTable.STATUS)
+            .s());
   }
 
   @Test
@@ -50,7 +55,8 @@ class GuideSenderTest {
   }
 
   private static String runSender(String secret) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("node", SENDER.toString()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder("node", SENDER.toString()).redirectErrorStream(true);
     builder.environment().put("OPENROUTER_WEBHOOK_SECRET", secret);
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the sender did not finish within 60 s");
@@ -60,7 +66,8 @@ class GuideSenderTest {
   private static boolean nodeAvailable() {
     try {
       Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      String version =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return process.waitFor(10, TimeUnit.SECONDS)
           && process.exitValue() == 0
           && version.startsWith("v")

@@ -34,11 +34,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Stands in for API Gateway on this machine: each webhook request becomes the same
- * {@link APIGatewayV2HTTPEvent} (payload 2.0) AWS would send, handed to the same {@link
- * WebhookHandler}. Paths: {@code /{provider}/video-webhook} (stage {@code $default}) and {@code
- * /{stage}/{provider}/video-webhook}. Local mode only: {@code GET /jobs} and {@code GET
- * /jobs/{id}} show the stored job records, read-only.
+ * Stands in for API Gateway on this machine: each webhook request becomes the same {@link
+ * APIGatewayV2HTTPEvent} (payload 2.0) AWS would send, handed to the same {@link WebhookHandler}.
+ * Paths: {@code /{provider}/video-webhook} (stage {@code $default}) and {@code
+ * /{stage}/{provider}/video-webhook}. Local mode only: {@code GET /jobs} and {@code GET /jobs/{id}}
+ * show the stored job records, read-only.
  */
 public final class LocalApiServer implements AutoCloseable {
   private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -61,7 +61,8 @@ public final class LocalApiServer implements AutoCloseable {
   }
 
   public static LocalApiServer start(
-      int port, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName) throws IOException {
+      int port, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     LocalApiServer api = new LocalApiServer(server, handler, dynamoDb, tableName);
     server.start();
@@ -99,7 +100,8 @@ public final class LocalApiServer implements AutoCloseable {
         send(exchange, 413, null);
         return;
       }
-      APIGatewayV2HTTPResponse response = handler.handleRequest(toEvent(exchange, path, body), null);
+      APIGatewayV2HTTPResponse response =
+          handler.handleRequest(toEvent(exchange, path, body), null);
       send(exchange, response.getStatusCode(), null);
     } catch (RuntimeException e) {
       exchange.sendResponseHeaders(500, -1);
@@ -111,8 +113,10 @@ public final class LocalApiServer implements AutoCloseable {
     String prefix = path.substring(0, path.lastIndexOf(provider.webhookPath()));
     String stage = prefix.isEmpty() ? WebhookHandler.DEFAULT_TENANT : prefix.substring(1);
     Map<String, String> headers = new HashMap<>();
-    exchange.getRequestHeaders()
-        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
     // HTTP APIs pass text bodies as text and anything else base64-encoded
     Optional<String> text = isText(headers.get("content-type")) ? utf8(body) : Optional.empty();
     long now = Instant.now().toEpochMilli();
@@ -147,9 +151,18 @@ public final class LocalApiServer implements AutoCloseable {
     List<Map<String, AttributeValue>> jobs =
         dynamoDb.scanPaginator(b -> b.tableName(tableName).consistentRead(true)).items().stream()
             .filter(item -> JobTable.ITEM_TYPE_JOB.equals(text(item, JobTable.ITEM_TYPE)))
-            .filter(item -> !query.containsKey("tenant") || query.get("tenant").equals(text(item, JobTable.TENANT)))
-            .filter(item -> !query.containsKey("provider") || query.get("provider").equals(text(item, JobTable.PROVIDER)))
-            .sorted(Comparator.comparing((Map<String, AttributeValue> item) -> text(item, JobTable.UPDATED_AT)).reversed())
+            .filter(
+                item ->
+                    !query.containsKey("tenant")
+                        || query.get("tenant").equals(text(item, JobTable.TENANT)))
+            .filter(
+                item ->
+                    !query.containsKey("provider")
+                        || query.get("provider").equals(text(item, JobTable.PROVIDER)))
+            .sorted(
+                Comparator.comparing(
+                        (Map<String, AttributeValue> item) -> text(item, JobTable.UPDATED_AT))
+                    .reversed())
             .toList();
     if (path.equals("/jobs") || path.equals("/jobs/")) {
       Map<String, Object> listing = new LinkedHashMap<>();
@@ -197,7 +210,8 @@ public final class LocalApiServer implements AutoCloseable {
 
   private static Optional<String> utf8(byte[] body) {
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
+      return Optional.of(
+          StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

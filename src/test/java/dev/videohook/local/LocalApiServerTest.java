@@ -36,7 +36,13 @@ class LocalApiServerTest {
   @Test
   void stagePrefix_namesTheTenant_andGetJobShowsTheRecord() throws Exception {
     String body = LocalMain.completedEvent("job_staged");
-    int status = post(stack.callbackUrl("acme", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", body, "application/json");
+    int status =
+        post(
+            stack.callbackUrl("acme", Provider.MODELGATES),
+            Provider.MODELGATES,
+            "mg_secret",
+            body,
+            "application/json");
 
     HttpResponse<String> job = get("/jobs/job_staged");
 
@@ -52,7 +58,13 @@ class LocalApiServerTest {
   void binaryContentType_reachesTheHandlerBase64Encoded_andStillVerifies() throws Exception {
     String body = LocalMain.completedEvent("job_octets");
 
-    int status = post(stack.callbackUrl("$default", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", body, "application/octet-stream");
+    int status =
+        post(
+            stack.callbackUrl("$default", Provider.MODELGATES),
+            Provider.MODELGATES,
+            "mg_secret",
+            body,
+            "application/octet-stream");
 
     assertEquals(204, status);
     assertEquals(200, get("/jobs/job_octets").statusCode());
@@ -60,7 +72,12 @@ class LocalApiServerTest {
 
   @Test
   void jobsListing_filtersByTenant() throws Exception {
-    post(stack.callbackUrl("globex", Provider.MODELGATES), Provider.MODELGATES, "mg_secret", LocalMain.completedEvent("job_globex"), "application/json");
+    post(
+        stack.callbackUrl("globex", Provider.MODELGATES),
+        Provider.MODELGATES,
+        "mg_secret",
+        LocalMain.completedEvent("job_globex"),
+        "application/json");
 
     Map<String, Object> listing = JSON.std.mapFrom(get("/jobs?tenant=globex").body());
 
@@ -90,17 +107,27 @@ class LocalApiServerTest {
 
   @Test
   void unknownPath_is404() throws Exception {
-    int status = post(URI.create(stack.apiBase() + "/acme/other/video-webhook"), Provider.MODELGATES, "mg_secret", "{}", "application/json");
+    int status =
+        post(
+            URI.create(stack.apiBase() + "/acme/other/video-webhook"),
+            Provider.MODELGATES,
+            "mg_secret",
+            "{}",
+            "application/json");
 
     assertEquals(404, status);
   }
 
-  private static int post(URI url, Provider provider, String secret, String body, String contentType) throws Exception {
+  private static int post(
+      URI url, Provider provider, String secret, String body, String contentType) throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return HTTP.send(
             HttpRequest.newBuilder(url)
                 .header("Content-Type", contentType)
-                .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), bytes))
+                .header(
+                    provider.signatureHeader(),
+                    SignatureVerifier.signatureHeader(
+                        secret, Instant.now().getEpochSecond(), bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
@@ -108,6 +135,8 @@ class LocalApiServerTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(stack.apiBase() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(stack.apiBase() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

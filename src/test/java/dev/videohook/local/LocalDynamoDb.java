@@ -1,7 +1,5 @@
 package dev.videohook.local;
 
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import dev.videohook.job.JobTable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +12,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /** DynamoDB Local, in memory, on a free loopback port: the real DynamoDB protocol, no AWS. */
 public final class LocalDynamoDb implements AutoCloseable {

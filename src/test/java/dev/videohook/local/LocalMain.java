@@ -33,29 +33,41 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
     name = "videohook-local",
     mixinStandardHelpOptions = true,
     subcommands = {LocalMain.Demo.class, LocalMain.Serve.class},
-    description = "Runs videohook on this machine: emulators, webhook server, simulated providers; no AWS.")
+    description =
+        "Runs videohook on this machine: emulators, webhook server, simulated providers; no AWS.")
 public final class LocalMain {
   private static final PrintStream OUT = System.out;
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
   public static void main(String[] args) {
     // serve returns only on a start-up error; the emulators' threads would keep the JVM alive
-    System.exit(new CommandLine(new LocalMain()).execute(args.length == 0 ? new String[] {"demo"} : args));
+    System.exit(
+        new CommandLine(new LocalMain()).execute(args.length == 0 ? new String[] {"demo"} : args));
   }
 
-  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Submits one job to a simulated provider and follows it to its stored state.")
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = "Submits one job to a simulated provider and follows it to its stored state.")
   static final class Demo implements Callable<Integer> {
-    @Option(names = "--provider", defaultValue = "openrouter", description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--provider",
+        defaultValue = "openrouter",
+        description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
     String providerName;
 
-    @Option(names = "--video-mib", defaultValue = "64", description = "Size of the simulated video in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--video-mib",
+        defaultValue = "64",
+        description = "Size of the simulated video in MiB (default: ${DEFAULT-VALUE}).")
     int videoMib;
 
     @Override
     public Integer call() throws Exception {
       Provider provider = Provider.fromId(providerName).orElse(null);
       if (provider == null) {
-        System.err.println("--provider must be openrouter or modelgates, got '" + providerName + "'");
+        System.err.println(
+            "--provider must be openrouter or modelgates, got '" + providerName + "'");
         return 2;
       }
       if (videoMib < 1) {
@@ -65,20 +77,52 @@ public final class LocalMain {
       try (LocalStack stack = LocalStack.start(0, System.getenv())) {
         ProviderSimulator simulator = stack.simulator(provider);
         long videoBytes = videoMib * 1024L * 1024L;
-        simulator.setFaults(Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
-        step("local stack up", "DynamoDB Local " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
-        step("", "webhook server " + stack.apiBase() + ", stream poller on table " + LocalStack.TABLE);
+        simulator.setFaults(
+            Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
+        step(
+            "local stack up",
+            "DynamoDB Local " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
+        step(
+            "",
+            "webhook server " + stack.apiBase() + ", stream poller on table " + LocalStack.TABLE);
         step("", "simulated " + provider.id() + " API " + simulator.apiBase());
 
-        String jobId = stack.submit(provider, "acme", "google/veo-3.1-lite", "A matte black desk lamp, slow camera slide").id();
-        step("submitted", provider.id() + " job " + jobId + " with callback_url " + stack.callbackUrl("acme", provider));
+        String jobId =
+            stack
+                .submit(
+                    provider,
+                    "acme",
+                    "google/veo-3.1-lite",
+                    "A matte black desk lamp, slow camera slide")
+                .id();
+        step(
+            "submitted",
+            provider.id()
+                + " job "
+                + jobId
+                + " with callback_url "
+                + stack.callbackUrl("acme", provider));
         step("recorded", "status " + status(stack, provider, jobId).orElse("?") + " (tenant acme)");
 
         Optional<String> terminal = awaitStatus(stack, provider, jobId, s -> !s.equals("pending"));
         simulator.awaitDelivered(jobId, STEP_TIMEOUT);
-        String deliveries = simulator.deliveries(jobId).stream().map(d -> String.valueOf(d.status())).toList().toString();
-        step("signed webhook", "POST " + stack.callbackUrl("acme", provider).getPath() + " -> " + deliveries + ", verified and committed once");
-        step("job", "status " + terminal.orElse("(timed out)") + ": the table's stream hands it to the download handler");
+        String deliveries =
+            simulator.deliveries(jobId).stream()
+                .map(d -> String.valueOf(d.status()))
+                .toList()
+                .toString();
+        step(
+            "signed webhook",
+            "POST "
+                + stack.callbackUrl("acme", provider).getPath()
+                + " -> "
+                + deliveries
+                + ", verified and committed once");
+        step(
+            "job",
+            "status "
+                + terminal.orElse("(timed out)")
+                + ": the table's stream hands it to the download handler");
 
         long servedBefore = 0;
         Instant deadline = Instant.now().plus(STEP_TIMEOUT);
@@ -87,7 +131,11 @@ public final class LocalMain {
           finalStatus = status(stack, provider, jobId).filter(s -> !s.equals("completed"));
           long served = simulator.bytesServed();
           if (served != servedBefore) {
-            step("downloading", String.format("%6.1f / %.1f MiB -> S3 multipart upload", served / 1048576.0, videoBytes / 1048576.0));
+            step(
+                "downloading",
+                String.format(
+                    "%6.1f / %.1f MiB -> S3 multipart upload",
+                    served / 1048576.0, videoBytes / 1048576.0));
             servedBefore = served;
           }
           if (finalStatus.isPresent()) {
@@ -95,17 +143,41 @@ public final class LocalMain {
           }
           Thread.sleep(250);
         }
-        Map<String, AttributeValue> stored = stack.jobStore().findJob("acme", provider.id(), jobId).orElseThrow();
-        step("job", "status " + finalStatus.orElse("(still completed: " + text(stored.get(JobTable.LAST_DOWNLOAD_ERROR)) + ")"));
+        Map<String, AttributeValue> stored =
+            stack.jobStore().findJob("acme", provider.id(), jobId).orElseThrow();
+        step(
+            "job",
+            "status "
+                + finalStatus.orElse(
+                    "(still completed: " + text(stored.get(JobTable.LAST_DOWNLOAD_ERROR)) + ")"));
         boolean isStored = finalStatus.filter(s -> s.equals("stored")).isPresent();
         if (isStored) {
-          step("stored", "s3://" + stored.get(JobTable.BUCKET).s() + "/" + stored.get(JobTable.OBJECT_KEYS).l().get(0).s());
-          step("", "size " + stored.get(JobTable.OBJECT_SIZES).l().get(0).n() + " bytes, sha256 " + stored.get(JobTable.OBJECT_SHA256S).l().get(0).s());
-          step("", "expected sha256 " + VideoBytes.sha256(jobId, videoBytes) + " (computed from the simulator's bytes)");
+          step(
+              "stored",
+              "s3://"
+                  + stored.get(JobTable.BUCKET).s()
+                  + "/"
+                  + stored.get(JobTable.OBJECT_KEYS).l().get(0).s());
+          step(
+              "",
+              "size "
+                  + stored.get(JobTable.OBJECT_SIZES).l().get(0).n()
+                  + " bytes, sha256 "
+                  + stored.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+          step(
+              "",
+              "expected sha256 "
+                  + VideoBytes.sha256(jobId, videoBytes)
+                  + " (computed from the simulator's bytes)");
         }
 
         String event = completedEvent(jobId);
-        int replay = post(stack.callbackUrl("acme", provider), provider, stack.webhookSecret(provider), event);
+        int replay =
+            post(
+                stack.callbackUrl("acme", provider),
+                provider,
+                stack.webhookSecret(provider),
+                event);
         int forged = post(stack.callbackUrl("acme", provider), provider, "not-the-secret", event);
         step("replayed delivery", "-> " + replay + " (a duplicate: acknowledged, nothing changes)");
         step("forged signature", "-> " + forged + " (refused, nothing written)");
@@ -119,9 +191,15 @@ public final class LocalMain {
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Starts the stack and keeps it up until Ctrl-C.")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Starts the stack and keeps it up until Ctrl-C.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:PORT:-3000}", description = "Webhook server port (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--port",
+        defaultValue = "${env:PORT:-3000}",
+        description = "Webhook server port (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Override
@@ -130,32 +208,75 @@ public final class LocalMain {
       try {
         stack = LocalStack.start(port, System.getenv());
       } catch (BindException e) {
-        System.err.println("Port " + port + " is in use. Stop what uses it, or pick another: -Dexec.args=\"serve --port 3001\"");
+        System.err.println(
+            "Port "
+                + port
+                + " is in use. Stop what uses it, or pick another: -Dexec.args=\"serve --port 3001\"");
         return 2;
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
       OUT.println("videohook local stack is up (Ctrl-C to stop)");
       OUT.println();
       for (Provider provider : Provider.values()) {
-        OUT.printf("  %-10s webhook      POST %s   (tenant $default)%n", provider.id(), stack.callbackUrl("$default", provider));
-        OUT.printf("  %-10s webhook      POST %s   (tenant acme)%n", provider.id(), stack.callbackUrl("acme", provider));
-        OUT.printf("  %-10s secret       %s%n", provider.id(),
-            stack.usesDefaultSecret(provider) ? LocalStack.DEFAULT_SECRET + " (default; set " + provider.webhookSecretEnv() + " to change)" : "from " + provider.webhookSecretEnv());
-        OUT.printf("  %-10s simulated API %s   (API key %s)%n", provider.id(), stack.simulator(provider).apiBase(), LocalStack.SIMULATOR_API_KEY);
+        OUT.printf(
+            "  %-10s webhook      POST %s   (tenant $default)%n",
+            provider.id(), stack.callbackUrl("$default", provider));
+        OUT.printf(
+            "  %-10s webhook      POST %s   (tenant acme)%n",
+            provider.id(), stack.callbackUrl("acme", provider));
+        OUT.printf(
+            "  %-10s secret       %s%n",
+            provider.id(),
+            stack.usesDefaultSecret(provider)
+                ? LocalStack.DEFAULT_SECRET
+                    + " (default; set "
+                    + provider.webhookSecretEnv()
+                    + " to change)"
+                : "from " + provider.webhookSecretEnv());
+        OUT.printf(
+            "  %-10s simulated API %s   (API key %s)%n",
+            provider.id(), stack.simulator(provider).apiBase(), LocalStack.SIMULATOR_API_KEY);
       }
-      OUT.println("  jobs                    GET  " + stack.apiBase() + "/jobs   and   " + stack.apiBase() + "/jobs/{id}");
-      OUT.println("  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
-      OUT.println("  S3Proxy                 " + stack.s3Endpoint() + "   bucket " + LocalStack.BUCKET + "   (access key local, secret local)");
-      OUT.println("  stream poller           completed jobs are downloaded into the bucket, then marked stored");
+      OUT.println(
+          "  jobs                    GET  "
+              + stack.apiBase()
+              + "/jobs   and   "
+              + stack.apiBase()
+              + "/jobs/{id}");
+      OUT.println(
+          "  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
+      OUT.println(
+          "  S3Proxy                 "
+              + stack.s3Endpoint()
+              + "   bucket "
+              + LocalStack.BUCKET
+              + "   (access key local, secret local)");
+      OUT.println(
+          "  stream poller           completed jobs are downloaded into the bucket, then marked stored");
       OUT.println();
       OUT.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
       OUT.println("send a signed test event:");
-      OUT.println("  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
-          + stack.callbackUrl("$default", Provider.OPENROUTER) + " --secret " + stack.webhookSecret(Provider.OPENROUTER));
-      OUT.println("submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
-      OUT.println("  OPENROUTER_API_KEY=" + LocalStack.SIMULATOR_API_KEY + " OPENROUTER_API_BASE=" + stack.simulator(Provider.OPENROUTER).apiBase()
-          + " JOBS_TABLE=" + LocalStack.TABLE + " DYNAMODB_ENDPOINT=" + stack.dynamoDbEndpoint() + " VIDEOHOOK_API_URL=" + stack.apiBase() + " \\");
-      OUT.println("    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
+      OUT.println(
+          "  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
+              + stack.callbackUrl("$default", Provider.OPENROUTER)
+              + " --secret "
+              + stack.webhookSecret(Provider.OPENROUTER));
+      OUT.println(
+          "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
+      OUT.println(
+          "  OPENROUTER_API_KEY="
+              + LocalStack.SIMULATOR_API_KEY
+              + " OPENROUTER_API_BASE="
+              + stack.simulator(Provider.OPENROUTER).apiBase()
+              + " JOBS_TABLE="
+              + LocalStack.TABLE
+              + " DYNAMODB_ENDPOINT="
+              + stack.dynamoDbEndpoint()
+              + " VIDEOHOOK_API_URL="
+              + stack.apiBase()
+              + " \\");
+      OUT.println(
+          "    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
       new CountDownLatch(1).await();
       return 0;
     }
@@ -166,12 +287,15 @@ public final class LocalMain {
   }
 
   static Optional<String> status(LocalStack stack, Provider provider, String jobId) {
-    return stack.jobStore().findJob("acme", provider.id(), jobId)
+    return stack
+        .jobStore()
+        .findJob("acme", provider.id(), jobId)
         .map(item -> item.get(JobTable.STATUS))
         .map(AttributeValue::s);
   }
 
-  static Optional<String> awaitStatus(LocalStack stack, Provider provider, String jobId, java.util.function.Predicate<String> done)
+  static Optional<String> awaitStatus(
+      LocalStack stack, Provider provider, String jobId, java.util.function.Predicate<String> done)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(STEP_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
@@ -186,7 +310,8 @@ public final class LocalMain {
 
   static String completedEvent(String jobId) throws java.io.IOException {
     return JSON.std.asString(
-        SampleEvents.terminal(JobStatus.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
+        SampleEvents.terminal(
+            JobStatus.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
   }
 
   static int post(URI url, Provider provider, String secret, String body) throws Exception {
@@ -194,14 +319,19 @@ public final class LocalMain {
     HttpRequest request =
         HttpRequest.newBuilder(url)
             .header("Content-Type", "application/json")
-            .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), bytes))
+            .header(
+                provider.signatureHeader(),
+                SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), bytes))
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
             .build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   static HttpResponse<String> get(URI url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void step(String what, String detail) {

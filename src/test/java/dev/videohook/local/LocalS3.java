@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3Proxy on a free loopback port: the real S3 protocol, no AWS. The transient store keeps
- * objects in this JVM's heap; the filesystem store keeps them under a directory, for large ones.
+ * S3Proxy on a free loopback port: the real S3 protocol, no AWS. The transient store keeps objects
+ * in this JVM's heap; the filesystem store keeps them under a directory, for large ones.
  */
 public final class LocalS3 implements AutoCloseable {
   private final S3Proxy proxy;

@@ -9,10 +9,10 @@ import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.provider.SubmittedJob;
-import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
@@ -34,9 +34,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class LocalStack implements AutoCloseable {
   public static final String TABLE = "videohook-jobs";
   public static final String BUCKET = "videohook-videos";
+
   /** As template.yaml's stream event: batch size and finite retries before the failure list. */
   static final int STREAM_BATCH_SIZE = 10;
+
   static final int STREAM_MAX_RETRIES = 3;
+
   /** The secret the provider guide's examples use, when the environment names none. */
   public static final String DEFAULT_SECRET = "dev_secret";
 
@@ -85,7 +88,8 @@ public final class LocalStack implements AutoCloseable {
       for (Provider provider : Provider.values()) {
         simulators.put(
             provider,
-            ProviderSimulator.start(provider, SIMULATOR_API_KEY, env.get(provider.webhookSecretEnv()), Faults.none()));
+            ProviderSimulator.start(
+                provider, SIMULATOR_API_KEY, env.get(provider.webhookSecretEnv()), Faults.none()));
       }
       dynamoDb.createJobTable(TABLE);
       JobStore store = new JobStore(dynamoDb.client(), TABLE, JobStore.DEFAULT_DELIVERY_TTL);
@@ -97,7 +101,9 @@ public final class LocalStack implements AutoCloseable {
                   SignatureVerifier.DEFAULT_TOLERANCE,
                   64 * 1024,
                   Clock.systemUTC()));
-      DownloadHandler downloads = new DownloadHandler(DownloadService.fromEnvironment(downloadSettings(dynamoDb, s3, simulators)));
+      DownloadHandler downloads =
+          new DownloadHandler(
+              DownloadService.fromEnvironment(downloadSettings(dynamoDb, s3, simulators)));
       poller =
           new LocalStreamPoller(
               dynamoDb.client(),
@@ -184,11 +190,23 @@ public final class LocalStack implements AutoCloseable {
     return new ProviderClient(provider, simulator(provider).apiBase(), SIMULATOR_API_KEY);
   }
 
-  /** Submits a job to the simulated provider with this stack's callback URL and records it pending. */
-  public SubmittedJob submit(Provider provider, String tenant, String model, String prompt) throws ProviderApiException {
+  /**
+   * Submits a job to the simulated provider with this stack's callback URL and records it pending.
+   */
+  public SubmittedJob submit(Provider provider, String tenant, String model, String prompt)
+      throws ProviderApiException {
     SubmittedJob job =
         providerClient(provider)
-            .submit(new SubmitRequest(model, prompt, 4, "720p", "16:9", false, callbackUrl(tenant, provider), Map.of()));
+            .submit(
+                new SubmitRequest(
+                    model,
+                    prompt,
+                    4,
+                    "720p",
+                    "16:9",
+                    false,
+                    callbackUrl(tenant, provider),
+                    Map.of()));
     jobStore().recordSubmitted(tenant, provider.id(), job.id(), model, prompt, Instant.now());
     return job;
   }

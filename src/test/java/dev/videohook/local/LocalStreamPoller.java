@@ -25,12 +25,11 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Stands in for Lambda's DynamoDB stream event source mapping: reads the table's stream through
- * the real Streams API (DescribeStream, GetShardIterator, GetRecords), applies the same filter as
- * the template, invokes the handler with the same {@link DynamodbEvent} shape, and retries the
- * records it reports as failed, from the first failed one on, like {@code
- * ReportBatchItemFailures}. A batch that still fails goes to {@link #failedBatches()}, the local
- * on-failure destination.
+ * Stands in for Lambda's DynamoDB stream event source mapping: reads the table's stream through the
+ * real Streams API (DescribeStream, GetShardIterator, GetRecords), applies the same filter as the
+ * template, invokes the handler with the same {@link DynamodbEvent} shape, and retries the records
+ * it reports as failed, from the first failed one on, like {@code ReportBatchItemFailures}. A batch
+ * that still fails goes to {@link #failedBatches()}, the local on-failure destination.
  */
 public final class LocalStreamPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStreamPoller.class);
@@ -44,7 +43,8 @@ public final class LocalStreamPoller implements AutoCloseable {
   private final Duration retryDelay;
   private final Map<String, String> iterators = new ConcurrentHashMap<>();
   private final Set<String> finishedShards = ConcurrentHashMap.newKeySet();
-  private final List<List<DynamodbEvent.DynamodbStreamRecord>> failedBatches = new CopyOnWriteArrayList<>();
+  private final List<List<DynamodbEvent.DynamodbStreamRecord>> failedBatches =
+      new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -78,7 +78,8 @@ public final class LocalStreamPoller implements AutoCloseable {
     while (running) {
       try {
         boolean any = false;
-        for (Shard shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+        for (Shard shard :
+            streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
           any |= poll(shard.shardId());
         }
         if (!any) {
@@ -105,7 +106,11 @@ public final class LocalStreamPoller implements AutoCloseable {
             shardId,
             id ->
                 streams
-                    .getShardIterator(b -> b.streamArn(streamArn).shardId(id).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .getShardIterator(
+                        b ->
+                            b.streamArn(streamArn)
+                                .shardId(id)
+                                .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
                     .shardIterator());
     var result = streams.getRecords(b -> b.shardIterator(iterator).limit(100));
     if (result.nextShardIterator() == null) {
@@ -140,7 +145,10 @@ public final class LocalStreamPoller implements AutoCloseable {
       }
     }
     if (running) {
-      LOG.warn("stream batch of {} records failed after {} retries: sent to the on-failure list", pending.size(), maxRetries);
+      LOG.warn(
+          "stream batch of {} records failed after {} retries: sent to the on-failure list",
+          pending.size(),
+          maxRetries);
       failedBatches.add(List.copyOf(pending));
     }
   }
@@ -156,7 +164,9 @@ public final class LocalStreamPoller implements AutoCloseable {
       LOG.warn("download handler threw: the whole batch is retried: {}", e.toString());
       return 0;
     }
-    if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
+    if (response == null
+        || response.getBatchItemFailures() == null
+        || response.getBatchItemFailures().isEmpty()) {
       return -1;
     }
     Set<String> failed = new java.util.HashSet<>();
@@ -211,7 +221,9 @@ public final class LocalStreamPoller implements AutoCloseable {
     var source = record.dynamodb();
     stream.setSequenceNumber(source.sequenceNumber());
     stream.setSizeBytes(source.sizeBytes());
-    stream.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(source.streamViewTypeAsString()));
+    stream.setStreamViewType(
+        com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(
+            source.streamViewTypeAsString()));
     if (source.approximateCreationDateTime() != null) {
       stream.setApproximateCreationDateTime(Date.from(source.approximateCreationDateTime()));
     }
@@ -226,15 +238,19 @@ public final class LocalStreamPoller implements AutoCloseable {
     return lambda;
   }
 
-  private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> convert(
-      Map<String, AttributeValue> image) {
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> converted = new HashMap<>();
+  private static Map<
+          String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+      convert(Map<String, AttributeValue> image) {
+    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+        converted = new HashMap<>();
     image.forEach((name, value) -> converted.put(name, convert(value)));
     return converted;
   }
 
-  private static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue convert(AttributeValue value) {
-    var converted = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+  private static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue
+      convert(AttributeValue value) {
+    var converted =
+        new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
     if (value.s() != null) {
       converted.setS(value.s());
     } else if (value.n() != null) {

@@ -33,35 +33,51 @@ class LocalStreamPollerTest {
     table = SharedDynamoDb.newJobTable();
   }
 
-  private LocalStreamPoller poller(Function<DynamodbEvent, StreamsEventResponse> handler, int maxRetries) {
+  private LocalStreamPoller poller(
+      Function<DynamodbEvent, StreamsEventResponse> handler, int maxRetries) {
     return new LocalStreamPoller(
-        dynamoDb, SharedDynamoDb.get().streamsClient(), table, JobTable.DOWNLOAD_FILTER_PATTERN, handler, 10, maxRetries, Duration.ofMillis(20));
+        dynamoDb,
+        SharedDynamoDb.get().streamsClient(),
+        table,
+        JobTable.DOWNLOAD_FILTER_PATTERN,
+        handler,
+        10,
+        maxRetries,
+        Duration.ofMillis(20));
   }
 
   private void putJob(String id, String status) {
     dynamoDb.putItem(
-        b -> b.tableName(table)
-            .item(Map.of(
-                JobTable.PK, AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", id)),
-                JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
-                JobTable.JOB_ID, AttributeValue.fromS(id),
-                JobTable.STATUS, AttributeValue.fromS(status))));
+        b ->
+            b.tableName(table)
+                .item(
+                    Map.of(
+                        JobTable.PK,
+                            AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", id)),
+                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
+                        JobTable.JOB_ID, AttributeValue.fromS(id),
+                        JobTable.STATUS, AttributeValue.fromS(status))));
   }
 
   private void putDelivery(String key) {
     dynamoDb.putItem(
-        b -> b.tableName(table)
-            .item(Map.of(
-                JobTable.PK, AttributeValue.fromS(JobTable.deliveryKey("$default", "openrouter", key)),
-                JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_DELIVERY),
-                JobTable.EVENT_STATUS, AttributeValue.fromS("completed"))));
+        b ->
+            b.tableName(table)
+                .item(
+                    Map.of(
+                        JobTable.PK,
+                            AttributeValue.fromS(
+                                JobTable.deliveryKey("$default", "openrouter", key)),
+                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_DELIVERY),
+                        JobTable.EVENT_STATUS, AttributeValue.fromS("completed"))));
   }
 
   private static StreamsEventResponse ok(DynamodbEvent event) {
     return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void await(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(20);
     while (!condition.getAsBoolean()) {
       assertTrue(Instant.now().isBefore(deadline), "condition not met within 20 s");
@@ -70,8 +86,15 @@ class LocalStreamPollerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the poller works for its effect: running while the items are written
   void onlyCompletedJobs_reachTheHandler_withBothImagesInLambdasShape() throws Exception {
-    try (LocalStreamPoller poller = poller(event -> { received.addAll(event.getRecords()); return ok(event); }, 0)) {
+    try (LocalStreamPoller poller =
+        poller(
+            event -> {
+              received.addAll(event.getRecords());
+              return ok(event);
+            },
+            0)) {
       putJob("job_pending", "pending");
       putDelivery("job_done-completed");
       putJob("job_failed", "failed");
@@ -82,11 +105,17 @@ class LocalStreamPollerTest {
       await(() -> received.size() >= 2);
       Thread.sleep(300);
 
-      assertEquals(List.of("job_done", "job_marker"), received.stream().map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS()).toList());
+      assertEquals(
+          List.of("job_done", "job_marker"),
+          received.stream()
+              .map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS())
+              .toList());
       DynamodbEvent.DynamodbStreamRecord modify = received.get(0);
       assertEquals("MODIFY", modify.getEventName());
       assertEquals("pending", modify.getDynamodb().getOldImage().get(JobTable.STATUS).getS());
-      assertEquals(JobTable.jobKey("$default", "openrouter", "job_done"), modify.getDynamodb().getKeys().get(JobTable.PK).getS());
+      assertEquals(
+          JobTable.jobKey("$default", "openrouter", "job_done"),
+          modify.getDynamodb().getKeys().get(JobTable.PK).getS());
       assertEquals("aws:dynamodb", modify.getEventSource());
     }
   }
@@ -104,7 +133,8 @@ class LocalStreamPollerTest {
               if (calls.incrementAndGet() == 1) {
                 String second = event.getRecords().get(1).getDynamodb().getSequenceNumber();
                 return StreamsEventResponse.builder()
-                    .withBatchItemFailures(List.of(new StreamsEventResponse.BatchItemFailure(second)))
+                    .withBatchItemFailures(
+                        List.of(new StreamsEventResponse.BatchItemFailure(second)))
                     .build();
               }
               return ok(event);
@@ -114,7 +144,10 @@ class LocalStreamPollerTest {
       await(() -> calls.get() >= 2);
       Thread.sleep(300);
 
-      List<String> ids = received.stream().map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS()).toList();
+      List<String> ids =
+          received.stream()
+              .map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS())
+              .toList();
       assertEquals(List.of("a", "b", "b"), ids, "the failed record is sent again, alone");
       assertTrue(poller.failedBatches().isEmpty());
     }
@@ -123,13 +156,28 @@ class LocalStreamPollerTest {
   @Test
   void recordThatKeepsFailing_endsOnTheFailureList_afterItsRetries() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    try (LocalStreamPoller poller = poller(event -> { calls.incrementAndGet(); throw new IllegalStateException("boom"); }, 2)) {
+    try (LocalStreamPoller poller =
+        poller(
+            event -> {
+              calls.incrementAndGet();
+              throw new IllegalStateException("boom");
+            },
+            2)) {
       putJob("job_poison", "completed");
 
       await(() -> !poller.failedBatches().isEmpty());
 
       assertEquals(3, calls.get(), "one attempt and two retries");
-      assertEquals("job_poison", poller.failedBatches().get(0).get(0).getDynamodb().getNewImage().get(JobTable.JOB_ID).getS());
+      assertEquals(
+          "job_poison",
+          poller
+              .failedBatches()
+              .get(0)
+              .get(0)
+              .getDynamodb()
+              .getNewImage()
+              .get(JobTable.JOB_ID)
+              .getS());
     }
   }
 }

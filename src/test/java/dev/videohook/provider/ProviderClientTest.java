@@ -34,18 +34,21 @@ class ProviderClientTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      received.add(new Received(
-          exchange.getRequestMethod(),
-          exchange.getRequestURI().getPath(),
-          exchange.getRequestHeaders().getFirst("Authorization"),
-          new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          received.add(
+              new Received(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().getPath(),
+                  exchange.getRequestHeaders().getFirst("Authorization"),
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 
@@ -55,27 +58,46 @@ class ProviderClientTest {
   }
 
   private ProviderClient client() {
-    return new ProviderClient(Provider.OPENROUTER, URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/"), KEY);
+    return new ProviderClient(
+        Provider.OPENROUTER,
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/"),
+        KEY);
   }
 
   private static SubmitRequest request(Map<String, Object> extra) {
-    return new SubmitRequest("google/veo-3.1-lite", "a lamp", 4, "720p", "16:9", false,
-        URI.create("https://api.example.com/acme/openrouter/video-webhook"), extra);
+    return new SubmitRequest(
+        "google/veo-3.1-lite",
+        "a lamp",
+        4,
+        "720p",
+        "16:9",
+        false,
+        URI.create("https://api.example.com/acme/openrouter/video-webhook"),
+        extra);
   }
 
   @Test
   void submit_postsTheGuidesFields_withTheBearer_andReadsTheJob() throws Exception {
-    answer = "{\"id\":\"Nxff2D1Z6w4Zk9iNuZam\",\"polling_url\":\"https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam\",\"status\":\"pending\"}";
+    answer =
+        "{\"id\":\"Nxff2D1Z6w4Zk9iNuZam\",\"polling_url\":\"https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam\",\"status\":\"pending\"}";
 
     SubmittedJob job = client().submit(request(Map.of("seed", 42, "model", "ignored")));
 
-    assertEquals(new SubmittedJob("Nxff2D1Z6w4Zk9iNuZam", "https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam", "pending"), job);
+    assertEquals(
+        new SubmittedJob(
+            "Nxff2D1Z6w4Zk9iNuZam",
+            "https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam",
+            "pending"),
+        job);
     Received request = received.get(0);
     assertEquals("POST", request.method());
     assertEquals("/api/v1/videos", request.path());
     assertEquals("Bearer " + KEY, request.authorization());
     Map<String, Object> body = JSON.std.mapFrom(request.body());
-    assertEquals("google/veo-3.1-lite", body.get("model"), "a modelled field wins over a passed-through one");
+    assertEquals(
+        "google/veo-3.1-lite",
+        body.get("model"),
+        "a modelled field wins over a passed-through one");
     assertEquals(4, body.get("duration"));
     assertEquals("16:9", body.get("aspect_ratio"));
     assertEquals(false, body.get("generate_audio"));
@@ -95,17 +117,21 @@ class ProviderClientTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "401 | {\"error\":{\"code\":401,\"message\":\"No auth credentials found\"}} | No auth credentials found | OPENROUTER_API_KEY",
-      "402 | {\"error\":{\"code\":402,\"message\":\"Insufficient credits\"}}      | Insufficient credits      | no credits left",
-      "400 | {\"error\":{\"code\":400,\"message\":\"duration must be 4, 6 or 8\"}} | duration must be 4, 6 or 8 | HTTP 400",
-      "502 | <html>Bad gateway</html>                                         | <html>Bad gateway</html>   | try again later",
-  })
-  void apiErrors_becomeClearMessages_withTheProvidersText_andNeverTheKey(int code, String body, String providerText, String hint) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "401 | {\"error\":{\"code\":401,\"message\":\"No auth credentials found\"}} | No auth credentials found | OPENROUTER_API_KEY",
+        "402 | {\"error\":{\"code\":402,\"message\":\"Insufficient credits\"}}      | Insufficient credits      | no credits left",
+        "400 | {\"error\":{\"code\":400,\"message\":\"duration must be 4, 6 or 8\"}} | duration must be 4, 6 or 8 | HTTP 400",
+        "502 | <html>Bad gateway</html>                                         | <html>Bad gateway</html>   | try again later",
+      })
+  void apiErrors_becomeClearMessages_withTheProvidersText_andNeverTheKey(
+      int code, String body, String providerText, String hint) {
     status = code;
     answer = body;
 
-    ProviderApiException error = assertThrows(ProviderApiException.class, () -> client().submit(request(Map.of())));
+    ProviderApiException error =
+        assertThrows(ProviderApiException.class, () -> client().submit(request(Map.of())));
 
     assertEquals(code, error.statusCode());
     assertTrue(error.getMessage().contains(providerText), error.getMessage());
@@ -115,12 +141,15 @@ class ProviderClientTest {
 
   @Test
   void unreachableApi_saysWhere_notWhatKey() {
-    ProviderClient client = new ProviderClient(Provider.MODELGATES, URI.create("http://127.0.0.1:9/api/v1"), KEY);
+    ProviderClient client =
+        new ProviderClient(Provider.MODELGATES, URI.create("http://127.0.0.1:9/api/v1"), KEY);
 
-    ProviderApiException error = assertThrows(ProviderApiException.class, () -> client.status("j1"));
+    ProviderApiException error =
+        assertThrows(ProviderApiException.class, () -> client.status("j1"));
 
     assertEquals(0, error.statusCode());
-    assertTrue(error.getMessage().contains("cannot reach http://127.0.0.1:9/api/v1"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("cannot reach http://127.0.0.1:9/api/v1"), error.getMessage());
     assertFalse(error.getMessage().contains(KEY));
   }
 
@@ -128,15 +157,25 @@ class ProviderClientTest {
   void callbackUrl_isDerivedFromTheApiUrl_stageAndProvider() {
     URI api = URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/");
 
-    assertEquals(URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/acme/modelgates/video-webhook"),
+    assertEquals(
+        URI.create(
+            "https://abc123.execute-api.eu-west-1.amazonaws.com/acme/modelgates/video-webhook"),
         CallbackUrls.forTenant(api, "acme", Provider.MODELGATES));
-    assertEquals(URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/openrouter/video-webhook"),
+    assertEquals(
+        URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/openrouter/video-webhook"),
         CallbackUrls.forTenant(api, "$default", Provider.OPENROUTER));
   }
 
   @ParameterizedTest
-  @CsvSource({"https://api.example.com/x, true", "http://127.0.0.1:3000/x, true", "http://localhost:3000/x, true",
-      "http://[::1]:3000/x, true", "http://api.example.com/x, false", "http://127.0.0.1.example.com/x, false", "ftp://api.example.com/x, false"})
+  @CsvSource({
+    "https://api.example.com/x, true",
+    "http://127.0.0.1:3000/x, true",
+    "http://localhost:3000/x, true",
+    "http://[::1]:3000/x, true",
+    "http://api.example.com/x, false",
+    "http://127.0.0.1.example.com/x, false",
+    "ftp://api.example.com/x, false"
+  })
   void callbackUrl_mustBeHttps_unlessItPointsAtThisMachine(String url, boolean accepted) {
     boolean ok;
     try {

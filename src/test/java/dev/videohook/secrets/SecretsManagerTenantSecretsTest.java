@@ -95,17 +95,22 @@ class SecretsManagerTenantSecretsTest {
   @Test
   void parse_shouldIgnoreWhatIsNotAUsableSecret() {
     assertEquals(List.of(), SecretsManagerTenantSecrets.parse("not json").webhookSecrets());
-    assertEquals(List.of(), SecretsManagerTenantSecrets.parse("{\"webhook_secret\":\"\"}").webhookSecrets());
-    assertEquals(List.of(), SecretsManagerTenantSecrets.parse("{\"webhook_secret\":42}").webhookSecrets());
     assertEquals(
-        List.of(), SecretsManagerTenantSecrets.parse("{\"webhook_secret_previous\":\"old\"}").webhookSecrets());
+        List.of(), SecretsManagerTenantSecrets.parse("{\"webhook_secret\":\"\"}").webhookSecrets());
+    assertEquals(
+        List.of(), SecretsManagerTenantSecrets.parse("{\"webhook_secret\":42}").webhookSecrets());
+    assertEquals(
+        List.of(),
+        SecretsManagerTenantSecrets.parse("{\"webhook_secret_previous\":\"old\"}")
+            .webhookSecrets());
     assertEquals(List.of(), SecretsManagerTenantSecrets.parse(null).webhookSecrets());
   }
 
   @Test
   void entry_shouldNeverPrintSecretValues() {
     String printed =
-        SecretsManagerTenantSecrets.parse("{\"webhook_secret\":\"s3cr3t\",\"api_key\":\"k3y\"}").toString();
+        SecretsManagerTenantSecrets.parse("{\"webhook_secret\":\"s3cr3t\",\"api_key\":\"k3y\"}")
+            .toString();
     assertTrue(!printed.contains("s3cr3t") && !printed.contains("k3y"), printed);
   }
 

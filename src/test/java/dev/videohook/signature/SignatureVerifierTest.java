@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The expected signatures are fixed vectors computed outside this code base, with
- * {@code printf '%s' "1764144000,$BODY" | openssl dgst -sha256 -hmac SECRET}.
+ * The expected signatures are fixed vectors computed outside this code base, with {@code printf
+ * '%s' "1764144000,$BODY" | openssl dgst -sha256 -hmac SECRET}.
  */
 class SignatureVerifierTest {
   static final long T = 1764144000L;
@@ -25,13 +25,17 @@ class SignatureVerifierTest {
       "{\"type\":\"video.generation.completed\",\"created_at\":\"2026-11-26T08:00:00Z\","
           + "\"data\":{\"id\":\"job_test\",\"status\":\"completed\","
           + "\"unsigned_urls\":[\"https://example.com/video.mp4\"]}}";
+
   /** HMAC-SHA256("dev_secret", "1764144000," + BODY). */
   static final String DEV = "9ded31529fec137f1e088707c2fee4f86e3630ed95c64d811f37543981de97bf";
+
   /** HMAC-SHA256("old_secret", "1764144000," + BODY). */
   static final String OLD = "9f2ba45ca9b583d68bb175481873afc9a58f7b4064c9ba6d8ea78564687420e4";
+
   /** HMAC-SHA256("dev_secret", "1764144000," + BODY + " "). */
   static final String DEV_FOR_BODY_WITH_SPACE =
       "4c3482e63fc572088549cb14ad78deb10275ef00f0584e7b30a906bd92c7c312";
+
   static final String ZEROS = "0".repeat(64);
 
   static Stream<Arguments> accepted() {
@@ -52,7 +56,8 @@ class SignatureVerifierTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("accepted")
   void verify_accepts(String description, String header) {
-    VerificationResult result = verifier(List.of("dev_secret", "old_secret"), 0).verify(header, body());
+    VerificationResult result =
+        verifier(List.of("dev_secret", "old_secret"), 0).verify(header, body());
 
     assertTrue(result.isVerified(), description + ": " + result);
     assertEquals(T, result.timestamp());
@@ -68,19 +73,44 @@ class SignatureVerifierTest {
         Arguments.of("only a v0 signature", "t=" + T + ",v0=" + DEV, VerificationFailure.MALFORMED),
         Arguments.of("non-numeric timestamp", "t=abc,v1=" + DEV, VerificationFailure.MALFORMED),
         Arguments.of("negative timestamp", "t=-" + T + ",v1=" + DEV, VerificationFailure.MALFORMED),
-        Arguments.of("timestamp in exponent form", "t=1.764144e9,v1=" + DEV, VerificationFailure.MALFORMED),
+        Arguments.of(
+            "timestamp in exponent form", "t=1.764144e9,v1=" + DEV, VerificationFailure.MALFORMED),
         Arguments.of("empty timestamp", "t=,v1=" + DEV, VerificationFailure.MALFORMED),
-        Arguments.of("timestamp too long for a long", "t=99999999999999999999,v1=" + DEV, VerificationFailure.MALFORMED),
-        Arguments.of("two timestamps", "t=" + T + ",t=" + (T + 1) + ",v1=" + DEV, VerificationFailure.MALFORMED),
-        Arguments.of("odd-length signature", "t=" + T + ",v1=" + DEV.substring(1), VerificationFailure.MALFORMED),
-        Arguments.of("non-hex signature", "t=" + T + ",v1=" + "zz" + DEV.substring(2), VerificationFailure.MALFORMED),
+        Arguments.of(
+            "timestamp too long for a long",
+            "t=99999999999999999999,v1=" + DEV,
+            VerificationFailure.MALFORMED),
+        Arguments.of(
+            "two timestamps",
+            "t=" + T + ",t=" + (T + 1) + ",v1=" + DEV,
+            VerificationFailure.MALFORMED),
+        Arguments.of(
+            "odd-length signature",
+            "t=" + T + ",v1=" + DEV.substring(1),
+            VerificationFailure.MALFORMED),
+        Arguments.of(
+            "non-hex signature",
+            "t=" + T + ",v1=" + "zz" + DEV.substring(2),
+            VerificationFailure.MALFORMED),
         Arguments.of("empty signature", "t=" + T + ",v1=", VerificationFailure.MALFORMED),
         Arguments.of("not a signature header at all", "hello", VerificationFailure.MALFORMED),
-        Arguments.of("signature of another body", "t=" + T + ",v1=" + DEV_FOR_BODY_WITH_SPACE, VerificationFailure.MISMATCH),
-        Arguments.of("signature for another timestamp", "t=" + (T + 1) + ",v1=" + DEV, VerificationFailure.MISMATCH),
+        Arguments.of(
+            "signature of another body",
+            "t=" + T + ",v1=" + DEV_FOR_BODY_WITH_SPACE,
+            VerificationFailure.MISMATCH),
+        Arguments.of(
+            "signature for another timestamp",
+            "t=" + (T + 1) + ",v1=" + DEV,
+            VerificationFailure.MISMATCH),
         Arguments.of("all-zero signature", "t=" + T + ",v1=" + ZEROS, VerificationFailure.MISMATCH),
-        Arguments.of("truncated, even-length signature", "t=" + T + ",v1=" + DEV.substring(0, 62), VerificationFailure.MISMATCH),
-        Arguments.of("signature with extra bytes", "t=" + T + ",v1=" + DEV + "00", VerificationFailure.MISMATCH));
+        Arguments.of(
+            "truncated, even-length signature",
+            "t=" + T + ",v1=" + DEV.substring(0, 62),
+            VerificationFailure.MISMATCH),
+        Arguments.of(
+            "signature with extra bytes",
+            "t=" + T + ",v1=" + DEV + "00",
+            VerificationFailure.MISMATCH));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,7 +123,8 @@ class SignatureVerifierTest {
 
   @Test
   void verify_rejectsSignatureFromAnotherSecret_whenOnlyCurrentIsAccepted() {
-    VerificationResult result = verifier(List.of("dev_secret"), 0).verify("t=" + T + ",v1=" + OLD, body());
+    VerificationResult result =
+        verifier(List.of("dev_secret"), 0).verify("t=" + T + ",v1=" + OLD, body());
 
     assertEquals(VerificationFailure.MISMATCH, result.failure().orElseThrow());
   }
@@ -108,14 +139,16 @@ class SignatureVerifierTest {
 
   @Test
   void verify_rejectsStaleTimestamp_oneSecondPastTolerance() {
-    VerificationResult result = verifier(List.of("dev_secret"), 301).verify("t=" + T + ",v1=" + DEV, body());
+    VerificationResult result =
+        verifier(List.of("dev_secret"), 301).verify("t=" + T + ",v1=" + DEV, body());
 
     assertEquals(VerificationFailure.STALE, result.failure().orElseThrow());
   }
 
   @Test
   void verify_rejectsFutureTimestamp_oneSecondPastTolerance() {
-    VerificationResult result = verifier(List.of("dev_secret"), -301).verify("t=" + T + ",v1=" + DEV, body());
+    VerificationResult result =
+        verifier(List.of("dev_secret"), -301).verify("t=" + T + ",v1=" + DEV, body());
 
     assertEquals(VerificationFailure.FUTURE, result.failure().orElseThrow());
   }
@@ -126,7 +159,8 @@ class SignatureVerifierTest {
         new SignatureVerifier(List.of("dev_secret"), Duration.ofSeconds(10), clockAt(T + 11));
 
     assertEquals(
-        VerificationFailure.STALE, strict.verify("t=" + T + ",v1=" + DEV, body()).failure().orElseThrow());
+        VerificationFailure.STALE,
+        strict.verify("t=" + T + ",v1=" + DEV, body()).failure().orElseThrow());
   }
 
   @Test
@@ -145,7 +179,8 @@ class SignatureVerifierTest {
 
   @Test
   void signatureHeader_matchesTheIndependentVector() {
-    assertEquals("t=" + T + ",v1=" + DEV, SignatureVerifier.signatureHeader("dev_secret", T, body()));
+    assertEquals(
+        "t=" + T + ",v1=" + DEV, SignatureVerifier.signatureHeader("dev_secret", T, body()));
   }
 
   @Test

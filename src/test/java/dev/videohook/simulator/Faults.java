@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param outcome the terminal status every job ends in
  * @param videoBytes size of the generated video
  * @param completionDelay time from submit to the webhook
- * @param contentEndpointOnly send no unsigned_urls, so the video must come from the content endpoint
+ * @param contentEndpointOnly send no unsigned_urls, so the video must come from the content
+ *     endpoint
  * @param duplicateDeliveries extra identical deliveries after the first succeeded
  * @param concurrentDuplicates identical deliveries sent at the same instant (1 = just one)
  * @param wrongSecretAttempts first attempts signed with a wrong secret before the right one
@@ -33,50 +34,172 @@ public record Faults(
     int badGatewayFirstFetches) {
 
   public static Faults none() {
-    return new Faults(JobStatus.COMPLETED, 1024 * 1024, Duration.ofMillis(200), false, 0, 1, 0, 0, 0, false, 0);
+    return new Faults(
+        JobStatus.COMPLETED, 1024 * 1024, Duration.ofMillis(200), false, 0, 1, 0, 0, 0, false, 0);
   }
 
   public Faults withOutcome(JobStatus status) {
-    return new Faults(status, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        status,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withVideoBytes(long bytes) {
-    return new Faults(outcome, bytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        bytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withCompletionDelay(Duration delay) {
-    return new Faults(outcome, videoBytes, delay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        delay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withContentEndpointOnly() {
-    return new Faults(outcome, videoBytes, completionDelay, true, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        true,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withDuplicateDeliveries(int count) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, count, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        count,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withConcurrentDuplicates(int count) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, count, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        count,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withWrongSecretAttempts(int count) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, count, staleAttempts, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        count,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withStaleAttempts(int count) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, count, contentBytesPerSecond, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        count,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withContentBytesPerSecond(long rate) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, rate, truncateContent, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        rate,
+        truncateContent,
+        badGatewayFirstFetches);
   }
 
   public Faults withTruncatedContent() {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, true, badGatewayFirstFetches);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        true,
+        badGatewayFirstFetches);
   }
 
   public Faults withBadGatewayFirstFetches(int count) {
-    return new Faults(outcome, videoBytes, completionDelay, contentEndpointOnly, duplicateDeliveries, concurrentDuplicates, wrongSecretAttempts, staleAttempts, contentBytesPerSecond, truncateContent, count);
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        count);
   }
 }

@@ -34,11 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for OpenRouter or ModelGates, for the local stack and the tests: the video API
- * ({@code POST /api/v1/videos}, {@code GET /api/v1/videos/{id}}, {@code GET .../content}) with a
- * bearer check, deterministic video bytes from a separate "CDN" origin for {@code unsigned_urls},
- * and a signed webhook to {@code callback_url} when a job ends, retried on non-2xx like a real
- * sender. {@link Faults} switch on the misbehaviour a receiver must survive.
+ * A stand-in for OpenRouter or ModelGates, for the local stack and the tests: the video API ({@code
+ * POST /api/v1/videos}, {@code GET /api/v1/videos/{id}}, {@code GET .../content}) with a bearer
+ * check, deterministic video bytes from a separate "CDN" origin for {@code unsigned_urls}, and a
+ * signed webhook to {@code callback_url} when a job ends, retried on non-2xx like a real sender.
+ * {@link Faults} switch on the misbehaviour a receiver must survive.
  */
 public final class ProviderSimulator implements AutoCloseable {
   /** One webhook attempt, as the simulator sent it and as the receiver answered. */
@@ -48,7 +48,8 @@ public final class ProviderSimulator implements AutoCloseable {
   public record ReceivedRequest(String path, String authorization) {}
 
   private static final int MAX_ATTEMPTS = 8;
-  private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Provider provider;
   private final String apiKey;
@@ -58,7 +59,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private final HttpServer cdn;
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final SecureRandom random = new SecureRandom();
   private final Map<String, SimulatedJob> jobs = new ConcurrentHashMap<>();
   private final List<DeliveryAttempt> deliveries = new CopyOnWriteArrayList<>();
@@ -83,7 +85,8 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
-  private ProviderSimulator(Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
+  private ProviderSimulator(Provider provider, String apiKey, String webhookSecret, Faults faults)
+      throws IOException {
     this.provider = provider;
     this.apiKey = apiKey;
     this.webhookSecret = webhookSecret;
@@ -98,7 +101,8 @@ public final class ProviderSimulator implements AutoCloseable {
     cdn.start();
   }
 
-  public static ProviderSimulator start(Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
+  public static ProviderSimulator start(
+      Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
     return new ProviderSimulator(provider, apiKey, webhookSecret, faults);
   }
 
@@ -151,7 +155,12 @@ public final class ProviderSimulator implements AutoCloseable {
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       apiRequests.add(new ReceivedRequest(path, authorization));
       if (!("Bearer " + apiKey).equals(authorization)) {
-        sendJson(exchange, 401, Map.of("error", Map.of("code", 401, "message", "No auth credentials found or invalid API key")));
+        sendJson(
+            exchange,
+            401,
+            Map.of(
+                "error",
+                Map.of("code", 401, "message", "No auth credentials found or invalid API key")));
         return;
       }
       String[] parts = path.substring("/api/v1/videos".length()).split("/");
@@ -163,7 +172,10 @@ public final class ProviderSimulator implements AutoCloseable {
       } else if (parts.length == 3 && parts[2].equals("content") && method.equals("GET")) {
         SimulatedJob job = jobs.get(parts[1]);
         if (job == null || job.status != JobStatus.COMPLETED) {
-          sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "No content for this job")));
+          sendJson(
+              exchange,
+              404,
+              Map.of("error", Map.of("code", 404, "message", "No content for this job")));
           return;
         }
         serveVideo(exchange, job);
@@ -182,13 +194,17 @@ public final class ProviderSimulator implements AutoCloseable {
       return;
     }
     if (!(body.get("model") instanceof String model) || !(body.get("prompt") instanceof String)) {
-      sendJson(exchange, 400, Map.of("error", Map.of("code", 400, "message", "model and prompt are required")));
+      sendJson(
+          exchange,
+          400,
+          Map.of("error", Map.of("code", 400, "message", "model and prompt are required")));
       return;
     }
     String callback = body.get("callback_url") instanceof String url ? url : null;
     SimulatedJob job = new SimulatedJob(newId(), model, callback, faults);
     jobs.put(job.id, job);
-    scheduler.schedule(() -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.schedule(
+        () -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", job.id);
     answer.put("polling_url", apiBase() + "/videos/" + job.id);
@@ -199,7 +215,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private void status(HttpExchange exchange, String id) throws IOException {
     SimulatedJob job = jobs.get(id);
     if (job == null) {
-      sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "Video job not found")));
+      sendJson(
+          exchange, 404, Map.of("error", Map.of("code", 404, "message", "Video job not found")));
       return;
     }
     sendJson(exchange, 200, data(job));
@@ -208,7 +225,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private void serveCdn(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      cdnRequests.add(new ReceivedRequest(path, exchange.getRequestHeaders().getFirst("Authorization")));
+      cdnRequests.add(
+          new ReceivedRequest(path, exchange.getRequestHeaders().getFirst("Authorization")));
       String[] parts = path.split("/"); // "", "files", id, "0.mp4"
       SimulatedJob job = parts.length == 4 ? jobs.get(parts[2]) : null;
       if (job == null || job.status != JobStatus.COMPLETED) {
@@ -222,7 +240,10 @@ public final class ProviderSimulator implements AutoCloseable {
   private void serveVideo(HttpExchange exchange, SimulatedJob job) throws IOException {
     Faults jobFaults = job.faults;
     if (job.contentFetches.incrementAndGet() <= jobFaults.badGatewayFirstFetches()) {
-      sendJson(exchange, 502, Map.of("error", Map.of("code", 502, "message", "Upstream storage unavailable")));
+      sendJson(
+          exchange,
+          502,
+          Map.of("error", Map.of("code", 502, "message", "Upstream storage unavailable")));
       return;
     }
     long size = jobFaults.videoBytes();
@@ -297,9 +318,10 @@ public final class ProviderSimulator implements AutoCloseable {
       } else {
         kind = "signed";
       }
-      int status = kind.equals("signed") && jobFaults.concurrentDuplicates() > 1
-          ? sendConcurrently(job, body, jobFaults.concurrentDuplicates())
-          : send(job, body, secret, timestamp, kind);
+      int status =
+          kind.equals("signed") && jobFaults.concurrentDuplicates() > 1
+              ? sendConcurrently(job, body, jobFaults.concurrentDuplicates())
+              : send(job, body, secret, timestamp, kind);
       if (status / 100 == 2) {
         for (int i = 0; i < jobFaults.duplicateDeliveries(); i++) {
           send(job, body, webhookSecret, Instant.now().getEpochSecond(), "duplicate");
@@ -318,10 +340,12 @@ public final class ProviderSimulator implements AutoCloseable {
     ExecutorService senders = Executors.newFixedThreadPool(copies);
     try {
       for (int i = 0; i < copies; i++) {
-        answers.add(senders.submit(() -> {
-          start.await();
-          return send(job, body, webhookSecret, timestamp, "concurrent");
-        }));
+        answers.add(
+            senders.submit(
+                () -> {
+                  start.await();
+                  return send(job, body, webhookSecret, timestamp, "concurrent");
+                }));
       }
       start.countDown();
       int worst = 0;
@@ -336,12 +360,15 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
-  private int send(SimulatedJob job, byte[] body, String secret, long timestamp, String kind) throws IOException {
+  private int send(SimulatedJob job, byte[] body, String secret, long timestamp, String kind)
+      throws IOException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(job.callbackUrl))
             .timeout(Duration.ofSeconds(15))
             .header("Content-Type", "application/json")
-            .header(provider.signatureHeader(), SignatureVerifier.signatureHeader(secret, timestamp, body))
+            .header(
+                provider.signatureHeader(),
+                SignatureVerifier.signatureHeader(secret, timestamp, body))
             .header(provider.idempotencyHeader(), job.id + "-" + job.status.value())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
@@ -374,10 +401,15 @@ public final class ProviderSimulator implements AutoCloseable {
     if (job.status.isProviderTerminal()) {
       data.put("generation_id", "gen-" + job.id);
       data.put("model", job.model);
-      data.put("usage", Map.of("cost", job.status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
+      data.put(
+          "usage", Map.of("cost", job.status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
     }
     if (job.status == JobStatus.COMPLETED) {
-      data.put("unsigned_urls", job.faults.contentEndpointOnly() ? List.of() : List.of(cdnBase() + "/files/" + job.id + "/0.mp4"));
+      data.put(
+          "unsigned_urls",
+          job.faults.contentEndpointOnly()
+              ? List.of()
+              : List.of(cdnBase() + "/files/" + job.id + "/0.mp4"));
     }
     if (job.status == JobStatus.FAILED) {
       data.put("error", "The model could not generate this video (simulated failure)");

@@ -4,8 +4,8 @@ import dev.videohook.download.GeneratedBytes;
 import java.io.InputStream;
 
 /**
- * The simulated provider's videos: the tests' deterministic byte sequence, from a different
- * point for each job, so that every job has its own content and its own sha256.
+ * The simulated provider's videos: the tests' deterministic byte sequence, from a different point
+ * for each job, so that every job has its own content and its own sha256.
  */
 public final class VideoBytes {
   private VideoBytes() {}

@@ -54,7 +54,11 @@ class ReceiverConfigTest {
 
     assertEquals(4, error.problems().size(), error.getMessage());
     assertTrue(error.getMessage().contains("JOBS_TABLE is not set"));
-    assertTrue(error.getMessage().contains("WEBHOOK_TOLERANCE_SECONDS must be a positive whole number, got 'five minutes'"));
+    assertTrue(
+        error
+            .getMessage()
+            .contains(
+                "WEBHOOK_TOLERANCE_SECONDS must be a positive whole number, got 'five minutes'"));
     assertTrue(error.getMessage().contains("WEBHOOK_MAX_BODY_BYTES"));
     assertTrue(error.getMessage().contains("DYNAMODB_ENDPOINT must be an absolute URL"));
   }
@@ -64,7 +68,9 @@ class ReceiverConfigTest {
     ConfigurationException error =
         assertThrows(
             ConfigurationException.class,
-            () -> ReceiverConfig.fromEnvironment(Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "10000000")));
+            () ->
+                ReceiverConfig.fromEnvironment(
+                    Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "10000000")));
 
     assertTrue(error.getMessage().contains("at most 6291456"));
   }

@@ -16,14 +16,19 @@ final class SignedRequests {
 
   static String completedBody(String jobId) {
     return "{\"type\":\"video.generation.completed\",\"created_at\":\"2025-11-26T08:00:00Z\","
-        + "\"data\":{\"id\":\"" + jobId + "\",\"status\":\"completed\",\"generation_id\":\"gen-1\","
+        + "\"data\":{\"id\":\""
+        + jobId
+        + "\",\"status\":\"completed\",\"generation_id\":\"gen-1\","
         + "\"model\":\"google/veo-3.1-lite\",\"unsigned_urls\":[\"https://cdn.example.com/"
-        + jobId + ".mp4\"],\"usage\":{\"cost\":0.4,\"is_byok\":false}}}";
+        + jobId
+        + ".mp4\"],\"usage\":{\"cost\":0.4,\"is_byok\":false}}}";
   }
 
   static String failedBody(String jobId) {
     return "{\"type\":\"video.generation.failed\",\"created_at\":\"2025-11-26T08:00:00Z\","
-        + "\"data\":{\"id\":\"" + jobId + "\",\"status\":\"failed\",\"error\":\"safety filter\"}}";
+        + "\"data\":{\"id\":\""
+        + jobId
+        + "\",\"status\":\"failed\",\"error\":\"safety filter\"}}";
   }
 
   static APIGatewayV2HTTPEvent signed(Provider provider, String tenant, String body) {

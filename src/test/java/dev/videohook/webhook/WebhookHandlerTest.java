@@ -69,7 +69,8 @@ class WebhookHandlerTest {
     return secrets((tenant, provider) -> accepted);
   }
 
-  private static TenantSecrets secrets(java.util.function.BiFunction<String, Provider, List<String>> byTenant) {
+  private static TenantSecrets secrets(
+      java.util.function.BiFunction<String, Provider, List<String>> byTenant) {
     return new TenantSecrets() {
       @Override
       public List<String> webhookSecrets(String tenant, Provider provider) {
@@ -83,7 +84,8 @@ class WebhookHandlerTest {
     };
   }
 
-  private static WebhookHandler handler(DynamoDbClient client, String table, TenantSecrets secrets) {
+  private static WebhookHandler handler(
+      DynamoDbClient client, String table, TenantSecrets secrets) {
     JobStore store = new JobStore(client, table, JobStore.DEFAULT_DELIVERY_TTL);
     return new WebhookHandler(
         new WebhookReceiver(store, secrets, Duration.ofSeconds(300), 64 * 1024, CLOCK));
@@ -104,7 +106,8 @@ class WebhookHandlerTest {
 
   @Test
   void completedEvent_isRecordedWithEveryFieldOfData_andTheRawEvent() {
-    APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed.json");
+    APIGatewayV2HTTPEvent event =
+        EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed.json");
 
     assertEquals(204, status(event));
 
@@ -121,7 +124,8 @@ class WebhookHandlerTest {
     assertEquals("$default", job.get(JobTable.TENANT).s());
     assertEquals(Instant.ofEpochSecond(T).toString(), job.get(JobTable.TERMINAL_AT).s());
 
-    List<Map<String, AttributeValue>> deliveries = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    List<Map<String, AttributeValue>> deliveries =
+        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
     assertEquals(1, deliveries.size());
     Map<String, AttributeValue> delivery = deliveries.get(0);
     assertEquals(event.getBody(), delivery.get(JobTable.RAW_EVENT).s());
@@ -136,13 +140,15 @@ class WebhookHandlerTest {
 
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "Pq7rS9tU1vW3xY5zA7bC");
     assertEquals("failed", job.get(JobTable.STATUS).s());
-    assertEquals("The prompt was rejected by the model's safety filter.", job.get(JobTable.ERROR).s());
+    assertEquals(
+        "The prompt was rejected by the model's safety filter.", job.get(JobTable.ERROR).s());
     assertEquals("0", job.get(JobTable.USAGE_COST).n());
   }
 
   @Test
   void stagedEvent_isRecordedForTheStagesTenant_withTheProvidersHeaders() {
-    assertEquals(204, status(EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed.json")));
+    assertEquals(
+        204, status(EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed.json")));
 
     Map<String, AttributeValue> job = job("acme", Provider.MODELGATES, "mg_7Hk2LpQ9rT4wXz");
     assertEquals("acme", job.get(JobTable.TENANT).s());
@@ -156,15 +162,21 @@ class WebhookHandlerTest {
 
     assertEquals(204, status(event));
 
-    String decoded = new String(Base64.getDecoder().decode(event.getBody()), java.nio.charset.StandardCharsets.UTF_8);
-    Map<String, AttributeValue> delivery = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).get(0);
+    String decoded =
+        new String(
+            Base64.getDecoder().decode(event.getBody()), java.nio.charset.StandardCharsets.UTF_8);
+    Map<String, AttributeValue> delivery =
+        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).get(0);
     assertEquals(decoded, delivery.get(JobTable.RAW_EVENT).s());
-    assertEquals("completed", job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").get(JobTable.STATUS).s());
+    assertEquals(
+        "completed",
+        job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").get(JobTable.STATUS).s());
   }
 
   @Test
   void badSignatureEvent_gets401_andWritesNothing() {
-    assertEquals(401, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json")));
+    assertEquals(
+        401, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json")));
 
     assertTrue(allItems(dynamoDb, table).isEmpty());
   }
@@ -173,7 +185,8 @@ class WebhookHandlerTest {
 
   @Test
   void sameDeliveryTwice_recordsOnce_andBothGet204() {
-    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_twice"));
+    APIGatewayV2HTTPEvent event =
+        signed(Provider.OPENROUTER, "$default", completedBody("job_twice"));
 
     assertEquals(204, status(event));
     List<Map<String, AttributeValue>> afterFirst = allItems(dynamoDb, table);
@@ -186,7 +199,8 @@ class WebhookHandlerTest {
 
   @Test
   void sameDeliveryFrom32ThreadsAtOnce_recordsOnce_andEveryCallerGets204() throws Exception {
-    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_racing"));
+    APIGatewayV2HTTPEvent event =
+        signed(Provider.OPENROUTER, "$default", completedBody("job_racing"));
     int threads = 32;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -223,7 +237,8 @@ class WebhookHandlerTest {
     assertEquals(204, status(first));
     assertEquals(204, status(second));
 
-    List<Map<String, AttributeValue>> deliveries = itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    List<Map<String, AttributeValue>> deliveries =
+        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
     assertEquals(1, deliveries.size());
     assertEquals("job_header-completed", deliveries.get(0).get(JobTable.DEDUPE_KEY).s());
     assertEquals("attacker-chosen-1", deliveries.get(0).get(JobTable.IDEMPOTENCY_HEADER).s());
@@ -244,38 +259,50 @@ class WebhookHandlerTest {
 
   @Test
   void storedJob_staysStored_whenItsCompletedEventIsReplayedAfterTheDeliveryExpired() {
-    APIGatewayV2HTTPEvent event = signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
+    APIGatewayV2HTTPEvent event =
+        signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
     assertEquals(204, status(event));
     String jobKey = JobTable.jobKey("$default", "openrouter", "job_stored");
     dynamoDb.updateItem(
-        b -> b.tableName(table)
-            .key(Map.of(JobTable.PK, AttributeValue.fromS(jobKey)))
-            .updateExpression("SET #s = :stored")
-            .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
-            .expressionAttributeValues(Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
+        b ->
+            b.tableName(table)
+                .key(Map.of(JobTable.PK, AttributeValue.fromS(jobKey)))
+                .updateExpression("SET #s = :stored")
+                .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
+                .expressionAttributeValues(
+                    Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
     // DynamoDB TTL removed the delivery record: the replay is no longer a known duplicate
     dynamoDb.deleteItem(
-        b -> b.tableName(table)
-            .key(Map.of(JobTable.PK, AttributeValue.fromS(
-                JobTable.deliveryKey("$default", "openrouter", "job_stored-completed")))));
+        b ->
+            b.tableName(table)
+                .key(
+                    Map.of(
+                        JobTable.PK,
+                        AttributeValue.fromS(
+                            JobTable.deliveryKey(
+                                "$default", "openrouter", "job_stored-completed")))));
 
     assertEquals(204, status(event));
 
-    assertEquals("stored", job("$default", Provider.OPENROUTER, "job_stored").get(JobTable.STATUS).s());
+    assertEquals(
+        "stored", job("$default", Provider.OPENROUTER, "job_stored").get(JobTable.STATUS).s());
   }
 
   @Test
   void pendingJob_takesItsTerminalState_andKeepsWhatSubmitRecorded() {
     String jobKey = JobTable.jobKey("$default", "openrouter", "job_pending");
     dynamoDb.putItem(
-        b -> b.tableName(table)
-            .item(Map.of(
-                JobTable.PK, AttributeValue.fromS(jobKey),
-                JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
-                JobTable.STATUS, AttributeValue.fromS("pending"),
-                JobTable.PROMPT, AttributeValue.fromS("a desk lamp"))));
+        b ->
+            b.tableName(table)
+                .item(
+                    Map.of(
+                        JobTable.PK, AttributeValue.fromS(jobKey),
+                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
+                        JobTable.STATUS, AttributeValue.fromS("pending"),
+                        JobTable.PROMPT, AttributeValue.fromS("a desk lamp"))));
 
-    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_pending"))));
+    assertEquals(
+        204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_pending"))));
 
     Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "job_pending");
     assertEquals("completed", job.get(JobTable.STATUS).s());
@@ -288,35 +315,99 @@ class WebhookHandlerTest {
     String good = completedBody("job_rejected");
     String now = Long.toString(T);
     return Stream.of(
-        Arguments.of("no signature header", withSignature(Provider.OPENROUTER, "$default", good, null), 401),
-        Arguments.of("signed with another secret",
-            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader("wrong", T, bytes(good))), 401),
-        Arguments.of("stale timestamp",
-            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader(SECRET, T - 301, bytes(good))), 401),
-        Arguments.of("future timestamp",
-            withSignature(Provider.OPENROUTER, "$default", good, SignatureVerifier.signatureHeader(SECRET, T + 301, bytes(good))), 401),
-        Arguments.of("malformed header", withSignature(Provider.OPENROUTER, "$default", good, "t=" + now + ",v1=nothex"), 401),
-        Arguments.of("body changed after signing",
-            withSignature(Provider.OPENROUTER, "$default", good + " ", SignatureVerifier.signatureHeader(SECRET, T, bytes(good))), 401),
-        Arguments.of("other provider's header name",
-            withHeader(signed(Provider.MODELGATES, "$default", good), Provider.OPENROUTER), 401),
-        Arguments.of("signed, but not JSON", signed(Provider.OPENROUTER, "$default", "not json"), 400),
-        Arguments.of("signed, but a JSON array", signed(Provider.OPENROUTER, "$default", "[1,2]"), 400),
-        Arguments.of("signed, but no data",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\"}"), 400),
-        Arguments.of("signed, but no data.id",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"status\":\"completed\"}}"), 400),
-        Arguments.of("signed, but status disagrees with type",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"failed\"}}"), 400),
-        Arguments.of("signed, but unknown status",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"done\"}}"), 400),
-        Arguments.of("signed, but unsigned_urls not an array",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"completed\",\"unsigned_urls\":\"x\"}}"), 400),
-        Arguments.of("signed, unknown event type (accepted, ignored)",
-            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.progress\",\"data\":{\"id\":\"j\"}}"), 204),
-        Arguments.of("body over 64 KiB", signed(Provider.OPENROUTER, "$default", "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}"), 413),
-        Arguments.of("not a webhook path",
-            SignedRequests.event("/openrouter/other", "$default", new HashMap<>(), good), 404));
+        Arguments.of(
+            "no signature header", withSignature(Provider.OPENROUTER, "$default", good, null), 401),
+        Arguments.of(
+            "signed with another secret",
+            withSignature(
+                Provider.OPENROUTER,
+                "$default",
+                good,
+                SignatureVerifier.signatureHeader("wrong", T, bytes(good))),
+            401),
+        Arguments.of(
+            "stale timestamp",
+            withSignature(
+                Provider.OPENROUTER,
+                "$default",
+                good,
+                SignatureVerifier.signatureHeader(SECRET, T - 301, bytes(good))),
+            401),
+        Arguments.of(
+            "future timestamp",
+            withSignature(
+                Provider.OPENROUTER,
+                "$default",
+                good,
+                SignatureVerifier.signatureHeader(SECRET, T + 301, bytes(good))),
+            401),
+        Arguments.of(
+            "malformed header",
+            withSignature(Provider.OPENROUTER, "$default", good, "t=" + now + ",v1=nothex"),
+            401),
+        Arguments.of(
+            "body changed after signing",
+            withSignature(
+                Provider.OPENROUTER,
+                "$default",
+                good + " ",
+                SignatureVerifier.signatureHeader(SECRET, T, bytes(good))),
+            401),
+        Arguments.of(
+            "other provider's header name",
+            withHeader(signed(Provider.MODELGATES, "$default", good), Provider.OPENROUTER),
+            401),
+        Arguments.of(
+            "signed, but not JSON", signed(Provider.OPENROUTER, "$default", "not json"), 400),
+        Arguments.of(
+            "signed, but a JSON array", signed(Provider.OPENROUTER, "$default", "[1,2]"), 400),
+        Arguments.of(
+            "signed, but no data",
+            signed(Provider.OPENROUTER, "$default", "{\"type\":\"video.generation.completed\"}"),
+            400),
+        Arguments.of(
+            "signed, but no data.id",
+            signed(
+                Provider.OPENROUTER,
+                "$default",
+                "{\"type\":\"video.generation.completed\",\"data\":{\"status\":\"completed\"}}"),
+            400),
+        Arguments.of(
+            "signed, but status disagrees with type",
+            signed(
+                Provider.OPENROUTER,
+                "$default",
+                "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"failed\"}}"),
+            400),
+        Arguments.of(
+            "signed, but unknown status",
+            signed(
+                Provider.OPENROUTER,
+                "$default",
+                "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"done\"}}"),
+            400),
+        Arguments.of(
+            "signed, but unsigned_urls not an array",
+            signed(
+                Provider.OPENROUTER,
+                "$default",
+                "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"completed\",\"unsigned_urls\":\"x\"}}"),
+            400),
+        Arguments.of(
+            "signed, unknown event type (accepted, ignored)",
+            signed(
+                Provider.OPENROUTER,
+                "$default",
+                "{\"type\":\"video.generation.progress\",\"data\":{\"id\":\"j\"}}"),
+            204),
+        Arguments.of(
+            "body over 64 KiB",
+            signed(Provider.OPENROUTER, "$default", "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}"),
+            413),
+        Arguments.of(
+            "not a webhook path",
+            SignedRequests.event("/openrouter/other", "$default", new HashMap<>(), good),
+            404));
   }
 
   @ParameterizedTest(name = "{0} -> {2}")
@@ -335,7 +426,11 @@ class WebhookHandlerTest {
   void previousSecret_isAcceptedWhileRotating() {
     String body = completedBody("job_rotated");
     APIGatewayV2HTTPEvent event =
-        withSignature(Provider.OPENROUTER, "$default", body, SignatureVerifier.signatureHeader(ROTATED_OUT, T, bytes(body)));
+        withSignature(
+            Provider.OPENROUTER,
+            "$default",
+            body,
+            SignatureVerifier.signatureHeader(ROTATED_OUT, T, bytes(body)));
 
     assertEquals(204, status(event));
   }
@@ -343,10 +438,14 @@ class WebhookHandlerTest {
   @Test
   void noSecretForTenant_gets503_andWritesNothing() {
     WebhookHandler unconfigured =
-        handler(dynamoDb, table, secrets((tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of()));
+        handler(
+            dynamoDb,
+            table,
+            secrets((tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of()));
 
     APIGatewayV2HTTPResponse response =
-        unconfigured.handleRequest(signed(Provider.OPENROUTER, "globex", completedBody("job_x")), null);
+        unconfigured.handleRequest(
+            signed(Provider.OPENROUTER, "globex", completedBody("job_x")), null);
 
     assertEquals(503, response.getStatusCode());
     assertTrue(allItems(dynamoDb, table).isEmpty());
@@ -355,7 +454,8 @@ class WebhookHandlerTest {
   @Test
   void refusedResponses_carryNoReason() {
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json"), null);
+        handler.handleRequest(
+            EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json"), null);
 
     assertEquals(401, response.getStatusCode());
     assertNull(response.getBody());
@@ -369,7 +469,10 @@ class WebhookHandlerTest {
     try (DynamoDbClient unreachable = LocalDynamoDb.client(closedPort)) {
       WebhookHandler cut = handler(unreachable, table, secrets(List.of(SECRET)));
 
-      int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_down")), null).getStatusCode();
+      int status =
+          cut.handleRequest(
+                  signed(Provider.OPENROUTER, "$default", completedBody("job_down")), null)
+              .getStatusCode();
 
       assertEquals(500, status);
     }
@@ -379,15 +482,22 @@ class WebhookHandlerTest {
   void missingTable_gets5xx_neverAnAcknowledgement() {
     WebhookHandler cut = handler(dynamoDb, "no-such-table", secrets(List.of(SECRET)));
 
-    int status = cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_gone")), null).getStatusCode();
+    int status =
+        cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_gone")), null)
+            .getStatusCode();
 
     assertEquals(500, status);
   }
 
-  private static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent modelGatesSigned, Provider target) {
+  private static APIGatewayV2HTTPEvent withHeader(
+      APIGatewayV2HTTPEvent modelGatesSigned, Provider target) {
     // a ModelGates-style signature header sent to the OpenRouter path
     APIGatewayV2HTTPEvent event =
-        SignedRequests.event(target.webhookPath(), "$default", modelGatesSigned.getHeaders(), modelGatesSigned.getBody());
+        SignedRequests.event(
+            target.webhookPath(),
+            "$default",
+            modelGatesSigned.getHeaders(),
+            modelGatesSigned.getBody());
     return event;
   }
 }
