@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.config.Settings;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;

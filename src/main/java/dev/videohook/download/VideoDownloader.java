@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
@@ -135,11 +136,21 @@ public final class VideoDownloader {
     return base != null ? base : provider.defaultApiBase();
   }
 
+  /** A URL the policy refuses fails at once: retrying cannot make it allowed. */
+  private void requireAllowed(URI uri) {
+    if (!UrlPolicy.isAllowed(uri, allowLoopbackHttp)) {
+      throw DownloadException.permanent(
+          "refused to fetch "
+              + UrlPolicy.redacted(uri)
+              + ": only https, or http to a loopback host in local mode");
+    }
+  }
+
   private StoredObject fetchAndStore(CompletedJob job, int index, URI source) {
     URI apiOrigin = apiBase(job.provider());
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      UrlPolicy.requireAllowed(uri, allowLoopbackHttp);
+      requireAllowed(uri);
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .GET()

@@ -1,6 +1,6 @@
 package dev.videohook.provider;
 
-import dev.videohook.download.UrlPolicy;
+import dev.videohook.net.UrlPolicy;
 import java.net.URI;
 
 /**

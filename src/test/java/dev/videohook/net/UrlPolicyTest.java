@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.net;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where the downloader may connect, and where the provider API key may go. HTTPS only; plain HTTP
- * only to a loopback host (an IP literal in 127.0.0.0/8, {@code [::1]} or {@code localhost}) and
- * only when local mode allows it. Host names are never resolved to decide.
+ * Pure URL rules shared by the downloader and the command line. Where the downloader may connect,
+ * and where the provider API key may go. HTTPS only; plain HTTP only to a loopback host (an IP
+ * literal in 127.0.0.0/8, {@code [::1]} or {@code localhost}) and only when local mode allows it.
+ * Host names are never resolved to decide.
  */
 public final class UrlPolicy {
   private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -25,18 +26,6 @@ public final class UrlPolicy {
       return true;
     }
     return scheme.equals("http") && allowLoopbackHttp && isLoopback(uri.getHost());
-  }
-
-  /**
-   * @throws DownloadException (not retried) when the URL may not be fetched
-   */
-  public static void requireAllowed(URI uri, boolean allowLoopbackHttp) {
-    if (!isAllowed(uri, allowLoopbackHttp)) {
-      throw DownloadException.permanent(
-          "refused to fetch "
-              + redacted(uri)
-              + ": only https, or http to a loopback host in local mode");
-    }
   }
 
   public static boolean isLoopback(String host) {
