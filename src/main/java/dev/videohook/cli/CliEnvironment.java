@@ -1,21 +1,22 @@
 package dev.videohook.cli;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * What the commands need from the environment, each piece built when a command asks for it, with an
  * error that names the variable to set.
  */
 final class CliEnvironment {
-  static final String JOBS_TABLE = "JOBS_TABLE";
   static final String API_URL = "VIDEOHOOK_API_URL";
 
   private final Map<String, String> env;
@@ -58,19 +59,23 @@ final class CliEnvironment {
   }
 
   boolean hasJobTable() {
-    return get(JOBS_TABLE).isPresent();
+    return get(SharedConfig.JOBS_TABLE).isPresent();
   }
 
+  /** The jobs table named by {@code JOBS_TABLE}, the shared settings read as the functions do. */
   JobStore jobStore() {
     String table =
         require(
-            JOBS_TABLE,
-            "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs for the local stack.");
-    Optional<URI> endpoint = get("DYNAMODB_ENDPOINT").map(text -> uri("DYNAMODB_ENDPOINT", text));
-    Region region =
-        Region.of(get("AWS_REGION").or(() -> get("AWS_DEFAULT_REGION")).orElse("us-east-1"));
-    return new JobStore(
-        AwsClients.dynamoDb(region, endpoint), table, JobStore.DEFAULT_DELIVERY_TTL);
+            SharedConfig.JOBS_TABLE,
+            "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs"
+                + " for the local stack.");
+    Map<String, String> settings = new HashMap<>(env);
+    // a shell configured for the AWS CLI often sets only AWS_DEFAULT_REGION
+    get("AWS_DEFAULT_REGION").ifPresent(r -> settings.putIfAbsent(SharedConfig.AWS_REGION, r));
+    Settings reader = new Settings(settings);
+    SharedConfig shared = SharedConfig.read(reader);
+    reader.check();
+    return new JobStore(AwsClients.dynamoDb(shared), table);
   }
 
   static URI uri(String name, String text) {

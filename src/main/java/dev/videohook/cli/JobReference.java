@@ -1,5 +1,6 @@
 package dev.videohook.cli;
 
+import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,4 +22,8 @@ final class JobReference {
       defaultValue = "$default",
       description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
+
+  JobKey key() {
+    return new JobKey(tenant, provider, jobId);
+  }
 }

@@ -1,9 +1,8 @@
 package dev.videohook.cli;
 
-import dev.videohook.job.ItemJson;
+import dev.videohook.job.Job;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,22 +36,25 @@ final class JobsCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, "--limit must be between 1 and 1000, got " + limit);
     }
     PrintWriter out = spec.commandLine().getOut();
-    List<Map<String, Object>> jobs =
-        cli.env.jobStore().recentJobs(tenant, limit).stream().map(ItemJson::toPlain).toList();
+    List<Job> jobs = cli.env.jobStore().recentJobs(tenant, limit);
     if (jobs.isEmpty()) {
       out.println("no jobs for tenant " + tenant);
       return ExitCode.OK;
     }
     out.printf("%-30s %-11s %-24s %-16s %s%n", "UPDATED", "PROVIDER", "JOB", "STATUS", "MODEL");
-    for (Map<String, Object> job : jobs) {
+    for (Job job : jobs) {
       out.printf(
           "%-30s %-11s %-24s %-16s %s%n",
-          job.getOrDefault("updated_at", "-"),
-          job.getOrDefault("provider", "-"),
-          job.getOrDefault("job_id", "-"),
-          job.getOrDefault("status", "-"),
-          job.getOrDefault("model", "-"));
+          orDash(job.times().updatedAt()),
+          job.provider().id(),
+          job.jobId(),
+          job.status().value(),
+          orDash(job.model()));
     }
     return ExitCode.OK;
+  }
+
+  private static Object orDash(Object value) {
+    return value == null ? "-" : value;
   }
 }

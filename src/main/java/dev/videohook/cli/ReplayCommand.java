@@ -2,19 +2,20 @@ package dev.videohook.cli;
 
 import dev.videohook.download.CompletedJob;
 import dev.videohook.download.DownloadService;
-import dev.videohook.job.ItemJson;
+import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobTable;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.StoredObject;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @Command(
     name = "replay",
@@ -35,10 +36,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, AttributeValue> item =
-        cli.env
-            .jobStore()
-            .findJob(job.tenant, job.provider.id(), job.jobId)
+    JobStore jobs = cli.env.jobStore();
+    Job found =
+        jobs.find(job.key())
             .orElseThrow(
                 () ->
                     new CliException(
@@ -50,48 +50,42 @@ final class ReplayCommand implements Callable<Integer> {
                             + " and tenant "
                             + job.tenant
                             + " in "
-                            + cli.env.require(CliEnvironment.JOBS_TABLE, "")));
-    String status = item.get(JobTable.STATUS) == null ? "" : item.get(JobTable.STATUS).s();
-    if (status.equals(JobStatus.STORED.value())) {
-      out.printf(
-          "job %s is already stored: %s%n",
-          job.jobId, ItemJson.toPlain(item).get(JobTable.OBJECT_KEYS));
+                            + jobs.tableName()));
+    if (found.status() == JobStatus.STORED) {
+      out.printf("job %s is already stored: %s%n", job.jobId, keys(found));
       return ExitCode.OK;
     }
-    if (!status.equals(JobStatus.COMPLETED.value())
-        && !status.equals(JobStatus.DOWNLOAD_FAILED.value())) {
+    if (found.status() != JobStatus.COMPLETED && found.status() != JobStatus.DOWNLOAD_FAILED) {
       throw new CliException(
           ExitCode.FAILED,
-          "job " + job.jobId + " is " + status + ": only a completed job has a video to download");
+          "job "
+              + job.jobId
+              + " is "
+              + found.status().value()
+              + ": only a completed job has a video to download");
     }
-    List<String> urls =
-        item.get(JobTable.UNSIGNED_URLS) == null
-            ? List.of()
-            : item.get(JobTable.UNSIGNED_URLS).l().stream().map(AttributeValue::s).toList();
     DownloadService downloads = DownloadService.fromEnvironment(cli.env.variables());
     DownloadService.Outcome outcome;
     try {
-      outcome = downloads.redrive(new CompletedJob(job.tenant, job.provider, job.jobId, urls));
+      outcome = downloads.redrive(CompletedJob.of(found));
     } catch (RuntimeException e) {
       throw new CliException(
           ExitCode.FAILED, "download of job " + job.jobId + " failed again: " + e.getMessage());
     }
-    Map<String, Object> stored =
-        cli.env
-            .jobStore()
-            .findJob(job.tenant, job.provider.id(), job.jobId)
-            .map(ItemJson::toPlain)
-            .orElse(Map.of());
     out.printf(
-        "job %s: %s%n",
-        job.jobId, outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-    if (stored.get(JobTable.BUCKET) != null) {
+        "job %s: %s%n", job.jobId, outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    Optional<Job> stored = jobs.find(job.key()).filter(j -> j.stored().bucket() != null);
+    if (stored.isPresent()) {
       out.printf(
           "  bucket  %s%n  keys    %s%n  sha256  %s%n",
-          stored.get(JobTable.BUCKET),
-          stored.get(JobTable.OBJECT_KEYS),
-          stored.get(JobTable.OBJECT_SHA256S));
+          stored.get().stored().bucket(),
+          keys(stored.get()),
+          stored.get().stored().objects().stream().map(StoredObject::sha256).toList());
     }
     return ExitCode.OK;
+  }
+
+  private static List<String> keys(Job job) {
+    return job.stored().objects().stream().map(StoredObject::key).toList();
   }
 }

@@ -1,8 +1,8 @@
 package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
-import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
@@ -71,9 +71,8 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobStatus terminal =
-        JobStatus.fromValue(status.toLowerCase(Locale.ROOT))
-            .filter(JobStatus::isProviderTerminal)
+    EventType terminal =
+        EventType.fromStatus(status.toLowerCase(Locale.ROOT))
             .orElseThrow(
                 () ->
                     new CliException(
@@ -97,7 +96,7 @@ final class SendTestCommand implements Callable<Integer> {
                 provider.signatureHeader(),
                 SignatureVerifier.signatureHeader(
                     signingSecret, Instant.now().getEpochSecond(), body))
-            .header(provider.idempotencyHeader(), jobId + "-" + terminal.value())
+            .header(provider.idempotencyHeader(), jobId + "-" + terminal.status())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     int code;

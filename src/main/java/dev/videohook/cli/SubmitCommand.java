@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
@@ -119,7 +120,7 @@ final class SubmitCommand implements Callable<Integer> {
       out.printf("polling     %s%n", job.pollingUrl());
     }
     if (store != null) {
-      store.recordSubmitted(tenant, provider.id(), job.id(), model, prompt, Instant.now());
+      store.recordSubmitted(new JobKey(tenant, provider, job.id()), model, prompt, Instant.now());
       out.printf("recorded    pending in %s (tenant %s)%n", store.tableName(), tenant);
     }
     return ExitCode.OK;

@@ -9,43 +9,66 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * Builds AWS clients once, at init, with the lightweight URL-connection HTTP client. An endpoint
- * override points a client at the local stack's emulators.
+ * The one factory of AWS clients: each built once, at init, on the lightweight URL-connection HTTP
+ * client (no Netty, no Apache client in the artifact). An endpoint override points a client at the
+ * local stack's emulators.
  */
 public final class AwsClients {
-  /** Set by Lambda itself; read by every client builder. */
-  public static final String AWS_REGION = "AWS_REGION";
-
   /** Keeps a delivery's answer well inside API Gateway's 30 s integration timeout. */
   private static final Duration DYNAMODB_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   /** A secret is read before the DynamoDB write: both together stay under the function timeout. */
   private static final Duration SECRETS_CALL_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Small requests: a stalled connection is given up quickly and retried by the SDK. */
+  private static final Duration API_SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+  /** An upload part of several MiB on a busy link needs longer than a small API call. */
+  private static final Duration S3_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
   private AwsClients() {}
 
-  public static SdkHttpClient httpClient() {
+  private static SdkHttpClient httpClient(Duration socketTimeout) {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
-        .socketTimeout(Duration.ofSeconds(5))
+        .socketTimeout(socketTimeout)
         .build();
   }
 
-  public static DynamoDbClient dynamoDb(Region region, Optional<URI> endpoint) {
+  public static DynamoDbClient dynamoDb(SharedConfig shared) {
     var builder =
         DynamoDbClient.builder()
-            .httpClient(httpClient())
-            .region(region)
-            .credentialsProvider(credentials(endpoint))
+            .httpClient(httpClient(API_SOCKET_TIMEOUT))
+            .region(shared.region())
+            .credentialsProvider(credentials(shared.dynamoDbEndpoint()))
             .overrideConfiguration(c -> c.apiCallTimeout(DYNAMODB_CALL_TIMEOUT));
-    endpoint.ifPresent(builder::endpointOverride);
+    shared.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /**
+   * S3 with checksums only where S3 requires them (S3Proxy rejects the SDK's default trailing
+   * checksums; real S3 accepts both), path-style addressing against an endpoint override.
+   */
+  public static S3Client s3(SharedConfig shared) {
+    var builder =
+        S3Client.builder()
+            .httpClient(httpClient(S3_SOCKET_TIMEOUT))
+            .region(shared.region())
+            .credentialsProvider(credentials(shared.s3Endpoint()))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    shared.s3Endpoint().ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
     return builder.build();
   }
 
@@ -54,7 +77,7 @@ public final class AwsClients {
    */
   public static SecretsManagerClient secretsManager(Region region) {
     return SecretsManagerClient.builder()
-        .httpClient(httpClient())
+        .httpClient(httpClient(API_SOCKET_TIMEOUT))
         .region(region)
         .credentialsProvider(credentials(Optional.empty()))
         .overrideConfiguration(c -> c.apiCallTimeout(SECRETS_CALL_TIMEOUT))
@@ -66,7 +89,7 @@ public final class AwsClients {
    * but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
    * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
-  public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
+  static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
     if (endpoint.isPresent()) {
       // an endpoint override is the local stack's emulator: never send it real credentials
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));

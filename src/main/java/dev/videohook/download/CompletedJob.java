@@ -1,5 +1,7 @@
 package dev.videohook.download;
 
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
 import java.util.List;
 
@@ -15,8 +17,17 @@ public record CompletedJob(
     unsignedUrls = List.copyOf(unsignedUrls);
   }
 
+  /** What the downloader needs of a job as stored. */
+  public static CompletedJob of(Job job) {
+    return new CompletedJob(job.tenant(), job.provider(), job.jobId(), job.unsignedUrls());
+  }
+
+  public JobKey key() {
+    return new JobKey(tenant, provider, jobId);
+  }
+
   @Override
   public String toString() {
-    return tenant + "/" + provider.id() + "/" + jobId;
+    return key().toString();
   }
 }

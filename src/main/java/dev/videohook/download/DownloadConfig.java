@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
@@ -9,19 +10,15 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The downloader's settings, read once from the environment at init.
  *
- * @param tableName {@code JOBS_TABLE}
+ * @param shared the jobs table, region and local endpoints every function shares
  * @param bucket {@code VIDEO_BUCKET}
- * @param region {@code AWS_REGION}, default us-east-1
- * @param dynamoDbEndpoint {@code DYNAMODB_ENDPOINT}, for the local stack
- * @param s3Endpoint {@code S3_ENDPOINT}, for the local stack (path-style addressing)
  * @param allowLoopbackHttp {@code DOWNLOAD_ALLOW_LOOPBACK_HTTP}: plain HTTP to loopback hosts, for
  *     the local stack only; default false
  * @param maxBytes {@code DOWNLOAD_MAX_BYTES}, largest video accepted, default 5 GiB
@@ -32,21 +29,14 @@ import software.amazon.awssdk.regions.Region;
  *     marked {@code download_failed}
  */
 public record DownloadConfig(
-    String tableName,
+    SharedConfig shared,
     String bucket,
-    Region region,
-    Optional<URI> dynamoDbEndpoint,
-    Optional<URI> s3Endpoint,
     boolean allowLoopbackHttp,
     long maxBytes,
     Map<Provider, URI> apiBases,
     int streamRetryAttempts) {
 
-  public static final String JOBS_TABLE = "JOBS_TABLE";
   public static final String VIDEO_BUCKET = "VIDEO_BUCKET";
-  public static final String AWS_REGION = "AWS_REGION";
-  public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
-  public static final String S3_ENDPOINT = "S3_ENDPOINT";
   public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = "DOWNLOAD_ALLOW_LOOPBACK_HTTP";
   public static final String DOWNLOAD_MAX_BYTES = "DOWNLOAD_MAX_BYTES";
   public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
@@ -86,11 +76,8 @@ public record DownloadConfig(
    */
   public static DownloadConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
-    String table = settings.required(JOBS_TABLE, "the DynamoDB table that records jobs");
+    SharedConfig shared = SharedConfig.read(settings);
     String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
-    Region region = Region.of(settings.optional(AWS_REGION).orElse("us-east-1"));
-    Optional<URI> dynamoDbEndpoint = settings.uri(DYNAMODB_ENDPOINT);
-    Optional<URI> s3Endpoint = settings.uri(S3_ENDPOINT);
     boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
     long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
     long retries = settings.positiveLong(DOWNLOAD_RETRY_ATTEMPTS, DEFAULT_RETRY_ATTEMPTS);
@@ -115,16 +102,7 @@ public record DownloadConfig(
       apiBases.put(provider, base);
     }
     settings.check();
-    return new DownloadConfig(
-        table,
-        bucket,
-        region,
-        dynamoDbEndpoint,
-        s3Endpoint,
-        allowLoopbackHttp,
-        maxBytes,
-        apiBases,
-        (int) retries);
+    return new DownloadConfig(shared, bucket, allowLoopbackHttp, maxBytes, apiBases, (int) retries);
   }
 
   /**
@@ -153,15 +131,12 @@ public record DownloadConfig(
   private static Set<String> environment() {
     Set<String> names =
         new LinkedHashSet<>(
-            java.util.List.of(
-                JOBS_TABLE,
+            List.of(
                 VIDEO_BUCKET,
-                AWS_REGION,
-                DYNAMODB_ENDPOINT,
-                S3_ENDPOINT,
                 DOWNLOAD_ALLOW_LOOPBACK_HTTP,
                 DOWNLOAD_MAX_BYTES,
                 DOWNLOAD_RETRY_ATTEMPTS));
+    names.addAll(SharedConfig.ENVIRONMENT);
     for (Provider provider : Provider.values()) {
       names.add(provider.apiBaseEnv());
     }

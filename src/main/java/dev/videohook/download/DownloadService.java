@@ -2,17 +2,20 @@ package dev.videohook.download;
 
 import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.StoredObject;
 import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * One completed job, start to end: skip it unless the job item is still {@code completed}, copy its
+ * One completed job, start to end: skip it unless the job is still {@code completed}, copy its
  * videos into S3, then mark it {@code stored} with one conditional update. A failure is noted on
- * the job item and thrown, so the caller reports the record for retry.
+ * the job and thrown, so the caller reports the record for retry.
  */
 public final class DownloadService {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadService.class);
@@ -22,12 +25,12 @@ public final class DownloadService {
     STORED,
     /** The job was already stored: nothing was downloaded. */
     ALREADY_STORED,
-    /** The job item is gone or not {@code completed} any more: nothing was downloaded. */
+    /** The job is gone or not {@code completed} any more: nothing was downloaded. */
     SKIPPED
   }
 
   private final VideoDownloader downloader;
-  private final StoredVideos store;
+  private final JobStore jobs;
   private final Clock clock;
   private final int giveUpAfterAttempts;
 
@@ -40,7 +43,7 @@ public final class DownloadService {
   public static DownloadService fromEnvironment(Map<String, String> env) {
     DownloadConfig config = DownloadConfig.fromEnvironment(env);
     StreamingUploader uploader =
-        new StreamingUploader(S3Clients.s3(config.region(), config.s3Endpoint()), config.bucket());
+        new StreamingUploader(AwsClients.s3(config.shared()), config.bucket());
     VideoDownloader downloader =
         VideoDownloader.builder(
                 uploader, TenantSecrets.fromEnvironment(DownloadConfig.secretsSettings(env)))
@@ -48,10 +51,8 @@ public final class DownloadService {
             .allowLoopbackHttp(config.allowLoopbackHttp())
             .maxBytes(config.maxBytes())
             .build();
-    StoredVideos store =
-        new StoredVideos(
-            AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint()), config.tableName());
-    return new DownloadService(downloader, store, Clock.systemUTC(), config.giveUpAfterAttempts());
+    JobStore jobs = new JobStore(AwsClients.dynamoDb(config.shared()), config.shared().tableName());
+    return new DownloadService(downloader, jobs, Clock.systemUTC(), config.giveUpAfterAttempts());
   }
 
   /**
@@ -59,16 +60,16 @@ public final class DownloadService {
    *     download_failed}: the stream's retries are then spent, and only a redrive stores it
    */
   public DownloadService(
-      VideoDownloader downloader, StoredVideos store, Clock clock, int giveUpAfterAttempts) {
+      VideoDownloader downloader, JobStore jobs, Clock clock, int giveUpAfterAttempts) {
     this.downloader = downloader;
-    this.store = store;
+    this.jobs = jobs;
     this.clock = clock;
     this.giveUpAfterAttempts = giveUpAfterAttempts;
   }
 
   /**
    * @throws RuntimeException ({@link DownloadException}, or an AWS SDK exception) when the job
-   *     could not be stored; the failure has been noted on the job item
+   *     could not be stored; the failure has been noted on the job
    */
   public Outcome process(CompletedJob job) {
     return process(job, false);
@@ -83,12 +84,12 @@ public final class DownloadService {
   }
 
   private Outcome process(CompletedJob job, boolean redrive) {
-    String status = store.status(job).orElse(null);
-    if (JobStatus.STORED.value().equals(status)) {
-      LOG.info("job {} is already stored", job);
+    JobStatus status = jobs.status(job.key()).orElse(null);
+    if (status == JobStatus.STORED) {
+      log(LOG.atInfo(), job).addKeyValue("outcome", Outcome.ALREADY_STORED).log("already stored");
       return Outcome.ALREADY_STORED;
     }
-    if (JobStatus.DOWNLOAD_FAILED.value().equals(status) && !redrive) {
+    if (status == JobStatus.DOWNLOAD_FAILED && !redrive) {
       // keep failing the record, so that it ends at the on-failure destination, not skipped
       throw DownloadException.permanent(
           "job "
@@ -97,23 +98,24 @@ public final class DownloadService {
               + giveUpAfterAttempts
               + " attempts: redrive it with videohook replay");
     }
-    if (!JobStatus.COMPLETED.value().equals(status)
-        && !(redrive && JobStatus.DOWNLOAD_FAILED.value().equals(status))) {
-      LOG.warn(
-          "job {} is {}, not completed: nothing to download",
-          job,
-          status == null ? "missing" : status);
+    boolean waiting =
+        status == JobStatus.COMPLETED || (redrive && status == JobStatus.DOWNLOAD_FAILED);
+    if (!waiting) {
+      log(LOG.atWarn(), job)
+          .addKeyValue("status", status == null ? "missing" : status.value())
+          .addKeyValue("outcome", Outcome.SKIPPED)
+          .log("not completed: nothing to download");
       return Outcome.SKIPPED;
     }
     List<StoredObject> objects;
     try {
       objects = downloader.download(job);
     } catch (RuntimeException e) {
-      LOG.warn("download of job {} failed: {}", job, e.getMessage());
+      log(LOG.atWarn(), job).addKeyValue("outcome", "failed").setCause(e).log("download failed");
       noteFailure(job, e);
       throw e;
     }
-    return switch (store.markStored(job, downloader.bucket(), objects, clock.instant())) {
+    return switch (jobs.markStored(job.key(), downloader.bucket(), objects, clock.instant())) {
       case STORED -> Outcome.STORED;
       case ALREADY_STORED -> Outcome.ALREADY_STORED;
       case NOT_COMPLETED -> Outcome.SKIPPED;
@@ -124,10 +126,17 @@ public final class DownloadService {
     try {
       String message =
           failure instanceof DownloadException ? failure.getMessage() : failure.toString();
-      store.recordFailure(job, message, clock.instant(), giveUpAfterAttempts);
+      jobs.recordDownloadFailure(job.key(), message, clock.instant(), giveUpAfterAttempts);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
-      LOG.error("could not note the failed download on job {}: {}", job, e.toString());
+      log(LOG.atError(), job).setCause(e).log("could not note the failed download on the job");
     }
+  }
+
+  /** Every line about a job names its tenant, provider and id, as the receiver's lines do. */
+  static LoggingEventBuilder log(LoggingEventBuilder line, CompletedJob job) {
+    return line.addKeyValue("tenant", job.tenant())
+        .addKeyValue("provider", job.provider().id())
+        .addKeyValue("jobId", job.jobId());
   }
 }

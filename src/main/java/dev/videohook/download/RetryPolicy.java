@@ -53,13 +53,13 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
           throw e;
         }
         Duration pause = backoff(n);
-        LOG.info(
-            "{}: attempt {} of {} failed ({}), retrying in {} ms",
-            what,
-            n,
-            maxAttempts,
-            e.getMessage(),
-            pause.toMillis());
+        LOG.atInfo()
+            .addKeyValue("what", what)
+            .addKeyValue("attempt", n)
+            .addKeyValue("maxAttempts", maxAttempts)
+            .addKeyValue("retryInMs", pause.toMillis())
+            .setCause(e)
+            .log("attempt failed, retrying");
         try {
           sleeper.sleep(pause);
         } catch (InterruptedException interrupted) {

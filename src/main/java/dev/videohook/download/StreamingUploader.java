@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.job.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * CompleteMultipartUpload is only called once every byte has arrived and matched the declared
  * length. The SDK's async multipart client and the transfer manager would need Netty or the CRT in
  * the Lambda artifact and bring their own buffering; the sync path needs neither. Checksum
- * calculation and validation are set to WHEN_REQUIRED on the client (see {@link S3Clients}), which
- * both S3 and S3Proxy accept; the SHA-256 of the content is computed here, while streaming.
+ * calculation and validation are set to WHEN_REQUIRED on the client (see {@link
+ * dev.videohook.config.AwsClients#s3}), which both S3 and S3Proxy accept; the SHA-256 of the
+ * content is computed here, while streaming.
  *
  * <p>A stream that ends inside the first buffer is stored with one PutObject.
  */
@@ -134,10 +136,13 @@ public final class StreamingUploader {
   private void abort(String key, String uploadId, Throwable cause) {
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-      LOG.info("aborted the multipart upload of {}", key);
+      LOG.atInfo().addKeyValue("key", key).log("aborted the multipart upload");
     } catch (RuntimeException abortFailed) {
       // S3's lifecycle rule for incomplete uploads is the backstop
-      LOG.error("could not abort the multipart upload of {}: {}", key, abortFailed.toString());
+      LOG.atError()
+          .addKeyValue("key", key)
+          .setCause(abortFailed)
+          .log("could not abort the multipart upload");
       cause.addSuppressed(abortFailed);
     }
   }

@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.job.StoredObject;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
@@ -101,7 +102,11 @@ public final class VideoDownloader {
       int i = index;
       String what = "download " + job + " #" + index + " from " + UrlPolicy.redacted(source);
       StoredObject object = retry.run(what, () -> fetchAndStore(job, i, source));
-      LOG.info("stored {} #{} as {} ({} bytes)", job, index, object.key(), object.size());
+      DownloadService.log(LOG.atInfo(), job)
+          .addKeyValue("index", index)
+          .addKeyValue("key", object.key())
+          .addKeyValue("bytes", object.size())
+          .log("video stored");
       stored.add(object);
     }
     return stored;

@@ -1,29 +1,30 @@
 package dev.videohook.event;
 
-import dev.videohook.job.JobStatus;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** The webhook event types the provider documents, each tied to the terminal status it reports. */
 public enum EventType {
-  COMPLETED("video.generation.completed", JobStatus.COMPLETED),
-  FAILED("video.generation.failed", JobStatus.FAILED),
-  CANCELLED("video.generation.cancelled", JobStatus.CANCELLED),
-  EXPIRED("video.generation.expired", JobStatus.EXPIRED);
+  COMPLETED("video.generation.completed", "completed"),
+  FAILED("video.generation.failed", "failed"),
+  CANCELLED("video.generation.cancelled", "cancelled"),
+  EXPIRED("video.generation.expired", "expired");
 
   private final String wireName;
-  private final JobStatus status;
+  private final String status;
 
-  EventType(String wireName, JobStatus status) {
+  EventType(String wireName, String status) {
     this.wireName = wireName;
     this.status = status;
   }
 
+  /** {@code type} as sent, e.g. {@code video.generation.completed}. */
   public String wireName() {
     return wireName;
   }
 
-  public JobStatus status() {
+  /** {@code data.status} that this type reports, e.g. {@code completed}. */
+  public String status() {
     return status;
   }
 
@@ -31,10 +32,8 @@ public enum EventType {
     return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
   }
 
-  public static EventType forStatus(JobStatus status) {
-    return Arrays.stream(values())
-        .filter(t -> t.status == status)
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no event type for " + status));
+  /** The type that reports {@code data.status}, e.g. {@link #FAILED} for {@code failed}. */
+  public static Optional<EventType> fromStatus(String status) {
+    return Arrays.stream(values()).filter(t -> t.status.equals(status)).findFirst();
   }
 }

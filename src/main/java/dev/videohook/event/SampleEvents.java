@@ -1,6 +1,5 @@
 package dev.videohook.event;
 
-import dev.videohook.job.JobStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,21 +15,21 @@ public final class SampleEvents {
    * @param unsignedUrls {@code data.unsigned_urls} of a completed event (ignored for others)
    */
   public static Map<String, Object> terminal(
-      JobStatus status, String jobId, List<String> unsignedUrls) {
+      EventType type, String jobId, List<String> unsignedUrls) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", jobId);
-    data.put("status", status.value());
+    data.put("status", type.status());
     data.put("generation_id", "gen-" + jobId);
     data.put("model", "google/veo-3.1-lite");
-    if (status == JobStatus.COMPLETED) {
+    if (type == EventType.COMPLETED) {
       data.put("unsigned_urls", unsignedUrls);
     }
-    data.put("usage", Map.of("cost", status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
-    if (status == JobStatus.FAILED) {
+    data.put("usage", Map.of("cost", type == EventType.COMPLETED ? 0.4 : 0, "is_byok", false));
+    if (type == EventType.FAILED) {
       data.put("error", "test failure");
     }
     Map<String, Object> event = new LinkedHashMap<>();
-    event.put("type", EventType.forStatus(status).wireName());
+    event.put("type", type.wireName());
     event.put("created_at", Instant.now().toString());
     event.put("data", data);
     return event;

@@ -1,7 +1,6 @@
 package dev.videohook.event;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.videohook.job.JobStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Optional;
  * @param type the known event type
  * @param createdAt {@code created_at} as sent, or null
  * @param jobId {@code data.id}
- * @param status {@code data.status}, always the status {@code type} names
  * @param generationId {@code data.generation_id}, or null
  * @param model {@code data.model}, or null
  * @param unsignedUrls {@code data.unsigned_urls}, empty when absent
@@ -28,7 +26,6 @@ public record VideoEvent(
     EventType type,
     String createdAt,
     String jobId,
-    JobStatus status,
     String generationId,
     String model,
     List<String> unsignedUrls,
@@ -46,7 +43,12 @@ public record VideoEvent(
    * The key that identifies this delivery: the same shape the provider's idempotency header has.
    */
   public String dedupeKey() {
-    return jobId + "-" + status.value();
+    return jobId + "-" + type.status();
+  }
+
+  /** {@code data.status}, always the one {@code type} names. */
+  public String status() {
+    return type.status();
   }
 
   /**
@@ -88,11 +90,10 @@ public record VideoEvent(
     if (statusText == null) {
       throw new InvalidEventException("missing string field: data.status");
     }
-    JobStatus status =
-        JobStatus.fromValue(statusText)
-            .filter(JobStatus::isProviderTerminal)
-            .orElseThrow(() -> new InvalidEventException("unknown data.status: " + statusText));
-    if (status != type.get().status()) {
+    if (EventType.fromStatus(statusText).isEmpty()) {
+      throw new InvalidEventException("unknown data.status: " + statusText);
+    }
+    if (!statusText.equals(type.get().status())) {
       throw new InvalidEventException(
           "data.status " + statusText + " does not match type " + typeName);
     }
@@ -121,7 +122,6 @@ public record VideoEvent(
             type.get(),
             string(root, "created_at", "created_at"),
             jobId,
-            status,
             string(data, "generation_id", "data.generation_id"),
             string(data, "model", "data.model"),
             urls(data.get("unsigned_urls")),

@@ -2,6 +2,7 @@ package dev.videohook.job;
 
 import dev.videohook.event.VideoEvent;
 import dev.videohook.provider.Provider;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -25,5 +26,41 @@ public record Delivery(
   /** Derived from the signed body only: an unsigned header cannot steer deduplication. */
   public String dedupeKey() {
     return event.dedupeKey();
+  }
+
+  /** The job the event reports on. */
+  public JobKey jobKey() {
+    return new JobKey(tenant, provider, event.jobId());
+  }
+
+  /** The job as this delivery's terminal event describes it. */
+  Job reportedJob() {
+    return new Job(
+        jobKey(),
+        JobStatus.of(event.type()),
+        event.model(),
+        null,
+        event.generationId(),
+        event.unsignedUrls(),
+        new Usage(event.cost(), event.byok()),
+        event.error(),
+        event.type().wireName(),
+        event.createdAt(),
+        dedupeKey(),
+        null,
+        null,
+        new Job.Times(null, receivedAt, null, receivedAt));
+  }
+
+  /** The record kept of this delivery, until {@code ttl} after it was received. */
+  DeliveryRecord record(Duration ttl) {
+    return new DeliveryRecord(
+        jobKey(),
+        dedupeKey(),
+        event.status(),
+        rawBody,
+        idempotencyHeader,
+        receivedAt,
+        receivedAt.plus(ttl));
   }
 }

@@ -1,5 +1,6 @@
 package dev.videohook.job;
 
+import dev.videohook.event.EventType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,6 +25,16 @@ public enum JobStatus {
   /** The four states a provider's webhook reports. */
   public boolean isProviderTerminal() {
     return this == COMPLETED || this == FAILED || this == CANCELLED || this == EXPIRED;
+  }
+
+  /** The state a provider's terminal event puts a job in. */
+  public static JobStatus of(EventType type) {
+    return switch (type) {
+      case COMPLETED -> COMPLETED;
+      case FAILED -> FAILED;
+      case CANCELLED -> CANCELLED;
+      case EXPIRED -> EXPIRED;
+    };
   }
 
   public static Optional<JobStatus> fromValue(String value) {

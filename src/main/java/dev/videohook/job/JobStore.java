@@ -1,6 +1,7 @@
 package dev.videohook.job;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,20 +15,30 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The receiver's commit point. A delivery is committed by ONE DynamoDB transaction that puts the
- * delivery item (conditional on its dedupe key being new) and moves the job item to its terminal
- * state (conditional on the job not being terminal yet). The table's stream drives everything
- * downstream, so nothing else has to be written for the delivery to take effect.
+ * Every read and write of the jobs table, one method per state transition:
+ *
+ * <ul>
+ *   <li>{@link #recordSubmitted}: a job just submitted becomes {@code pending};
+ *   <li>{@link #recordDelivery}: the receiver's commit point, a terminal event (once per dedupe
+ *       key; a terminal state is final);
+ *   <li>{@link #markStored}: {@code completed} (or {@code download_failed}, on redrive) becomes
+ *       {@code stored};
+ *   <li>{@link #recordDownloadFailure}: a failed download is noted, and the last one the stream
+ *       will make marks the job {@code download_failed}.
+ * </ul>
+ *
+ * The table's stream drives everything downstream of a commit, so nothing else has to be written
+ * for a delivery to take effect. Items are translated by {@link JobItems} only.
  */
 public final class JobStore {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
@@ -35,18 +46,27 @@ public final class JobStore {
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
 
   /**
-   * The IAM actions {@link #record} needs: IAM authorizes each item of a TransactWriteItems call by
-   * its own action (the delivery Put and the job Update), and a late delivery is one PutItem.
+   * The IAM actions {@link #recordDelivery} needs: IAM authorizes each item of a TransactWriteItems
+   * call by its own action (the delivery Put and the job Update), and a late delivery is one
+   * PutItem.
    */
   public static final Set<String> RECORD_ACTIONS =
       Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
 
-  /** The IAM actions {@link #findJob} and {@link #recentJobs} need (the latter on the index). */
+  /** The IAM actions {@link #find} and {@link #recentJobs} need (the latter on the index). */
   public static final Set<String> READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:Query");
+
+  /** The IAM actions the downloader's transitions need ({@link #status} and the two updates). */
+  public static final Set<String> DOWNLOAD_ACTIONS =
+      Set.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+
+  /** What {@link #prime} calls; template.yaml grants it on {@link JobTable#PRIMING_KEY} only. */
+  public static final Set<String> PRIMING_ACTIONS = Set.of("dynamodb:GetItem");
 
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final String TRANSACTION_CONFLICT = "TransactionConflict";
   private static final int CONFLICT_ATTEMPTS = 6;
+  private static final int MAX_ERROR_LENGTH = 1000;
 
   private final DynamoDbClient dynamoDb;
   private final String tableName;
@@ -58,19 +78,46 @@ public final class JobStore {
     this.deliveryTtl = deliveryTtl;
   }
 
+  /** A store for reads and the downloader's writes, which keep no delivery records. */
+  public JobStore(DynamoDbClient dynamoDb, String tableName) {
+    this(dynamoDb, tableName, DEFAULT_DELIVERY_TTL);
+  }
+
   public String tableName() {
     return tableName;
   }
 
+  // --- transitions ---
+
   /**
-   * Commits a verified delivery exactly once.
+   * Commits a verified delivery exactly once: ONE transaction puts the delivery item (conditional
+   * on its dedupe key being new) and moves the job item to its terminal state (conditional on the
+   * job not being terminal yet).
    *
    * @throws software.amazon.awssdk.core.exception.SdkException when DynamoDB fails; the caller must
    *     not acknowledge the delivery
    */
-  public RecordOutcome record(Delivery delivery) {
-    Put deliveryPut = deliveryPut(delivery);
-    Update jobUpdate = terminalJobUpdate(delivery);
+  public RecordOutcome recordDelivery(Delivery delivery) {
+    Put deliveryPut =
+        Put.builder()
+            .tableName(tableName)
+            .item(JobItems.toItem(delivery.record(deliveryTtl)))
+            .conditionExpression("attribute_not_exists(#pk)")
+            .expressionAttributeNames(Map.of("#pk", JobTable.PK))
+            .build();
+    Expression terminal = Expression.set(JobItems.terminalAttributes(delivery.reportedJob()));
+    Update jobUpdate =
+        Update.builder()
+            .tableName(tableName)
+            .key(key(delivery.jobKey()))
+            .updateExpression(terminal.text())
+            // a terminal state is final: only a job we have never seen or one still pending moves
+            .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
+            .expressionAttributeNames(
+                terminal.withNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS)))
+            .expressionAttributeValues(
+                terminal.withValues(Map.of(":pending", JobItems.s(JobStatus.PENDING.value()))))
+            .build();
     TransactWriteItemsRequest request =
         TransactWriteItemsRequest.builder()
             .transactItems(
@@ -116,158 +163,224 @@ public final class JobStore {
     }
   }
 
-  private Put deliveryPut(Delivery delivery) {
-    String provider = delivery.provider().id();
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(
-        JobTable.PK, s(JobTable.deliveryKey(delivery.tenant(), provider, delivery.dedupeKey())));
-    item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_DELIVERY));
-    item.put(JobTable.TENANT, s(delivery.tenant()));
-    item.put(JobTable.PROVIDER, s(provider));
-    item.put(JobTable.JOB_ID, s(delivery.event().jobId()));
-    item.put(JobTable.DEDUPE_KEY, s(delivery.dedupeKey()));
-    item.put(JobTable.EVENT_STATUS, s(delivery.event().status().value()));
-    item.put(JobTable.RAW_EVENT, s(delivery.rawBody()));
-    item.put(JobTable.RECEIVED_AT, s(delivery.receivedAt().toString()));
-    item.put(
-        JobTable.EXPIRES_AT,
-        n(Long.toString(delivery.receivedAt().plus(deliveryTtl).getEpochSecond())));
-    if (delivery.idempotencyHeader() != null) {
-      item.put(JobTable.IDEMPOTENCY_HEADER, s(delivery.idempotencyHeader()));
-    }
-    return Put.builder()
-        .tableName(tableName)
-        .item(item)
-        .conditionExpression("attribute_not_exists(#pk)")
-        .expressionAttributeNames(Map.of("#pk", JobTable.PK))
-        .build();
-  }
-
-  private Update terminalJobUpdate(Delivery delivery) {
-    var event = delivery.event();
-    String provider = delivery.provider().id();
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    List<String> sets = new ArrayList<>();
-    Map<String, AttributeValue> fields = new HashMap<>();
-    fields.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_JOB));
-    fields.put(JobTable.TENANT, s(delivery.tenant()));
-    fields.put(JobTable.PROVIDER, s(provider));
-    fields.put(JobTable.JOB_ID, s(event.jobId()));
-    fields.put(JobTable.STATUS, s(event.status().value()));
-    fields.put(JobTable.EVENT_TYPE, s(event.type().wireName()));
-    fields.put(
-        JobTable.UNSIGNED_URLS,
-        AttributeValue.builder()
-            .l(event.unsignedUrls().stream().map(JobStore::s).toList())
-            .build());
-    fields.put(JobTable.TERMINAL_AT, s(delivery.receivedAt().toString()));
-    fields.put(JobTable.UPDATED_AT, s(delivery.receivedAt().toString()));
-    fields.put(JobTable.TERMINAL_DELIVERY, s(delivery.dedupeKey()));
-    putIfPresent(fields, JobTable.EVENT_CREATED_AT, event.createdAt());
-    putIfPresent(fields, JobTable.GENERATION_ID, event.generationId());
-    putIfPresent(fields, JobTable.MODEL, event.model());
-    putIfPresent(fields, JobTable.ERROR, event.error());
-    if (event.cost() != null) {
-      fields.put(JobTable.USAGE_COST, n(event.cost().toPlainString()));
-    }
-    if (event.byok() != null) {
-      fields.put(JobTable.USAGE_IS_BYOK, AttributeValue.builder().bool(event.byok()).build());
-    }
-    int i = 0;
-    for (Map.Entry<String, AttributeValue> field : fields.entrySet()) {
-      names.put("#f" + i, field.getKey());
-      values.put(":f" + i, field.getValue());
-      sets.add("#f" + i + " = :f" + i);
-      i++;
-    }
-    names.put("#pk", JobTable.PK);
-    names.put("#status", JobTable.STATUS);
-    values.put(":pending", s(JobStatus.PENDING.value()));
-    return Update.builder()
-        .tableName(tableName)
-        .key(Map.of(JobTable.PK, s(JobTable.jobKey(delivery.tenant(), provider, event.jobId()))))
-        .updateExpression("SET " + String.join(", ", sets))
-        // a terminal state is final: only a job we have never seen or one still pending moves
-        .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)
-        .build();
-  }
-
   /**
    * Records a job just submitted to the provider as {@code pending}, so that the receiver and the
    * operators know it. If its webhook has already arrived (a fast job), the terminal state stays
    * and only the submit details are added.
    */
-  public void recordSubmitted(
-      String tenant,
-      String provider,
-      String jobId,
-      String model,
-      String prompt,
-      java.time.Instant submittedAt) {
-    String now = submittedAt.toString();
+  public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
+    Job submitted =
+        new Job(
+            job,
+            JobStatus.PENDING,
+            model,
+            prompt,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Job.Times(submittedAt, null, null, submittedAt));
+    Map<String, AttributeValue> identity = JobItems.terminalAttributes(submitted);
+    Map<String, AttributeValue> sets = new HashMap<>();
+    for (String name :
+        List.of(JobTable.ITEM_TYPE, JobTable.TENANT, JobTable.PROVIDER, JobTable.JOB_ID)) {
+      sets.put(name, identity.get(name));
+    }
+    sets.put(JobTable.MODEL, JobItems.s(model));
+    sets.put(JobTable.PROMPT, JobItems.s(prompt));
+    sets.put(JobTable.SUBMITTED_AT, JobItems.s(submittedAt.toString()));
+    Map<String, AttributeValue> ifAbsent = new HashMap<>();
+    ifAbsent.put(JobTable.STATUS, identity.get(JobTable.STATUS));
+    ifAbsent.put(JobTable.UPDATED_AT, identity.get(JobTable.UPDATED_AT));
+    Expression update = Expression.set(sets).setIfNotExists(ifAbsent);
     dynamoDb.updateItem(
-        b ->
-            b.tableName(tableName)
-                .key(Map.of(JobTable.PK, s(JobTable.jobKey(tenant, provider, jobId))))
-                .updateExpression(
-                    "SET #type = :job, #tenant = :tenant, #provider = :provider, #id = :id, #model = :model,"
-                        + " #prompt = :prompt, #submitted = :now,"
-                        + " #status = if_not_exists(#status, :pending), #updated = if_not_exists(#updated, :now)")
-                .expressionAttributeNames(
-                    Map.of(
-                        "#type", JobTable.ITEM_TYPE,
-                        "#tenant", JobTable.TENANT,
-                        "#provider", JobTable.PROVIDER,
-                        "#id", JobTable.JOB_ID,
-                        "#model", JobTable.MODEL,
-                        "#prompt", JobTable.PROMPT,
-                        "#submitted", JobTable.SUBMITTED_AT,
-                        "#status", JobTable.STATUS,
-                        "#updated", JobTable.UPDATED_AT))
-                .expressionAttributeValues(
-                    Map.of(
-                        ":job", s(JobTable.ITEM_TYPE_JOB),
-                        ":tenant", s(tenant),
-                        ":provider", s(provider),
-                        ":id", s(jobId),
-                        ":model", s(model),
-                        ":prompt", s(prompt),
-                        ":now", s(now),
-                        ":pending", s(JobStatus.PENDING.value()))));
+        UpdateItemRequest.builder()
+            .tableName(tableName)
+            .key(key(job))
+            .updateExpression(update.text())
+            .expressionAttributeNames(update.withNames(Map.of()))
+            .expressionAttributeValues(update.withValues(Map.of()))
+            .build());
   }
 
-  /** The job item as stored, by tenant, provider and provider job id. */
-  public Optional<Map<String, AttributeValue>> findJob(
-      String tenant, String provider, String jobId) {
+  /**
+   * The downloader's success: a job still waiting for its video ({@code completed}, or {@code
+   * download_failed} when an operator re-drives it) becomes {@code stored}, with where its videos
+   * are. This update does not match the "newly completed" stream filter, so it triggers nothing.
+   */
+  public StoreOutcome markStored(
+      JobKey job, String bucket, List<StoredObject> objects, Instant at) {
+    Map<String, AttributeValue> sets =
+        new HashMap<>(JobItems.storedAttributes(new Job.StoredVideos(bucket, objects), at));
+    sets.put(JobTable.STATUS, JobItems.s(JobStatus.STORED.value()));
+    sets.put(JobTable.UPDATED_AT, JobItems.s(at.toString()));
+    Expression update = Expression.set(sets);
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression(update.text())
+              .conditionExpression("#status IN (:completed, :download_failed)")
+              .expressionAttributeNames(update.withNames(Map.of("#status", JobTable.STATUS)))
+              .expressionAttributeValues(update.withValues(waitingForVideo()))
+              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+              .build());
+      return StoreOutcome.STORED;
+    } catch (ConditionalCheckFailedException e) {
+      boolean stored =
+          JobItems.job(e.item()).map(old -> old.status() == JobStatus.STORED).orElse(false);
+      return stored ? StoreOutcome.ALREADY_STORED : StoreOutcome.NOT_COMPLETED;
+    }
+  }
+
+  /**
+   * Notes a failed download attempt on a job still waiting for its video; once {@code
+   * giveUpAfterAttempts} attempts have failed, the job is marked {@code download_failed}. A job in
+   * any other state is left alone.
+   *
+   * @param error why it failed: never a secret or a query string
+   */
+  public void recordDownloadFailure(JobKey job, String error, Instant at, int giveUpAfterAttempts) {
+    String text = error == null ? "unknown error" : error;
+    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression("SET #error = :error, #updatedAt = :at ADD #attempts :one")
+              .conditionExpression("#status IN (:completed, :download_failed)")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
+                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
+                      "#updatedAt", JobTable.UPDATED_AT,
+                      "#status", JobTable.STATUS))
+              .expressionAttributeValues(
+                  with(
+                      waitingForVideo(),
+                      Map.of(
+                          ":error", JobItems.s(message),
+                          ":at", JobItems.s(at.toString()),
+                          ":one", JobItems.n("1"))))
+              .build());
+      // a second write, after the count: the give-up mark must see the attempt just counted
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression("SET #status = :download_failed")
+              .conditionExpression("#status = :completed AND #attempts >= :limit")
+              .expressionAttributeNames(
+                  Map.of("#status", JobTable.STATUS, "#attempts", JobTable.DOWNLOAD_ATTEMPTS))
+              .expressionAttributeValues(
+                  with(
+                      waitingForVideo(),
+                      Map.of(":limit", JobItems.n(Integer.toString(giveUpAfterAttempts)))))
+              .build());
+    } catch (ConditionalCheckFailedException notYetOrNotWaiting) {
+      // attempts left, or stored meanwhile, or gone: nothing more to note
+    }
+  }
+
+  // --- reads ---
+
+  /** The job as stored now (consistent read). */
+  public Optional<Job> find(JobKey job) {
+    return JobItems.job(getItem(key(job)));
+  }
+
+  /** A delivery record, while DynamoDB's TTL has not removed it. */
+  public Optional<DeliveryRecord> findDelivery(JobKey job, String dedupeKey) {
+    return JobItems.delivery(
+        getItem(Map.of(JobTable.PK, JobItems.s(JobTable.deliveryKey(job, dedupeKey)))));
+  }
+
+  /** The job's status as stored now (consistent read), if the job is known. */
+  public Optional<JobStatus> status(JobKey job) {
     Map<String, AttributeValue> item =
         dynamoDb
             .getItem(
-                GetItemRequest.builder()
-                    .tableName(tableName)
-                    .key(Map.of(JobTable.PK, s(JobTable.jobKey(tenant, provider, jobId))))
-                    .consistentRead(true)
-                    .build())
+                b ->
+                    b.tableName(tableName)
+                        .key(key(job))
+                        .consistentRead(true)
+                        .projectionExpression("#status")
+                        .expressionAttributeNames(Map.of("#status", JobTable.STATUS)))
             .item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    AttributeValue status = item == null ? null : item.get(JobTable.STATUS);
+    return status == null ? Optional.empty() : JobStatus.fromValue(status.s());
   }
 
   /** A tenant's jobs, most recently updated first. */
-  public List<Map<String, AttributeValue>> recentJobs(String tenant, int limit) {
+  public List<Job> recentJobs(String tenant, int limit) {
     return dynamoDb
         .query(
-            QueryRequest.builder()
-                .tableName(tableName)
-                .indexName(JobTable.BY_TENANT_INDEX)
-                .keyConditionExpression("#tenant = :tenant")
-                .expressionAttributeNames(Map.of("#tenant", JobTable.TENANT))
-                .expressionAttributeValues(Map.of(":tenant", s(tenant)))
-                .scanIndexForward(false)
-                .limit(limit)
-                .build())
-        .items();
+            b ->
+                b.tableName(tableName)
+                    .indexName(JobTable.BY_TENANT_INDEX)
+                    .keyConditionExpression("#tenant = :tenant")
+                    .expressionAttributeNames(Map.of("#tenant", JobTable.TENANT))
+                    .expressionAttributeValues(Map.of(":tenant", JobItems.s(tenant)))
+                    .scanIndexForward(false)
+                    .limit(limit))
+        .items()
+        .stream()
+        .flatMap(item -> JobItems.job(item).stream())
+        .toList();
+  }
+
+  /**
+   * Every job in the table, most recently updated first: a Scan, for the local stack and small
+   * tables only (no function is granted it).
+   */
+  public List<Job> allJobs() {
+    List<Job> jobs = new ArrayList<>();
+    dynamoDb
+        .scanPaginator(b -> b.tableName(tableName).consistentRead(true))
+        .items()
+        .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
+    jobs.sort(
+        (a, b) ->
+            String.valueOf(b.times().updatedAt()).compareTo(String.valueOf(a.times().updatedAt())));
+    return jobs;
+  }
+
+  /**
+   * SnapStart priming: one harmless read (a key no item ever has) that loads and initialises the
+   * SDK's request path, so the first request after a restore does not pay for it.
+   */
+  public void prime() {
+    getItem(Map.of(JobTable.PK, JobItems.s(JobTable.PRIMING_KEY)));
+  }
+
+  // --- helpers ---
+
+  private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
+    return dynamoDb.getItem(b -> b.tableName(tableName).key(key).consistentRead(true)).item();
+  }
+
+  private static Map<String, AttributeValue> key(JobKey job) {
+    return Map.of(JobTable.PK, JobItems.s(JobTable.jobKey(job)));
+  }
+
+  private static Map<String, AttributeValue> waitingForVideo() {
+    return Map.of(
+        ":completed", JobItems.s(JobStatus.COMPLETED.value()),
+        ":download_failed", JobItems.s(JobStatus.DOWNLOAD_FAILED.value()));
+  }
+
+  private static Map<String, AttributeValue> with(
+      Map<String, AttributeValue> a, Map<String, AttributeValue> b) {
+    Map<String, AttributeValue> all = new HashMap<>(a);
+    all.putAll(b);
+    return all;
   }
 
   private static String reasonCode(List<CancellationReason> reasons, int index) {
@@ -285,20 +398,53 @@ public final class JobStore {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while committing a delivery", e);
     }
-    LOG.debug("retrying a delivery after a transaction conflict, attempt {}", attempt + 1);
+    LOG.atDebug()
+        .addKeyValue("attempt", attempt + 1)
+        .log("retrying a delivery after a transaction conflict");
   }
 
-  private static void putIfPresent(Map<String, AttributeValue> fields, String name, String value) {
-    if (value != null) {
-      fields.put(name, s(value));
+  /**
+   * An update expression that sets attributes from a map, with placeholders for every name and
+   * value, so that no attribute name has to be spelled in an expression.
+   */
+  private record Expression(
+      String text, Map<String, String> names, Map<String, AttributeValue> values) {
+    static Expression set(Map<String, AttributeValue> attributes) {
+      return new Expression("", Map.of(), Map.of()).add(attributes, false);
     }
-  }
 
-  static AttributeValue s(String value) {
-    return AttributeValue.builder().s(value).build();
-  }
+    Expression setIfNotExists(Map<String, AttributeValue> attributes) {
+      return add(attributes, true);
+    }
 
-  static AttributeValue n(String value) {
-    return AttributeValue.builder().n(value).build();
+    private Expression add(Map<String, AttributeValue> attributes, boolean ifNotExists) {
+      Map<String, String> allNames = new HashMap<>(names);
+      Map<String, AttributeValue> allValues = new HashMap<>(values);
+      List<String> clauses = new ArrayList<>();
+      for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
+        int i = allNames.size();
+        allNames.put("#a" + i, attribute.getKey());
+        allValues.put(":a" + i, attribute.getValue());
+        clauses.add(
+            ifNotExists
+                ? "#a" + i + " = if_not_exists(#a" + i + ", :a" + i + ")"
+                : "#a" + i + " = :a" + i);
+      }
+      String joined = String.join(", ", clauses);
+      String all = text.isEmpty() ? "SET " + joined : text + ", " + joined;
+      return new Expression(all, allNames, allValues);
+    }
+
+    Map<String, String> withNames(Map<String, String> more) {
+      Map<String, String> all = new HashMap<>(names);
+      all.putAll(more);
+      return all;
+    }
+
+    Map<String, AttributeValue> withValues(Map<String, AttributeValue> more) {
+      Map<String, AttributeValue> all = new HashMap<>(values);
+      all.putAll(more);
+      return all;
+    }
   }
 }

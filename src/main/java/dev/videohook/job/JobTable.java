@@ -17,34 +17,37 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * pk}. template.yaml declares the same shape; the local stack and the tests create it from here.
  */
 public final class JobTable {
+  // The table's shape, which template.yaml declares too: the key, the item types, the status the
+  // stream filter reads, the index and the TTL attribute. Every other attribute name stays in this
+  // package, behind JobItems.
   public static final String PK = "pk";
   public static final String ITEM_TYPE = "item_type";
   public static final String ITEM_TYPE_JOB = "job";
   public static final String ITEM_TYPE_DELIVERY = "delivery";
 
-  public static final String JOB_ID = "job_id";
+  static final String JOB_ID = "job_id";
   public static final String TENANT = "tenant";
-  public static final String PROVIDER = "provider";
+  static final String PROVIDER = "provider";
   public static final String STATUS = "status";
-  public static final String MODEL = "model";
-  public static final String PROMPT = "prompt";
-  public static final String GENERATION_ID = "generation_id";
-  public static final String UNSIGNED_URLS = "unsigned_urls";
-  public static final String USAGE_COST = "usage_cost";
-  public static final String USAGE_IS_BYOK = "usage_is_byok";
-  public static final String ERROR = "error";
-  public static final String EVENT_TYPE = "event_type";
-  public static final String EVENT_CREATED_AT = "event_created_at";
-  public static final String SUBMITTED_AT = "submitted_at";
-  public static final String TERMINAL_AT = "terminal_at";
+  static final String MODEL = "model";
+  static final String PROMPT = "prompt";
+  static final String GENERATION_ID = "generation_id";
+  static final String UNSIGNED_URLS = "unsigned_urls";
+  static final String USAGE_COST = "usage_cost";
+  static final String USAGE_IS_BYOK = "usage_is_byok";
+  static final String ERROR = "error";
+  static final String EVENT_TYPE = "event_type";
+  static final String EVENT_CREATED_AT = "event_created_at";
+  static final String SUBMITTED_AT = "submitted_at";
+  static final String TERMINAL_AT = "terminal_at";
   public static final String UPDATED_AT = "updated_at";
-  public static final String TERMINAL_DELIVERY = "terminal_delivery";
+  static final String TERMINAL_DELIVERY = "terminal_delivery";
 
-  public static final String DEDUPE_KEY = "dedupe_key";
-  public static final String IDEMPOTENCY_HEADER = "idempotency_header";
-  public static final String EVENT_STATUS = "event_status";
-  public static final String RAW_EVENT = "raw_event";
-  public static final String RECEIVED_AT = "received_at";
+  static final String DEDUPE_KEY = "dedupe_key";
+  static final String IDEMPOTENCY_HEADER = "idempotency_header";
+  static final String EVENT_STATUS = "event_status";
+  static final String RAW_EVENT = "raw_event";
+  static final String RECEIVED_AT = "received_at";
 
   /** DynamoDB TTL attribute (epoch seconds) on delivery items. */
   public static final String EXPIRES_AT = "expires_at";
@@ -62,13 +65,19 @@ public final class JobTable {
 
   private JobTable() {}
 
-  public static String jobKey(String tenant, String provider, String jobId) {
-    return "job#" + tenant + "#" + provider + "#" + jobId;
+  static String jobKey(JobKey job) {
+    return "job#" + job.tenant() + "#" + job.provider().id() + "#" + job.jobId();
   }
 
-  public static String deliveryKey(String tenant, String provider, String dedupeKey) {
-    return "delivery#" + tenant + "#" + provider + "#" + dedupeKey;
+  static String deliveryKey(JobKey job, String dedupeKey) {
+    return "delivery#" + job.tenant() + "#" + job.provider().id() + "#" + dedupeKey;
   }
+
+  /**
+   * The key of the only item SnapStart priming reads: no job or delivery key starts with
+   * "priming#", and template.yaml lets the receiver's GetItem reach this key alone.
+   */
+  public static final String PRIMING_KEY = "priming#snapstart";
 
   public static CreateTableRequest createTableRequest(String tableName) {
     return CreateTableRequest.builder()
@@ -105,26 +114,26 @@ public final class JobTable {
   // --- set by the downloader on a job item ---
 
   /** The S3 bucket that holds the job's videos. */
-  public static final String BUCKET = "bucket";
+  static final String BUCKET = "bucket";
 
   /** One S3 key per source, in source order (list of strings). */
-  public static final String OBJECT_KEYS = "object_keys";
+  static final String OBJECT_KEYS = "object_keys";
 
   /** Bytes stored per object, in the order of {@link #OBJECT_KEYS} (list of numbers). */
-  public static final String OBJECT_SIZES = "object_sizes";
+  static final String OBJECT_SIZES = "object_sizes";
 
   /** Hex SHA-256 of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
-  public static final String OBJECT_SHA256S = "object_sha256s";
+  static final String OBJECT_SHA256S = "object_sha256s";
 
   /** Content type of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
-  public static final String CONTENT_TYPES = "content_types";
+  static final String CONTENT_TYPES = "content_types";
 
   /** When the job became {@code stored} (ISO-8601 instant). */
-  public static final String STORED_AT = "stored_at";
+  static final String STORED_AT = "stored_at";
 
   /** Why the latest download attempt failed; never holds a secret or a query string. */
-  public static final String LAST_DOWNLOAD_ERROR = "last_download_error";
+  static final String LAST_DOWNLOAD_ERROR = "last_download_error";
 
   /** Failed download invocations so far (number). */
-  public static final String DOWNLOAD_ATTEMPTS = "download_attempts";
+  static final String DOWNLOAD_ATTEMPTS = "download_attempts";
 }

@@ -2,6 +2,7 @@ package dev.videohook.secrets;
 
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.provider.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public interface TenantSecrets {
         settings.seconds(
             SecretsManagerTenantSecrets.TENANT_SECRETS_CACHE_SECONDS,
             SecretsManagerTenantSecrets.DEFAULT_CACHE_TTL);
-    Region region = Region.of(settings.optional(AwsClients.AWS_REGION).orElse("us-east-1"));
+    Region region = SharedConfig.region(settings);
     settings.check();
     if (prefix.isEmpty()) {
       return new EnvironmentTenantSecrets(env);
@@ -53,7 +54,7 @@ public interface TenantSecrets {
     Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
     names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX);
     names.add(SecretsManagerTenantSecrets.TENANT_SECRETS_CACHE_SECONDS);
-    names.add(AwsClients.AWS_REGION);
+    names.add(SharedConfig.AWS_REGION);
     return Set.copyOf(names);
   }
 }

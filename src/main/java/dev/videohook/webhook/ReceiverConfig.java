@@ -1,66 +1,59 @@
 package dev.videohook.webhook;
 
-import dev.videohook.config.AwsClients;
-import dev.videohook.config.Priming;
 import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The receiver's settings, read once from the environment at init.
  *
- * @param tableName {@code JOBS_TABLE}
+ * @param shared the jobs table, region and local endpoints every function shares
  * @param tolerance {@code WEBHOOK_TOLERANCE_SECONDS}, default 300
  * @param maxBodyBytes {@code WEBHOOK_MAX_BODY_BYTES}, default 65536
  * @param deliveryTtl {@code DELIVERY_TTL_DAYS}, default 30
- * @param region {@code AWS_REGION}, default us-east-1
- * @param dynamoDbEndpoint {@code DYNAMODB_ENDPOINT}, for the local stack
  */
 public record ReceiverConfig(
-    String tableName,
-    Duration tolerance,
-    int maxBodyBytes,
-    Duration deliveryTtl,
-    Region region,
-    Optional<URI> dynamoDbEndpoint) {
+    SharedConfig shared, Duration tolerance, int maxBodyBytes, Duration deliveryTtl) {
 
-  public static final String JOBS_TABLE = "JOBS_TABLE";
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String WEBHOOK_MAX_BODY_BYTES = "WEBHOOK_MAX_BODY_BYTES";
   public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
-  public static final String AWS_REGION = AwsClients.AWS_REGION;
-  public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
 
   /**
    * Every variable the receiver reads, those of its secrets source included ({@link
-   * TenantSecrets#ENVIRONMENT}).
+   * TenantSecrets#ENVIRONMENT}). The receiver never talks to S3.
    */
   public static final Set<String> ENVIRONMENT =
       union(
           Set.of(
-              JOBS_TABLE,
+              SharedConfig.JOBS_TABLE,
+              SharedConfig.AWS_REGION,
+              SharedConfig.DYNAMODB_ENDPOINT,
               WEBHOOK_TOLERANCE_SECONDS,
               WEBHOOK_MAX_BODY_BYTES,
-              DELIVERY_TTL_DAYS,
-              AWS_REGION,
-              DYNAMODB_ENDPOINT),
+              DELIVERY_TTL_DAYS),
           TenantSecrets.ENVIRONMENT);
 
   /** Every AWS action the receiver calls; template.yaml grants exactly these. */
   public static final Set<String> AWS_ACTIONS =
-      union(JobStore.RECORD_ACTIONS, Priming.AWS_ACTIONS, SecretsManagerTenantSecrets.AWS_ACTIONS);
+      union(
+          JobStore.RECORD_ACTIONS,
+          JobStore.PRIMING_ACTIONS,
+          SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   private static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+  public String tableName() {
+    return shared.tableName();
+  }
 
   @SafeVarargs
   private static Set<String> union(Set<String>... sets) {
@@ -76,7 +69,7 @@ public record ReceiverConfig(
    */
   public static ReceiverConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
-    String table = settings.required(JOBS_TABLE, "the DynamoDB table that records jobs");
+    SharedConfig shared = SharedConfig.read(settings);
     Duration tolerance =
         settings.seconds(WEBHOOK_TOLERANCE_SECONDS, SignatureVerifier.DEFAULT_TOLERANCE);
     long maxBody = settings.positiveLong(WEBHOOK_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES);
@@ -90,9 +83,7 @@ public record ReceiverConfig(
     Duration ttl =
         Duration.ofDays(
             settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
-    Region region = Region.of(settings.optional(AWS_REGION).orElse("us-east-1"));
-    Optional<URI> endpoint = settings.uri(DYNAMODB_ENDPOINT);
     settings.check();
-    return new ReceiverConfig(table, tolerance, (int) maxBody, ttl, region, endpoint);
+    return new ReceiverConfig(shared, tolerance, (int) maxBody, ttl);
   }
 }

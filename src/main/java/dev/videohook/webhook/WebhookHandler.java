@@ -52,9 +52,9 @@ public class WebhookHandler
 
   private static WebhookReceiver fromEnvironment(Map<String, String> env) {
     ReceiverConfig config = ReceiverConfig.fromEnvironment(env);
-    DynamoDbClient dynamoDb = AwsClients.dynamoDb(config.region(), config.dynamoDbEndpoint());
-    Priming.register(dynamoDb, config.tableName());
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(config.shared());
     JobStore store = new JobStore(dynamoDb, config.tableName(), config.deliveryTtl());
+    Priming.register(store::prime);
     return new WebhookReceiver(
         store,
         TenantSecrets.fromEnvironment(env),

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -56,23 +57,23 @@ public final class WebhookReceiver {
   public WebhookOutcome receive(
       String tenant, Provider provider, Map<String, String> headers, byte[] body) {
     if (body.length > maxBodyBytes) {
-      log(Level.WARN, tenant, provider)
+      log(Level.WARN, tenant, provider, WebhookOutcome.BODY_TOO_LARGE)
           .addKeyValue("bodyBytes", body.length)
           .log("webhook rejected: body over {} bytes", maxBodyBytes);
       return WebhookOutcome.BODY_TOO_LARGE;
     }
     List<String> accepted = secrets.webhookSecrets(tenant, provider);
     if (accepted.isEmpty()) {
-      log(Level.ERROR, tenant, provider)
+      log(Level.ERROR, tenant, provider, WebhookOutcome.NOT_CONFIGURED)
           .log(
               "webhook not accepted: no signing secret is configured for this tenant and provider");
       return WebhookOutcome.NOT_CONFIGURED;
     }
-    String signature = headers.get(provider.signatureHeader().toLowerCase(java.util.Locale.ROOT));
+    String signature = headers.get(provider.signatureHeader().toLowerCase(Locale.ROOT));
     VerificationResult verification =
         new SignatureVerifier(accepted, tolerance, clock).verify(signature, body);
     if (!verification.isVerified()) {
-      log(Level.WARN, tenant, provider)
+      log(Level.WARN, tenant, provider, WebhookOutcome.UNAUTHORIZED)
           .addKeyValue("reason", verification.failure().orElseThrow())
           .log("webhook rejected: invalid signature");
       return WebhookOutcome.UNAUTHORIZED;
@@ -83,18 +84,18 @@ public final class WebhookReceiver {
       rawBody = decodeUtf8(body);
       parsed = VideoEvent.parse(body);
     } catch (InvalidEventException e) {
-      log(Level.WARN, tenant, provider)
-          .log("webhook rejected: signed body is not a valid event: {}", e.getMessage());
+      log(Level.WARN, tenant, provider, WebhookOutcome.INVALID_EVENT)
+          .addKeyValue("reason", e.getMessage())
+          .log("webhook rejected: signed body is not a valid event");
       return WebhookOutcome.INVALID_EVENT;
     }
     if (parsed.isEmpty()) {
-      log(Level.INFO, tenant, provider)
+      log(Level.INFO, tenant, provider, WebhookOutcome.IGNORED_UNKNOWN_TYPE)
           .log("webhook accepted and ignored: event type unknown to this version");
       return WebhookOutcome.IGNORED_UNKNOWN_TYPE;
     }
     VideoEvent event = parsed.get();
-    String idempotencyHeader =
-        headers.get(provider.idempotencyHeader().toLowerCase(java.util.Locale.ROOT));
+    String idempotencyHeader = headers.get(provider.idempotencyHeader().toLowerCase(Locale.ROOT));
     if (idempotencyHeader != null && !idempotencyHeader.equals(event.dedupeKey())) {
       // the header is not signed: log the disagreement, keep the key derived from the signed body
       log(Level.WARN, tenant, provider)
@@ -107,9 +108,9 @@ public final class WebhookReceiver {
         new Delivery(tenant, provider, event, rawBody, idempotencyHeader, clock.instant());
     RecordOutcome outcome;
     try {
-      outcome = store.record(delivery);
+      outcome = store.recordDelivery(delivery);
     } catch (RuntimeException e) {
-      log(Level.ERROR, tenant, provider)
+      log(Level.ERROR, tenant, provider, WebhookOutcome.STORAGE_FAILED)
           .addKeyValue("jobId", event.jobId())
           .setCause(e)
           .log("webhook not acknowledged: the job table could not be written");
@@ -117,7 +118,7 @@ public final class WebhookReceiver {
     }
     log(Level.INFO, tenant, provider)
         .addKeyValue("jobId", event.jobId())
-        .addKeyValue("status", event.status().value())
+        .addKeyValue("status", event.status())
         .addKeyValue("outcome", outcome)
         .log("webhook accepted");
     return switch (outcome) {
@@ -130,6 +131,12 @@ public final class WebhookReceiver {
   /** Every line about a request names its tenant and provider. */
   private static LoggingEventBuilder log(Level level, String tenant, Provider provider) {
     return LOG.atLevel(level).addKeyValue("tenant", tenant).addKeyValue("provider", provider.id());
+  }
+
+  /** A line that ends a request also names its outcome. */
+  private static LoggingEventBuilder log(
+      Level level, String tenant, Provider provider, WebhookOutcome outcome) {
+    return log(level, tenant, provider).addKeyValue("outcome", outcome);
   }
 
   private static String decodeUtf8(byte[] body) throws InvalidEventException {

@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
@@ -198,8 +199,8 @@ public final class DownloadBench {
       }
 
       @Override
-      public java.util.Optional<String> apiKey(String tenant, Provider provider) {
-        return java.util.Optional.empty();
+      public Optional<String> apiKey(String tenant, Provider provider) {
+        return Optional.empty();
       }
     };
   }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
  * this machine.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
-public final class ReceiverBench implements java.util.concurrent.Callable<Integer> {
+public final class ReceiverBench implements Callable<Integer> {
   @Option(
       names = "--requests",
       defaultValue = "3000",

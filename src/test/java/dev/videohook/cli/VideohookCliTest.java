@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
@@ -28,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -114,9 +117,9 @@ class VideohookCliTest {
     assertTrue(
         run.out().contains("callback    " + stack.apiBase() + "/acme/openrouter/video-webhook"),
         run.out());
-    var job = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow();
-    assertEquals("pending", job.get(JobTable.STATUS).s());
-    assertEquals("a desk lamp", job.get(JobTable.PROMPT).s());
+    Job job = stack.jobStore().find(new JobKey("acme", Provider.OPENROUTER, jobId)).orElseThrow();
+    assertEquals(JobStatus.PENDING, job.status());
+    assertEquals("a desk lamp", job.prompt());
     assertFalse(run.out().contains(API_KEY) || run.err().contains(API_KEY));
   }
 
@@ -293,30 +296,15 @@ class VideohookCliTest {
     // before its download: completed, with nothing stored
     String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
-    Map<String, AttributeValue> item;
-    while (!"stored"
-        .equals(
-            (item = stack.jobStore().findJob("acme", "openrouter", jobId).orElseThrow())
-                .get(JobTable.STATUS)
-                .s())) {
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
+    Job stored;
+    while ((stored = stack.jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
       assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
       Thread.sleep(50);
     }
     stack.dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
     stack.s3().createBucket("replay-videos");
-    Map<String, AttributeValue> completed = new HashMap<>(item);
-    completed
-        .keySet()
-        .removeAll(
-            List.of(
-                JobTable.BUCKET,
-                JobTable.OBJECT_KEYS,
-                JobTable.OBJECT_SIZES,
-                JobTable.OBJECT_SHA256S,
-                JobTable.CONTENT_TYPES,
-                JobTable.STORED_AT));
-    completed.put(JobTable.STATUS, AttributeValue.fromS("completed"));
-    stack.dynamoDb().putItem(b -> b.tableName("replay-jobs").item(completed));
+    TestJobs.put(stack.dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "replay-jobs");
     env.put("VIDEO_BUCKET", "replay-videos");
@@ -338,17 +326,14 @@ class VideohookCliTest {
   @Test
   void replay_withoutTheBucket_namesTheSetting() {
     stack.dynamoDb().createTable(JobTable.createTableRequest("replay-unconfigured"));
-    stack
-        .dynamoDb()
-        .putItem(
-            b ->
-                b.tableName("replay-unconfigured")
-                    .item(
-                        Map.of(
-                            JobTable.PK,
-                                AttributeValue.fromS(
-                                    JobTable.jobKey("$default", "openrouter", "job_x")),
-                            JobTable.STATUS, AttributeValue.fromS("completed"))));
+    TestJobs.put(
+        stack.dynamoDb(),
+        "replay-unconfigured",
+        TestJobs.job(
+            new JobKey("$default", Provider.OPENROUTER, "job_x"),
+            JobStatus.COMPLETED,
+            List.of(),
+            Instant.now()));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "replay-unconfigured");
 
@@ -362,17 +347,14 @@ class VideohookCliTest {
   @Test
   void replay_refusesAJobThatEndedWithoutAVideo() {
     String jobId = "replay_unconfigured";
-    stack
-        .dynamoDb()
-        .putItem(
-            b ->
-                b.tableName(LocalStack.TABLE)
-                    .item(
-                        Map.of(
-                            JobTable.PK,
-                                AttributeValue.fromS(
-                                    JobTable.jobKey("$default", "openrouter", jobId)),
-                            JobTable.STATUS, AttributeValue.fromS("failed"))));
+    TestJobs.put(
+        stack.dynamoDb(),
+        LocalStack.TABLE,
+        TestJobs.job(
+            new JobKey("$default", Provider.OPENROUTER, jobId),
+            JobStatus.FAILED,
+            List.of(),
+            Instant.now()));
 
     Run failed = run(env(), "replay", jobId, "-p", "openrouter");
 

@@ -2,6 +2,7 @@ package dev.videohook.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.videohook.job.JobStore;
 import dev.videohook.local.SharedDynamoDb;
 import java.net.URI;
 import java.util.Optional;
@@ -15,7 +16,7 @@ class PrimingTest {
     DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
     String table = SharedDynamoDb.newJobTable();
 
-    new Priming(dynamoDb, table).beforeCheckpoint(null);
+    new Priming(new JobStore(dynamoDb, table)::prime).beforeCheckpoint(null);
 
     assertEquals(0, dynamoDb.scan(b -> b.tableName(table)).count());
   }
@@ -23,13 +24,18 @@ class PrimingTest {
   @Test
   void beforeCheckpoint_shouldNotFail_whenDynamoDbIsUnreachable() {
     DynamoDbClient unreachable =
-        AwsClients.dynamoDb(Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:9")));
+        AwsClients.dynamoDb(
+            new SharedConfig(
+                "jobs",
+                Region.US_EAST_1,
+                Optional.of(URI.create("http://127.0.0.1:9")),
+                Optional.empty()));
 
-    new Priming(unreachable, "jobs").beforeCheckpoint(null);
+    new Priming(new JobStore(unreachable, "jobs")::prime).beforeCheckpoint(null);
   }
 
   @Test
   void register_shouldAcceptTheResource_outsideACracJvm() {
-    Priming.register(SharedDynamoDb.get().client(), "jobs");
+    Priming.register(new JobStore(SharedDynamoDb.get().client(), "jobs")::prime);
   }
 }

@@ -2,7 +2,6 @@ package dev.videohook.deploy;
 
 import static dev.videohook.deploy.CloudFormationTemplate.at;
 import static dev.videohook.deploy.CloudFormationTemplate.list;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +10,9 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
-import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
-import dev.videohook.job.JobTable;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +58,7 @@ class StreamFilterTest {
     String jobId = record("openrouter-completed.json", Provider.OPENROUTER);
 
     assertTrue(passes(job(Provider.OPENROUTER, jobId)));
-    assertFalse(passes(itemOfType(JobTable.ITEM_TYPE_DELIVERY)));
+    assertFalse(passes(delivery(Provider.OPENROUTER, jobId, jobId + "-completed")));
   }
 
   @Test
@@ -71,15 +70,8 @@ class StreamFilterTest {
   @Test
   void storedJob_shouldNotPassTheFilterAgain() throws Exception {
     String jobId = record("modelgates-completed.json", Provider.MODELGATES);
-    String key = JobTable.jobKey("acme", Provider.MODELGATES.id(), jobId);
-    dynamoDb.updateItem(
-        b ->
-            b.tableName(table)
-                .key(Map.of(JobTable.PK, AttributeValue.fromS(key)))
-                .updateExpression("SET #s = :stored")
-                .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
-                .expressionAttributeValues(
-                    Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
+    store.markStored(
+        new JobKey("acme", Provider.MODELGATES, jobId), "videos", List.of(), Instant.now());
 
     assertFalse(passes(job(Provider.MODELGATES, jobId)));
   }
@@ -89,21 +81,19 @@ class StreamFilterTest {
     APIGatewayV2HTTPEvent request = EventLoader.loadApiGatewayHttpEvent("events/" + sample);
     byte[] body = request.getBody().getBytes(StandardCharsets.UTF_8);
     VideoEvent event = VideoEvent.parse(body).orElseThrow();
-    store.record(new Delivery("acme", provider, event, request.getBody(), null, Instant.now()));
+    store.recordDelivery(
+        new Delivery("acme", provider, event, request.getBody(), null, Instant.now()));
     return event.jobId();
   }
 
+  /** The job item as stored, as the stream's NewImage carries it. */
   private Map<String, AttributeValue> job(Provider provider, String jobId) {
-    return store.findJob("acme", provider.id(), jobId).orElseThrow();
+    return JobItems.toItem(store.find(new JobKey("acme", provider, jobId)).orElseThrow());
   }
 
-  private Map<String, AttributeValue> itemOfType(String type) {
-    List<Map<String, AttributeValue>> items =
-        dynamoDb.scan(b -> b.tableName(table)).items().stream()
-            .filter(i -> type.equals(i.get(JobTable.ITEM_TYPE).s()))
-            .toList();
-    assertEquals(1, items.size());
-    return items.get(0);
+  private Map<String, AttributeValue> delivery(Provider provider, String jobId, String dedupeKey) {
+    return JobItems.toItem(
+        store.findDelivery(new JobKey("acme", provider, jobId), dedupeKey).orElseThrow());
   }
 
   /** Whether a stream record whose NewImage is this item passes the filter. */

@@ -18,8 +18,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.videohook.config.Environments;
-import dev.videohook.config.Priming;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
@@ -29,6 +27,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -210,7 +209,7 @@ class TemplateContractTest {
             .toList();
     assertEquals(1, reads.size());
     assertEquals(
-        List.of(Priming.KEY),
+        List.of(JobTable.PRIMING_KEY),
         list(at(reads.get(0), "Condition", "ForAllValues:StringEquals", "dynamodb:LeadingKeys")));
   }
 
@@ -464,9 +463,7 @@ class TemplateContractTest {
       assertEquals(ref("Tenants"), forEach.get(1), loop);
     } else {
       assertEquals(
-          java.util.Arrays.stream(Provider.values()).map(Provider::id).toList(),
-          forEach.get(1),
-          loop);
+          Arrays.stream(Provider.values()).map(Provider::id).toList(), forEach.get(1), loop);
     }
     Map<String, Object> fragments = map(forEach.get(2));
     assertEquals(1, fragments.size(), loop);

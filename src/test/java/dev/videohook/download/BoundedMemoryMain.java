@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.provider.Provider;
 import java.lang.management.ManagementFactory;

@@ -7,6 +7,7 @@ import dev.videohook.local.LocalS3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -52,7 +53,7 @@ class BoundedMemoryTest {
       child.getOutputStream().close();
       String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child JVM did not end");
-      java.nio.file.Files.writeString(Path.of("target", "bounded-memory-child.out"), output);
+      Files.writeString(Path.of("target", "bounded-memory-child.out"), output);
 
       assertEquals(0, child.exitValue(), output);
       Matcher printed = Pattern.compile("size=(\\d+) sha256=([0-9a-f]{64})").matcher(output);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.videohook.config.ConfigurationException;
 import dev.videohook.provider.Provider;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -35,17 +36,17 @@ class DownloadConfigTest {
   void fromEnvironment_shouldUseDefaults_whenOnlyTheRequiredSettingsAreSet() {
     DownloadConfig config = DownloadConfig.fromEnvironment(MINIMAL);
 
-    assertEquals("jobs", config.tableName());
+    assertEquals("jobs", config.shared().tableName());
     assertEquals("videos", config.bucket());
     assertFalse(config.allowLoopbackHttp());
     assertEquals(DownloadConfig.DEFAULT_MAX_BYTES, config.maxBytes());
     assertEquals(Provider.MODELGATES.defaultApiBase(), config.apiBase(Provider.MODELGATES));
-    assertTrue(config.s3Endpoint().isEmpty());
+    assertTrue(config.shared().s3Endpoint().isEmpty());
   }
 
   @Test
   void fromEnvironment_shouldRefuseAPlainHttpApiBase_unlessLoopbackInLocalMode() {
-    var env = new java.util.HashMap<>(MINIMAL);
+    var env = new HashMap<>(MINIMAL);
     env.put("OPENROUTER_API_BASE", "http://127.0.0.1:9000/api/v1");
     assertThrows(ConfigurationException.class, () -> DownloadConfig.fromEnvironment(env));
 

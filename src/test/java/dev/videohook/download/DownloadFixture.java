@@ -4,8 +4,15 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalS3;
+import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.local.SharedS3;
 import dev.videohook.provider.Provider;
@@ -16,10 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -55,7 +62,7 @@ final class DownloadFixture implements AutoCloseable {
     this(b -> {});
   }
 
-  DownloadFixture(java.util.function.Consumer<VideoDownloader.Builder> customize) {
+  DownloadFixture(Consumer<VideoDownloader.Builder> customize) {
     VideoDownloader.Builder builder =
         VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets())
             .apiBases(Map.of(PROVIDER, api.url("/api/v1")))
@@ -68,7 +75,7 @@ final class DownloadFixture implements AutoCloseable {
         new DownloadHandler(
             new DownloadService(
                 downloader,
-                new StoredVideos(dynamoDb, table),
+                new JobStore(dynamoDb, table),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 GIVE_UP_AFTER_ATTEMPTS));
   }
@@ -97,28 +104,24 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   void putJob(String tenant, String jobId, String status, List<URI> urls) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(JobTable.PK, s(JobTable.jobKey(tenant, PROVIDER.id(), jobId)));
-    item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_JOB));
-    item.put(JobTable.TENANT, s(tenant));
-    item.put(JobTable.PROVIDER, s(PROVIDER.id()));
-    item.put(JobTable.JOB_ID, s(jobId));
-    item.put(JobTable.STATUS, s(status));
-    item.put(JobTable.UPDATED_AT, s(NOW.toString()));
-    item.put(
-        JobTable.UNSIGNED_URLS,
-        AttributeValue.builder().l(urls.stream().map(u -> s(u.toString())).toList()).build());
-    dynamoDb.putItem(b -> b.tableName(table).item(item));
+    TestJobs.put(dynamoDb, table, job(tenant, jobId, status, urls));
   }
 
-  Map<String, AttributeValue> job(String jobId) {
-    return dynamoDb
-        .getItem(
-            b ->
-                b.tableName(table)
-                    .consistentRead(true)
-                    .key(Map.of(JobTable.PK, s(JobTable.jobKey(TENANT, PROVIDER.id(), jobId)))))
-        .item();
+  /** The job as stored now. */
+  Job job(String jobId) {
+    return new JobStore(dynamoDb, table).find(key(TENANT, jobId)).orElseThrow();
+  }
+
+  static JobKey key(String tenant, String jobId) {
+    return new JobKey(tenant, PROVIDER, jobId);
+  }
+
+  private static Job job(String tenant, String jobId, String status, List<URI> urls) {
+    return TestJobs.job(
+        key(tenant, jobId),
+        JobStatus.fromValue(status).orElseThrow(),
+        urls.stream().map(URI::toString).toList(),
+        NOW);
   }
 
   /**
@@ -127,48 +130,37 @@ final class DownloadFixture implements AutoCloseable {
    */
   static DynamodbStreamRecord change(
       String sequenceNumber, String jobId, String oldStatus, String newStatus, List<URI> urls) {
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-        newImage = image(jobId, newStatus, urls);
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-        oldImage =
-            oldStatus == null
-                ? null
-                : image(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
+    Map<String, AttributeValue> newImage = image(jobId, newStatus, urls);
+    Map<String, AttributeValue> oldImage =
+        oldStatus == null
+            ? null
+            : image(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
     return record(oldStatus == null ? "INSERT" : "MODIFY", sequenceNumber, oldImage, newImage);
   }
 
-  static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-      image(String jobId, String status, List<URI> urls) {
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image =
-        new HashMap<>();
-    image.put(JobTable.PK, ls(JobTable.jobKey(TENANT, PROVIDER.id(), jobId)));
-    image.put(JobTable.ITEM_TYPE, ls(JobTable.ITEM_TYPE_JOB));
-    image.put(JobTable.TENANT, ls(TENANT));
-    image.put(JobTable.PROVIDER, ls(PROVIDER.id()));
-    image.put(JobTable.JOB_ID, ls(jobId));
-    image.put(JobTable.STATUS, ls(status));
-    image.put(
-        JobTable.UNSIGNED_URLS,
-        new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-            .withL(urls.stream().map(u -> ls(u.toString())).toList()));
-    return image;
+  /** A job item's image, as the stream carries it. */
+  static Map<String, AttributeValue> image(String jobId, String status, List<URI> urls) {
+    return JobItems.toItem(job(TENANT, jobId, status, urls));
   }
 
+  /** A stream record in Lambda's shape, its images converted as the local stack's poller does. */
   static DynamodbStreamRecord record(
       String eventName,
       String sequenceNumber,
-      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-          oldImage,
-      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-          newImage) {
+      Map<String, AttributeValue> oldImage,
+      Map<String, AttributeValue> newImage) {
     StreamRecord streamRecord = new StreamRecord();
     streamRecord.setSequenceNumber(sequenceNumber);
-    streamRecord.setOldImage(oldImage);
-    streamRecord.setNewImage(newImage);
     streamRecord.setStreamViewType(StreamViewType.NEW_AND_OLD_IMAGES);
-    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image =
-        newImage != null ? newImage : oldImage;
-    streamRecord.setKeys(Map.of(JobTable.PK, image.get(JobTable.PK)));
+    Map<String, AttributeValue> image = newImage != null ? newImage : oldImage;
+    streamRecord.setKeys(
+        LocalStreamPoller.lambdaImage(Map.of(JobTable.PK, image.get(JobTable.PK))));
+    if (oldImage != null) {
+      streamRecord.setOldImage(LocalStreamPoller.lambdaImage(oldImage));
+    }
+    if (newImage != null) {
+      streamRecord.setNewImage(LocalStreamPoller.lambdaImage(newImage));
+    }
     DynamodbStreamRecord record = new DynamodbStreamRecord();
     record.setEventName(eventName);
     record.setEventSource("aws:dynamodb");
@@ -180,16 +172,6 @@ final class DownloadFixture implements AutoCloseable {
     DynamodbEvent event = new DynamodbEvent();
     event.setRecords(List.of(records));
     return event;
-  }
-
-  static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue ls(
-      String value) {
-    return new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-        .withS(value);
-  }
-
-  static AttributeValue s(String value) {
-    return AttributeValue.builder().s(value).build();
   }
 
   byte[] object(String key) {

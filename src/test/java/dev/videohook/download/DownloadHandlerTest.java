@@ -14,22 +14,35 @@ import static dev.videohook.download.VideoServer.withoutLength;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.videohook.job.JobTable;
+import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.videohook.job.DeliveryRecord;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.StoredObject;
+import dev.videohook.job.TestJobs;
+import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.local.SharedDynamoDb;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The downloader end to end: stream record in, S3Proxy object and DynamoDB Local item out. */
 class DownloadHandlerTest {
@@ -65,17 +78,17 @@ class DownloadHandlerTest {
         response.getBatchItemFailures().stream()
             .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
             .toList());
-    Map<String, AttributeValue> job = f.job(jobId);
-    assertEquals("completed", job.get(JobTable.STATUS).s());
-    assertEquals("1", job.get(JobTable.DOWNLOAD_ATTEMPTS).n());
-    assertTrue(job.containsKey(JobTable.LAST_DOWNLOAD_ERROR));
+    Job job = f.job(jobId);
+    assertEquals(JobStatus.COMPLETED, job.status());
+    assertEquals(1, job.download().failedAttempts());
+    assertNotNull(job.download().lastError());
   }
 
   /**
    * Waits until the downloader has a multipart upload in progress, so that a failure that follows
    * is one the upload must be aborted for; counts the uploads seen.
    */
-  private Runnable uploadStarted(java.util.concurrent.atomic.AtomicInteger seen) {
+  private Runnable uploadStarted(AtomicInteger seen) {
     return () -> {
       for (int i = 0; i < 1000; i++) {
         if (!f.s3.multipartUploads(f.bucket).isEmpty()) {
@@ -92,8 +105,8 @@ class DownloadHandlerTest {
     };
   }
 
-  private static List<String> strings(AttributeValue list) {
-    return list.l().stream().map(AttributeValue::s).toList();
+  private static <T> List<T> each(Job job, Function<StoredObject, T> field) {
+    return job.stored().objects().stream().map(field).toList();
   }
 
   @Test
@@ -105,16 +118,14 @@ class DownloadHandlerTest {
 
     assertEquals(List.of(), response.getBatchItemFailures());
     assertArrayEquals(video, f.object(KEY));
-    Map<String, AttributeValue> job = f.job(JOB);
-    assertEquals("stored", job.get(JobTable.STATUS).s());
-    assertEquals(f.bucket, job.get(JobTable.BUCKET).s());
-    assertEquals(List.of(KEY), strings(job.get(JobTable.OBJECT_KEYS)));
-    assertEquals(
-        List.of("300000"),
-        job.get(JobTable.OBJECT_SIZES).l().stream().map(AttributeValue::n).toList());
-    assertEquals(List.of(GeneratedBytes.sha256(video)), strings(job.get(JobTable.OBJECT_SHA256S)));
-    assertEquals(List.of("video/mp4"), strings(job.get(JobTable.CONTENT_TYPES)));
-    assertEquals(DownloadFixture.NOW.toString(), job.get(JobTable.STORED_AT).s());
+    Job job = f.job(JOB);
+    assertEquals(JobStatus.STORED, job.status());
+    assertEquals(f.bucket, job.stored().bucket());
+    assertEquals(List.of(KEY), each(job, StoredObject::key));
+    assertEquals(List.of(300_000L), each(job, StoredObject::size));
+    assertEquals(List.of(GeneratedBytes.sha256(video)), each(job, StoredObject::sha256));
+    assertEquals(List.of("video/mp4"), each(job, StoredObject::contentType));
+    assertEquals(DownloadFixture.NOW, job.times().storedAt());
   }
 
   @Test
@@ -124,9 +135,9 @@ class DownloadHandlerTest {
 
     completed(JOB, List.of(f.storage.url("/v/big.mp4")));
 
-    Map<String, AttributeValue> job = f.job(JOB);
-    assertEquals("stored", job.get(JobTable.STATUS).s());
-    assertEquals(List.of(GeneratedBytes.sha256(size)), strings(job.get(JobTable.OBJECT_SHA256S)));
+    Job job = f.job(JOB);
+    assertEquals(JobStatus.STORED, job.status());
+    assertEquals(List.of(GeneratedBytes.sha256(size)), each(job, StoredObject::sha256));
     assertEquals(GeneratedBytes.sha256(size), GeneratedBytes.sha256(f.object(KEY)));
     assertEquals(List.of(), f.s3.multipartUploads(f.bucket));
   }
@@ -153,9 +164,8 @@ class DownloadHandlerTest {
     assertArrayEquals(second, f.object("acme/openrouter/job-1/1.webm"));
     assertEquals(
         List.of("acme/openrouter/job-1/0.mp4", "acme/openrouter/job-1/1.webm"),
-        strings(f.job(JOB).get(JobTable.OBJECT_KEYS)));
-    assertEquals(
-        List.of("video/mp4", "video/webm"), strings(f.job(JOB).get(JobTable.CONTENT_TYPES)));
+        each(f.job(JOB), StoredObject::key));
+    assertEquals(List.of("video/mp4", "video/webm"), each(f.job(JOB), StoredObject::contentType));
   }
 
   @Test
@@ -177,7 +187,7 @@ class DownloadHandlerTest {
 
     completed(JOB, List.of(f.storage.url("/v/0.mp4")));
 
-    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, f.job(JOB).status());
     assertFalse(f.storage.received().isEmpty());
     f.storage.received().forEach(r -> assertNull(r.headers().get("authorization"), r.target()));
   }
@@ -226,7 +236,7 @@ class DownloadHandlerTest {
   @Test
   void truncatedBody_failsTheRecord_andLeavesNothingInS3() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
-    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    var uploads = new AtomicInteger();
     f.storage.on("/v/0.mp4", truncated(video, 9 * MIB, uploadStarted(uploads)));
 
     StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
@@ -240,7 +250,7 @@ class DownloadHandlerTest {
   @Test
   void connectionResetMidBody_failsTheRecord_andLeavesNothingInS3() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
-    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    var uploads = new AtomicInteger();
     f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)));
 
     StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
@@ -253,7 +263,7 @@ class DownloadHandlerTest {
   @Test
   void connectionResetOnce_isRetried_andTheVideoStored() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
-    var uploads = new java.util.concurrent.atomic.AtomicInteger();
+    var uploads = new AtomicInteger();
     f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)), ok(video, "video/mp4"));
 
     StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
@@ -298,7 +308,7 @@ class DownloadHandlerTest {
       never.countDown();
     }
 
-    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, f.job(JOB).status());
     assertArrayEquals(video, f.object(KEY));
   }
 
@@ -310,7 +320,7 @@ class DownloadHandlerTest {
 
     assertFailedOnce(response, JOB);
     assertEquals(1, f.storage.received("/v/0.mp4").size());
-    assertTrue(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("HTTP 404"));
+    assertTrue(f.job(JOB).download().lastError().contains("HTTP 404"));
     assertNothingInS3();
   }
 
@@ -320,7 +330,7 @@ class DownloadHandlerTest {
 
     completed(JOB, List.of(URI.create(f.storage.url("/v/0.mp4") + "?token=s3cr3t")));
 
-    assertFalse(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("s3cr3t"));
+    assertFalse(f.job(JOB).download().lastError().contains("s3cr3t"));
   }
 
   @Test
@@ -331,8 +341,8 @@ class DownloadHandlerTest {
 
     f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
 
-    assertEquals("2", f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
-    assertEquals("completed", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(2, f.job(JOB).download().failedAttempts());
+    assertEquals(JobStatus.COMPLETED, f.job(JOB).status());
   }
 
   @Test
@@ -347,10 +357,8 @@ class DownloadHandlerTest {
     StreamsEventResponse afterGivingUp =
         f.handler.handleRequest(event(change("100", JOB, "pending", "completed", urls)), null);
 
-    assertEquals("download_failed", f.job(JOB).get(JobTable.STATUS).s());
-    assertEquals(
-        String.valueOf(DownloadFixture.GIVE_UP_AFTER_ATTEMPTS),
-        f.job(JOB).get(JobTable.DOWNLOAD_ATTEMPTS).n());
+    assertEquals(JobStatus.DOWNLOAD_FAILED, f.job(JOB).status());
+    assertEquals(DownloadFixture.GIVE_UP_AFTER_ATTEMPTS, f.job(JOB).download().failedAttempts());
     assertEquals(
         1,
         afterGivingUp.getBatchItemFailures().size(),
@@ -368,8 +376,8 @@ class DownloadHandlerTest {
     DownloadService.Outcome outcome =
         new DownloadService(
                 f.downloader,
-                new StoredVideos(f.dynamoDb, f.table),
-                java.time.Clock.systemUTC(),
+                new JobStore(f.dynamoDb, f.table),
+                Clock.systemUTC(),
                 DownloadFixture.GIVE_UP_AFTER_ATTEMPTS)
             .redrive(
                 new CompletedJob(
@@ -379,9 +387,8 @@ class DownloadHandlerTest {
                     List.of(urls.get(0).toString())));
 
     assertEquals(DownloadService.Outcome.STORED, outcome);
-    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
-    assertEquals(
-        GeneratedBytes.sha256(video), f.job(JOB).get(JobTable.OBJECT_SHA256S).l().get(0).s());
+    assertEquals(JobStatus.STORED, f.job(JOB).status());
+    assertEquals(List.of(GeneratedBytes.sha256(video)), each(f.job(JOB), StoredObject::sha256));
   }
 
   @Test
@@ -415,7 +422,7 @@ class DownloadHandlerTest {
         completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
 
     assertFailedOnce(response, JOB);
-    assertTrue(f.job(JOB).get(JobTable.LAST_DOWNLOAD_ERROR).s().contains("refused"));
+    assertTrue(f.job(JOB).download().lastError().contains("refused"));
   }
 
   @Test
@@ -459,7 +466,7 @@ class DownloadHandlerTest {
 
     assertEquals(List.of(), response.getBatchItemFailures());
     assertEquals(List.of(), f.storage.received());
-    assertEquals(terminal, f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(terminal, f.job(JOB).status().value());
     assertNothingInS3();
   }
 
@@ -486,13 +493,21 @@ class DownloadHandlerTest {
 
     assertEquals(List.of(), replay.getBatchItemFailures());
     assertEquals(requests, f.storage.received().size());
-    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, f.job(JOB).status());
   }
 
   @Test
   void deliveryItemsAndRemovals_areIgnored() {
-    var delivery = DownloadFixture.image(JOB, "completed", List.of(f.storage.url("/v/0.mp4")));
-    delivery.put(JobTable.ITEM_TYPE, DownloadFixture.ls(JobTable.ITEM_TYPE_DELIVERY));
+    var delivery =
+        JobItems.toItem(
+            new DeliveryRecord(
+                DownloadFixture.key(DownloadFixture.TENANT, JOB),
+                JOB + "-completed",
+                "completed",
+                "{}",
+                null,
+                DownloadFixture.NOW,
+                null));
     var jobImage = DownloadFixture.image(JOB, "completed", List.of(f.storage.url("/v/0.mp4")));
 
     StreamsEventResponse response =
@@ -531,9 +546,9 @@ class DownloadHandlerTest {
         response.getBatchItemFailures().stream()
             .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
             .toList());
-    assertEquals("stored", f.job("j1").get(JobTable.STATUS).s());
-    assertEquals("completed", f.job("j2").get(JobTable.STATUS).s());
-    assertEquals("stored", f.job("j3").get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, f.job("j1").status());
+    assertEquals(JobStatus.COMPLETED, f.job("j2").status());
+    assertEquals(JobStatus.STORED, f.job("j3").status());
   }
 
   @Test
@@ -549,7 +564,7 @@ class DownloadHandlerTest {
                     "VIDEO_BUCKET",
                     f.bucket,
                     "DYNAMODB_ENDPOINT",
-                    dev.videohook.local.SharedDynamoDb.get().endpoint().toString(),
+                    SharedDynamoDb.get().endpoint().toString(),
                     "S3_ENDPOINT",
                     f.s3.endpoint().toString(),
                     "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
@@ -565,7 +580,7 @@ class DownloadHandlerTest {
             event(change("100", JOB, "pending", "completed", List.of())), null);
 
     assertEquals(List.of(), response.getBatchItemFailures());
-    assertEquals("stored", f.job(JOB).get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, f.job(JOB).status());
     assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
     assertEquals(
         "Bearer " + API_KEY,
@@ -574,23 +589,24 @@ class DownloadHandlerTest {
 
   @Test
   void sampleStreamEvent_fromEventsFolder_isDownloadedThroughTheHandler() {
-    DynamodbEvent event =
-        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent(
-            "events/dynamodb-stream-completed.json");
+    DynamodbEvent event = EventLoader.loadDynamoDbEvent("events/dynamodb-stream-completed.json");
     var record = event.getRecords().get(0);
-    CompletedJob job = DownloadHandler.newlyCompletedJob(record).orElseThrow();
+    CompletedJob job = StreamRecords.newlyCompletedJob(record).orElseThrow();
     assertEquals("Nxff2D1Z6w4Zk9iNuZam", job.jobId());
     // the sample's storage host is not reachable here: point its URL at the local server
     byte[] video = GeneratedBytes.bytes(777);
     f.storage.on("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4", ok(video, "video/mp4"));
     URI local = f.storage.url("/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4");
+    Job sample =
+        JobItems.job(
+                DynamodbAttributeValueTransformer.toAttributeValueMapV2(
+                    record.getDynamodb().getNewImage()))
+            .orElseThrow();
     record
         .getDynamodb()
-        .getNewImage()
-        .get(JobTable.UNSIGNED_URLS)
-        .getL()
-        .get(0)
-        .setS(local.toString());
+        .setNewImage(
+            LocalStreamPoller.lambdaImage(
+                JobItems.toItem(TestJobs.withUnsignedUrls(sample, List.of(local.toString())))));
     f.putJob(job.tenant(), job.jobId(), "completed", List.of(local));
 
     StreamsEventResponse response = f.handler.handleRequest(event, null);

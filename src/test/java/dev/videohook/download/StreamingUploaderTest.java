@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.local.SharedS3;
 import java.io.IOException;

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
 import dev.videohook.cli.VideohookCli;
+import dev.videohook.download.StreamRecords;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobTable;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
@@ -36,7 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -71,19 +73,12 @@ class EndToEndTest {
     return jobId;
   }
 
-  private static Map<String, AttributeValue> job(String tenant, Provider provider, String jobId) {
-    return stack.jobStore().findJob(tenant, provider.id(), jobId).orElseThrow();
+  private static Job job(String tenant, Provider provider, String jobId) {
+    return stack.jobStore().find(new JobKey(tenant, provider, jobId)).orElseThrow();
   }
 
   private static long deliveryRecords(String jobId) {
-    return stack
-        .dynamoDb()
-        .scanPaginator(b -> b.tableName(LocalStack.TABLE).consistentRead(true))
-        .items()
-        .stream()
-        .filter(item -> JobTable.ITEM_TYPE_DELIVERY.equals(item.get(JobTable.ITEM_TYPE).s()))
-        .filter(item -> jobId.equals(item.get(JobTable.JOB_ID).s()))
-        .count();
+    return TestJobs.deliveryRecords(stack.dynamoDb(), LocalStack.TABLE, jobId);
   }
 
   private static List<Integer> statuses(Provider provider, String jobId) {
@@ -93,12 +88,12 @@ class EndToEndTest {
   }
 
   /** Waits for the job to leave {@code completed} (the downloader's answer) and returns it. */
-  private static Map<String, AttributeValue> awaitStored(
-      String tenant, Provider provider, String jobId) throws InterruptedException {
+  private static Job awaitStored(String tenant, Provider provider, String jobId)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
-      Map<String, AttributeValue> job = job(tenant, provider, jobId);
-      if ("stored".equals(job.get(JobTable.STATUS).s())) {
+      Job job = job(tenant, provider, jobId);
+      if (job.status() == JobStatus.STORED) {
         return job;
       }
       Thread.sleep(50);
@@ -132,12 +127,12 @@ class EndToEndTest {
     long size = 3L * 1024 * 1024 + 17;
     String jobId = submitAndAwait(provider, "acme", Faults.none().withVideoBytes(size));
 
-    Map<String, AttributeValue> job = awaitStored("acme", provider, jobId);
-    assertEquals("a desk lamp", job.get(JobTable.PROMPT).s(), "what submit recorded is kept");
+    Job job = awaitStored("acme", provider, jobId);
+    assertEquals("a desk lamp", job.prompt(), "what submit recorded is kept");
     assertEquals(List.of(204), statuses(provider, jobId));
     String key = "acme/" + provider.id() + "/" + jobId + "/0.mp4";
-    assertEquals(key, job.get(JobTable.OBJECT_KEYS).l().get(0).s());
-    assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+    assertEquals(key, job.stored().objects().get(0).key());
+    assertEquals(VideoBytes.sha256(jobId, size), job.stored().objects().get(0).sha256());
     byte[] stored =
         stack
             .s3()
@@ -211,9 +206,9 @@ class EndToEndTest {
             "$default",
             Faults.none().withVideoBytes(size).withContentBytesPerSecond(1024 * 1024));
 
-    Map<String, AttributeValue> job = awaitStored("$default", Provider.OPENROUTER, jobId);
+    Job job = awaitStored("$default", Provider.OPENROUTER, jobId);
 
-    assertEquals(VideoBytes.sha256(jobId, size), job.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+    assertEquals(VideoBytes.sha256(jobId, size), job.stored().objects().get(0).sha256());
   }
 
   @Test
@@ -286,8 +281,7 @@ class EndToEndTest {
             Faults.none().withVideoBytes(20L * 1024 * 1024).withTruncatedContent());
 
     Instant deadline = Instant.now().plus(DOWNLOAD_TIMEOUT);
-    while (!"download_failed"
-        .equals(job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s())) {
+    while (job("$default", Provider.OPENROUTER, jobId).status() != JobStatus.DOWNLOAD_FAILED) {
       assertTrue(
           Instant.now().isBefore(deadline),
           "the job was not given up on: " + job("$default", Provider.OPENROUTER, jobId));
@@ -298,12 +292,10 @@ class EndToEndTest {
       Thread.sleep(50);
     }
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
+    Job job = job("$default", Provider.OPENROUTER, jobId);
     assertEquals(
-        "4",
-        job.get(JobTable.DOWNLOAD_ATTEMPTS).n(),
-        "the first attempt and the stream's 3 retries");
-    assertTrue(job.get(JobTable.LAST_DOWNLOAD_ERROR).s().length() > 0);
+        4, job.download().failedAttempts(), "the first attempt and the stream's 3 retries");
+    assertTrue(job.download().lastError().length() > 0);
     assertTrue(objects(jobId).isEmpty(), "no object");
     assertTrue(
         stack.s3().multipartUploads(LocalStack.BUCKET).stream()
@@ -311,15 +303,9 @@ class EndToEndTest {
         "no dangling multipart upload");
     assertEquals(
         jobId,
-        stack
-            .streamPoller()
-            .failedBatches()
-            .get(0)
-            .get(0)
-            .getDynamodb()
-            .getNewImage()
-            .get(JobTable.JOB_ID)
-            .getS());
+        StreamRecords.newlyCompletedJob(stack.streamPoller().failedBatches().get(0).get(0))
+            .orElseThrow()
+            .jobId());
   }
 
   @Test
@@ -334,7 +320,7 @@ class EndToEndTest {
             .toList());
     assertEquals(List.of(401, 401, 204), statuses(Provider.OPENROUTER, jobId));
     assertEquals(1, deliveryRecords(jobId));
-    assertEquals("completed", job("$default", Provider.OPENROUTER, jobId).get(JobTable.STATUS).s());
+    assertEquals(JobStatus.COMPLETED, job("$default", Provider.OPENROUTER, jobId).status());
   }
 
   @Test
@@ -355,9 +341,9 @@ class EndToEndTest {
     String later = submitAndAwait(Provider.OPENROUTER, "$default", Faults.none());
     awaitStored("$default", Provider.OPENROUTER, later);
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, jobId);
-    assertEquals("failed", job.get(JobTable.STATUS).s());
-    assertTrue(job.get(JobTable.ERROR).s().contains("simulated failure"));
+    Job job = job("$default", Provider.OPENROUTER, jobId);
+    assertEquals(JobStatus.FAILED, job.status());
+    assertTrue(job.error().contains("simulated failure"));
     assertEquals(
         0,
         cdnFetches(Provider.OPENROUTER, jobId)
@@ -373,7 +359,6 @@ class EndToEndTest {
     String jobId =
         submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withOutcome(outcome));
 
-    assertEquals(
-        outcome.value(), job("$default", Provider.MODELGATES, jobId).get(JobTable.STATUS).s());
+    assertEquals(outcome, job("$default", Provider.MODELGATES, jobId).status());
   }
 }

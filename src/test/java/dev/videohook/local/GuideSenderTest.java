@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.videohook.job.JobTable;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.provider.Provider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,13 +42,12 @@ class GuideSenderTest {
     assertEquals("204", runSender("dev_secret"));
 
     assertEquals(
-        "completed",
+        JobStatus.COMPLETED,
         stack
             .jobStore()
-            .findJob("$default", "openrouter", "job_test")
+            .find(new JobKey("$default", Provider.OPENROUTER, "job_test"))
             .orElseThrow()
-            .get(JobTable.STATUS)
-            .s());
+            .status());
   }
 
   @Test

@@ -5,8 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.videohook.job.ItemJson;
-import dev.videohook.job.JobTable;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobStore;
 import dev.videohook.provider.Provider;
 import dev.videohook.webhook.WebhookHandler;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +30,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Stands in for API Gateway on this machine: each webhook request becomes the same {@link
@@ -46,25 +44,21 @@ public final class LocalApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final WebhookHandler handler;
-  private final DynamoDbClient dynamoDb;
-  private final String tableName;
+  private final JobStore jobStore;
 
-  private LocalApiServer(
-      HttpServer server, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName) {
+  private LocalApiServer(HttpServer server, WebhookHandler handler, JobStore jobStore) {
     this.server = server;
     this.handler = handler;
-    this.dynamoDb = dynamoDb;
-    this.tableName = tableName;
+    this.jobStore = jobStore;
     this.executor = Executors.newFixedThreadPool(32);
     server.setExecutor(executor);
     server.createContext("/", this::serve);
   }
 
-  public static LocalApiServer start(
-      int port, WebhookHandler handler, DynamoDbClient dynamoDb, String tableName)
+  public static LocalApiServer start(int port, WebhookHandler handler, JobStore jobStore)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    LocalApiServer api = new LocalApiServer(server, handler, dynamoDb, tableName);
+    LocalApiServer api = new LocalApiServer(server, handler, jobStore);
     server.start();
     return api;
   }
@@ -148,41 +142,27 @@ public final class LocalApiServer implements AutoCloseable {
 
   private void serveJobs(HttpExchange exchange, String path) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    List<Map<String, AttributeValue>> jobs =
-        dynamoDb.scanPaginator(b -> b.tableName(tableName).consistentRead(true)).items().stream()
-            .filter(item -> JobTable.ITEM_TYPE_JOB.equals(text(item, JobTable.ITEM_TYPE)))
+    List<Job> jobs =
+        jobStore.allJobs().stream()
+            .filter(job -> !query.containsKey("tenant") || query.get("tenant").equals(job.tenant()))
             .filter(
-                item ->
-                    !query.containsKey("tenant")
-                        || query.get("tenant").equals(text(item, JobTable.TENANT)))
-            .filter(
-                item ->
+                job ->
                     !query.containsKey("provider")
-                        || query.get("provider").equals(text(item, JobTable.PROVIDER)))
-            .sorted(
-                Comparator.comparing(
-                        (Map<String, AttributeValue> item) -> text(item, JobTable.UPDATED_AT))
-                    .reversed())
+                        || query.get("provider").equals(job.provider().id()))
             .toList();
     if (path.equals("/jobs") || path.equals("/jobs/")) {
       Map<String, Object> listing = new LinkedHashMap<>();
-      listing.put("jobs", jobs.stream().map(ItemJson::toPlain).toList());
+      listing.put("jobs", jobs.stream().map(JobItems::toPlain).toList());
       sendJson(exchange, 200, listing);
       return;
     }
     String jobId = URLDecoder.decode(path.substring("/jobs/".length()), StandardCharsets.UTF_8);
-    Optional<Map<String, AttributeValue>> job =
-        jobs.stream().filter(item -> jobId.equals(text(item, JobTable.JOB_ID))).findFirst();
+    Optional<Job> job = jobs.stream().filter(j -> jobId.equals(j.jobId())).findFirst();
     if (job.isEmpty()) {
       sendJson(exchange, 404, Map.of("error", "no job with id " + jobId));
       return;
     }
-    sendJson(exchange, 200, ItemJson.toPlain(job.get()));
-  }
-
-  private static String text(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null || value.s() == null ? "" : value.s();
+    sendJson(exchange, 200, JobItems.toPlain(job.get()));
   }
 
   private static Map<String, String> query(String rawQuery) {

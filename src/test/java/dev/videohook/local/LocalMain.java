@@ -1,9 +1,10 @@
 package dev.videohook.local;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
-import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobTable;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
@@ -19,14 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code mvn -q -Plocal [-Dexec.args=serve]}: the whole flow on this machine. */
 @Command(
@@ -143,27 +143,23 @@ public final class LocalMain {
           }
           Thread.sleep(250);
         }
-        Map<String, AttributeValue> stored =
-            stack.jobStore().findJob("acme", provider.id(), jobId).orElseThrow();
+        Job stored = stack.jobStore().find(new JobKey("acme", provider, jobId)).orElseThrow();
         step(
             "job",
             "status "
                 + finalStatus.orElse(
-                    "(still completed: " + text(stored.get(JobTable.LAST_DOWNLOAD_ERROR)) + ")"));
+                    "(still completed: " + text(stored.download().lastError()) + ")"));
         boolean isStored = finalStatus.filter(s -> s.equals("stored")).isPresent();
         if (isStored) {
           step(
               "stored",
-              "s3://"
-                  + stored.get(JobTable.BUCKET).s()
-                  + "/"
-                  + stored.get(JobTable.OBJECT_KEYS).l().get(0).s());
+              "s3://" + stored.stored().bucket() + "/" + stored.stored().objects().get(0).key());
           step(
               "",
               "size "
-                  + stored.get(JobTable.OBJECT_SIZES).l().get(0).n()
+                  + stored.stored().objects().get(0).size()
                   + " bytes, sha256 "
-                  + stored.get(JobTable.OBJECT_SHA256S).l().get(0).s());
+                  + stored.stored().objects().get(0).sha256());
           step(
               "",
               "expected sha256 "
@@ -282,20 +278,19 @@ public final class LocalMain {
     }
   }
 
-  private static String text(AttributeValue value) {
-    return value == null ? "no error recorded" : value.s();
+  private static String text(String error) {
+    return error == null ? "no error recorded" : error;
   }
 
   static Optional<String> status(LocalStack stack, Provider provider, String jobId) {
     return stack
         .jobStore()
-        .findJob("acme", provider.id(), jobId)
-        .map(item -> item.get(JobTable.STATUS))
-        .map(AttributeValue::s);
+        .find(new JobKey("acme", provider, jobId))
+        .map(job -> job.status().value());
   }
 
   static Optional<String> awaitStatus(
-      LocalStack stack, Provider provider, String jobId, java.util.function.Predicate<String> done)
+      LocalStack stack, Provider provider, String jobId, Predicate<String> done)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(STEP_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
@@ -311,7 +306,7 @@ public final class LocalMain {
   static String completedEvent(String jobId) throws java.io.IOException {
     return JSON.std.asString(
         SampleEvents.terminal(
-            JobStatus.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
+            EventType.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
   }
 
   static int post(URI url, Provider provider, String secret, String body) throws Exception {

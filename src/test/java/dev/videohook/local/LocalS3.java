@@ -1,6 +1,7 @@
 package dev.videohook.local;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -40,7 +41,7 @@ public final class LocalS3 implements AutoCloseable {
   /** Objects under {@code directory}: for large ones. */
   public static LocalS3 startOnDisk(Path directory) {
     try {
-      java.nio.file.Files.createDirectories(directory);
+      Files.createDirectories(directory);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create " + directory, e);
     }

@@ -2,6 +2,7 @@ package dev.videohook.local;
 
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
@@ -92,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
                 provider, SIMULATOR_API_KEY, env.get(provider.webhookSecretEnv()), Faults.none()));
       }
       dynamoDb.createJobTable(TABLE);
-      JobStore store = new JobStore(dynamoDb.client(), TABLE, JobStore.DEFAULT_DELIVERY_TTL);
+      JobStore store = new JobStore(dynamoDb.client(), TABLE);
       WebhookHandler handler =
           new WebhookHandler(
               new WebhookReceiver(
@@ -114,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
-      LocalApiServer api = LocalApiServer.start(port, handler, dynamoDb.client(), TABLE);
+      LocalApiServer api = LocalApiServer.start(port, handler, store);
       return new LocalStack(dynamoDb, s3, api, poller, env, simulators);
     } catch (IOException | RuntimeException e) {
       simulators.values().forEach(ProviderSimulator::close);
@@ -178,7 +179,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public JobStore jobStore() {
-    return new JobStore(dynamoDb.client(), TABLE, JobStore.DEFAULT_DELIVERY_TTL);
+    return new JobStore(dynamoDb.client(), TABLE);
   }
 
   public ProviderSimulator simulator(Provider provider) {
@@ -207,7 +208,8 @@ public final class LocalStack implements AutoCloseable {
                     false,
                     callbackUrl(tenant, provider),
                     Map.of()));
-    jobStore().recordSubmitted(tenant, provider.id(), job.id(), model, prompt, Instant.now());
+    jobStore()
+        .recordSubmitted(new JobKey(tenant, provider, job.id()), model, prompt, Instant.now());
     return job;
   }
 

@@ -3,11 +3,13 @@ package dev.videohook.local;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +171,7 @@ public final class LocalStreamPoller implements AutoCloseable {
         || response.getBatchItemFailures().isEmpty()) {
       return -1;
     }
-    Set<String> failed = new java.util.HashSet<>();
+    Set<String> failed = new HashSet<>();
     response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
     for (int i = 0; i < batch.size(); i++) {
       if (failed.contains(batch.get(i).getDynamodb().getSequenceNumber())) {
@@ -221,26 +223,28 @@ public final class LocalStreamPoller implements AutoCloseable {
     var source = record.dynamodb();
     stream.setSequenceNumber(source.sequenceNumber());
     stream.setSizeBytes(source.sizeBytes());
-    stream.setStreamViewType(
-        com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(
-            source.streamViewTypeAsString()));
+    stream.setStreamViewType(StreamViewType.fromValue(source.streamViewTypeAsString()));
     if (source.approximateCreationDateTime() != null) {
       stream.setApproximateCreationDateTime(Date.from(source.approximateCreationDateTime()));
     }
-    stream.setKeys(convert(source.keys()));
+    stream.setKeys(lambdaImage(source.keys()));
     if (source.hasNewImage()) {
-      stream.setNewImage(convert(source.newImage()));
+      stream.setNewImage(lambdaImage(source.newImage()));
     }
     if (source.hasOldImage()) {
-      stream.setOldImage(convert(source.oldImage()));
+      stream.setOldImage(lambdaImage(source.oldImage()));
     }
     lambda.setDynamodb(stream);
     return lambda;
   }
 
-  private static Map<
+  /**
+   * An image in Lambda's attribute type, as Lambda hands stream records to a function. Both types
+   * are called AttributeValue: this converter is the one place that names Lambda's in full.
+   */
+  public static Map<
           String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
-      convert(Map<String, AttributeValue> image) {
+      lambdaImage(Map<String, AttributeValue> image) {
     Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
         converted = new HashMap<>();
     image.forEach((name, value) -> converted.put(name, convert(value)));
@@ -262,7 +266,7 @@ public final class LocalStreamPoller implements AutoCloseable {
     } else if (value.hasL()) {
       converted.setL(value.l().stream().map(LocalStreamPoller::convert).toList());
     } else if (value.hasM()) {
-      converted.setM(convert(value.m()));
+      converted.setM(lambdaImage(value.m()));
     } else if (value.hasSs()) {
       converted.setSS(value.ss());
     } else if (value.hasNs()) {

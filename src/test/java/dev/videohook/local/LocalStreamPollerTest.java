@@ -5,18 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
+import dev.videohook.job.DeliveryRecord;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.TestJobs;
+import dev.videohook.provider.Provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The local event source mapping on DynamoDB Local's real stream. The handler here is a recorder:
@@ -46,38 +53,43 @@ class LocalStreamPollerTest {
         Duration.ofMillis(20));
   }
 
-  private void putJob(String id, String status) {
-    dynamoDb.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    Map.of(
-                        JobTable.PK,
-                            AttributeValue.fromS(JobTable.jobKey("$default", "openrouter", id)),
-                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
-                        JobTable.JOB_ID, AttributeValue.fromS(id),
-                        JobTable.STATUS, AttributeValue.fromS(status))));
+  private static JobKey key(String id) {
+    return new JobKey("$default", Provider.OPENROUTER, id);
   }
 
-  private void putDelivery(String key) {
+  private void putJob(String id, String status) {
+    TestJobs.put(
+        dynamoDb,
+        table,
+        TestJobs.job(key(id), JobStatus.fromValue(status).orElseThrow(), List.of(), null));
+  }
+
+  private void putDelivery(String dedupeKey) {
     dynamoDb.putItem(
         b ->
             b.tableName(table)
                 .item(
-                    Map.of(
-                        JobTable.PK,
-                            AttributeValue.fromS(
-                                JobTable.deliveryKey("$default", "openrouter", key)),
-                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_DELIVERY),
-                        JobTable.EVENT_STATUS, AttributeValue.fromS("completed"))));
+                    JobItems.toItem(
+                        new DeliveryRecord(
+                            key(dedupeKey), dedupeKey, "completed", "{}", null, null, null))));
+  }
+
+  /** A record's new or old image, read back through the same mapper as every other read. */
+  private static Job image(DynamodbEvent.DynamodbStreamRecord record, boolean newImage) {
+    var image = newImage ? record.getDynamodb().getNewImage() : record.getDynamodb().getOldImage();
+    return JobItems.job(DynamodbAttributeValueTransformer.toAttributeValueMapV2(image))
+        .orElseThrow();
+  }
+
+  private static String jobId(DynamodbEvent.DynamodbStreamRecord record) {
+    return image(record, true).jobId();
   }
 
   private static StreamsEventResponse ok(DynamodbEvent event) {
     return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
   }
 
-  private static void await(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
+  private static void await(BooleanSupplier condition) throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(20);
     while (!condition.getAsBoolean()) {
       assertTrue(Instant.now().isBefore(deadline), "condition not met within 20 s");
@@ -107,15 +119,14 @@ class LocalStreamPollerTest {
 
       assertEquals(
           List.of("job_done", "job_marker"),
-          received.stream()
-              .map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS())
-              .toList());
+          received.stream().map(LocalStreamPollerTest::jobId).toList());
       DynamodbEvent.DynamodbStreamRecord modify = received.get(0);
       assertEquals("MODIFY", modify.getEventName());
-      assertEquals("pending", modify.getDynamodb().getOldImage().get(JobTable.STATUS).getS());
+      assertEquals(JobStatus.PENDING, image(modify, false).status());
       assertEquals(
-          JobTable.jobKey("$default", "openrouter", "job_done"),
-          modify.getDynamodb().getKeys().get(JobTable.PK).getS());
+          JobItems.toItem(image(modify, true)).get(JobTable.PK),
+          DynamodbAttributeValueTransformer.toAttributeValueMapV2(modify.getDynamodb().getKeys())
+              .get(JobTable.PK));
       assertEquals("aws:dynamodb", modify.getEventSource());
     }
   }
@@ -144,10 +155,7 @@ class LocalStreamPollerTest {
       await(() -> calls.get() >= 2);
       Thread.sleep(300);
 
-      List<String> ids =
-          received.stream()
-              .map(r -> r.getDynamodb().getNewImage().get(JobTable.JOB_ID).getS())
-              .toList();
+      List<String> ids = received.stream().map(LocalStreamPollerTest::jobId).toList();
       assertEquals(List.of("a", "b", "b"), ids, "the failed record is sent again, alone");
       assertTrue(poller.failedBatches().isEmpty());
     }
@@ -168,16 +176,7 @@ class LocalStreamPollerTest {
       await(() -> !poller.failedBatches().isEmpty());
 
       assertEquals(3, calls.get(), "one attempt and two retries");
-      assertEquals(
-          "job_poison",
-          poller
-              .failedBatches()
-              .get(0)
-              .get(0)
-              .getDynamodb()
-              .getNewImage()
-              .get(JobTable.JOB_ID)
-              .getS());
+      assertEquals("job_poison", jobId(poller.failedBatches().get(0).get(0)));
     }
   }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -336,7 +337,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private int sendConcurrently(SimulatedJob job, byte[] body, int copies) {
     long timestamp = Instant.now().getEpochSecond();
     CountDownLatch start = new CountDownLatch(1);
-    List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+    List<Future<Integer>> answers = new ArrayList<>();
     ExecutorService senders = Executors.newFixedThreadPool(copies);
     try {
       for (int i = 0; i < copies; i++) {
@@ -387,7 +388,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private Map<String, Object> event(SimulatedJob job) {
     Map<String, Object> event = new LinkedHashMap<>();
-    event.put("type", EventType.forStatus(job.status).wireName());
+    event.put("type", EventType.fromStatus(job.status.value()).orElseThrow().wireName());
     event.put("created_at", Instant.now().toString());
     event.put("data", data(job));
     return event;

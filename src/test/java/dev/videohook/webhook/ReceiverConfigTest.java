@@ -20,7 +20,7 @@ class ReceiverConfigTest {
     assertEquals(Duration.ofSeconds(300), config.tolerance());
     assertEquals(65536, config.maxBodyBytes());
     assertEquals(Duration.ofDays(30), config.deliveryTtl());
-    assertTrue(config.dynamoDbEndpoint().isEmpty());
+    assertTrue(config.shared().dynamoDbEndpoint().isEmpty());
   }
 
   @Test
@@ -37,7 +37,8 @@ class ReceiverConfigTest {
     assertEquals(Duration.ofSeconds(60), config.tolerance());
     assertEquals(1024, config.maxBodyBytes());
     assertEquals(Duration.ofDays(7), config.deliveryTtl());
-    assertEquals(URI.create("http://127.0.0.1:8000"), config.dynamoDbEndpoint().orElseThrow());
+    assertEquals(
+        URI.create("http://127.0.0.1:8000"), config.shared().dynamoDbEndpoint().orElseThrow());
   }
 
   @Test

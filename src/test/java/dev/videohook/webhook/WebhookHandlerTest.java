@@ -17,15 +17,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.videohook.job.DeliveryRecord;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.StoreOutcome;
 import dev.videohook.local.LocalDynamoDb;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
+import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +42,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +78,7 @@ class WebhookHandlerTest {
     return secrets((tenant, provider) -> accepted);
   }
 
-  private static TenantSecrets secrets(
-      java.util.function.BiFunction<String, Provider, List<String>> byTenant) {
+  private static TenantSecrets secrets(BiFunction<String, Provider, List<String>> byTenant) {
     return new TenantSecrets() {
       @Override
       public List<String> webhookSecrets(String tenant, Provider provider) {
@@ -78,8 +86,8 @@ class WebhookHandlerTest {
       }
 
       @Override
-      public java.util.Optional<String> apiKey(String tenant, Provider provider) {
-        return java.util.Optional.empty();
+      public Optional<String> apiKey(String tenant, Provider provider) {
+        return Optional.empty();
       }
     };
   }
@@ -96,10 +104,17 @@ class WebhookHandlerTest {
     return response.getStatusCode();
   }
 
-  private Map<String, AttributeValue> job(String tenant, Provider provider, String jobId) {
-    return new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL)
-        .findJob(tenant, provider.id(), jobId)
+  private Job job(String tenant, Provider provider, String jobId) {
+    return new JobStore(dynamoDb, table)
+        .find(new JobKey(tenant, provider, jobId))
         .orElseThrow(() -> new AssertionError("no job item for " + jobId));
+  }
+
+  /** Every delivery record in the table. */
+  private List<DeliveryRecord> deliveries() {
+    return itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).stream()
+        .map(item -> JobItems.delivery(item).orElseThrow())
+        .toList();
   }
 
   // --- events/ fixtures, the same files `sam local invoke` takes ---
@@ -111,38 +126,35 @@ class WebhookHandlerTest {
 
     assertEquals(204, status(event));
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "Nxff2D1Z6w4Zk9iNuZam");
-    assertEquals("completed", job.get(JobTable.STATUS).s());
-    assertEquals("gen-1764143990-abc", job.get(JobTable.GENERATION_ID).s());
-    assertEquals("google/veo-3.1-lite", job.get(JobTable.MODEL).s());
+    Job job = job("$default", Provider.OPENROUTER, "Nxff2D1Z6w4Zk9iNuZam");
+    assertEquals(JobStatus.COMPLETED, job.status());
+    assertEquals("gen-1764143990-abc", job.generationId());
+    assertEquals("google/veo-3.1-lite", job.model());
     assertEquals(
         List.of("https://storage.example.com/videos/Nxff2D1Z6w4Zk9iNuZam/0.mp4"),
-        job.get(JobTable.UNSIGNED_URLS).l().stream().map(AttributeValue::s).toList());
-    assertEquals("0.4", job.get(JobTable.USAGE_COST).n());
-    assertFalse(job.get(JobTable.USAGE_IS_BYOK).bool());
-    assertEquals("openrouter", job.get(JobTable.PROVIDER).s());
-    assertEquals("$default", job.get(JobTable.TENANT).s());
-    assertEquals(Instant.ofEpochSecond(T).toString(), job.get(JobTable.TERMINAL_AT).s());
+        job.unsignedUrls());
+    assertEquals(new BigDecimal("0.4"), job.usage().cost());
+    assertFalse(job.usage().byok());
+    assertEquals(Provider.OPENROUTER, job.provider());
+    assertEquals("$default", job.tenant());
+    assertEquals(Instant.ofEpochSecond(T), job.times().terminalAt());
 
-    List<Map<String, AttributeValue>> deliveries =
-        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    List<DeliveryRecord> deliveries = deliveries();
     assertEquals(1, deliveries.size());
-    Map<String, AttributeValue> delivery = deliveries.get(0);
-    assertEquals(event.getBody(), delivery.get(JobTable.RAW_EVENT).s());
-    assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", delivery.get(JobTable.DEDUPE_KEY).s());
-    assertEquals(
-        Long.toString(T + Duration.ofDays(30).toSeconds()), delivery.get(JobTable.EXPIRES_AT).n());
+    DeliveryRecord delivery = deliveries.get(0);
+    assertEquals(event.getBody(), delivery.rawEvent());
+    assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", delivery.dedupeKey());
+    assertEquals(Instant.ofEpochSecond(T).plus(Duration.ofDays(30)), delivery.expiresAt());
   }
 
   @Test
   void failedEvent_isRecordedWithItsError() {
     assertEquals(204, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-failed.json")));
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "Pq7rS9tU1vW3xY5zA7bC");
-    assertEquals("failed", job.get(JobTable.STATUS).s());
-    assertEquals(
-        "The prompt was rejected by the model's safety filter.", job.get(JobTable.ERROR).s());
-    assertEquals("0", job.get(JobTable.USAGE_COST).n());
+    Job job = job("$default", Provider.OPENROUTER, "Pq7rS9tU1vW3xY5zA7bC");
+    assertEquals(JobStatus.FAILED, job.status());
+    assertEquals("The prompt was rejected by the model's safety filter.", job.error());
+    assertEquals(BigDecimal.ZERO, job.usage().cost());
   }
 
   @Test
@@ -150,9 +162,9 @@ class WebhookHandlerTest {
     assertEquals(
         204, status(EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed.json")));
 
-    Map<String, AttributeValue> job = job("acme", Provider.MODELGATES, "mg_7Hk2LpQ9rT4wXz");
-    assertEquals("acme", job.get(JobTable.TENANT).s());
-    assertEquals("modelgates", job.get(JobTable.PROVIDER).s());
+    Job job = job("acme", Provider.MODELGATES, "mg_7Hk2LpQ9rT4wXz");
+    assertEquals("acme", job.tenant());
+    assertEquals(Provider.MODELGATES, job.provider());
   }
 
   @Test
@@ -163,14 +175,10 @@ class WebhookHandlerTest {
     assertEquals(204, status(event));
 
     String decoded =
-        new String(
-            Base64.getDecoder().decode(event.getBody()), java.nio.charset.StandardCharsets.UTF_8);
-    Map<String, AttributeValue> delivery =
-        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).get(0);
-    assertEquals(decoded, delivery.get(JobTable.RAW_EVENT).s());
+        new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8);
+    assertEquals(decoded, deliveries().get(0).rawEvent());
     assertEquals(
-        "completed",
-        job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").get(JobTable.STATUS).s());
+        JobStatus.COMPLETED, job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").status());
   }
 
   @Test
@@ -237,11 +245,10 @@ class WebhookHandlerTest {
     assertEquals(204, status(first));
     assertEquals(204, status(second));
 
-    List<Map<String, AttributeValue>> deliveries =
-        itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY);
+    List<DeliveryRecord> deliveries = deliveries();
     assertEquals(1, deliveries.size());
-    assertEquals("job_header-completed", deliveries.get(0).get(JobTable.DEDUPE_KEY).s());
-    assertEquals("attacker-chosen-1", deliveries.get(0).get(JobTable.IDEMPOTENCY_HEADER).s());
+    assertEquals("job_header-completed", deliveries.get(0).dedupeKey());
+    assertEquals("attacker-chosen-1", deliveries.get(0).idempotencyHeader());
   }
 
   // --- a terminal state is final ---
@@ -251,9 +258,9 @@ class WebhookHandlerTest {
     assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_final"))));
     assertEquals(204, status(signed(Provider.OPENROUTER, "$default", failedBody("job_final"))));
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "job_final");
-    assertEquals("completed", job.get(JobTable.STATUS).s());
-    assertNull(job.get(JobTable.ERROR));
+    Job job = job("$default", Provider.OPENROUTER, "job_final");
+    assertEquals(JobStatus.COMPLETED, job.status());
+    assertNull(job.error());
     assertEquals(2, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
   }
 
@@ -262,51 +269,38 @@ class WebhookHandlerTest {
     APIGatewayV2HTTPEvent event =
         signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
     assertEquals(204, status(event));
-    String jobKey = JobTable.jobKey("$default", "openrouter", "job_stored");
-    dynamoDb.updateItem(
-        b ->
-            b.tableName(table)
-                .key(Map.of(JobTable.PK, AttributeValue.fromS(jobKey)))
-                .updateExpression("SET #s = :stored")
-                .expressionAttributeNames(Map.of("#s", JobTable.STATUS))
-                .expressionAttributeValues(
-                    Map.of(":stored", AttributeValue.fromS(JobStatus.STORED.value()))));
+    JobStore store = new JobStore(dynamoDb, table);
+    JobKey key = new JobKey("$default", Provider.OPENROUTER, "job_stored");
+    assertEquals(
+        StoreOutcome.STORED, store.markStored(key, "videos", List.of(), Instant.ofEpochSecond(T)));
     // DynamoDB TTL removed the delivery record: the replay is no longer a known duplicate
-    dynamoDb.deleteItem(
-        b ->
-            b.tableName(table)
-                .key(
-                    Map.of(
-                        JobTable.PK,
-                        AttributeValue.fromS(
-                            JobTable.deliveryKey(
-                                "$default", "openrouter", "job_stored-completed")))));
+    Map<String, AttributeValue> deliveryKey =
+        Map.of(
+            JobTable.PK,
+            JobItems.toItem(store.findDelivery(key, "job_stored-completed").orElseThrow())
+                .get(JobTable.PK));
+    dynamoDb.deleteItem(b -> b.tableName(table).key(deliveryKey));
 
     assertEquals(204, status(event));
 
-    assertEquals(
-        "stored", job("$default", Provider.OPENROUTER, "job_stored").get(JobTable.STATUS).s());
+    assertEquals(JobStatus.STORED, job("$default", Provider.OPENROUTER, "job_stored").status());
   }
 
   @Test
   void pendingJob_takesItsTerminalState_andKeepsWhatSubmitRecorded() {
-    String jobKey = JobTable.jobKey("$default", "openrouter", "job_pending");
-    dynamoDb.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    Map.of(
-                        JobTable.PK, AttributeValue.fromS(jobKey),
-                        JobTable.ITEM_TYPE, AttributeValue.fromS(JobTable.ITEM_TYPE_JOB),
-                        JobTable.STATUS, AttributeValue.fromS("pending"),
-                        JobTable.PROMPT, AttributeValue.fromS("a desk lamp"))));
+    new JobStore(dynamoDb, table)
+        .recordSubmitted(
+            new JobKey("$default", Provider.OPENROUTER, "job_pending"),
+            "google/veo-3.1-lite",
+            "a desk lamp",
+            Instant.ofEpochSecond(T - 60));
 
     assertEquals(
         204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_pending"))));
 
-    Map<String, AttributeValue> job = job("$default", Provider.OPENROUTER, "job_pending");
-    assertEquals("completed", job.get(JobTable.STATUS).s());
-    assertEquals("a desk lamp", job.get(JobTable.PROMPT).s());
+    Job job = job("$default", Provider.OPENROUTER, "job_pending");
+    assertEquals(JobStatus.COMPLETED, job.status());
+    assertEquals("a desk lamp", job.prompt());
   }
 
   // --- bad requests change nothing ---

@@ -2,16 +2,29 @@ package dev.videohook.download;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.TestJobs;
+import dev.videohook.provider.Provider;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The stream filter: which records mean "this job has just become completed". */
-class JobImageTest {
-  private static JobImage image(String itemType, String status) {
-    return status == null
-        ? null
-        : new JobImage(itemType, status, "acme", "openrouter", "j", List.of());
+class StreamRecordsTest {
+  /** A job item, or a delivery item (which is no job), or no image at all. */
+  private static Optional<Job> image(String itemType, String status) {
+    if (status == null || itemType.equals("delivery")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        TestJobs.job(
+            new JobKey("acme", Provider.OPENROUTER, "j"),
+            JobStatus.fromValue(status).orElseThrow(),
+            List.of(),
+            null));
   }
 
   @ParameterizedTest(name = "{0} {1}:{2} -> {3}:{4} = {5}")
@@ -38,6 +51,7 @@ class JobImageTest {
       boolean expected) {
     assertEquals(
         expected,
-        JobImage.isNewlyCompleted(event, image(oldType, oldStatus), image(newType, newStatus)));
+        StreamRecords.isNewlyCompleted(
+            event, image(oldType, oldStatus), image(newType, newStatus)));
   }
 }

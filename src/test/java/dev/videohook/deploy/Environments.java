@@ -1,5 +1,6 @@
-package dev.videohook.config;
+package dev.videohook.deploy;
 
+import dev.videohook.config.SharedConfig;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
 import java.util.HashSet;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.Set;
  */
 public final class Environments {
   /** Set by Lambda itself on every function; a template must not set them. */
-  public static final Set<String> SET_BY_LAMBDA = Set.of(AwsClients.AWS_REGION);
+  public static final Set<String> SET_BY_LAMBDA = Set.of(SharedConfig.AWS_REGION);
 
   /**
    * Set only by the local stack, tests and {@code sam local invoke}, never in AWS: emulator

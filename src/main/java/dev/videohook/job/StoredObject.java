@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.job;
 
 /**
  * One video as stored in S3.

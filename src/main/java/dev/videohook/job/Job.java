@@ -1,0 +1,96 @@
+package dev.videohook.job;
+
+import dev.videohook.provider.Provider;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One job as the jobs table holds it. {@link JobItems} is the only translation between this and a
+ * DynamoDB item; {@link JobStore} makes every write, one method per state transition.
+ *
+ * @param key tenant, provider and the provider's job id
+ * @param status the job's current state
+ * @param model the model slug, from submit or from the terminal event; null if unknown
+ * @param prompt what was asked for, recorded at submit; null if submitted elsewhere
+ * @param generationId {@code data.generation_id} of the terminal event, or null
+ * @param unsignedUrls where the provider serves the finished videos; empty means "use the content
+ *     endpoint"
+ * @param usage cost and bring-your-own-key flag reported with the terminal event
+ * @param error the provider's {@code data.error} for a job that did not complete, or null
+ * @param eventType the terminal event's {@code type} as sent, or null before it arrived
+ * @param eventCreatedAt the terminal event's {@code created_at} as sent, or null
+ * @param terminalDelivery the dedupe key of the delivery that set the terminal state, or null
+ * @param stored where the downloader put the videos: bucket and one object per source; {@link
+ *     StoredVideos#NONE} until the job is {@code stored}
+ * @param download the downloader's failed attempts so far and the latest reason
+ * @param times when the job was submitted, became terminal, was stored, and last changed
+ */
+public record Job(
+    JobKey key,
+    JobStatus status,
+    String model,
+    String prompt,
+    String generationId,
+    List<String> unsignedUrls,
+    Usage usage,
+    String error,
+    String eventType,
+    String eventCreatedAt,
+    String terminalDelivery,
+    StoredVideos stored,
+    DownloadAttempts download,
+    Times times) {
+
+  public Job {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(status, "status");
+    unsignedUrls = unsignedUrls == null ? List.of() : List.copyOf(unsignedUrls);
+    usage = usage == null ? Usage.NONE : usage;
+    stored = stored == null ? StoredVideos.NONE : stored;
+    download = download == null ? DownloadAttempts.NONE : download;
+    times = times == null ? Times.NONE : times;
+  }
+
+  public String tenant() {
+    return key.tenant();
+  }
+
+  public Provider provider() {
+    return key.provider();
+  }
+
+  public String jobId() {
+    return key.jobId();
+  }
+
+  /**
+   * The videos of a stored job.
+   *
+   * @param bucket the S3 bucket, or null before the job is stored
+   * @param objects one object per source, in source order
+   */
+  public record StoredVideos(String bucket, List<StoredObject> objects) {
+    public static final StoredVideos NONE = new StoredVideos(null, List.of());
+
+    public StoredVideos {
+      objects = objects == null ? List.of() : List.copyOf(objects);
+    }
+  }
+
+  /**
+   * The downloader's record of failures.
+   *
+   * @param failedAttempts download invocations that failed so far
+   * @param lastError why the latest one failed (never a secret or a query string), or null
+   */
+  public record DownloadAttempts(int failedAttempts, String lastError) {
+    public static final DownloadAttempts NONE = new DownloadAttempts(0, null);
+  }
+
+  /** When a job changed; each is null until it happened. */
+  public record Times(
+      Instant submittedAt, Instant terminalAt, Instant storedAt, Instant updatedAt) {
+    public static final Times NONE = new Times(null, null, null, null);
+  }
+}

@@ -1,0 +1,270 @@
+package dev.videohook.job;
+
+import dev.videohook.provider.Provider;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The one translation between {@link Job} (and {@link DeliveryRecord}) and DynamoDB items. Every
+ * write {@link JobStore} makes takes its attributes from here, and every read, the stream's images
+ * included, comes back through here.
+ */
+public final class JobItems {
+  private JobItems() {}
+
+  /** True for a job item, false for a delivery item or anything else in the table. */
+  public static boolean isJob(Map<String, AttributeValue> item) {
+    return JobTable.ITEM_TYPE_JOB.equals(string(item, JobTable.ITEM_TYPE));
+  }
+
+  /**
+   * The job an item holds.
+   *
+   * @return empty for an item that is not a job item (a delivery, say)
+   * @throws IllegalArgumentException for a job item without a known provider, a tenant, an id or a
+   *     known status
+   */
+  public static Optional<Job> job(Map<String, AttributeValue> item) {
+    if (item == null || !isJob(item)) {
+      return Optional.empty();
+    }
+    String tenant = string(item, JobTable.TENANT);
+    String jobId = string(item, JobTable.JOB_ID);
+    Optional<Provider> provider =
+        Optional.ofNullable(string(item, JobTable.PROVIDER)).flatMap(Provider::fromId);
+    Optional<JobStatus> status =
+        Optional.ofNullable(string(item, JobTable.STATUS)).flatMap(JobStatus::fromValue);
+    if (tenant == null || jobId == null || provider.isEmpty() || status.isEmpty()) {
+      throw new IllegalArgumentException(
+          "job item without a known provider, tenant, id or status: " + string(item, JobTable.PK));
+    }
+    return Optional.of(
+        new Job(
+            new JobKey(tenant, provider.get(), jobId),
+            status.get(),
+            string(item, JobTable.MODEL),
+            string(item, JobTable.PROMPT),
+            string(item, JobTable.GENERATION_ID),
+            strings(item, JobTable.UNSIGNED_URLS),
+            new Usage(number(item, JobTable.USAGE_COST), bool(item, JobTable.USAGE_IS_BYOK)),
+            string(item, JobTable.ERROR),
+            string(item, JobTable.EVENT_TYPE),
+            string(item, JobTable.EVENT_CREATED_AT),
+            string(item, JobTable.TERMINAL_DELIVERY),
+            new Job.StoredVideos(string(item, JobTable.BUCKET), storedObjects(item)),
+            new Job.DownloadAttempts(
+                Optional.ofNullable(number(item, JobTable.DOWNLOAD_ATTEMPTS))
+                    .map(BigDecimal::intValue)
+                    .orElse(0),
+                string(item, JobTable.LAST_DOWNLOAD_ERROR)),
+            new Job.Times(
+                instant(item, JobTable.SUBMITTED_AT),
+                instant(item, JobTable.TERMINAL_AT),
+                instant(item, JobTable.STORED_AT),
+                instant(item, JobTable.UPDATED_AT))));
+  }
+
+  /** The delivery a delivery item holds; empty for any other item. */
+  public static Optional<DeliveryRecord> delivery(Map<String, AttributeValue> item) {
+    if (item == null || !JobTable.ITEM_TYPE_DELIVERY.equals(string(item, JobTable.ITEM_TYPE))) {
+      return Optional.empty();
+    }
+    Provider provider =
+        Provider.fromId(string(item, JobTable.PROVIDER))
+            .orElseThrow(() -> new IllegalArgumentException("delivery item without a provider"));
+    BigDecimal expires = number(item, JobTable.EXPIRES_AT);
+    return Optional.of(
+        new DeliveryRecord(
+            new JobKey(string(item, JobTable.TENANT), provider, string(item, JobTable.JOB_ID)),
+            string(item, JobTable.DEDUPE_KEY),
+            string(item, JobTable.EVENT_STATUS),
+            string(item, JobTable.RAW_EVENT),
+            string(item, JobTable.IDEMPOTENCY_HEADER),
+            instant(item, JobTable.RECEIVED_AT),
+            expires == null ? null : Instant.ofEpochSecond(expires.longValue())));
+  }
+
+  /** The whole item for a job: every attribute that has a value. */
+  public static Map<String, AttributeValue> toItem(Job job) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.PK, s(JobTable.jobKey(job.key())));
+    item.putAll(terminalAttributes(job));
+    putIfPresent(item, JobTable.PROMPT, job.prompt());
+    putIfPresent(item, JobTable.SUBMITTED_AT, job.times().submittedAt());
+    if (job.stored().bucket() != null) {
+      item.putAll(storedAttributes(job.stored(), job.times().storedAt()));
+    }
+    if (job.download().failedAttempts() > 0) {
+      item.put(JobTable.DOWNLOAD_ATTEMPTS, n(Integer.toString(job.download().failedAttempts())));
+    }
+    putIfPresent(item, JobTable.LAST_DOWNLOAD_ERROR, job.download().lastError());
+    return item;
+  }
+
+  /** The whole item for a delivery. */
+  public static Map<String, AttributeValue> toItem(DeliveryRecord delivery) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    JobKey job = delivery.job();
+    item.put(JobTable.PK, s(JobTable.deliveryKey(job, delivery.dedupeKey())));
+    item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_DELIVERY));
+    item.put(JobTable.TENANT, s(job.tenant()));
+    item.put(JobTable.PROVIDER, s(job.provider().id()));
+    item.put(JobTable.JOB_ID, s(job.jobId()));
+    item.put(JobTable.DEDUPE_KEY, s(delivery.dedupeKey()));
+    item.put(JobTable.EVENT_STATUS, s(delivery.eventStatus()));
+    item.put(JobTable.RAW_EVENT, s(delivery.rawEvent()));
+    putIfPresent(item, JobTable.RECEIVED_AT, delivery.receivedAt());
+    if (delivery.expiresAt() != null) {
+      item.put(JobTable.EXPIRES_AT, n(Long.toString(delivery.expiresAt().getEpochSecond())));
+    }
+    putIfPresent(item, JobTable.IDEMPOTENCY_HEADER, delivery.idempotencyHeader());
+    return item;
+  }
+
+  /**
+   * A job item's attributes that a terminal event sets (and the identity every job item has): what
+   * the receiver's commit writes. Absent values are left out, never written as nulls.
+   */
+  static Map<String, AttributeValue> terminalAttributes(Job job) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_JOB));
+    item.put(JobTable.TENANT, s(job.tenant()));
+    item.put(JobTable.PROVIDER, s(job.provider().id()));
+    item.put(JobTable.JOB_ID, s(job.jobId()));
+    item.put(JobTable.STATUS, s(job.status().value()));
+    item.put(JobTable.UNSIGNED_URLS, list(job.unsignedUrls(), JobItems::s));
+    putIfPresent(item, JobTable.EVENT_TYPE, job.eventType());
+    putIfPresent(item, JobTable.EVENT_CREATED_AT, job.eventCreatedAt());
+    putIfPresent(item, JobTable.TERMINAL_DELIVERY, job.terminalDelivery());
+    putIfPresent(item, JobTable.GENERATION_ID, job.generationId());
+    putIfPresent(item, JobTable.MODEL, job.model());
+    putIfPresent(item, JobTable.ERROR, job.error());
+    if (job.usage().cost() != null) {
+      // toString keeps the exponent: a huge or tiny cost stays a short string
+      item.put(JobTable.USAGE_COST, n(job.usage().cost().toString()));
+    }
+    if (job.usage().byok() != null) {
+      item.put(JobTable.USAGE_IS_BYOK, AttributeValue.fromBool(job.usage().byok()));
+    }
+    putIfPresent(item, JobTable.TERMINAL_AT, job.times().terminalAt());
+    putIfPresent(item, JobTable.UPDATED_AT, job.times().updatedAt());
+    return item;
+  }
+
+  /** What the downloader's success sets on a job item. */
+  static Map<String, AttributeValue> storedAttributes(Job.StoredVideos stored, Instant at) {
+    List<StoredObject> objects = stored.objects();
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.BUCKET, s(stored.bucket()));
+    item.put(JobTable.OBJECT_KEYS, list(objects, o -> s(o.key())));
+    item.put(JobTable.OBJECT_SIZES, list(objects, o -> n(Long.toString(o.size()))));
+    item.put(JobTable.OBJECT_SHA256S, list(objects, o -> s(o.sha256())));
+    item.put(JobTable.CONTENT_TYPES, list(objects, o -> s(o.contentType())));
+    putIfPresent(item, JobTable.STORED_AT, at);
+    return item;
+  }
+
+  /**
+   * An item as plain Java values (strings, numbers, booleans, lists, maps), keys sorted, the table
+   * key left out: the JSON the command line and the local stack print for a job.
+   */
+  public static Map<String, Object> toPlain(Job job) {
+    Map<String, Object> plain = new TreeMap<>();
+    toItem(job)
+        .forEach(
+            (name, value) -> {
+              if (!name.equals(JobTable.PK) && !name.equals(JobTable.ITEM_TYPE)) {
+                plain.put(name, plain(value));
+              }
+            });
+    return plain;
+  }
+
+  private static Object plain(AttributeValue value) {
+    if (value.s() != null) {
+      return value.s();
+    }
+    if (value.n() != null) {
+      return new BigDecimal(value.n());
+    }
+    if (value.bool() != null) {
+      return value.bool();
+    }
+    if (value.hasL()) {
+      return value.l().stream().map(JobItems::plain).toList();
+    }
+    return null;
+  }
+
+  private static List<StoredObject> storedObjects(Map<String, AttributeValue> item) {
+    List<String> keys = strings(item, JobTable.OBJECT_KEYS);
+    List<AttributeValue> sizes = listOf(item, JobTable.OBJECT_SIZES);
+    List<String> sha256s = strings(item, JobTable.OBJECT_SHA256S);
+    List<String> types = strings(item, JobTable.CONTENT_TYPES);
+    List<StoredObject> objects = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      objects.add(
+          new StoredObject(
+              keys.get(i),
+              i < sizes.size() && sizes.get(i).n() != null ? Long.parseLong(sizes.get(i).n()) : 0,
+              i < sha256s.size() ? sha256s.get(i) : null,
+              i < types.size() ? types.get(i) : null));
+    }
+    return objects;
+  }
+
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static BigDecimal number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? null : new BigDecimal(value.n());
+  }
+
+  private static Boolean bool(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.bool();
+  }
+
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    String value = string(item, name);
+    return value == null ? null : Instant.parse(value);
+  }
+
+  private static List<AttributeValue> listOf(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || !value.hasL() ? List.of() : value.l();
+  }
+
+  private static List<String> strings(Map<String, AttributeValue> item, String name) {
+    return listOf(item, name).stream().map(AttributeValue::s).filter(v -> v != null).toList();
+  }
+
+  private static <T> AttributeValue list(List<T> values, Function<T, AttributeValue> each) {
+    return AttributeValue.fromL(values.stream().map(each).toList());
+  }
+
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, Object value) {
+    if (value != null) {
+      item.put(name, s(value.toString()));
+    }
+  }
+
+  static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  static AttributeValue n(String value) {
+    return AttributeValue.fromN(value);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.videohook.job;
+
+import java.time.Instant;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Jobs in a given state, for tests that set the table up as a transition would have left it. */
+public final class TestJobs {
+  private TestJobs() {}
+
+  /** A job as the receiver leaves it: identity, status, unsigned URLs and its last change. */
+  public static Job job(JobKey key, JobStatus status, List<String> unsignedUrls, Instant at) {
+    return new Job(
+        key,
+        status,
+        null,
+        null,
+        null,
+        unsignedUrls,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new Job.Times(null, null, null, at));
+  }
+
+  /** The same job in another status, with nothing the downloader set. */
+  public static Job withStatus(Job job, JobStatus status) {
+    return new Job(
+        job.key(),
+        status,
+        job.model(),
+        job.prompt(),
+        job.generationId(),
+        job.unsignedUrls(),
+        job.usage(),
+        job.error(),
+        job.eventType(),
+        job.eventCreatedAt(),
+        job.terminalDelivery(),
+        null,
+        null,
+        new Job.Times(
+            job.times().submittedAt(), job.times().terminalAt(), null, job.times().updatedAt()));
+  }
+
+  /** The same job with other unsigned URLs. */
+  public static Job withUnsignedUrls(Job job, List<String> unsignedUrls) {
+    return new Job(
+        job.key(),
+        job.status(),
+        job.model(),
+        job.prompt(),
+        job.generationId(),
+        unsignedUrls,
+        job.usage(),
+        job.error(),
+        job.eventType(),
+        job.eventCreatedAt(),
+        job.terminalDelivery(),
+        job.stored(),
+        job.download(),
+        job.times());
+  }
+
+  /** Writes the job's item as is, unconditionally. */
+  public static void put(DynamoDbClient dynamoDb, String table, Job job) {
+    dynamoDb.putItem(b -> b.tableName(table).item(JobItems.toItem(job)));
+  }
+
+  /** How many delivery records the table holds for a job id (a Scan: small test tables only). */
+  public static long deliveryRecords(DynamoDbClient dynamoDb, String table, String jobId) {
+    return dynamoDb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
+        .flatMap(item -> JobItems.delivery(item).stream())
+        .filter(delivery -> delivery.job().jobId().equals(jobId))
+        .count();
+  }
+}
