@@ -30,6 +30,7 @@ import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,6 +146,24 @@ class TemplateContractTest {
               + ", expected "
               + responseClass.getSimpleName());
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("functions")
+  void build_shouldBeTheMakefilesTarget_soThatSamBuildRunsNoTests(String function)
+      throws Exception {
+    assertEquals(
+        "makefile",
+        at(template.resource(function), "Metadata", "BuildMethod"),
+        function + ": without it SAM's Maven workflow runs mvn install, tests included");
+    String makefile = Files.readString(Path.of("Makefile"));
+    assertTrue(
+        Pattern.compile("(?m)^[^#\\n]*\\bbuild-" + function + "\\b[^\\n]*:")
+            .matcher(makefile)
+            .find(),
+        "Makefile needs a build-" + function + " target");
+    assertTrue(makefile.contains("-Dmaven.test.skip=true"), "the build skips the tests");
+    assertEquals(".", at(template.root, "Globals", "Function", "CodeUri"));
   }
 
   // ------------------------------------------------------------------ environment
