@@ -1,5 +1,6 @@
 package dev.videohook.job;
 
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -56,12 +57,21 @@ public final class JobTable {
   public static final String BY_TENANT_INDEX = "by_tenant";
 
   /**
-   * The stream records the downloader acts on: job items whose new image is {@code completed}. A
-   * Lambda event filter pattern; template.yaml declares the same one as the download function's
-   * FilterCriteria, and the local stack applies it before invoking the handler.
+   * The stream records the downloader acts on: a job item's transition to {@code completed}, as
+   * Lambda event filter patterns (a record passes when any one matches). A job inserted as
+   * completed, or modified from any other status to completed; never a later update of a job that
+   * was already completed. template.yaml declares the same patterns as the download function's
+   * FilterCriteria, and the local stack applies them before invoking the handler.
    */
-  public static final String DOWNLOAD_FILTER_PATTERN =
-      "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},\"status\":{\"S\":[\"completed\"]}}}}";
+  public static final List<String> DOWNLOAD_FILTER_PATTERNS =
+      List.of(
+          "{\"eventName\":[\"INSERT\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"completed\"]}}}}",
+          "{\"eventName\":[\"MODIFY\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"completed\"]}},"
+              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"completed\"]}]}}}}");
 
   private JobTable() {}
 

@@ -2,43 +2,52 @@ package dev.videohook.deploy;
 
 import static dev.videohook.deploy.CloudFormationTemplate.at;
 import static dev.videohook.deploy.CloudFormationTemplate.list;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTable;
+import dev.videohook.local.EventFilter;
+import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The template's FilterCriteria against the items the receiver really writes (on DynamoDB Local):
- * the downloader sees a job that has just completed, and nothing else.
+ * The template's FilterCriteria against the stream records that the receiver's and the downloader's
+ * real writes produce on DynamoDB Local: the downloader sees a job's transition to {@code
+ * completed}, once, and nothing else (not its delivery records, not its later updates).
  */
 class StreamFilterTest {
   private DynamoDbClient dynamoDb;
+  private DynamoDbStreamsClient streams;
   private String table;
   private JobStore store;
-  private Map<String, Object> pattern;
+  private EventFilter filter;
 
   @BeforeEach
   void setUp() throws Exception {
     dynamoDb = SharedDynamoDb.get().client();
+    streams = SharedDynamoDb.get().streamsClient();
     table = SharedDynamoDb.newJobTable();
     store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
@@ -50,94 +59,149 @@ class StreamFilterTest {
             "Properties",
             "FilterCriteria",
             "Filters");
-    pattern = JSON.std.mapFrom((String) at(list(filters).get(0), "Pattern"));
+    filter = new EventFilter(list(filters).stream().map(f -> (String) at(f, "Pattern")).toList());
   }
 
   @Test
-  void completedJob_shouldPassTheFilter_andItsDeliveryRecordShouldNot() throws Exception {
+  void pendingJobThatCompletes_shouldPassOnce_asItsModify() throws Exception {
+    String jobId = eventJobId("openrouter-completed.json");
+    store.recordSubmitted(
+        new JobKey("acme", Provider.OPENROUTER, jobId),
+        "google/veo-3.1-lite",
+        "a lamp",
+        Instant.now());
+    record("openrouter-completed.json", Provider.OPENROUTER);
+
+    assertEquals(List.of("MODIFY pending->completed"), passing(Provider.OPENROUTER, jobId));
+  }
+
+  @Test
+  void jobFirstSeenCompleted_shouldPassOnce_asItsInsert() throws Exception {
+    String jobId = record("modelgates-completed.json", Provider.MODELGATES);
+
+    assertEquals(List.of("INSERT ->completed"), passing(Provider.MODELGATES, jobId));
+  }
+
+  @Test
+  void downloaderUpdatesOfACompletedJob_shouldNotPassAgain() throws Exception {
     String jobId = record("openrouter-completed.json", Provider.OPENROUTER);
+    JobKey job = new JobKey("acme", Provider.OPENROUTER, jobId);
+    // two failed attempts noted (status stays completed), then the last one gives up
+    store.recordDownloadFailure(job, "connection reset", Instant.now(), 3);
+    store.recordDownloadFailure(job, "timeout", Instant.now(), 3);
+    store.recordDownloadFailure(job, "timeout", Instant.now(), 3);
 
-    assertTrue(passes(job(Provider.OPENROUTER, jobId)));
-    assertFalse(passes(delivery(Provider.OPENROUTER, jobId, jobId + "-completed")));
+    assertEquals(JobStatus.DOWNLOAD_FAILED, store.find(job).orElseThrow().status());
+    assertEquals(
+        List.of(
+            "INSERT ->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->download_failed"),
+        all(Provider.OPENROUTER, jobId),
+        "the writes this test makes, as the stream carries them");
+    assertEquals(List.of("INSERT ->completed"), passing(Provider.OPENROUTER, jobId));
   }
 
   @Test
-  void failedJob_shouldNotPassTheFilter() throws Exception {
-    String jobId = record("openrouter-failed.json", Provider.OPENROUTER);
-    assertFalse(passes(job(Provider.OPENROUTER, jobId)));
-  }
-
-  @Test
-  void storedJob_shouldNotPassTheFilterAgain() throws Exception {
+  void storedJob_shouldNotPassAgain() throws Exception {
     String jobId = record("modelgates-completed.json", Provider.MODELGATES);
     store.markStored(
         new JobKey("acme", Provider.MODELGATES, jobId), "videos", List.of(), Instant.now());
 
-    assertFalse(passes(job(Provider.MODELGATES, jobId)));
+    assertEquals(List.of("INSERT ->completed"), passing(Provider.MODELGATES, jobId));
   }
 
-  /** Records the event of a sample API Gateway event, as the receiver would for tenant acme. */
+  @Test
+  void failedJob_andDeliveryRecords_shouldNotPass() throws Exception {
+    String failed = record("openrouter-failed.json", Provider.OPENROUTER);
+    String completed = record("modelgates-completed.json", Provider.MODELGATES);
+
+    assertEquals(List.of(), passing(Provider.OPENROUTER, failed));
+    List<Record> records = streamRecords();
+    assertEquals(
+        List.of(new JobKey("acme", Provider.MODELGATES, completed)),
+        records.stream()
+            .filter(r -> filter.matches(LocalStreamPoller.filterView(r)))
+            .map(r -> JobItems.job(r.dynamodb().newImage()).orElseThrow().key())
+            .toList(),
+        "of every record in the stream (delivery records included) only the completed job passes");
+  }
+
+  /** Records a sample API Gateway event's delivery, as the receiver would for tenant acme. */
   private String record(String sample, Provider provider) throws Exception {
     APIGatewayV2HTTPEvent request = EventLoader.loadApiGatewayHttpEvent("events/" + sample);
-    byte[] body = request.getBody().getBytes(StandardCharsets.UTF_8);
-    VideoEvent event = VideoEvent.parse(body).orElseThrow();
+    VideoEvent event =
+        VideoEvent.parse(request.getBody().getBytes(StandardCharsets.UTF_8)).orElseThrow();
     store.recordDelivery(
         new Delivery("acme", provider, event, request.getBody(), null, Instant.now()));
     return event.jobId();
   }
 
-  /** The job item as stored, as the stream's NewImage carries it. */
-  private Map<String, AttributeValue> job(Provider provider, String jobId) {
-    return JobItems.toItem(store.find(new JobKey("acme", provider, jobId)).orElseThrow());
+  private static String eventJobId(String sample) throws Exception {
+    APIGatewayV2HTTPEvent request = EventLoader.loadApiGatewayHttpEvent("events/" + sample);
+    return VideoEvent.parse(request.getBody().getBytes(StandardCharsets.UTF_8))
+        .orElseThrow()
+        .jobId();
   }
 
-  private Map<String, AttributeValue> delivery(Provider provider, String jobId, String dedupeKey) {
-    return JobItems.toItem(
-        store.findDelivery(new JobKey("acme", provider, jobId), dedupeKey).orElseThrow());
+  /** The job's stream records that pass the filter, as "EVENT old->new". */
+  private List<String> passing(Provider provider, String jobId) {
+    return jobRecords(provider, jobId).stream()
+        .filter(r -> filter.matches(LocalStreamPoller.filterView(r)))
+        .map(StreamFilterTest::describe)
+        .toList();
   }
 
-  /** Whether a stream record whose NewImage is this item passes the filter. */
-  private boolean passes(Map<String, AttributeValue> newImage) {
-    Map<String, Object> image = new HashMap<>();
-    newImage.forEach((name, value) -> image.put(name, typed(value)));
-    return matches(pattern, Map.of("eventName", "MODIFY", "dynamodb", Map.of("NewImage", image)));
+  private List<String> all(Provider provider, String jobId) {
+    return jobRecords(provider, jobId).stream().map(StreamFilterTest::describe).toList();
   }
 
-  private static Map<String, Object> typed(AttributeValue value) {
-    if (value.s() != null) {
-      return Map.of("S", value.s());
-    }
-    if (value.n() != null) {
-      return Map.of("N", value.n());
-    }
-    if (value.bool() != null) {
-      return Map.of("BOOL", value.bool());
-    }
-    return Map.of("L", value.l().size()); // lists are never filtered on here
+  private List<Record> jobRecords(Provider provider, String jobId) {
+    JobKey key = new JobKey("acme", provider, jobId);
+    return streamRecords().stream()
+        .filter(r -> JobItems.job(image(r)).map(job -> job.key().equals(key)).orElse(false))
+        .toList();
   }
 
-  /**
-   * Lambda's event filtering for the only kind of pattern this project uses: nested objects whose
-   * leaves are lists of literal values (one of them must equal the event's value).
-   */
-  static boolean matches(Map<String, Object> pattern, Map<String, Object> event) {
-    for (Map.Entry<String, Object> field : pattern.entrySet()) {
-      Object value = event.get(field.getKey());
-      if (field.getValue() instanceof Map<?, ?> nested) {
-        if (!(value instanceof Map<?, ?> inner)
-            || !matches(CloudFormationTemplate.map(nested), CloudFormationTemplate.map(inner))) {
-          return false;
+  /** The record's new image, or its old one for a removal. */
+  private static Map<String, AttributeValue> image(Record record) {
+    return record.dynamodb().hasNewImage()
+        ? record.dynamodb().newImage()
+        : record.dynamodb().oldImage();
+  }
+
+  private static String describe(Record record) {
+    var images = record.dynamodb();
+    String before = images.hasOldImage() ? images.oldImage().get(JobTable.STATUS).s() : "";
+    String after = images.hasNewImage() ? images.newImage().get(JobTable.STATUS).s() : "";
+    return record.eventNameAsString() + " " + before + "->" + after;
+  }
+
+  /** Every record of the table's stream so far, shard by shard from the start. */
+  private List<Record> streamRecords() {
+    String arn = dynamoDb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+    List<Record> records = new ArrayList<>();
+    for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+      String iterator =
+          streams
+              .getShardIterator(
+                  b ->
+                      b.streamArn(arn)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      while (iterator != null) {
+        String from = iterator;
+        var result = streams.getRecords(b -> b.shardIterator(from));
+        records.addAll(result.records());
+        if (result.records().isEmpty()) {
+          break;
         }
-      } else {
-        List<Object> allowed = list(field.getValue());
-        if (allowed.stream().anyMatch(a -> a instanceof Map)) {
-          throw new AssertionError("this test does not evaluate filter operators: " + allowed);
-        }
-        if (!allowed.contains(value)) {
-          return false;
-        }
+        iterator = result.nextShardIterator();
       }
     }
-    return true;
+    return records;
   }
 }

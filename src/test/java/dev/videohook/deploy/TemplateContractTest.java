@@ -9,6 +9,7 @@ import static dev.videohook.deploy.CloudFormationTemplate.refersTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,6 +19,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.config.ConfigurationException;
+import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
@@ -25,6 +29,7 @@ import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +51,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 /**
  * What template.yaml says about the code, checked against the code: handlers, the environment they
  * read, the AWS actions they call, the stream filter, the table, the routes and the tenant stages.
- * It runs without AWS; cfn-lint (.ci/lint-template) checks what it can beside it.
+ * It runs without AWS; CI runs AWS's cfn-lint and the SAM translation beside it (.ci/run).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateContractTest {
@@ -60,6 +66,15 @@ class TemplateContractTest {
           "AWS::StackId",
           "AWS::StackName",
           "AWS::URLSuffix");
+
+  /**
+   * Tenants one stack takes: API Gateway allows 10 stages per API by default, and SAM's {@code
+   * $default} stage is one of them.
+   */
+  static final int MAX_TENANTS = 9;
+
+  /** API Gateway's rule for a stage name. */
+  private static final Pattern WEBHOOK_STAGE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private CloudFormationTemplate template;
 
@@ -130,6 +145,24 @@ class TemplateContractTest {
               + ", expected "
               + responseClass.getSimpleName());
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("functions")
+  void build_shouldBeTheMakefilesTarget_soThatSamBuildRunsNoTests(String function)
+      throws Exception {
+    assertEquals(
+        "makefile",
+        at(template.resource(function), "Metadata", "BuildMethod"),
+        function + ": without it SAM's Maven workflow runs mvn install, tests included");
+    String makefile = Files.readString(Path.of("Makefile"));
+    assertTrue(
+        Pattern.compile("(?m)^[^#\\n]*\\bbuild-" + function + "\\b[^\\n]*:")
+            .matcher(makefile)
+            .find(),
+        "Makefile needs a build-" + function + " target");
+    assertTrue(makefile.contains("-Dmaven.test.skip=true"), "the build skips the tests");
+    assertEquals(".", at(template.root, "Globals", "Function", "CodeUri"));
   }
 
   // ------------------------------------------------------------------ environment
@@ -287,23 +320,40 @@ class TemplateContractTest {
 
     assertEquals(getAtt("JobsTable", "StreamArn"), stream.get("Stream"));
     List<Object> filters = list(at(stream, "FilterCriteria", "Filters"));
-    assertEquals(1, filters.size());
-    Map<String, Object> pattern = JSON.std.mapFrom((String) map(filters.get(0)).get("Pattern"));
-    assertEquals(
-        List.of(JobTable.ITEM_TYPE_JOB),
-        at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
-    assertEquals(
-        List.of(JobStatus.COMPLETED.value()),
-        at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
-    assertEquals(
-        JSON.std.mapFrom(JobTable.DOWNLOAD_FILTER_PATTERN),
-        pattern,
-        "the local stream poller applies JobTable's pattern");
+    List<Map<String, Object>> patterns = new ArrayList<>();
+    for (Object filter : filters) {
+      patterns.add(JSON.std.mapFrom((String) map(filter).get("Pattern")));
+    }
+    List<Map<String, Object>> code = new ArrayList<>();
+    for (String pattern : JobTable.DOWNLOAD_FILTER_PATTERNS) {
+      code.add(JSON.std.mapFrom(pattern));
+    }
+    assertEquals(code, patterns, "the local stream poller applies JobTable's patterns");
+    Set<String> events = new TreeSet<>();
+    for (Map<String, Object> pattern : patterns) {
+      // every filter: a job item whose new status is completed ...
+      assertEquals(
+          List.of(JobTable.ITEM_TYPE_JOB),
+          at(pattern, "dynamodb", "NewImage", JobTable.ITEM_TYPE, "S"));
+      assertEquals(
+          List.of(JobStatus.COMPLETED.value()),
+          at(pattern, "dynamodb", "NewImage", JobTable.STATUS, "S"));
+      List<Object> eventNames = list(pattern.get("eventName"));
+      assertEquals(1, eventNames.size(), "one event name per filter: " + pattern);
+      events.add((String) eventNames.get(0));
+      // ... and, for an update, whose old status was not: the transition, not later updates
+      if ("MODIFY".equals(eventNames.get(0))) {
+        assertEquals(
+            List.of(Map.of("anything-but", List.of(JobStatus.COMPLETED.value()))),
+            at(pattern, "dynamodb", "OldImage", JobTable.STATUS, "S"));
+      }
+    }
+    assertEquals(Set.of("INSERT", "MODIFY"), events);
 
     assertEquals(List.of("ReportBatchItemFailures"), stream.get("FunctionResponseTypes"));
     assertEquals(Boolean.TRUE, stream.get("BisectBatchOnFunctionError"));
     int retries = Integer.parseInt(resolve(stream.get("MaximumRetryAttempts")));
-    assertTrue(retries >= 0, "MaximumRetryAttempts must be finite, got " + retries);
+    assertTrue(retries >= 1, "MaximumRetryAttempts must be finite, got " + retries);
     assertEquals(
         stream.get("MaximumRetryAttempts"),
         at(
@@ -316,6 +366,35 @@ class TemplateContractTest {
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
     assertNotNull(stream.get("BatchSize"));
     assertEquals(List.of("FailedBatchBucket"), onFailureDestinations("DownloadFunction"));
+  }
+
+  @Test
+  void downloadRetryAttempts_shouldAcceptExactlyTheRangeTheFunctionAccepts() {
+    Map<String, Object> parameter =
+        map(template.section("Parameters").get("DownloadRetryAttempts"));
+    int min = ((Number) parameter.get("MinValue")).intValue();
+    int max = ((Number) parameter.get("MaxValue")).intValue();
+    for (int value : List.of(min, ((Number) parameter.get("Default")).intValue(), max)) {
+      assertEquals(
+          value, downloadConfig(value).streamRetryAttempts(), "the template allows " + value);
+    }
+    for (int value : List.of(min - 1, max + 1)) {
+      assertThrows(
+          ConfigurationException.class,
+          () -> downloadConfig(value),
+          "the template refuses " + value + ", and so must the function");
+    }
+  }
+
+  private static DownloadConfig downloadConfig(int retries) {
+    return DownloadConfig.fromEnvironment(
+        Map.of(
+            SharedConfig.JOBS_TABLE,
+            "jobs",
+            DownloadConfig.VIDEO_BUCKET,
+            "videos",
+            DownloadConfig.DOWNLOAD_RETRY_ATTEMPTS,
+            Integer.toString(retries)));
   }
 
   /** A literal, or a parameter's default. */
@@ -404,6 +483,38 @@ class TemplateContractTest {
     assertEquals(ref("WebhookApi"), at(stage, "Properties", "ApiId"));
     assertEquals(ref("Tenant"), at(stage, "Properties", "StageName"));
     assertEquals(Boolean.TRUE, at(stage, "Properties", "AutoDeploy"));
+  }
+
+  @Test
+  void tenantNames_shouldBeValidStageNames_thatNeverCollideAsLogicalIds() {
+    Map<String, Object> tenants = map(template.section("Parameters").get("Tenants"));
+    assertEquals("CommaDelimitedList", tenants.get("Type"));
+    // CloudFormation applies a CommaDelimitedList's AllowedPattern to each name, whole
+    Pattern allowed = Pattern.compile((String) tenants.get("AllowedPattern"));
+    for (String name : List.of("demo", "acme", "globex2", "a", "t" + "x".repeat(31))) {
+      assertTrue(allowed.matcher(name).matches(), name);
+      // Fn::ForEach's &{Tenant} keeps letters and digits only: a valid name is its own logical id
+      assertEquals(name, name.replaceAll("[^A-Za-z0-9]", ""), name);
+      assertTrue(WEBHOOK_STAGE.matcher(name).matches(), "API Gateway stage name: " + name);
+    }
+    for (String name :
+        List.of(
+            "acme-eu", "acme_eu", "Acme", "ACME", "2acme", "", "$default", "a b", "x".repeat(33))) {
+      assertFalse(allowed.matcher(name).matches(), "must be refused: '" + name + "'");
+    }
+    assertTrue(
+        String.valueOf(tenants.get("Description")).contains("at most " + MAX_TENANTS),
+        "the parameter says how many tenants one API takes");
+  }
+
+  @Test
+  void tenantSecrets_shouldOutliveTheirTenant() {
+    Map<String, Object> perProvider =
+        forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
+    Map<String, Object> secret =
+        only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
+    assertEquals("Retain", secret.get("DeletionPolicy"));
+    assertEquals("Retain", secret.get("UpdateReplacePolicy"));
   }
 
   @Test
@@ -504,6 +615,10 @@ class TemplateContractTest {
     Map<String, Object> function = template.properties("WebhookFunction");
     assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
     assertNotNull(function.get("AutoPublishAlias"));
+    assertEquals(
+        Boolean.TRUE,
+        function.get("AutoPublishAliasAllProperties"),
+        "without it, a change of timeout or policy never reaches the alias API Gateway calls");
     assertEquals("java21", at(template.root, "Globals", "Function", "Runtime"));
   }
 

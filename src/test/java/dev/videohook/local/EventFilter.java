@@ -2,28 +2,43 @@ package dev.videohook.local;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Lambda event filtering as the local stack needs it: a pattern of nested objects whose leaves are
- * arrays of exact values, matched against a record's JSON view. Anything richer (prefix,
- * anything-but, numeric ranges) is refused rather than silently mismatched.
+ * Lambda event filtering as the local stack needs it: one or more patterns, OR'ed as the filters of
+ * one event source mapping are; a record passes when any pattern matches its JSON view. A pattern
+ * is nested objects whose leaves are arrays of exact values or of {@code {"anything-but": [...]}}
+ * (the field must be present and equal none of them). Anything richer (prefix, numeric ranges,
+ * exists) is refused rather than silently mismatched.
  */
-final class EventFilter {
-  private final Map<String, Object> pattern;
+public final class EventFilter {
+  private static final String ANYTHING_BUT = "anything-but";
 
-  EventFilter(String patternJson) {
-    try {
-      this.pattern = JSON.std.mapFrom(patternJson);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("filter pattern is not JSON: " + patternJson, e);
+  private final List<Map<String, Object>> patterns;
+
+  public EventFilter(List<String> patternsJson) {
+    if (patternsJson.isEmpty()) {
+      throw new IllegalArgumentException("at least one filter pattern");
     }
-    check(pattern);
+    List<Map<String, Object>> parsed = new ArrayList<>();
+    for (String json : patternsJson) {
+      Map<String, Object> pattern;
+      try {
+        pattern = JSON.std.mapFrom(json);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("filter pattern is not JSON: " + json, e);
+      }
+      check(pattern);
+      parsed.add(pattern);
+    }
+    this.patterns = List.copyOf(parsed);
   }
 
-  boolean matches(Map<String, Object> record) {
-    return matches(pattern, record);
+  /** Whether any of the patterns matches this record (its JSON view, as maps and lists). */
+  public boolean matches(Map<String, Object> record) {
+    return patterns.stream().anyMatch(pattern -> matches(pattern, record));
   }
 
   @SuppressWarnings("unchecked")
@@ -37,11 +52,23 @@ final class EventFilter {
         if (!matches((Map<String, Object>) nested, actual)) {
           return false;
         }
-      } else if (actual == null || !((List<Object>) field.getValue()).contains(actual)) {
+      } else if (actual == null
+          || ((List<Object>) field.getValue()).stream().noneMatch(rule -> allows(rule, actual))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** One entry of a leaf array: an exact value, or {"anything-but": [values]}. */
+  private static boolean allows(Object rule, Object actual) {
+    if (rule instanceof Map<?, ?> operator) {
+      Object excluded = operator.get(ANYTHING_BUT);
+      return excluded instanceof List<?> values
+          ? !values.contains(actual)
+          : !actual.equals(excluded);
+    }
+    return rule.equals(actual);
   }
 
   private static void check(Map<String, Object> pattern) {
@@ -51,10 +78,23 @@ final class EventFilter {
         Map<String, Object> inner = (Map<String, Object>) nested;
         check(inner);
       } else if (!(value instanceof List<?> list)
-          || list.stream().anyMatch(v -> v instanceof Map || v instanceof List)) {
+          || !list.stream().allMatch(EventFilter::supported)) {
         throw new IllegalArgumentException(
-            "only exact-value filter patterns are supported locally: " + value);
+            "only exact values and anything-but are supported locally: " + value);
       }
     }
+  }
+
+  private static boolean supported(Object rule) {
+    if (rule instanceof Map<?, ?> operator) {
+      Object excluded = operator.get(ANYTHING_BUT);
+      if (operator.size() != 1 || excluded == null) {
+        return false;
+      }
+      return excluded instanceof List<?> values
+          ? values.stream().noneMatch(v -> v instanceof Map || v instanceof List)
+          : !(excluded instanceof Map);
+    }
+    return !(rule instanceof List);
   }
 }

@@ -32,7 +32,11 @@ public final class LocalDynamoDb implements AutoCloseable {
   }
 
   public static LocalDynamoDb start() {
-    int port = freePort();
+    return start(freePort());
+  }
+
+  /** On a given port, every interface (DynamoDB Local's own default). */
+  public static LocalDynamoDb start(int port) {
     try {
       DynamoDBProxyServer server;
       PrintStream console = System.out;

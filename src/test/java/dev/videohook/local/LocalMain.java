@@ -10,6 +10,7 @@ import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.VideoBytes;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "videohook-local",
     mixinStandardHelpOptions = true,
-    subcommands = {LocalMain.Demo.class, LocalMain.Serve.class},
+    subcommands = {LocalMain.Demo.class, LocalMain.Serve.class, LocalMain.SamLocal.class},
     description =
         "Runs videohook on this machine: emulators, webhook server, simulated providers; no AWS.")
 public final class LocalMain {
@@ -273,6 +276,82 @@ public final class LocalMain {
               + " \\");
       OUT.println(
           "    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
+      new CountDownLatch(1).await();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sam-local",
+      mixinStandardHelpOptions = true,
+      description =
+          "Starts DynamoDB Local (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
+              + " table and bucket, and writes the --env-vars file; up until Ctrl-C.")
+  static final class SamLocal implements Callable<Integer> {
+    @Option(
+        names = "--host",
+        defaultValue = SamLocalStack.DOCKER_HOST,
+        description =
+            "How the function's container reaches this machine (default: ${DEFAULT-VALUE});"
+                + " 127.0.0.1 with sam local invoke --docker-network host.")
+    String host;
+
+    @Option(
+        names = "--env-file",
+        defaultValue = "target/sam-local/env.json",
+        description = "Where to write the env.json (default: ${DEFAULT-VALUE}).")
+    Path envFile;
+
+    @Override
+    public Integer call() throws Exception {
+      SamLocalStack stack;
+      try {
+        stack = SamLocalStack.start();
+      } catch (IOException | IllegalStateException e) {
+        System.err.println(
+            "Could not start on ports "
+                + SamLocalStack.DYNAMODB_PORT
+                + "-"
+                + SamLocalStack.VIDEO_PORT
+                + " (is another local stack, or anything else, using them?): "
+                + e.getMessage());
+        return 2;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+      String env = SamLocalStack.envJsonText(host);
+      if (envFile.getParent() != null) {
+        Files.createDirectories(envFile.getParent());
+      }
+      Files.writeString(envFile, env + System.lineSeparator());
+      OUT.printf(
+          "DynamoDB Local  http://%s:%d   table %s%n",
+          host, SamLocalStack.DYNAMODB_PORT, LocalStack.TABLE);
+      OUT.printf(
+          "S3Proxy         http://%s:%d   bucket %s%n",
+          host, SamLocalStack.S3_PORT, LocalStack.BUCKET);
+      OUT.printf(
+          "video host      http://127.0.0.1:%d/videos/{jobId}/0.mp4   (events/*-local.json)%n",
+          SamLocalStack.VIDEO_PORT);
+      OUT.println();
+      OUT.println("env.json, written to " + envFile + ":");
+      OUT.println(env);
+      OUT.println();
+      OUT.println("In another terminal (Ctrl-C here stops the emulators):");
+      OUT.println(
+          "  java -jar target/videohook-cli.jar sign-event events/openrouter-completed-local.json"
+              + " --secret "
+              + LocalStack.DEFAULT_SECRET
+              + " -o target/sam-local/signed.json");
+      String network = host.equals(SamLocalStack.DOCKER_HOST) ? "" : " --docker-network host";
+      OUT.println(
+          "  sam local invoke WebhookFunction -e target/sam-local/signed.json --env-vars "
+              + envFile
+              + network);
+      OUT.println(
+          "  sam local invoke DownloadFunction -e events/dynamodb-stream-completed-local.json"
+              + " --env-vars "
+              + envFile
+              + network);
       new CountDownLatch(1).await();
       return 0;
     }

@@ -50,8 +50,20 @@ public final class LocalS3 implements AutoCloseable {
     return start("filesystem-nio2", properties);
   }
 
+  /**
+   * Objects in memory, served on {@code bindAddress:port} ({@code 0.0.0.0} for every interface);
+   * {@link #endpoint()} names the port on loopback.
+   */
+  public static LocalS3 start(String bindAddress, int port) {
+    return start("transient", new Properties(), bindAddress, port);
+  }
+
   private static LocalS3 start(String provider, Properties properties) {
-    int port = LocalDynamoDb.freePort();
+    return start(provider, properties, "127.0.0.1", LocalDynamoDb.freePort());
+  }
+
+  private static LocalS3 start(
+      String provider, Properties properties, String bindAddress, int port) {
     URI endpoint = URI.create("http://127.0.0.1:" + port);
     BlobStoreContext context =
         ContextBuilder.newBuilder(provider)
@@ -61,7 +73,7 @@ public final class LocalS3 implements AutoCloseable {
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
-            .endpoint(endpoint)
+            .endpoint(URI.create("http://" + bindAddress + ":" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "local", "local")
             .ignoreUnknownHeaders(true)
             .build();

@@ -110,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
               dynamoDb.client(),
               dynamoDb.streamsClient(),
               TABLE,
-              JobTable.DOWNLOAD_FILTER_PATTERN,
+              JobTable.DOWNLOAD_FILTER_PATTERNS,
               event -> downloads.handleRequest(event, null),
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,

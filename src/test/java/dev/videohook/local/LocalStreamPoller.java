@@ -54,7 +54,7 @@ public final class LocalStreamPoller implements AutoCloseable {
       DynamoDbClient dynamoDb,
       DynamoDbStreamsClient streams,
       String tableName,
-      String filterPattern,
+      List<String> filterPatterns,
       Function<DynamodbEvent, StreamsEventResponse> handler,
       int batchSize,
       int maxRetries,
@@ -62,7 +62,7 @@ public final class LocalStreamPoller implements AutoCloseable {
     this.streams = streams;
     this.streamArn = dynamoDb.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
     this.handler = handler;
-    this.filter = new EventFilter(filterPattern);
+    this.filter = new EventFilter(filterPatterns);
     this.batchSize = batchSize;
     this.maxRetries = maxRetries;
     this.retryDelay = retryDelay;
@@ -182,7 +182,7 @@ public final class LocalStreamPoller implements AutoCloseable {
   }
 
   /** The record's JSON as event filtering sees it (images with their type descriptors). */
-  private static Map<String, Object> filterView(Record record) {
+  public static Map<String, Object> filterView(Record record) {
     Map<String, Object> dynamodb = new LinkedHashMap<>();
     if (record.dynamodb().hasNewImage()) {
       dynamodb.put("NewImage", typed(record.dynamodb().newImage()));

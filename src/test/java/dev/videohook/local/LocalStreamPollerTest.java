@@ -46,7 +46,7 @@ class LocalStreamPollerTest {
         dynamoDb,
         SharedDynamoDb.get().streamsClient(),
         table,
-        JobTable.DOWNLOAD_FILTER_PATTERN,
+        JobTable.DOWNLOAD_FILTER_PATTERNS,
         handler,
         10,
         maxRetries,

@@ -1,0 +1,60 @@
+package dev.videohook.local;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The local stand-in for Lambda's event filtering, on hand-made records. */
+class EventFilterTest {
+  private static Map<String, Object> record(String eventName, String oldStatus) {
+    Map<String, Object> dynamodb =
+        oldStatus == null
+            ? Map.of("NewImage", Map.of("status", Map.of("S", "completed")))
+            : Map.of(
+                "NewImage", Map.of("status", Map.of("S", "completed")),
+                "OldImage", Map.of("status", Map.of("S", oldStatus)));
+    return Map.of("eventName", eventName, "dynamodb", dynamodb);
+  }
+
+  @Test
+  void anyPattern_shouldLetARecordThrough() {
+    EventFilter filter =
+        new EventFilter(
+            List.of("{\"eventName\":[\"INSERT\"]}", "{\"eventName\":[\"REMOVE\",\"MODIFY\"]}"));
+    assertTrue(filter.matches(record("INSERT", null)));
+    assertTrue(filter.matches(record("MODIFY", "pending")));
+    assertFalse(
+        new EventFilter(List.of("{\"eventName\":[\"INSERT\"]}")).matches(record("MODIFY", "x")));
+  }
+
+  @Test
+  void anythingBut_shouldNeedTheFieldPresent_andDifferent() {
+    EventFilter filter =
+        new EventFilter(
+            List.of(
+                "{\"dynamodb\":{\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"completed\"]}]}}}}"));
+    assertTrue(filter.matches(record("MODIFY", "pending")));
+    assertFalse(filter.matches(record("MODIFY", "completed")));
+    assertFalse(filter.matches(record("INSERT", null)), "no OldImage: nothing to compare");
+    assertTrue(
+        new EventFilter(
+                List.of(
+                    "{\"dynamodb\":{\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":\"x\"}]}}}}"))
+            .matches(record("MODIFY", "pending")));
+  }
+
+  @Test
+  void unsupportedOperators_shouldBeRefused_notMismatched() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EventFilter(List.of("{\"eventName\":[{\"prefix\":\"IN\"}]}")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EventFilter(List.of("{\"eventName\":[{\"anything-but\":{\"prefix\":\"IN\"}}]}")));
+    assertThrows(IllegalArgumentException.class, () -> new EventFilter(List.of()));
+  }
+}
