@@ -4,11 +4,19 @@ import dev.videohook.job.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -19,8 +27,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * Copies a stream of unknown or known length into one S3 object with bounded memory.
  *
  * <p>Why this shape: the synchronous {@link S3Client} on the URL-connection HTTP client, driven
- * part by part from ONE buffer of {@link #partSize} bytes that is refilled for every part. Memory
- * is bounded by the part size (the URL-connection client copies a part's body once more while
+ * part by part from a few buffers of {@link #partSize} bytes that are refilled for every part:
+ * while up to {@link #PARTS_IN_FLIGHT} parts upload, the next one is read. Memory is bounded by the
+ * part size times the buffers (the URL-connection client copies a part's body once more while
  * sending it), never by the video's size. Every failure, whatever its cause, ends in an explicit
  * AbortMultipartUpload, so no half-written object and no dangling upload stays in the bucket;
  * CompleteMultipartUpload is only called once every byte has arrived and matched the declared
@@ -40,6 +49,18 @@ public final class StreamingUploader {
 
   private static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
+  /**
+   * Parts uploading while the next one is read. Two keep a link to S3 busy while the source is
+   * read; more would only add memory.
+   */
+  static final int PARTS_IN_FLIGHT = 2;
+
+  /**
+   * Upload threads, shared by every upload of this uploader; daemon threads, so that they never
+   * keep a JVM alive.
+   */
+  private final ExecutorService uploads = uploadThreads();
+
   private final S3Client s3;
   private final String bucket;
   private final int partSize;
@@ -55,6 +76,24 @@ public final class StreamingUploader {
     this.s3 = s3;
     this.bucket = bucket;
     this.partSize = partSize;
+  }
+
+  private static ExecutorService uploadThreads() {
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(
+            PARTS_IN_FLIGHT,
+            PARTS_IN_FLIGHT,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "s3-part-upload");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // idle uploaders hold no threads
+    threads.allowCoreThreadTimeOut(true);
+    return threads;
   }
 
   public String bucket() {
@@ -98,38 +137,162 @@ public final class StreamingUploader {
     String uploadId =
         s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
             .uploadId();
+    PartPipeline pipeline = new PartPipeline(key, uploadId, contentType);
     try {
-      List<CompletedPart> parts = new ArrayList<>();
+      byte[] part = buffer;
       int length = filled;
-      while (length > 0) {
-        int partNumber = parts.size() + 1;
-        int partLength = length;
-        String etag =
-            s3.uploadPart(
-                    b ->
-                        b.bucket(bucket)
-                            .key(key)
-                            .uploadId(uploadId)
-                            .partNumber(partNumber)
-                            .contentLength((long) partLength),
-                    body(buffer, partLength, contentType))
-                .eTag();
-        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+      while (true) {
+        pipeline.send(part, length);
         if (length < partSize) {
           break; // the source ended inside this part
         }
-        length = fill(in, buffer);
+        // reading the next part overlaps the upload of the ones before it
+        part = pipeline.freeBuffer();
+        length = fill(in, part);
+        if (length == 0) {
+          pipeline.release(part);
+          break;
+        }
         total += length;
         checkSize(total, maxBytes);
-        sha256.update(buffer, 0, length);
+        sha256.update(part, 0, length);
       }
       checkLength(total, declaredLength);
+      List<CompletedPart> parts = pipeline.finish();
       s3.completeMultipartUpload(
           b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
       return stored(key, total, sha256, contentType);
     } catch (IOException | RuntimeException | Error e) {
+      // no part may still be on its way once the upload is aborted
+      pipeline.cancel();
       abort(key, uploadId, e);
       throw e;
+    }
+  }
+
+  /**
+   * The parts of one multipart upload in flight: at most {@link #PARTS_IN_FLIGHT} uploading while
+   * the next one is read, each from its own buffer, the buffers reused. Memory stays bounded by
+   * {@code (PARTS_IN_FLIGHT + 1) * partSize} (plus the HTTP client's copy of each part it sends),
+   * whatever the video's size.
+   */
+  private final class PartPipeline {
+    private final String key;
+    private final String uploadId;
+    private final String contentType;
+    private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
+    private final List<Future<CompletedPart>> sent = new ArrayList<>();
+    private int buffers = 1; // the first part's buffer, from the caller
+    private volatile boolean cancelled;
+
+    PartPipeline(String key, String uploadId, String contentType) {
+      this.key = key;
+      this.uploadId = uploadId;
+      this.contentType = contentType;
+    }
+
+    /** Uploads {@code length} bytes of {@code buffer} as the next part, in the background. */
+    void send(byte[] buffer, int length) throws IOException {
+      failFast();
+      int partNumber = sent.size() + 1;
+      sent.add(
+          uploads.submit(
+              () -> {
+                try {
+                  if (cancelled) {
+                    return null; // the upload is being aborted: this part is not wanted
+                  }
+                  String etag =
+                      s3.uploadPart(
+                              b ->
+                                  b.bucket(bucket)
+                                      .key(key)
+                                      .uploadId(uploadId)
+                                      .partNumber(partNumber)
+                                      .contentLength((long) length),
+                              body(buffer, length, contentType))
+                          .eTag();
+                  return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+                } finally {
+                  free.add(buffer);
+                }
+              }));
+    }
+
+    /** A buffer for the next part: a new one while fewer exist than allowed, else a freed one. */
+    byte[] freeBuffer() throws IOException {
+      failFast();
+      byte[] buffer = free.poll();
+      if (buffer != null) {
+        return buffer;
+      }
+      if (buffers <= PARTS_IN_FLIGHT) {
+        buffers++;
+        return new byte[partSize];
+      }
+      try {
+        return free.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a part to upload");
+      }
+    }
+
+    void release(byte[] buffer) {
+      free.add(buffer);
+    }
+
+    /** Every part, in order, once all have been uploaded; the first failure is thrown. */
+    List<CompletedPart> finish() throws IOException {
+      List<CompletedPart> parts = new ArrayList<>(sent.size());
+      for (Future<CompletedPart> part : sent) {
+        parts.add(await(part));
+      }
+      return parts;
+    }
+
+    /**
+     * Skips the parts that have not started and waits for those that have: a part that lands after
+     * AbortMultipartUpload would leave a stray part behind.
+     */
+    void cancel() {
+      cancelled = true;
+      for (Future<CompletedPart> part : sent) {
+        try {
+          part.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException ignored) {
+          // the failure that matters is already on its way to the caller
+        }
+      }
+    }
+
+    /** Stops reading the source as soon as a part has failed. */
+    private void failFast() throws IOException {
+      for (Future<CompletedPart> part : sent) {
+        if (part.isDone()) {
+          await(part);
+        }
+      }
+    }
+
+    private CompletedPart await(Future<CompletedPart> part) throws IOException {
+      try {
+        return part.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while a part was uploading");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw new IOException("uploading a part failed", e.getCause());
+      }
     }
   }
 
