@@ -6,6 +6,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -37,15 +41,33 @@ public final class LocalDynamoDb implements AutoCloseable {
 
   /** On a given port, every interface (DynamoDB Local's own default). */
   public static LocalDynamoDb start(int port) {
+    return start(port, "-inMemory");
+  }
+
+  /**
+   * Tables kept in one file under {@code directory}, on a given port: stopped and started again on
+   * the same directory and port, it still holds every item written before, as DynamoDB would after
+   * an outage.
+   */
+  public static LocalDynamoDb startOnDisk(Path directory, int port) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create " + directory, e);
+    }
+    return start(port, "-sharedDb", "-dbPath", directory.toAbsolutePath().toString());
+  }
+
+  private static LocalDynamoDb start(int port, String... storage) {
+    List<String> args = new ArrayList<>(List.of(storage));
+    args.addAll(List.of("-port", Integer.toString(port), "-disableTelemetry"));
     try {
       DynamoDBProxyServer server;
       PrintStream console = System.out;
       // DynamoDB Local prints a configuration banner on stdout; keep the console for the demo
       System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       try {
-        server =
-            ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
         server.start();
       } finally {
         System.setOut(console);

@@ -1,5 +1,6 @@
 package dev.videohook.local;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,22 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Objects under {@code directory}: for large ones. */
   public static LocalS3 startOnDisk(Path directory) {
+    return startOnDisk(directory, LocalDynamoDb.freePort());
+  }
+
+  /**
+   * Objects under {@code directory}, on a given loopback port: stopped and started again on the
+   * same directory and port, it serves what was stored before, as S3 would after an outage.
+   */
+  public static LocalS3 startOnDisk(Path directory, int port) {
     try {
       Files.createDirectories(directory);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot create " + directory, e);
     }
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
-    return start("filesystem-nio2", properties);
+    return start("filesystem-nio2", properties, "127.0.0.1", port);
   }
 
   /**
