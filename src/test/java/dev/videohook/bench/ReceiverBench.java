@@ -112,10 +112,10 @@ public final class ReceiverBench implements Callable<Integer> {
         }
       }
       System.out.printf(
-          "%n%-50s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
+          "%n%-58s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
       for (Result r : results) {
         System.out.printf(
-            "%-50s %10.0f %9.2f %9.2f %7d%n",
+            "%-58s %10.0f %9.2f %9.2f %7d%n",
             r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
       }
       System.out.printf(
