@@ -1,5 +1,6 @@
 package dev.videohook.job;
 
+import dev.videohook.event.EventType;
 import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -90,6 +91,45 @@ public final class JobItems {
             string(item, JobTable.IDEMPOTENCY_HEADER),
             instant(item, JobTable.RECEIVED_AT),
             expires == null ? null : Instant.ofEpochSecond(expires.longValue())));
+  }
+
+  /**
+   * The first terminal delivery as its job item keeps it: dedupe key, raw event, idempotency header
+   * and when it arrived; empty for an item that is not a job item or a job without one.
+   */
+  public static Optional<DeliveryRecord> terminalDelivery(Map<String, AttributeValue> item) {
+    Optional<Job> job = job(item);
+    if (job.isEmpty() || job.get().terminalDelivery() == null) {
+      return Optional.empty();
+    }
+    String eventType = job.get().eventType();
+    return Optional.of(
+        new DeliveryRecord(
+            job.get().key(),
+            job.get().terminalDelivery(),
+            eventType == null
+                ? null
+                : EventType.fromWireName(eventType).map(EventType::status).orElse(null),
+            string(item, JobTable.RAW_EVENT),
+            string(item, JobTable.IDEMPOTENCY_HEADER),
+            job.get().times().terminalAt(),
+            null));
+  }
+
+  /** {@code terminal_delivery} of an item (null when absent): what tells a duplicate apart. */
+  static String terminalDeliveryKey(Map<String, AttributeValue> item) {
+    return item == null ? null : string(item, JobTable.TERMINAL_DELIVERY);
+  }
+
+  /**
+   * What the receiver's commit keeps of the delivery on the job item, beside its terminal state:
+   * the raw event (for audit and replay; it does not expire) and the idempotency header as sent.
+   */
+  static Map<String, AttributeValue> firstDeliveryAttributes(Delivery delivery) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.RAW_EVENT, s(delivery.rawBody()));
+    putIfPresent(item, JobTable.IDEMPOTENCY_HEADER, delivery.idempotencyHeader());
+    return item;
   }
 
   /** The whole item for a job: every attribute that has a value. */

@@ -1,27 +1,23 @@
 package dev.videohook.job;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -41,14 +37,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * for a delivery to take effect. Items are translated by {@link JobItems} only.
  */
 public final class JobStore {
-  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
-
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
 
   /**
-   * The IAM actions {@link #recordDelivery} needs: IAM authorizes each item of a TransactWriteItems
-   * call by its own action (the delivery Put and the job Update), and a late delivery is one
-   * PutItem.
+   * The IAM actions {@link #recordDelivery} and {@link #recordUnknownEvent} call: the commit is one
+   * UpdateItem of the job item; a late terminal event or an unknown event type is one PutItem of a
+   * delivery item.
    */
   public static final Set<String> RECORD_ACTIONS =
       Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
@@ -63,9 +57,11 @@ public final class JobStore {
   /** What {@link #prime} calls; template.yaml grants it on {@link JobTable#PRIMING_KEY} only. */
   public static final Set<String> PRIMING_ACTIONS = Set.of("dynamodb:GetItem");
 
-  private static final String CONDITION_FAILED = "ConditionalCheckFailed";
-  private static final String TRANSACTION_CONFLICT = "TransactionConflict";
-  private static final int CONFLICT_ATTEMPTS = 6;
+  private static final String VALIDATION_EXCEPTION = "ValidationException";
+
+  /** Dedupe keys of unknown event types; no {@code {id}-{status}} key can start so. */
+  static final String UNKNOWN_EVENT_KEY_PREFIX = "unknown-type-sha256-";
+
   private static final int MAX_ERROR_LENGTH = 1000;
 
   private final DynamoDbClient dynamoDb;
@@ -90,24 +86,25 @@ public final class JobStore {
   // --- transitions ---
 
   /**
-   * Commits a verified delivery exactly once: ONE transaction puts the delivery item (conditional
-   * on its dedupe key being new) and moves the job item to its terminal state (conditional on the
-   * job not being terminal yet).
+   * Commits a verified delivery exactly once, with ONE conditional write: an UpdateItem of the job
+   * item that sets its terminal state, the delivery's dedupe key ({@code terminal_delivery}) and
+   * the raw event, on condition that the job is new or still {@code pending}. When the condition
+   * fails, the old item (returned with the failure) tells the two cases apart: the same dedupe key
+   * is a duplicate; another one is a late terminal event, kept as a delivery item for audit (the
+   * only path that writes a second item) while the job's terminal state stays final.
    *
+   * @throws UnstorableDeliveryException when DynamoDB refuses the values themselves (a
+   *     ValidationException): the event is bad, retrying it cannot help
    * @throws software.amazon.awssdk.core.exception.SdkException when DynamoDB fails; the caller must
    *     not acknowledge the delivery
    */
   public RecordOutcome recordDelivery(Delivery delivery) {
-    Put deliveryPut =
-        Put.builder()
-            .tableName(tableName)
-            .item(JobItems.toItem(delivery.record(deliveryTtl)))
-            .conditionExpression("attribute_not_exists(#pk)")
-            .expressionAttributeNames(Map.of("#pk", JobTable.PK))
-            .build();
-    Expression terminal = Expression.set(JobItems.terminalAttributes(delivery.reportedJob()));
-    Update jobUpdate =
-        Update.builder()
+    Map<String, AttributeValue> sets =
+        new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
+    sets.putAll(JobItems.firstDeliveryAttributes(delivery));
+    Expression terminal = Expression.set(sets);
+    UpdateItemRequest commit =
+        UpdateItemRequest.builder()
             .tableName(tableName)
             .key(key(delivery.jobKey()))
             .updateExpression(terminal.text())
@@ -117,49 +114,79 @@ public final class JobStore {
                 terminal.withNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS)))
             .expressionAttributeValues(
                 terminal.withValues(Map.of(":pending", JobItems.s(JobStatus.PENDING.value()))))
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build();
-    TransactWriteItemsRequest request =
-        TransactWriteItemsRequest.builder()
-            .transactItems(
-                TransactWriteItem.builder().put(deliveryPut).build(),
-                TransactWriteItem.builder().update(jobUpdate).build())
-            .build();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        dynamoDb.transactWriteItems(request);
-        return RecordOutcome.RECORDED;
-      } catch (TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        if (reasonCode(reasons, 0).equals(CONDITION_FAILED)) {
-          return RecordOutcome.DUPLICATE;
-        }
-        if (reasonCode(reasons, 1).equals(CONDITION_FAILED)) {
-          return recordDeliveryOnly(deliveryPut);
-        }
-        boolean conflict = reasons.stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
-        if (!conflict || attempt == CONFLICT_ATTEMPTS) {
-          throw e;
-        }
-        // another delivery of the same job is committing right now: once it has, ours is either
-        // a duplicate or a late terminal event, which the next attempt will tell
-        pause(attempt);
+    try {
+      dynamoDb.updateItem(commit);
+      return RecordOutcome.RECORDED;
+    } catch (ConditionalCheckFailedException e) {
+      if (delivery.dedupeKey().equals(JobItems.terminalDeliveryKey(e.item()))) {
+        return RecordOutcome.DUPLICATE;
       }
+      RecordOutcome kept = putDeliveryIfNew(JobItems.toItem(delivery.record(deliveryTtl)));
+      return kept == RecordOutcome.RECORDED ? RecordOutcome.JOB_ALREADY_TERMINAL : kept;
+    } catch (DynamoDbException e) {
+      throw unstorableOrSame(e, delivery.jobKey());
     }
   }
 
-  /** The job's terminal state is final: keep the late delivery for audit, leave the job alone. */
-  private RecordOutcome recordDeliveryOnly(Put deliveryPut) {
+  /**
+   * Keeps a verified event of a type this version does not know, raw, as a delivery item (expiring
+   * like the others), deduplicated by the SHA-256 of its body. No job item is touched.
+   *
+   * @param job the tenant and provider, and {@code data.id} if the event named a valid one (else an
+   *     empty id)
+   * @return {@link RecordOutcome#RECORDED}, or {@link RecordOutcome#DUPLICATE} for the same body
+   * @throws UnstorableDeliveryException when DynamoDB refuses the values themselves
+   */
+  public RecordOutcome recordUnknownEvent(
+      JobKey job, String type, String rawBody, String idempotencyHeader, Instant receivedAt) {
+    DeliveryRecord record =
+        new DeliveryRecord(
+            job,
+            UNKNOWN_EVENT_KEY_PREFIX + sha256Hex(rawBody),
+            type,
+            rawBody,
+            idempotencyHeader,
+            receivedAt,
+            receivedAt.plus(deliveryTtl));
+    try {
+      return putDeliveryIfNew(JobItems.toItem(record));
+    } catch (DynamoDbException e) {
+      throw unstorableOrSame(e, job);
+    }
+  }
+
+  /** Puts a delivery item unless its key exists: RECORDED, or DUPLICATE when it exists. */
+  private RecordOutcome putDeliveryIfNew(Map<String, AttributeValue> item) {
     try {
       dynamoDb.putItem(
           PutItemRequest.builder()
-              .tableName(deliveryPut.tableName())
-              .item(deliveryPut.item())
-              .conditionExpression(deliveryPut.conditionExpression())
-              .expressionAttributeNames(deliveryPut.expressionAttributeNames())
+              .tableName(tableName)
+              .item(item)
+              .conditionExpression("attribute_not_exists(#pk)")
+              .expressionAttributeNames(Map.of("#pk", JobTable.PK))
               .build());
-      return RecordOutcome.JOB_ALREADY_TERMINAL;
+      return RecordOutcome.RECORDED;
     } catch (ConditionalCheckFailedException duplicate) {
       return RecordOutcome.DUPLICATE;
+    }
+  }
+
+  /** A ValidationException means the values cannot be stored; anything else is a failure. */
+  private static RuntimeException unstorableOrSame(DynamoDbException e, JobKey job) {
+    boolean validation =
+        e.awsErrorDetails() != null && VALIDATION_EXCEPTION.equals(e.awsErrorDetails().errorCode());
+    return validation ? new UnstorableDeliveryException(job, e) : e;
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
@@ -296,7 +323,18 @@ public final class JobStore {
     return JobItems.job(getItem(key(job)));
   }
 
-  /** A delivery record, while DynamoDB's TTL has not removed it. */
+  /**
+   * The delivery that set a job's terminal state, as the job item keeps it (raw event included; it
+   * does not expire with the delivery items).
+   */
+  public Optional<DeliveryRecord> terminalDelivery(JobKey job) {
+    return JobItems.terminalDelivery(getItem(key(job)));
+  }
+
+  /**
+   * A delivery item: a late terminal event or an unknown event type, while DynamoDB's TTL has not
+   * removed it. A job's first terminal delivery is on the job item ({@link #terminalDelivery}).
+   */
   public Optional<DeliveryRecord> findDelivery(JobKey job, String dedupeKey) {
     return JobItems.delivery(
         getItem(Map.of(JobTable.PK, JobItems.s(JobTable.deliveryKey(job, dedupeKey)))));
@@ -381,26 +419,6 @@ public final class JobStore {
     Map<String, AttributeValue> all = new HashMap<>(a);
     all.putAll(b);
     return all;
-  }
-
-  private static String reasonCode(List<CancellationReason> reasons, int index) {
-    if (reasons == null || reasons.size() <= index || reasons.get(index).code() == null) {
-      return "";
-    }
-    return reasons.get(index).code();
-  }
-
-  private static void pause(int attempt) {
-    long bound = 20L << Math.min(attempt, 5);
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(bound / 2, bound));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while committing a delivery", e);
-    }
-    LOG.atDebug()
-        .addKeyValue("attempt", attempt + 1)
-        .log("retrying a delivery after a transaction conflict");
   }
 
   /**

@@ -49,7 +49,14 @@ public record ReceiverConfig(
           SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  private static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+  /**
+   * The largest body cap that still fits one item: the job item keeps the raw body beside the
+   * fields parsed from it (each bounded by VideoEvent: 16 URLs of 2 KiB, text of 1-4 KiB), the
+   * prompt from submit and, once stored, the object keys and hashes. 256 KiB of body plus at most
+   * ~45 KiB of parsed fields and ~10 KiB stored leaves room under DynamoDB's 400 KB item limit.
+   */
+  static final int LARGEST_MAX_BODY_BYTES = 256 * 1024;
 
   public String tableName() {
     return shared.tableName();
@@ -78,7 +85,7 @@ public record ReceiverConfig(
           WEBHOOK_MAX_BODY_BYTES
               + " must be at most "
               + LARGEST_MAX_BODY_BYTES
-              + " (Lambda's payload limit)");
+              + " (what one DynamoDB item holds beside the job's fields)");
     }
     Duration ttl =
         Duration.ofDays(

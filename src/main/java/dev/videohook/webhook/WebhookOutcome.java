@@ -6,14 +6,22 @@ public enum WebhookOutcome {
   DUPLICATE(204),
   /** New delivery for a job whose terminal state was already set; kept for audit only. */
   JOB_ALREADY_TERMINAL(204),
-  /** A verified event of a type this version does not know; accepted so senders can evolve. */
-  IGNORED_UNKNOWN_TYPE(204),
+  /**
+   * A verified event of a type this version does not know: kept raw as a delivery record (for
+   * audit), no job changed; accepted so senders can evolve.
+   */
+  UNKNOWN_TYPE_RECORDED(204),
   /** Not a webhook path of a known provider. */
   NOT_FOUND(404),
   /** Signature missing or invalid; the reason goes to the log only. */
   UNAUTHORIZED(401),
   /** Validly signed, but not a valid event envelope. */
   INVALID_EVENT(400),
+  /**
+   * Validly signed and parsed, but DynamoDB refused its values (a ValidationException): a bad
+   * event, not a storage failure, so retrying cannot help. Logged at ERROR for an alarm.
+   */
+  UNSTORABLE_EVENT(400),
   BODY_TOO_LARGE(413),
   /** No secret is configured for this tenant and provider: the sender should retry later. */
   NOT_CONFIGURED(503),

@@ -1,10 +1,14 @@
 package dev.videohook.webhook;
 
 import dev.videohook.event.InvalidEventException;
+import dev.videohook.event.ParsedEvent;
+import dev.videohook.event.UnknownEvent;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
+import dev.videohook.job.UnstorableDeliveryException;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
@@ -17,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -78,24 +81,30 @@ public final class WebhookReceiver {
           .log("webhook rejected: invalid signature");
       return WebhookOutcome.UNAUTHORIZED;
     }
-    Optional<VideoEvent> parsed;
+    ParsedEvent parsed;
     String rawBody;
     try {
       rawBody = decodeUtf8(body);
-      parsed = VideoEvent.parse(body);
+      parsed = VideoEvent.read(body);
     } catch (InvalidEventException e) {
       log(Level.WARN, tenant, provider, WebhookOutcome.INVALID_EVENT)
           .addKeyValue("reason", e.getMessage())
           .log("webhook rejected: signed body is not a valid event");
       return WebhookOutcome.INVALID_EVENT;
     }
-    if (parsed.isEmpty()) {
-      log(Level.INFO, tenant, provider, WebhookOutcome.IGNORED_UNKNOWN_TYPE)
-          .log("webhook accepted and ignored: event type unknown to this version");
-      return WebhookOutcome.IGNORED_UNKNOWN_TYPE;
-    }
-    VideoEvent event = parsed.get();
     String idempotencyHeader = headers.get(provider.idempotencyHeader().toLowerCase(Locale.ROOT));
+    if (parsed instanceof UnknownEvent unknown) {
+      return recordUnknown(tenant, provider, unknown, rawBody, idempotencyHeader);
+    }
+    VideoEvent event = (VideoEvent) parsed;
+    if (!event.adjustments().isEmpty()) {
+      // informational fields that drifted in type or size: stored what fits, the raw event keeps
+      // the original
+      log(Level.WARN, tenant, provider)
+          .addKeyValue("jobId", event.jobId())
+          .addKeyValue("adjustments", event.adjustments())
+          .log("event stored with informational fields adjusted to fit");
+    }
     if (idempotencyHeader != null && !idempotencyHeader.equals(event.dedupeKey())) {
       // the header is not signed: log the disagreement, keep the key derived from the signed body
       log(Level.WARN, tenant, provider)
@@ -109,6 +118,8 @@ public final class WebhookReceiver {
     RecordOutcome outcome;
     try {
       outcome = store.recordDelivery(delivery);
+    } catch (UnstorableDeliveryException e) {
+      return unstorable(tenant, provider, event.jobId(), e);
     } catch (RuntimeException e) {
       log(Level.ERROR, tenant, provider, WebhookOutcome.STORAGE_FAILED)
           .addKeyValue("jobId", event.jobId())
@@ -126,6 +137,55 @@ public final class WebhookReceiver {
       case DUPLICATE -> WebhookOutcome.DUPLICATE;
       case JOB_ALREADY_TERMINAL -> WebhookOutcome.JOB_ALREADY_TERMINAL;
     };
+  }
+
+  /** An unknown event type is kept raw as a delivery record; no job changes. */
+  private WebhookOutcome recordUnknown(
+      String tenant,
+      Provider provider,
+      UnknownEvent unknown,
+      String rawBody,
+      String idempotencyHeader) {
+    String jobId = unknown.jobId() == null ? "" : unknown.jobId();
+    RecordOutcome outcome;
+    try {
+      outcome =
+          store.recordUnknownEvent(
+              new JobKey(tenant, provider, jobId),
+              unknown.type(),
+              rawBody,
+              idempotencyHeader,
+              clock.instant());
+    } catch (UnstorableDeliveryException e) {
+      return unstorable(tenant, provider, jobId, e);
+    } catch (RuntimeException e) {
+      log(Level.ERROR, tenant, provider, WebhookOutcome.STORAGE_FAILED)
+          .addKeyValue("jobId", jobId)
+          .setCause(e)
+          .log("webhook not acknowledged: the job table could not be written");
+      return WebhookOutcome.STORAGE_FAILED;
+    }
+    log(Level.INFO, tenant, provider, WebhookOutcome.UNKNOWN_TYPE_RECORDED)
+        .addKeyValue("jobId", jobId)
+        .addKeyValue("eventType", unknown.type())
+        .addKeyValue("record", outcome)
+        .log("webhook accepted: event type unknown to this version, kept raw, no job changed");
+    return WebhookOutcome.UNKNOWN_TYPE_RECORDED;
+  }
+
+  /**
+   * DynamoDB refused the values: 400, so the provider stops retrying what can never be stored.
+   * Logged at ERROR with {@code alarm=unstorable_event} for a metric filter, since a job may be
+   * lost here.
+   */
+  private static WebhookOutcome unstorable(
+      String tenant, Provider provider, String jobId, UnstorableDeliveryException e) {
+    log(Level.ERROR, tenant, provider, WebhookOutcome.UNSTORABLE_EVENT)
+        .addKeyValue("jobId", jobId)
+        .addKeyValue("alarm", "unstorable_event")
+        .setCause(e)
+        .log("webhook rejected: DynamoDB refused the event's values");
+    return WebhookOutcome.UNSTORABLE_EVENT;
   }
 
   /** Every line about a request names its tenant and provider. */

@@ -1,5 +1,10 @@
 package dev.videohook.bench;
 
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
@@ -15,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,13 +32,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * Webhook intake, videohook against the provider guide's Express receiver, driven by the same
  * client in the same process: signed deliveries at a fixed concurrency, throughput and latency
  * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also commits
  * each delivery to DynamoDB Local, so the ratio is the price of a durable exactly-once commit on
- * this machine.
+ * this machine. A third series, in the same run, puts job-sized items into the same DynamoDB Local
+ * table with one conditional PutItem each: the floor under a one-write commit.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
 public final class ReceiverBench implements Callable<Integer> {
@@ -86,6 +96,11 @@ public final class ReceiverBench implements Callable<Integer> {
         results.add(
             run("videohook (verify + DynamoDB commit), round " + round, videohook, requests));
         results.add(
+            rawPut(
+                "DynamoDB Local: 1 conditional PutItem, job-sized, round " + round,
+                stack.dynamoDb(),
+                requests));
+        results.add(
             run(
                 "videohook, wrong secret (verify only), round " + round,
                 videohook,
@@ -97,12 +112,15 @@ public final class ReceiverBench implements Callable<Integer> {
         }
       }
       System.out.printf(
-          "%n%-50s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
+          "%n%-58s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
       for (Result r : results) {
         System.out.printf(
-            "%-50s %10.0f %9.2f %9.2f %7d%n",
+            "%-58s %10.0f %9.2f %9.2f %7d%n",
             r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
       }
+      System.out.printf(
+          "%nthroughput ratio videohook accepted / raw conditional PutItem, best rounds: %.2f%n",
+          best(results, "videohook (") / best(results, "DynamoDB Local: 1 conditional PutItem"));
       if (express != null) {
         System.out.printf(
             "%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
@@ -168,6 +186,80 @@ public final class ReceiverBench implements Callable<Integer> {
         latencies[count / 2] / 1e6,
         latencies[(int) (count * 0.99)] / 1e6,
         non2xx.get());
+  }
+
+  /**
+   * The floor under any one-write commit: the same number of conditional PutItems of a job-sized
+   * item (what a first delivery leaves on the job item, raw event included) into the same table, at
+   * the same concurrency, from the same process.
+   */
+  private Result rawPut(String name, DynamoDbClient dynamoDb, int count) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long[] latencies = new long[count];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    String runId = Long.toString(System.nanoTime(), 36);
+    long started = System.nanoTime();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < concurrency; w++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                  String jobId = "raw_" + runId + "_" + i;
+                  Instant now = Instant.now();
+                  Map<String, AttributeValue> item =
+                      new HashMap<>(
+                          JobItems.toItem(
+                              new Job(
+                                  new JobKey("$default", Provider.OPENROUTER, jobId),
+                                  JobStatus.COMPLETED,
+                                  null,
+                                  null,
+                                  null,
+                                  List.of("https://example.com/video.mp4"),
+                                  null,
+                                  null,
+                                  "video.generation.completed",
+                                  now.toString(),
+                                  jobId + "-completed",
+                                  null,
+                                  null,
+                                  new Job.Times(null, now, null, now))));
+                  item.put("raw_event", AttributeValue.fromS(event(jobId)));
+                  PutItemRequest put =
+                      PutItemRequest.builder()
+                          .tableName(LocalStack.TABLE)
+                          .item(item)
+                          .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
+                          .expressionAttributeNames(
+                              Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))
+                          .expressionAttributeValues(
+                              Map.of(":pending", AttributeValue.fromS("pending")))
+                          .build();
+                  long t0 = System.nanoTime();
+                  try {
+                    dynamoDb.putItem(put);
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                  }
+                  latencies[i] = System.nanoTime() - t0;
+                }
+                return null;
+              }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get();
+    }
+    long elapsed = System.nanoTime() - started;
+    pool.shutdown();
+    Arrays.sort(latencies);
+    return new Result(
+        name,
+        count / (elapsed / 1e9),
+        latencies[count / 2] / 1e6,
+        latencies[(int) (count * 0.99)] / 1e6,
+        failed.get());
   }
 
   private static double best(List<Result> results, String prefix) {

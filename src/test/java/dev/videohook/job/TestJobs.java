@@ -71,10 +71,13 @@ public final class TestJobs {
     dynamoDb.putItem(b -> b.tableName(table).item(JobItems.toItem(job)));
   }
 
-  /** How many delivery records the table holds for a job id (a Scan: small test tables only). */
+  /**
+   * How many deliveries the table records for a job id: the first terminal delivery its job item
+   * keeps, plus any delivery items (late terminal events). A Scan: small test tables only.
+   */
   public static long deliveryRecords(DynamoDbClient dynamoDb, String table, String jobId) {
     return dynamoDb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
-        .flatMap(item -> JobItems.delivery(item).stream())
+        .flatMap(item -> JobItems.delivery(item).or(() -> JobItems.terminalDelivery(item)).stream())
         .filter(delivery -> delivery.job().jobId().equals(jobId))
         .count();
   }

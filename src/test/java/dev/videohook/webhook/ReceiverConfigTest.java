@@ -65,14 +65,19 @@ class ReceiverConfigTest {
   }
 
   @Test
-  void fromEnvironment_refusesABodyCapAboveLambdasPayloadLimit() {
+  void fromEnvironment_refusesABodyCapAboveWhatOneItemHolds() {
     ConfigurationException error =
         assertThrows(
             ConfigurationException.class,
             () ->
                 ReceiverConfig.fromEnvironment(
-                    Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "10000000")));
+                    Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "262145")));
 
-    assertTrue(error.getMessage().contains("at most 6291456"));
+    assertTrue(error.getMessage().contains("at most 262144"));
+    assertEquals(
+        262144,
+        ReceiverConfig.fromEnvironment(
+                Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "262144"))
+            .maxBodyBytes());
   }
 }

@@ -57,7 +57,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The receiver end to end on DynamoDB Local: real conditional writes, real transactions. */
+/** The receiver end to end on DynamoDB Local: real conditional writes, really evaluated. */
 class WebhookHandlerTest {
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
   private static final String ROTATED_OUT = "previous_secret";
@@ -110,6 +110,13 @@ class WebhookHandlerTest {
         .orElseThrow(() -> new AssertionError("no job item for " + jobId));
   }
 
+  /** The first terminal delivery, as the job item keeps it. */
+  private DeliveryRecord terminalDelivery(String tenant, Provider provider, String jobId) {
+    return new JobStore(dynamoDb, table)
+        .terminalDelivery(new JobKey(tenant, provider, jobId))
+        .orElseThrow(() -> new AssertionError("no terminal delivery on the job " + jobId));
+  }
+
   /** Every delivery record in the table. */
   private List<DeliveryRecord> deliveries() {
     return itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).stream()
@@ -139,12 +146,16 @@ class WebhookHandlerTest {
     assertEquals("$default", job.tenant());
     assertEquals(Instant.ofEpochSecond(T), job.times().terminalAt());
 
-    List<DeliveryRecord> deliveries = deliveries();
-    assertEquals(1, deliveries.size());
-    DeliveryRecord delivery = deliveries.get(0);
+    // one write: the job item itself keeps the first terminal delivery, raw event included
+    DeliveryRecord delivery =
+        terminalDelivery("$default", Provider.OPENROUTER, "Nxff2D1Z6w4Zk9iNuZam");
     assertEquals(event.getBody(), delivery.rawEvent());
     assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", delivery.dedupeKey());
-    assertEquals(Instant.ofEpochSecond(T).plus(Duration.ofDays(30)), delivery.expiresAt());
+    assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", job.terminalDelivery());
+    assertEquals("completed", delivery.eventStatus());
+    assertEquals(Instant.ofEpochSecond(T), delivery.receivedAt());
+    assertTrue(deliveries().isEmpty());
+    assertEquals(1, allItems(dynamoDb, table).size());
   }
 
   @Test
@@ -176,7 +187,8 @@ class WebhookHandlerTest {
 
     String decoded =
         new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8);
-    assertEquals(decoded, deliveries().get(0).rawEvent());
+    assertEquals(
+        decoded, terminalDelivery("acme", Provider.MODELGATES, "mg_B64bodyJob0001").rawEvent());
     assertEquals(
         JobStatus.COMPLETED, job("acme", Provider.MODELGATES, "mg_B64bodyJob0001").status());
   }
@@ -201,8 +213,11 @@ class WebhookHandlerTest {
     assertEquals(204, status(event));
 
     assertEquals(afterFirst, allItems(dynamoDb, table));
-    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+    assertEquals(0, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
     assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_JOB).size());
+    assertEquals(
+        "job_twice-completed",
+        job("$default", Provider.OPENROUTER, "job_twice").terminalDelivery());
   }
 
   @Test
@@ -230,8 +245,11 @@ class WebhookHandlerTest {
       pool.shutdownNow();
     }
 
-    assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+    assertEquals(0, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
     assertEquals(1, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_JOB).size());
+    assertEquals(
+        "job_racing-completed",
+        job("$default", Provider.OPENROUTER, "job_racing").terminalDelivery());
   }
 
   @Test
@@ -245,10 +263,10 @@ class WebhookHandlerTest {
     assertEquals(204, status(first));
     assertEquals(204, status(second));
 
-    List<DeliveryRecord> deliveries = deliveries();
-    assertEquals(1, deliveries.size());
-    assertEquals("job_header-completed", deliveries.get(0).dedupeKey());
-    assertEquals("attacker-chosen-1", deliveries.get(0).idempotencyHeader());
+    assertTrue(deliveries().isEmpty());
+    DeliveryRecord delivery = terminalDelivery("$default", Provider.OPENROUTER, "job_header");
+    assertEquals("job_header-completed", delivery.dedupeKey());
+    assertEquals("attacker-chosen-1", delivery.idempotencyHeader());
   }
 
   // --- a terminal state is final ---
@@ -261,11 +279,22 @@ class WebhookHandlerTest {
     Job job = job("$default", Provider.OPENROUTER, "job_final");
     assertEquals(JobStatus.COMPLETED, job.status());
     assertNull(job.error());
-    assertEquals(2, itemsOfType(dynamoDb, table, JobTable.ITEM_TYPE_DELIVERY).size());
+    assertEquals("job_final-completed", job.terminalDelivery());
+    // the late event is kept for audit as a delivery item of its own, expiring through TTL
+    List<DeliveryRecord> deliveries = deliveries();
+    assertEquals(1, deliveries.size());
+    assertEquals("job_final-failed", deliveries.get(0).dedupeKey());
+    assertEquals(failedBody("job_final"), deliveries.get(0).rawEvent());
+    assertEquals(Instant.ofEpochSecond(T).plus(Duration.ofDays(30)), deliveries.get(0).expiresAt());
+
+    // the late event again: a duplicate, nothing changes
+    List<Map<String, AttributeValue>> before = allItems(dynamoDb, table);
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", failedBody("job_final"))));
+    assertEquals(before, allItems(dynamoDb, table));
   }
 
   @Test
-  void storedJob_staysStored_whenItsCompletedEventIsReplayedAfterTheDeliveryExpired() {
+  void storedJob_staysStored_whenItsCompletedEventOrALateFailureIsReplayed() {
     APIGatewayV2HTTPEvent event =
         signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
     assertEquals(204, status(event));
@@ -273,17 +302,15 @@ class WebhookHandlerTest {
     JobKey key = new JobKey("$default", Provider.OPENROUTER, "job_stored");
     assertEquals(
         StoreOutcome.STORED, store.markStored(key, "videos", List.of(), Instant.ofEpochSecond(T)));
-    // DynamoDB TTL removed the delivery record: the replay is no longer a known duplicate
-    Map<String, AttributeValue> deliveryKey =
-        Map.of(
-            JobTable.PK,
-            JobItems.toItem(store.findDelivery(key, "job_stored-completed").orElseThrow())
-                .get(JobTable.PK));
-    dynamoDb.deleteItem(b -> b.tableName(table).key(deliveryKey));
+    // the job item keeps its terminal delivery for good (no TTL): the replay is a known duplicate
+    List<Map<String, AttributeValue>> before = allItems(dynamoDb, table);
 
     assertEquals(204, status(event));
 
+    assertEquals(before, allItems(dynamoDb, table));
+    assertEquals(204, status(signed(Provider.OPENROUTER, "$default", failedBody("job_stored"))));
     assertEquals(JobStatus.STORED, job("$default", Provider.OPENROUTER, "job_stored").status());
+    assertEquals(1, deliveries().size());
   }
 
   @Test
@@ -387,13 +414,6 @@ class WebhookHandlerTest {
                 "$default",
                 "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\"j\",\"status\":\"completed\",\"unsigned_urls\":\"x\"}}"),
             400),
-        Arguments.of(
-            "signed, unknown event type (accepted, ignored)",
-            signed(
-                Provider.OPENROUTER,
-                "$default",
-                "{\"type\":\"video.generation.progress\",\"data\":{\"id\":\"j\"}}"),
-            204),
         Arguments.of(
             "body over 64 KiB",
             signed(Provider.OPENROUTER, "$default", "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}"),
