@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SendTestCommand.class,
       SignEventCommand.class,
       ReplayCommand.class,
+      ReconcileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
@@ -78,7 +79,8 @@ class VideohookCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"submit", "status", "jobs", "send-test", "sign-event", "replay"})
+  @ValueSource(
+      strings = {"submit", "status", "jobs", "send-test", "sign-event", "replay", "reconcile"})
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
 
@@ -368,5 +370,51 @@ class VideohookCliTest {
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("no such file: events/nope.json"), run.err());
+  }
+
+  @Test
+  void reconcile_runsOnePass_andPrintsTheCounts() {
+    stack.dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "reconcile-jobs");
+    env.put("RECONCILE_ALLOW_LOOPBACK_HTTP", "true");
+    JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
+    // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
+    String running =
+        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record")
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("submitted"))
+            .findFirst()
+            .map(l -> l.replaceAll(".* job (\\S+) .*", "$1"))
+            .orElseThrow();
+    JobKey runningKey = new JobKey("$default", Provider.OPENROUTER, running);
+    jobs.recordSubmitted(runningKey, "m", "p", Instant.now().minus(Duration.ofHours(1)));
+    // unknown to the provider and two days old: past the deadline
+    JobKey overdue = new JobKey("$default", Provider.OPENROUTER, "gone_job");
+    jobs.recordSubmitted(overdue, "m", "p", Instant.now().minus(Duration.ofDays(2)));
+
+    Run run = run(env, "reconcile");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("examined 2"), run.out());
+    assertTrue(run.out().contains("stillRunning 1"), run.out());
+    assertTrue(run.out().contains("expired 1"), run.out());
+    assertEquals(JobStatus.PENDING, jobs.find(runningKey).orElseThrow().status());
+    assertEquals(JobStatus.EXPIRED, jobs.find(overdue).orElseThrow().status());
+  }
+
+  @Test
+  void reconcile_withBadSettings_namesEachAndChangesNothing() {
+    Map<String, String> env = env();
+    env.put("RECONCILE_MIN_AGE_SECONDS", "soon");
+    env.put("RECONCILE_MAX_JOBS_PER_RUN", "0");
+
+    Run run = run(env, "reconcile");
+
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("RECONCILE_MIN_AGE_SECONDS"), run.err());
+    assertTrue(run.err().contains("RECONCILE_MAX_JOBS_PER_RUN"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
   }
 }
