@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SignEventCommand.class,
       ReplayCommand.class,
       ReconcileCommand.class,
+      RedriveCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {

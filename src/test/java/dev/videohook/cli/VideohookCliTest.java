@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -80,7 +81,16 @@ class VideohookCliTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"submit", "status", "jobs", "send-test", "sign-event", "replay", "reconcile"})
+      strings = {
+        "submit",
+        "status",
+        "jobs",
+        "send-test",
+        "sign-event",
+        "replay",
+        "reconcile",
+        "redrive"
+      })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
 
@@ -416,5 +426,72 @@ class VideohookCliTest {
     assertTrue(run.err().contains("RECONCILE_MIN_AGE_SECONDS"), run.err());
     assertTrue(run.err().contains("RECONCILE_MAX_JOBS_PER_RUN"), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
+  void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
+    String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    Instant deadline = Instant.now().plusSeconds(60);
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
+    Job stored;
+    while ((stored = stack.jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
+      assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
+      Thread.sleep(50);
+    }
+    stack.dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
+    stack.s3().createBucket("redrive-videos");
+    stack.s3().createBucket("redrive-failed");
+    TestJobs.put(
+        stack.dynamoDb(), "redrive-jobs", TestJobs.withStatus(stored, JobStatus.DOWNLOAD_FAILED));
+    // the documented on-failure record, and an object that is not one
+    byte[] record = Files.readAllBytes(Path.of("events/dynamodb-stream-on-failure-record.json"));
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("redrive-failed").key("aws/lambda/batch-1"),
+            RequestBody.fromBytes(record));
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("redrive-failed").key("notes.txt"), RequestBody.fromString("hello"));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "redrive-jobs");
+    env.put("VIDEO_BUCKET", "redrive-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+
+    Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
+    assertEquals(0, dry.exitCode(), dry.err());
+    assertTrue(dry.out().contains("would redrive acme/openrouter/" + jobId), dry.out());
+    assertEquals(0, stack.s3().objects("redrive-videos").size(), "a dry run changes nothing");
+    assertEquals(2, stack.s3().objects("redrive-failed").size());
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "redrive-failed");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("RetryAttemptsExhausted, 1 record(s)"), run.out());
+    assertTrue(run.out().contains("skipped notes.txt"), run.out());
+    assertTrue(run.out().contains(": stored"), run.out());
+    assertTrue(run.out().contains("1 on-failure record(s) read, 1 deleted"), run.out());
+    assertEquals(
+        JobStatus.STORED,
+        new JobStore(stack.dynamoDb(), "redrive-jobs").find(key).orElseThrow().status());
+    assertEquals(1, stack.s3().objects("redrive-videos").size());
+    assertEquals(
+        List.of("notes.txt"),
+        stack.s3().objects("redrive-failed").stream().map(o -> o.key()).toList(),
+        "what is not an on-failure record stays");
+  }
+
+  @Test
+  void redrive_withATooShortAge_isAUsageError_andChangesNothing() {
+    Run run = run(env(), "redrive", "--completed-older-than", "5");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--completed-older-than"), run.err());
   }
 }
