@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       SendTestCommand.class,
       SignEventCommand.class,
       ReplayCommand.class,
+      ReconcileCommand.class,
+      RedriveCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {

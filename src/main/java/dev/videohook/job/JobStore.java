@@ -7,16 +7,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -30,13 +34,17 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *   <li>{@link #markStored}: {@code completed} (or {@code download_failed}, on redrive) becomes
  *       {@code stored};
  *   <li>{@link #recordDownloadFailure}: a failed download is noted, and the last one the stream
- *       will make marks the job {@code download_failed}.
+ *       will make marks the job {@code download_failed};
+ *   <li>{@link #expirePending}: the reconciler gives up on a job still {@code pending} past its
+ *       deadline.
  * </ul>
  *
  * The table's stream drives everything downstream of a commit, so nothing else has to be written
  * for a delivery to take effect. Items are translated by {@link JobItems} only.
  */
 public final class JobStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
 
   /**
@@ -53,6 +61,12 @@ public final class JobStore {
   /** The IAM actions the downloader's transitions need ({@link #status} and the two updates). */
   public static final Set<String> DOWNLOAD_ACTIONS =
       Set.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+
+  /**
+   * The IAM actions the reconciler needs: {@link #pendingUpdatedBefore} (a Query on {@link
+   * JobTable#BY_STATUS_INDEX}), {@link #recordDelivery} and {@link #expirePending}.
+   */
+  public static final Set<String> RECONCILE_ACTIONS = reconcileActions();
 
   /** What {@link #prime} calls; template.yaml grants it on {@link JobTable#PRIMING_KEY} only. */
   public static final Set<String> PRIMING_ACTIONS = Set.of("dynamodb:GetItem");
@@ -316,7 +330,98 @@ public final class JobStore {
     }
   }
 
+  /**
+   * The reconciler's last word on a job the provider never finished: a job still {@code pending}
+   * becomes {@code expired}, with the reason as its error. Conditional on the job being pending
+   * still, so a webhook or another reconciler run that got there first wins.
+   *
+   * @return true if the job was moved, false if it was not pending (or is gone)
+   */
+  public boolean expirePending(JobKey job, String reason, Instant at) {
+    String text = reason == null ? "expired" : reason;
+    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression(
+                  "SET #status = :expired, #error = :error, #terminalAt = :at, #updatedAt = :at")
+              .conditionExpression("#status = :pending")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#status", JobTable.STATUS,
+                      "#error", JobTable.ERROR,
+                      "#terminalAt", JobTable.TERMINAL_AT,
+                      "#updatedAt", JobTable.UPDATED_AT))
+              .expressionAttributeValues(
+                  Map.of(
+                      ":expired", JobItems.s(JobStatus.EXPIRED.value()),
+                      ":pending", JobItems.s(JobStatus.PENDING.value()),
+                      ":error", JobItems.s(message),
+                      ":at", JobItems.s(at.toString())))
+              .build());
+      return true;
+    } catch (ConditionalCheckFailedException notPending) {
+      return false;
+    }
+  }
+
   // --- reads ---
+
+  /**
+   * Jobs still {@code pending} whose last change (their submit) was before {@code before}, oldest
+   * first: a Query on {@link JobTable#BY_STATUS_INDEX}, never a Scan. The index is eventually
+   * consistent; every write made from what it returns is conditional.
+   *
+   * @param cursor where the previous page stopped, or null for the first page
+   */
+  public JobPage pendingUpdatedBefore(Instant before, int limit, JobPage.Cursor cursor) {
+    return jobsInStatus(JobStatus.PENDING, before, limit, cursor);
+  }
+
+  /**
+   * Jobs in {@code status} whose last change was before {@code before}, oldest first (a Query on
+   * {@link JobTable#BY_STATUS_INDEX}).
+   *
+   * @param cursor where the previous page stopped, or null for the first page
+   */
+  public JobPage jobsInStatus(JobStatus status, Instant before, int limit, JobPage.Cursor cursor) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    QueryResponse response =
+        dynamoDb.query(
+            b ->
+                b.tableName(tableName)
+                    .indexName(JobTable.BY_STATUS_INDEX)
+                    .keyConditionExpression("#status = :status AND #updatedAt < :before")
+                    .expressionAttributeNames(
+                        Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":status", JobItems.s(status.value()),
+                            ":before", JobItems.s(before.toString())))
+                    .scanIndexForward(true)
+                    .limit(limit)
+                    .exclusiveStartKey(cursor == null ? null : cursor.lastKey));
+    List<Job> jobs = new ArrayList<>();
+    for (Map<String, AttributeValue> item : response.items()) {
+      try {
+        JobItems.job(item).ifPresent(jobs::add);
+      } catch (IllegalArgumentException unreadable) {
+        LOG.atWarn()
+            .addKeyValue("status", status.value())
+            .setCause(unreadable)
+            .log("unreadable job item in the status index: skipped");
+      }
+    }
+    Optional<JobPage.Cursor> next =
+        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+            ? Optional.of(new JobPage.Cursor(response.lastEvaluatedKey()))
+            : Optional.empty();
+    return new JobPage(jobs, next);
+  }
 
   /** The job as stored now (consistent read). */
   public Optional<Job> find(JobKey job) {
@@ -399,6 +504,13 @@ public final class JobStore {
   }
 
   // --- helpers ---
+
+  private static Set<String> reconcileActions() {
+    Set<String> actions = new HashSet<>(RECORD_ACTIONS);
+    actions.add("dynamodb:Query");
+    actions.add("dynamodb:UpdateItem");
+    return Set.copyOf(actions);
+  }
 
   private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
     return dynamoDb.getItem(b -> b.tableName(tableName).key(key).consistentRead(true)).item();

@@ -57,6 +57,12 @@ public final class JobTable {
   public static final String BY_TENANT_INDEX = "by_tenant";
 
   /**
+   * Sparse index of job items by status and last change (delivery items carry no {@code status}):
+   * the reconciler's "pending since before" and the redrive's "download_failed" Queries.
+   */
+  public static final String BY_STATUS_INDEX = "by_status";
+
+  /**
    * The stream records the downloader acts on: a job item's transition to {@code completed}, as
    * Lambda event filter patterns (a record passes when any one matches). A job inserted as
    * completed, or modified from any other status to completed; never a later update of a job that
@@ -93,24 +99,26 @@ public final class JobTable {
     return CreateTableRequest.builder()
         .tableName(tableName)
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(attribute(PK), attribute(TENANT), attribute(UPDATED_AT))
+        .attributeDefinitions(
+            attribute(PK), attribute(TENANT), attribute(STATUS), attribute(UPDATED_AT))
         .keySchema(KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build())
-        .globalSecondaryIndexes(
-            GlobalSecondaryIndex.builder()
-                .indexName(BY_TENANT_INDEX)
-                .keySchema(
-                    KeySchemaElement.builder().attributeName(TENANT).keyType(KeyType.HASH).build(),
-                    KeySchemaElement.builder()
-                        .attributeName(UPDATED_AT)
-                        .keyType(KeyType.RANGE)
-                        .build())
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                .build())
+        .globalSecondaryIndexes(index(BY_TENANT_INDEX, TENANT), index(BY_STATUS_INDEX, STATUS))
         .streamSpecification(
             StreamSpecification.builder()
                 .streamEnabled(true)
                 .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
                 .build())
+        .build();
+  }
+
+  /** An index on {@code hash} and {@link #UPDATED_AT}, projecting whole items. */
+  private static GlobalSecondaryIndex index(String name, String hash) {
+    return GlobalSecondaryIndex.builder()
+        .indexName(name)
+        .keySchema(
+            KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(UPDATED_AT).keyType(KeyType.RANGE).build())
+        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
         .build();
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -78,7 +80,17 @@ class VideohookCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"submit", "status", "jobs", "send-test", "sign-event", "replay"})
+  @ValueSource(
+      strings = {
+        "submit",
+        "status",
+        "jobs",
+        "send-test",
+        "sign-event",
+        "replay",
+        "reconcile",
+        "redrive"
+      })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
 
@@ -368,5 +380,118 @@ class VideohookCliTest {
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("no such file: events/nope.json"), run.err());
+  }
+
+  @Test
+  void reconcile_runsOnePass_andPrintsTheCounts() {
+    stack.dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "reconcile-jobs");
+    env.put("RECONCILE_ALLOW_LOOPBACK_HTTP", "true");
+    JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
+    // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
+    String running =
+        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record")
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("submitted"))
+            .findFirst()
+            .map(l -> l.replaceAll(".* job (\\S+) .*", "$1"))
+            .orElseThrow();
+    JobKey runningKey = new JobKey("$default", Provider.OPENROUTER, running);
+    jobs.recordSubmitted(runningKey, "m", "p", Instant.now().minus(Duration.ofHours(1)));
+    // unknown to the provider and two days old: past the deadline
+    JobKey overdue = new JobKey("$default", Provider.OPENROUTER, "gone_job");
+    jobs.recordSubmitted(overdue, "m", "p", Instant.now().minus(Duration.ofDays(2)));
+
+    Run run = run(env, "reconcile");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("examined 2"), run.out());
+    assertTrue(run.out().contains("stillRunning 1"), run.out());
+    assertTrue(run.out().contains("expired 1"), run.out());
+    assertEquals(JobStatus.PENDING, jobs.find(runningKey).orElseThrow().status());
+    assertEquals(JobStatus.EXPIRED, jobs.find(overdue).orElseThrow().status());
+  }
+
+  @Test
+  void reconcile_withBadSettings_namesEachAndChangesNothing() {
+    Map<String, String> env = env();
+    env.put("RECONCILE_MIN_AGE_SECONDS", "soon");
+    env.put("RECONCILE_MAX_JOBS_PER_RUN", "0");
+
+    Run run = run(env, "reconcile");
+
+    assertEquals(3, run.exitCode());
+    assertTrue(run.err().contains("RECONCILE_MIN_AGE_SECONDS"), run.err());
+    assertTrue(run.err().contains("RECONCILE_MAX_JOBS_PER_RUN"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
+  void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
+    String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    Instant deadline = Instant.now().plusSeconds(60);
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
+    Job stored;
+    while ((stored = stack.jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
+      assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
+      Thread.sleep(50);
+    }
+    stack.dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
+    stack.s3().createBucket("redrive-videos");
+    stack.s3().createBucket("redrive-failed");
+    TestJobs.put(
+        stack.dynamoDb(), "redrive-jobs", TestJobs.withStatus(stored, JobStatus.DOWNLOAD_FAILED));
+    // the documented on-failure record, and an object that is not one
+    byte[] record = Files.readAllBytes(Path.of("events/dynamodb-stream-on-failure-record.json"));
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("redrive-failed").key("aws/lambda/batch-1"),
+            RequestBody.fromBytes(record));
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("redrive-failed").key("notes.txt"), RequestBody.fromString("hello"));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "redrive-jobs");
+    env.put("VIDEO_BUCKET", "redrive-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+
+    Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
+    assertEquals(0, dry.exitCode(), dry.err());
+    assertTrue(dry.out().contains("would redrive acme/openrouter/" + jobId), dry.out());
+    assertEquals(0, stack.s3().objects("redrive-videos").size(), "a dry run changes nothing");
+    assertEquals(2, stack.s3().objects("redrive-failed").size());
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "redrive-failed");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("RetryAttemptsExhausted, 1 record(s)"), run.out());
+    assertTrue(run.out().contains("skipped notes.txt"), run.out());
+    assertTrue(run.out().contains(": stored"), run.out());
+    assertTrue(run.out().contains("1 on-failure record(s) read, 1 deleted"), run.out());
+    assertEquals(
+        JobStatus.STORED,
+        new JobStore(stack.dynamoDb(), "redrive-jobs").find(key).orElseThrow().status());
+    assertEquals(1, stack.s3().objects("redrive-videos").size());
+    assertEquals(
+        List.of("notes.txt"),
+        stack.s3().objects("redrive-failed").stream().map(o -> o.key()).toList(),
+        "what is not an on-failure record stays");
+  }
+
+  @Test
+  void redrive_withATooShortAge_isAUsageError_andChangesNothing() {
+    Run run = run(env(), "redrive", "--completed-older-than", "5");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--completed-older-than"), run.err());
   }
 }

@@ -26,7 +26,12 @@ public final class Environments {
 
   private static Set<String> localOnly() {
     Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
-    names.addAll(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "DOWNLOAD_ALLOW_LOOPBACK_HTTP"));
+    names.addAll(
+        Set.of(
+            "DYNAMODB_ENDPOINT",
+            "S3_ENDPOINT",
+            "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
+            "RECONCILE_ALLOW_LOOPBACK_HTTP"));
     return Set.copyOf(names);
   }
 

@@ -17,6 +17,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.config.ConfigurationException;
@@ -25,6 +26,8 @@ import dev.videohook.download.DownloadConfig;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
+import dev.videohook.reconcile.ReconcileConfig;
+import dev.videohook.reconcile.Reconciler;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +121,10 @@ class TemplateContractTest {
               list(at(event, "Properties", "FunctionResponseTypes"))
                   .contains("ReportBatchItemFailures");
           responseClass = partial ? StreamsEventResponse.class : Object.class;
+        }
+        case "Schedule" -> {
+          eventClass = ScheduledEvent.class;
+          responseClass = Object.class;
         }
         default -> throw new AssertionError(function + ": no check written for event type " + type);
       }
@@ -266,7 +274,12 @@ class TemplateContractTest {
       for (Object resource : resources) {
         switch (service) {
           case "dynamodb" ->
-              assertEquals(getAtt("JobsTable", "Arn"), resource, function + ": " + statement);
+              assertEquals(
+                  action.equals("dynamodb:Query") && !function.equals("WebhookFunction")
+                      ? Map.of("Fn::Sub", "${JobsTable.Arn}/index/" + JobTable.BY_STATUS_INDEX)
+                      : getAtt("JobsTable", "Arn"),
+                  resource,
+                  function + ": " + statement);
           case "s3" ->
               assertTrue(
                   refersTo(resource, "VideoBucket") && String.valueOf(resource).contains("/*"),
@@ -683,14 +696,59 @@ class TemplateContractTest {
       assertTrue(watched.contains("Throttles [" + function + "]"), watched.toString());
     }
     assertTrue(
-        watched.contains("ApproximateNumberOfMessagesVisible [FailedBatchQueue.QueueName]"),
-        watched.toString());
+        // new failed batches (a rate), not the standing queue depth: the alarm clears by itself
+        watched.contains("NumberOfMessagesSent [FailedBatchQueue.QueueName]"), watched.toString());
     assertEquals(
         getAtt("FailedBatchQueue", "Arn"),
         at(list(template.properties("FailedBatchRule").get("Targets")).get(0), "Arn"));
     assertEquals(
         List.of(ref("FailedBatchBucket")),
         at(template.properties("FailedBatchRule"), "EventPattern", "detail", "bucket", "name"));
+  }
+
+  // ------------------------------------------------------------------ the reconciler
+
+  @Test
+  void reconciler_shouldRunOnTheIntervalItIsConfiguredWith_andAlarmOnLostWebhooks() {
+    Map<String, Object> function = template.properties("ReconcileFunction");
+    Map<String, Object> variables = map(at(function, "Environment", "Variables"));
+    assertEquals(
+        ref("ReconcileIntervalSeconds"), variables.get(ReconcileConfig.RECONCILE_INTERVAL_SECONDS));
+    Map<String, Object> events = map(function.get("Events"));
+    assertEquals(1, events.size());
+    Object event = events.values().iterator().next();
+    assertEquals("Schedule", at(event, "Type"));
+    assertEquals(
+        Map.of(
+            "Fn::FindInMap",
+            List.of("ReconcileRates", ref("ReconcileIntervalSeconds"), "Expression")),
+        at(event, "Properties", "Schedule"));
+    // every allowed interval has a rate, and the rate is the interval
+    Map<String, Object> rates = map(at(template.root, "Mappings", "ReconcileRates"));
+    List<Object> allowed =
+        list(at(template.root, "Parameters", "ReconcileIntervalSeconds", "AllowedValues"));
+    assertEquals(new TreeSet<>(allowed), new TreeSet<>(rates.keySet()));
+    for (Object seconds : allowed) {
+      Matcher rate =
+          Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)")
+              .matcher((String) at(rates.get(seconds), "Expression"));
+      assertTrue(rate.matches(), String.valueOf(rates.get(seconds)));
+      long unit = rate.group(2).startsWith("hour") ? 3600 : 60;
+      assertEquals(Long.parseLong((String) seconds), Long.parseLong(rate.group(1)) * unit);
+      assertEquals(rate.group(1).equals("1"), !rate.group(2).endsWith("s"), "rate(1 minute)");
+    }
+
+    Map<String, Object> filter = template.properties("LostWebhooksMetricFilter");
+    assertEquals(ref("ReconcileLogGroup"), filter.get("LogGroupName"));
+    assertEquals(
+        "{ $.formattedMessage = \"" + Reconciler.LOST_WEBHOOK_MESSAGE + "\" }",
+        filter.get("FilterPattern"));
+    Object metric = list(filter.get("MetricTransformations")).get(0);
+    Map<String, Object> alarm = template.properties("LostWebhooksAlarm");
+    assertEquals(at(metric, "MetricNamespace"), alarm.get("Namespace"));
+    assertEquals(at(metric, "MetricName"), alarm.get("MetricName"));
+    assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"));
+    assertEquals(0, ((Number) alarm.get("Threshold")).intValue());
   }
 
   // ------------------------------------------------------------------ reflection

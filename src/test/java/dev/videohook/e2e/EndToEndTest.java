@@ -13,6 +13,8 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.SubmitRequest;
+import dev.videohook.reconcile.ReconcileReport;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
@@ -26,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -360,5 +363,62 @@ class EndToEndTest {
         submitAndAwait(Provider.MODELGATES, "$default", Faults.none().withOutcome(outcome));
 
     assertEquals(outcome, job("$default", Provider.MODELGATES, jobId).status());
+  }
+
+  /**
+   * A job whose webhook never arrives (its callback URL has no listener, and the provider gives up)
+   * still ends {@code stored}: the reconciler finds it pending, asks the provider, commits the
+   * answer as the webhook would have, and the stream downloads it. The real webhook arriving
+   * afterwards is a duplicate: 204, nothing changes, nothing is downloaded again.
+   */
+  @Test
+  void lostWebhook_endsStoredThroughTheReconciler_andTheLateWebhookIsADuplicate() throws Exception {
+    Provider provider = Provider.OPENROUTER;
+    ProviderSimulator simulator = stack.simulator(provider);
+    long size = 2L * 1024 * 1024 + 5;
+    simulator.setFaults(
+        Faults.none()
+            .withVideoBytes(size)
+            .withWebhookNeverSent()
+            .withCompletionDelay(Duration.ofMillis(20)));
+    // nothing listens on port 9 (discard) of this machine's loopback
+    URI deadCallback = URI.create("http://127.0.0.1:9/acme/openrouter/video-webhook");
+    String jobId =
+        stack
+            .providerClient(provider)
+            .submit(
+                new SubmitRequest(
+                    "google/veo-3.1-lite",
+                    "a desk lamp",
+                    4,
+                    "720p",
+                    "16:9",
+                    false,
+                    deadCallback,
+                    Map.of()))
+            .id();
+    JobKey key = new JobKey("acme", provider, jobId);
+    stack.jobStore().recordSubmitted(key, "google/veo-3.1-lite", "a desk lamp", Instant.now());
+    assertTrue(simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT), "the job finished");
+    assertTrue(simulator.deliveries(jobId).isEmpty(), "its webhook was lost");
+
+    // an hour later, as the scheduled run would see it
+    Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    ReconcileReport report = stack.reconcile(anHourLater);
+    assertEquals(1, report.recovered(), report.summary());
+
+    Job stored = awaitStored("acme", provider, jobId);
+    assertEquals(VideoBytes.sha256(jobId, size), stored.stored().objects().get(0).sha256());
+    assertEquals(jobId + "-completed", stored.terminalDelivery());
+    assertEquals(1, cdnFetches(provider, jobId));
+
+    int late = simulator.deliverWebhook(jobId, stack.callbackUrl("acme", provider));
+
+    assertEquals(204, late);
+    assertEquals(stored, job("acme", provider, jobId), "nothing changed");
+    assertEquals(1, deliveryRecords(jobId));
+    assertEquals(0, stack.reconcile(anHourLater).examined(), "nothing is pending any more");
+    Thread.sleep(500); // give a (wrong) second download the stream poller's interval to start
+    assertEquals(1, cdnFetches(provider, jobId), "downloaded once");
   }
 }

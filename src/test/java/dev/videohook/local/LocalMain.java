@@ -6,6 +6,7 @@ import dev.videohook.event.SampleEvents;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
+import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
@@ -22,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -205,7 +208,11 @@ public final class LocalMain {
     public Integer call() throws Exception {
       LocalStack stack;
       try {
-        stack = LocalStack.start(port, System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // the reconciler runs on a timer, as on its schedule in AWS; quicker than AWS's defaults
+        env.putIfAbsent(ReconcileConfig.RECONCILE_INTERVAL_SECONDS, "60");
+        env.putIfAbsent(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, "120");
+        stack = LocalStack.start(port, env);
       } catch (BindException e) {
         System.err.println(
             "Port "
@@ -252,6 +259,14 @@ public final class LocalMain {
               + "   (access key local, secret local)");
       OUT.println(
           "  stream poller           completed jobs are downloaded into the bucket, then marked stored");
+      Map<String, String> reconcile = stack.reconcileSettings();
+      OUT.println(
+          "  reconciler              every "
+              + reconcile.get(ReconcileConfig.RECONCILE_INTERVAL_SECONDS)
+              + " s: jobs pending over "
+              + reconcile.get(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS)
+              + " s are looked up at the provider (RECONCILE_INTERVAL_SECONDS,"
+              + " RECONCILE_MIN_AGE_SECONDS)");
       OUT.println();
       OUT.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
       OUT.println("send a signed test event:");

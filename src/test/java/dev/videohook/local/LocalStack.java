@@ -10,6 +10,9 @@ import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.provider.SubmittedJob;
+import dev.videohook.reconcile.ReconcileConfig;
+import dev.videohook.reconcile.ReconcileReport;
+import dev.videohook.reconcile.Reconciler;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
@@ -24,6 +27,11 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -33,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
  */
 public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
   public static final String TABLE = "videohook-jobs";
   public static final String BUCKET = "videohook-videos";
 
@@ -53,6 +62,13 @@ public final class LocalStack implements AutoCloseable {
   private final LocalStreamPoller poller;
   private final Map<String, String> env;
   private final Map<Provider, ProviderSimulator> simulators;
+  private final ScheduledExecutorService reconcileTimer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "local-reconciler");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private LocalStack(
       LocalDynamoDb dynamoDb,
@@ -116,7 +132,16 @@ public final class LocalStack implements AutoCloseable {
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
       LocalApiServer api = LocalApiServer.start(port, handler, store);
-      return new LocalStack(dynamoDb, s3, api, poller, env, simulators);
+      LocalStack stack = new LocalStack(dynamoDb, s3, api, poller, env, simulators);
+      try {
+        stack.scheduleReconciler(env);
+      } catch (RuntimeException e) {
+        // the rest is closed below
+        stack.reconcileTimer.shutdownNow();
+        api.close();
+        throw e;
+      }
+      return stack;
     } catch (IOException | RuntimeException e) {
       simulators.values().forEach(ProviderSimulator::close);
       if (poller != null) {
@@ -128,6 +153,78 @@ public final class LocalStack implements AutoCloseable {
       dynamoDb.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs the reconciler every {@code RECONCILE_INTERVAL_SECONDS}, as the EventBridge schedule does
+   * in AWS: only when {@code environment} sets it (serve mode does), so that tests run it
+   * themselves.
+   */
+  private void scheduleReconciler(Map<String, String> environment) {
+    if (!environment.containsKey(ReconcileConfig.RECONCILE_INTERVAL_SECONDS)) {
+      return;
+    }
+    Map<String, String> settings = reconcileSettings();
+    ReconcileConfig config = ReconcileConfig.fromEnvironment(settings);
+    Reconciler reconciler = Reconciler.fromEnvironment(settings);
+    long seconds = config.interval().toSeconds();
+    reconcileTimer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reconciler.run(Instant.now().plus(config.interval()));
+          } catch (RuntimeException e) {
+            LOG.atWarn().setCause(e).log("local reconciler run failed");
+          }
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
+  }
+
+  /**
+   * What the reconcile function's environment holds in AWS, pointed at this machine; the interval
+   * and minimum age from this stack's environment when set there.
+   */
+  public Map<String, String> reconcileSettings() {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("JOBS_TABLE", TABLE);
+    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
+    settings.put(ReconcileConfig.RECONCILE_ALLOW_LOOPBACK_HTTP, "true");
+    for (String name :
+        new String[] {
+          ReconcileConfig.RECONCILE_INTERVAL_SECONDS,
+          ReconcileConfig.RECONCILE_MIN_AGE_SECONDS,
+          ReconcileConfig.RECONCILE_DEADLINE_SECONDS,
+          ReconcileConfig.RECONCILE_MAX_JOBS_PER_RUN
+        }) {
+      if (env.get(name) != null) {
+        settings.put(name, env.get(name));
+      }
+    }
+    for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
+      settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());
+      settings.put(simulator.getKey().apiKeyEnv(), SIMULATOR_API_KEY);
+    }
+    return settings;
+  }
+
+  /**
+   * One reconciler run against this stack, with a clock of the caller's (a test's clock ahead of
+   * the wall clock makes pending jobs old enough).
+   */
+  public ReconcileReport reconcile(Clock clock) {
+    Map<String, String> settings = reconcileSettings();
+    ReconcileConfig config = ReconcileConfig.fromEnvironment(settings);
+    Reconciler reconciler =
+        new Reconciler(
+            new JobStore(dynamoDb.client(), TABLE, config.deliveryTtl()),
+            Reconciler.clients(
+                config, TenantSecrets.fromEnvironment(ReconcileConfig.secretsSettings(settings))),
+            clock,
+            d -> Thread.sleep(d.toMillis()),
+            config);
+    return reconciler.run(clock.instant().plus(config.interval()));
   }
 
   /** What the download function's environment holds in AWS, pointed at this machine. */
@@ -224,6 +321,7 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    reconcileTimer.shutdownNow();
     simulators.values().forEach(ProviderSimulator::close);
     api.close();
     poller.close();

@@ -101,9 +101,16 @@ public final class SamLocalStack implements AutoCloseable {
     download.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
     // the local video host serves plain http on loopback: local mode only
     download.put(DownloadConfig.DOWNLOAD_ALLOW_LOOPBACK_HTTP, "true");
+    // the reconciler reads API keys from the variables the template declares empty: set them to
+    // run it against a provider
+    Map<String, String> reconcile = new TreeMap<>();
+    reconcile.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
+    reconcile.put(SharedConfig.DYNAMODB_ENDPOINT, dynamoDbEndpoint);
+    reconcile.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
     Map<String, Map<String, String>> env = new LinkedHashMap<>();
     env.put("WebhookFunction", webhook);
     env.put("DownloadFunction", download);
+    env.put("ReconcileFunction", reconcile);
     return env;
   }
 

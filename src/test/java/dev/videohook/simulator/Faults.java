@@ -19,6 +19,10 @@ import java.time.Duration;
  * @param contentBytesPerSecond throttle on video downloads, 0 for full speed
  * @param truncateContent declare the full length but close the connection halfway
  * @param badGatewayFirstFetches content fetches answered 502 before one succeeds
+ * @param webhookNeverSent the job ends, but its webhook is never sent (a lost webhook): only the
+ *     status API tells, until {@link ProviderSimulator#deliverWebhook} sends it late
+ * @param throttledStatusCalls status calls ({@code GET /videos/{id}}) answered 429 before one
+ *     succeeds
  */
 public record Faults(
     JobStatus outcome,
@@ -31,11 +35,25 @@ public record Faults(
     int staleAttempts,
     long contentBytesPerSecond,
     boolean truncateContent,
-    int badGatewayFirstFetches) {
+    int badGatewayFirstFetches,
+    boolean webhookNeverSent,
+    int throttledStatusCalls) {
 
   public static Faults none() {
     return new Faults(
-        JobStatus.COMPLETED, 1024 * 1024, Duration.ofMillis(200), false, 0, 1, 0, 0, 0, false, 0);
+        JobStatus.COMPLETED,
+        1024 * 1024,
+        Duration.ofMillis(200),
+        false,
+        0,
+        1,
+        0,
+        0,
+        0,
+        false,
+        0,
+        false,
+        0);
   }
 
   public Faults withOutcome(JobStatus status) {
@@ -50,7 +68,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withVideoBytes(long bytes) {
@@ -65,7 +85,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withCompletionDelay(Duration delay) {
@@ -80,7 +102,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withContentEndpointOnly() {
@@ -95,7 +119,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withDuplicateDeliveries(int count) {
@@ -110,7 +136,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withConcurrentDuplicates(int count) {
@@ -125,7 +153,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withWrongSecretAttempts(int count) {
@@ -140,7 +170,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withStaleAttempts(int count) {
@@ -155,7 +187,9 @@ public record Faults(
         count,
         contentBytesPerSecond,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withContentBytesPerSecond(long rate) {
@@ -170,7 +204,9 @@ public record Faults(
         staleAttempts,
         rate,
         truncateContent,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withTruncatedContent() {
@@ -185,7 +221,9 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         true,
-        badGatewayFirstFetches);
+        badGatewayFirstFetches,
+        webhookNeverSent,
+        throttledStatusCalls);
   }
 
   public Faults withBadGatewayFirstFetches(int count) {
@@ -200,6 +238,42 @@ public record Faults(
         staleAttempts,
         contentBytesPerSecond,
         truncateContent,
+        count,
+        webhookNeverSent,
+        throttledStatusCalls);
+  }
+
+  public Faults withWebhookNeverSent() {
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches,
+        true,
+        throttledStatusCalls);
+  }
+
+  public Faults withThrottledStatusCalls(int count) {
+    return new Faults(
+        outcome,
+        videoBytes,
+        completionDelay,
+        contentEndpointOnly,
+        duplicateDeliveries,
+        concurrentDuplicates,
+        wrongSecretAttempts,
+        staleAttempts,
+        contentBytesPerSecond,
+        truncateContent,
+        badGatewayFirstFetches,
+        webhookNeverSent,
         count);
   }
 }

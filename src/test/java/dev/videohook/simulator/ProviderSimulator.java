@@ -76,6 +76,7 @@ public final class ProviderSimulator implements AutoCloseable {
     final Faults faults;
     volatile JobStatus status = JobStatus.PENDING;
     final AtomicInteger contentFetches = new AtomicInteger();
+    final AtomicInteger statusCalls = new AtomicInteger();
     final CountDownLatch delivered = new CountDownLatch(1);
 
     SimulatedJob(String id, String model, String callbackUrl, Faults faults) {
@@ -220,6 +221,10 @@ public final class ProviderSimulator implements AutoCloseable {
           exchange, 404, Map.of("error", Map.of("code", 404, "message", "Video job not found")));
       return;
     }
+    if (job.statusCalls.incrementAndGet() <= job.faults.throttledStatusCalls()) {
+      sendJson(exchange, 429, Map.of("error", Map.of("code", 429, "message", "Rate limited")));
+      return;
+    }
     sendJson(exchange, 200, data(job));
   }
 
@@ -290,7 +295,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private void complete(SimulatedJob job) {
     job.status = job.faults.outcome();
-    if (job.callbackUrl == null) {
+    if (job.callbackUrl == null || job.faults.webhookNeverSent()) {
       job.delivered.countDown();
       return;
     }
@@ -302,6 +307,27 @@ public final class ProviderSimulator implements AutoCloseable {
     } finally {
       job.delivered.countDown();
     }
+  }
+
+  /**
+   * Sends a finished job's signed webhook once, now, to {@code callbackUrl}: the late delivery of a
+   * webhook that was lost ({@link Faults#webhookNeverSent}).
+   *
+   * @return the receiver's HTTP status (0 when unreachable)
+   */
+  public int deliverWebhook(String jobId, URI callbackUrl) throws IOException {
+    SimulatedJob job = jobs.get(jobId);
+    if (job == null || !job.status.isProviderTerminal()) {
+      throw new IllegalStateException("no finished job " + jobId);
+    }
+    SimulatedJob target = new SimulatedJob(job.id, job.model, callbackUrl.toString(), job.faults);
+    target.status = job.status;
+    return send(
+        target,
+        JSON.std.asBytes(event(job)),
+        webhookSecret,
+        Instant.now().getEpochSecond(),
+        "late");
   }
 
   private void deliverWithRetries(SimulatedJob job, byte[] body) throws IOException {

@@ -1,0 +1,162 @@
+package dev.videohook.cli;
+
+import dev.videohook.config.AwsClients;
+import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
+import dev.videohook.download.CompletedJob;
+import dev.videohook.download.DownloadService;
+import dev.videohook.download.FailedBatchRecord;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobPage;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+@Command(
+    name = "redrive",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Puts failed downloads through again: every job marked download_failed, and every job still"
+          + " completed (not stored) after --completed-older-than, found with a Query on the"
+          + " status index, goes through the same download code here. Lambda's on-failure records"
+          + " in the failed-batch bucket name stream positions, not jobs: they are read and"
+          + " checked, and deleted once every job was stored.",
+      "Needs the download function's settings: JOBS_TABLE, VIDEO_BUCKET, the providers' API keys"
+          + " (or TENANT_SECRETS_PREFIX); FAILED_BATCH_BUCKET (the stack output"
+          + " FailedBatchBucketName) or --failed-batch-bucket. Exit code 1 when a job failed again"
+          + " (nothing is deleted then)."
+    })
+final class RedriveCommand implements Callable<Integer> {
+  static final String FAILED_BATCH_BUCKET = "FAILED_BATCH_BUCKET";
+  private static final int PAGE = 100;
+
+  @ParentCommand VideohookCli cli;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--failed-batch-bucket",
+      description = "The on-failure bucket (default: $FAILED_BATCH_BUCKET; none: jobs only).")
+  String bucket;
+
+  @Option(
+      names = "--completed-older-than",
+      defaultValue = "3600",
+      description =
+          "Also redrive jobs still completed this many seconds after their last change"
+              + " (default: ${DEFAULT-VALUE}).")
+  long completedOlderThanSeconds;
+
+  @Option(names = "--dry-run", description = "List what would be done; change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (completedOlderThanSeconds < 60) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "--completed-older-than must be at least 60 seconds: a younger completed job is being"
+              + " downloaded by the stream right now");
+    }
+    Instant started = Instant.now();
+    String failedBatches = bucket != null ? bucket : cli.env.get(FAILED_BATCH_BUCKET).orElse(null);
+    JobStore jobs = cli.env.jobStore();
+    // read before redriving: only records written before this run are deleted after it
+    List<String> records = new ArrayList<>();
+    S3Client s3 = null;
+    if (failedBatches != null) {
+      Settings settings = new Settings(cli.env.variables());
+      SharedConfig shared = SharedConfig.read(settings);
+      settings.check();
+      s3 = AwsClients.s3(shared);
+      for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(failedBatches)).contents()) {
+        if (object.lastModified() != null && object.lastModified().isAfter(started)) {
+          continue;
+        }
+        byte[] body =
+            s3.getObjectAsBytes(b -> b.bucket(failedBatches).key(object.key())).asByteArray();
+        try {
+          FailedBatchRecord record = FailedBatchRecord.parse(body);
+          out.printf(
+              "on-failure record %s: %s, %d record(s), shard %s, sequence %s..%s%n",
+              object.key(),
+              record.condition(),
+              record.batchSize(),
+              record.shardId(),
+              record.startSequenceNumber(),
+              record.endSequenceNumber());
+          records.add(object.key());
+        } catch (IllegalArgumentException e) {
+          out.printf("skipped %s: %s (left in place)%n", object.key(), e.getMessage());
+        }
+      }
+    }
+    List<Job> todo = new ArrayList<>();
+    todo.addAll(all(jobs, JobStatus.DOWNLOAD_FAILED, started));
+    todo.addAll(
+        all(
+            jobs,
+            JobStatus.COMPLETED,
+            started.minus(Duration.ofSeconds(completedOlderThanSeconds))));
+    int stored = 0;
+    int failed = 0;
+    DownloadService downloads =
+        dryRun || todo.isEmpty() ? null : DownloadService.fromEnvironment(cli.env.variables());
+    for (Job job : todo) {
+      if (dryRun) {
+        out.printf("would redrive %s (%s)%n", job.key(), job.status().value());
+        continue;
+      }
+      try {
+        DownloadService.Outcome outcome = downloads.redrive(CompletedJob.of(job));
+        out.printf(
+            "job %s: %s%n", job.key(), outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        stored++;
+      } catch (RuntimeException e) {
+        failed++;
+        out.printf("job %s: failed again: %s%n", job.key(), e.getMessage());
+      }
+    }
+    int deleted = 0;
+    if (!dryRun && failed == 0 && s3 != null) {
+      for (String key : records) {
+        s3.deleteObject(b -> b.bucket(failedBatches).key(key));
+        deleted++;
+      }
+    }
+    out.printf(
+        "redrive: %d job(s) found, %d handled, %d failed again; %d on-failure record(s) read, %d"
+            + " deleted%s%n",
+        todo.size(),
+        stored,
+        failed,
+        records.size(),
+        deleted,
+        dryRun ? " (dry run: nothing changed)" : "");
+    return failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  }
+
+  private static List<Job> all(JobStore jobs, JobStatus status, Instant before) {
+    List<Job> found = new ArrayList<>();
+    JobPage.Cursor cursor = null;
+    do {
+      JobPage page = jobs.jobsInStatus(status, before, PAGE, cursor);
+      found.addAll(page.jobs());
+      cursor = page.next().orElse(null);
+    } while (cursor != null);
+    return found;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.videohook.reconcile;
+
+import dev.videohook.config.Settings;
+import dev.videohook.config.SharedConfig;
+import dev.videohook.job.JobStore;
+import dev.videohook.net.UrlPolicy;
+import dev.videohook.provider.Provider;
+import dev.videohook.secrets.TenantSecrets;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reconciler's settings, read once from the environment.
+ *
+ * @param shared the jobs table, region and local endpoints every function shares
+ * @param interval {@code RECONCILE_INTERVAL_SECONDS} (default 600): how often a run starts (serve
+ *     mode's timer; in AWS the EventBridge schedule, from the same template parameter); a run never
+ *     works longer than one interval, so two runs do not overlap
+ * @param minAge {@code RECONCILE_MIN_AGE_SECONDS} (default 900): a pending job younger than this is
+ *     left to its webhook
+ * @param deadline {@code RECONCILE_DEADLINE_SECONDS} (default 86400): a job the provider has not
+ *     finished this long after submit is marked {@code expired} locally
+ * @param maxJobsPerRun {@code RECONCILE_MAX_JOBS_PER_RUN} (default 200): the most jobs one run asks
+ *     the provider about
+ * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}
+ * @param allowLoopbackHttp {@code RECONCILE_ALLOW_LOOPBACK_HTTP}: a plain-http API base on a
+ *     loopback host (the local stack's simulator); default false
+ * @param deliveryTtl {@code DELIVERY_TTL_DAYS} (the receiver's setting, default 30): how long the
+ *     delivery record the reconciler writes is kept, as for a webhook's
+ */
+public record ReconcileConfig(
+    SharedConfig shared,
+    Duration interval,
+    Duration minAge,
+    Duration deadline,
+    int maxJobsPerRun,
+    Map<Provider, URI> apiBases,
+    boolean allowLoopbackHttp,
+    Duration deliveryTtl) {
+
+  public static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
+  public static final String RECONCILE_MIN_AGE_SECONDS = "RECONCILE_MIN_AGE_SECONDS";
+  public static final String RECONCILE_DEADLINE_SECONDS = "RECONCILE_DEADLINE_SECONDS";
+  public static final String RECONCILE_MAX_JOBS_PER_RUN = "RECONCILE_MAX_JOBS_PER_RUN";
+  public static final String RECONCILE_ALLOW_LOOPBACK_HTTP = "RECONCILE_ALLOW_LOOPBACK_HTTP";
+  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_MIN_AGE = Duration.ofMinutes(15);
+  public static final Duration DEFAULT_DEADLINE = Duration.ofHours(24);
+  public static final int DEFAULT_MAX_JOBS_PER_RUN = 200;
+  private static final int MAX_JOBS_LIMIT = 10_000;
+
+  /** What the secrets source may read here: no webhook signing secret reaches this function. */
+  public static final Set<String> SECRETS_VARIABLES = secretsVariables();
+
+  /** Every variable the reconciler reads, its secrets source included. */
+  public static final Set<String> ENVIRONMENT = environment();
+
+  public ReconcileConfig {
+    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
+    copy.putAll(apiBases);
+    apiBases = Collections.unmodifiableMap(copy);
+  }
+
+  public URI apiBase(Provider provider) {
+    return apiBases.get(provider);
+  }
+
+  /**
+   * @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting
+   */
+  public static ReconcileConfig fromEnvironment(Map<String, String> env) {
+    Settings settings = new Settings(env);
+    SharedConfig shared = SharedConfig.read(settings);
+    Duration interval = settings.seconds(RECONCILE_INTERVAL_SECONDS, DEFAULT_INTERVAL);
+    Duration minAge = settings.seconds(RECONCILE_MIN_AGE_SECONDS, DEFAULT_MIN_AGE);
+    Duration deadline = settings.seconds(RECONCILE_DEADLINE_SECONDS, DEFAULT_DEADLINE);
+    if (deadline.compareTo(minAge) <= 0) {
+      settings.problem(
+          RECONCILE_DEADLINE_SECONDS
+              + " ("
+              + deadline.toSeconds()
+              + ") must be longer than "
+              + RECONCILE_MIN_AGE_SECONDS
+              + " ("
+              + minAge.toSeconds()
+              + "): a job is looked at before it is given up on");
+    }
+    long maxJobs = settings.positiveLong(RECONCILE_MAX_JOBS_PER_RUN, DEFAULT_MAX_JOBS_PER_RUN);
+    if (maxJobs > MAX_JOBS_LIMIT) {
+      settings.problem(
+          RECONCILE_MAX_JOBS_PER_RUN + " must be at most " + MAX_JOBS_LIMIT + ", got " + maxJobs);
+    }
+    boolean allowLoopbackHttp = settings.flag(RECONCILE_ALLOW_LOOPBACK_HTTP);
+    Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
+    for (Provider provider : Provider.values()) {
+      URI base = settings.uri(provider.apiBaseEnv()).orElse(provider.defaultApiBase());
+      if (!UrlPolicy.isAllowed(base, allowLoopbackHttp)) {
+        settings.problem(
+            provider.apiBaseEnv()
+                + " must be an https URL (plain http only for a loopback host with "
+                + RECONCILE_ALLOW_LOOPBACK_HTTP
+                + "=true), got '"
+                + base
+                + "'");
+      }
+      apiBases.put(provider, base);
+    }
+    Duration ttl =
+        Duration.ofDays(
+            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    settings.check();
+    return new ReconcileConfig(
+        shared, interval, minAge, deadline, (int) maxJobs, apiBases, allowLoopbackHttp, ttl);
+  }
+
+  /** Only the {@link #SECRETS_VARIABLES} of {@code env}. */
+  public static Map<String, String> secretsSettings(Map<String, String> env) {
+    Map<String, String> keys = new HashMap<>();
+    for (String name : SECRETS_VARIABLES) {
+      String value = env.get(name);
+      if (value != null) {
+        keys.put(name, value);
+      }
+    }
+    return keys;
+  }
+
+  private static Set<String> secretsVariables() {
+    Set<String> names = new LinkedHashSet<>(TenantSecrets.ENVIRONMENT);
+    for (Provider provider : Provider.values()) {
+      names.remove(provider.webhookSecretEnv());
+      names.remove(provider.previousWebhookSecretEnv());
+    }
+    return Collections.unmodifiableSet(names);
+  }
+
+  private static Set<String> environment() {
+    Set<String> names =
+        new LinkedHashSet<>(
+            List.of(
+                RECONCILE_INTERVAL_SECONDS,
+                RECONCILE_MIN_AGE_SECONDS,
+                RECONCILE_DEADLINE_SECONDS,
+                RECONCILE_MAX_JOBS_PER_RUN,
+                RECONCILE_ALLOW_LOOPBACK_HTTP,
+                DELIVERY_TTL_DAYS));
+    names.addAll(SharedConfig.ENVIRONMENT);
+    names.remove(SharedConfig.S3_ENDPOINT);
+    for (Provider provider : Provider.values()) {
+      names.add(provider.apiBaseEnv());
+    }
+    names.addAll(secretsVariables());
+    return Collections.unmodifiableSet(names);
+  }
+}
