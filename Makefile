@@ -2,15 +2,15 @@
 # ARTIFACTS_DIR set. It compiles the main code only (no test compilation, no tests, no CLI jar)
 # and lays out what Lambda's Java runtime loads: classes and resources at the root, runtime
 # dependencies in lib/. Left out: picocli and dev/videohook/cli, which only the command line uses.
-# Both functions run the same code; SAM builds it once for both (same CodeUri and BuildMethod).
+# The functions run the same code; SAM builds it once for all (same CodeUri and BuildMethod).
 # Needs a JDK 17+ and Maven on the machine that runs sam build.
 
 MVN ?= mvn
 LAMBDA_LIB := target/lambda-lib
 
-.PHONY: build-WebhookFunction build-DownloadFunction lambda-artifact
+.PHONY: build-WebhookFunction build-DownloadFunction build-NotifyFunction lambda-artifact
 
-build-WebhookFunction build-DownloadFunction: lambda-artifact
+build-WebhookFunction build-DownloadFunction build-NotifyFunction: lambda-artifact
 
 lambda-artifact:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 2; }
