@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       SendTestCommand.class,
       SignEventCommand.class,
       ReplayCommand.class,
+      UrlCommand.class,
+      CostsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {
