@@ -8,9 +8,9 @@
 MVN ?= mvn
 LAMBDA_LIB := target/lambda-lib
 
-.PHONY: build-WebhookFunction build-DownloadFunction build-ReconcileFunction lambda-artifact
+.PHONY: build-WebhookFunction build-DownloadFunction build-ReconcileFunction build-NotifyFunction lambda-artifact
 
-build-WebhookFunction build-DownloadFunction build-ReconcileFunction: lambda-artifact
+build-WebhookFunction build-DownloadFunction build-ReconcileFunction build-NotifyFunction: lambda-artifact
 
 lambda-artifact:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 2; }

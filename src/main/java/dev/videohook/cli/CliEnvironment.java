@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * What the commands need from the environment, each piece built when a command asks for it, with an
@@ -69,13 +70,22 @@ final class CliEnvironment {
             SharedConfig.JOBS_TABLE,
             "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs"
                 + " for the local stack.");
+    return new JobStore(AwsClients.dynamoDb(shared()), table);
+  }
+
+  /** Presigns GET URLs of stored videos; {@code S3_ENDPOINT} points it at the local stack. */
+  S3Presigner presigner() {
+    return AwsClients.s3Presigner(shared());
+  }
+
+  private SharedConfig shared() {
     Map<String, String> settings = new HashMap<>(env);
     // a shell configured for the AWS CLI often sets only AWS_DEFAULT_REGION
     get("AWS_DEFAULT_REGION").ifPresent(r -> settings.putIfAbsent(SharedConfig.AWS_REGION, r));
     Settings reader = new Settings(settings);
     SharedConfig shared = SharedConfig.read(reader);
     reader.check();
-    return new JobStore(AwsClients.dynamoDb(shared), table);
+    return shared;
   }
 
   static URI uri(String name, String text) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ReconcileCommand.class,
       RedriveCommand.class,
+      UrlCommand.class,
+      CostsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {

@@ -15,7 +15,10 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -69,6 +72,35 @@ public final class AwsClients {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     shared.s3Endpoint().ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+    return builder.build();
+  }
+
+  /** EventBridge, for the downstream events (no local emulator: the local stack records them). */
+  public static EventBridgeClient eventBridge(SharedConfig shared) {
+    return EventBridgeClient.builder()
+        .httpClient(httpClient(API_SOCKET_TIMEOUT))
+        .region(shared.region())
+        .credentialsProvider(credentials(Optional.empty()))
+        .build();
+  }
+
+  /**
+   * Presigned S3 URLs for the command line (and the local jobs page): signs locally, calls nothing;
+   * path-style against an endpoint override, as {@link #s3} addresses it.
+   */
+  public static S3Presigner s3Presigner(SharedConfig shared) {
+    var builder =
+        S3Presigner.builder()
+            .region(shared.region())
+            .credentialsProvider(credentials(shared.s3Endpoint()));
+    shared
+        .s3Endpoint()
+        .ifPresent(
+            uri ->
+                builder
+                    .endpointOverride(uri)
+                    .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build()));
     return builder.build();
   }
 

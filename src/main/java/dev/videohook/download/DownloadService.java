@@ -4,6 +4,7 @@ import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
+import dev.videohook.metrics.Metrics;
 import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class DownloadService {
   private final JobStore jobs;
   private final Clock clock;
   private final int giveUpAfterAttempts;
+  private final Metrics metrics = Metrics.toLog();
 
   /**
    * Everything built from environment variables ({@link DownloadConfig}), the AWS clients once:
@@ -112,11 +114,16 @@ public final class DownloadService {
       objects = downloader.download(job);
     } catch (RuntimeException e) {
       log(LOG.atWarn(), job).addKeyValue("outcome", "failed").setCause(e).log("download failed");
+      metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
       noteFailure(job, e);
       throw e;
     }
     return switch (jobs.markStored(job.key(), downloader.bucket(), objects, clock.instant())) {
-      case STORED -> Outcome.STORED;
+      case STORED -> {
+        long bytes = objects.stream().mapToLong(StoredObject::size).sum();
+        metrics.downloadStored(job.tenant(), job.provider().id(), job.jobId(), bytes);
+        yield Outcome.STORED;
+      }
       case ALREADY_STORED -> Outcome.ALREADY_STORED;
       case NOT_COMPLETED -> Outcome.SKIPPED;
     };

@@ -3,6 +3,8 @@ package dev.videohook.download;
 import dev.videohook.job.StoredObject;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.ProviderApiException;
+import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies a completed job's videos into S3: every {@code unsigned_urls} entry, or, when there is
- * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=0}. Object
- * keys are {@code {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the Content-Type
- * ({@code mp4} when it names no known video type).
+ * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=N} for each
+ * output N the provider's status counts. Object keys are {@code
+ * {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the Content-Type ({@code mp4} when
+ * it names no known video type).
  *
  * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
  * port) is the provider API's; redirects are followed here, hop by hop, so a redirect to another
@@ -114,7 +117,13 @@ public final class VideoDownloader {
 
   private List<URI> sources(CompletedJob job) {
     if (job.unsignedUrls().isEmpty()) {
-      return List.of(contentEndpoint(job, 0));
+      // every output, index 0..n-1, the count from the provider's status
+      int outputs = retry.run("status of " + job, () -> outputCount(job));
+      List<URI> endpoints = new ArrayList<>(outputs);
+      for (int index = 0; index < outputs; index++) {
+        endpoints.add(contentEndpoint(job, index));
+      }
+      return endpoints;
     }
     List<URI> sources = new ArrayList<>();
     for (String url : job.unsignedUrls()) {
@@ -125,6 +134,37 @@ public final class VideoDownloader {
       }
     }
     return sources;
+  }
+
+  /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
+  private int outputCount(CompletedJob job) {
+    String apiKey =
+        secrets
+            .apiKey(job.tenant(), job.provider())
+            .orElseThrow(
+                () ->
+                    DownloadException.permanent(
+                        "no API key for "
+                            + job.provider().id()
+                            + " (tenant "
+                            + job.tenant()
+                            + ")"));
+    try {
+      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey, http)
+          .status(job.jobId())
+          .outputCount();
+    } catch (ProviderApiException e) {
+      int code = e.statusCode();
+      if (code == 0 || code == 429 || code >= 500) {
+        throw DownloadException.retryable("status of " + job + ": " + e.getMessage());
+      }
+      // the provider will not say (no status for this job): the first output is all we can name
+      DownloadService.log(LOG.atWarn(), job)
+          .addKeyValue("outcome", "output_count_unknown")
+          .addKeyValue("statusCode", code)
+          .log("provider status unavailable: fetching output 0 only");
+      return 1;
+    }
   }
 
   /** {@code {apiBase}/videos/{id}/content?index=N}. */

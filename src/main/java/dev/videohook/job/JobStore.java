@@ -480,6 +480,29 @@ public final class JobStore {
   }
 
   /**
+   * A tenant's jobs last updated at or after {@code since}, most recent first: a Query on the
+   * by-tenant index, every page.
+   */
+  public List<Job> jobsUpdatedSince(String tenant, Instant since) {
+    List<Job> jobs = new ArrayList<>();
+    dynamoDb
+        .queryPaginator(
+            b ->
+                b.tableName(tableName)
+                    .indexName(JobTable.BY_TENANT_INDEX)
+                    .keyConditionExpression("#tenant = :tenant AND #updatedAt >= :since")
+                    .expressionAttributeNames(
+                        Map.of("#tenant", JobTable.TENANT, "#updatedAt", JobTable.UPDATED_AT))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":tenant", JobItems.s(tenant), ":since", JobItems.s(since.toString())))
+                    .scanIndexForward(false))
+        .items()
+        .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
+    return jobs;
+  }
+
+  /**
    * Every job in the table, most recently updated first: a Scan, for the local stack and small
    * tables only (no function is granted it).
    */

@@ -79,6 +79,31 @@ public final class JobTable {
               + "\"status\":{\"S\":[\"completed\"]}},"
               + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"completed\"]}]}}}}");
 
+  /**
+   * The stream records the downstream-event publisher acts on: a job item's transition into a state
+   * a consumer cares about ({@code stored}, {@code download_failed}, or a provider's {@code
+   * failed}/{@code cancelled}/{@code expired}), as Lambda event filter patterns. Inserted in one of
+   * them, or modified into one from any other status; never a later update that keeps the status.
+   * template.yaml declares the same patterns as the notify function's FilterCriteria.
+   */
+  public static final List<String> NOTIFY_FILTER_PATTERNS =
+      List.of(
+          "{\"eventName\":[\"INSERT\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"stored\",\"download_failed\",\"failed\",\"cancelled\",\"expired\"]}}}}",
+          "{\"eventName\":[\"MODIFY\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"stored\"]}},"
+              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"stored\"]}]}}}}",
+          "{\"eventName\":[\"MODIFY\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"download_failed\"]}},"
+              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"download_failed\"]}]}}}}",
+          "{\"eventName\":[\"MODIFY\"],"
+              + "\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
+              + "\"status\":{\"S\":[\"failed\",\"cancelled\",\"expired\"]}},"
+              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"failed\",\"cancelled\",\"expired\"]}]}}}}");
+
   private JobTable() {}
 
   static String jobKey(JobKey job) {

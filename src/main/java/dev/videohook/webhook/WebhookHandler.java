@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.Priming;
 import dev.videohook.job.JobStore;
+import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ public class WebhookHandler
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_$-]{1,128}");
 
   private final WebhookReceiver receiver;
+  private final Metrics metrics;
 
   /** Builds everything from the environment, once per execution environment. */
   public WebhookHandler() {
@@ -47,7 +49,12 @@ public class WebhookHandler
 
   /** For the local stack, embedding and tests. */
   public WebhookHandler(WebhookReceiver receiver) {
+    this(receiver, Metrics.toLog());
+  }
+
+  public WebhookHandler(WebhookReceiver receiver, Metrics metrics) {
     this.receiver = receiver;
+    this.metrics = metrics;
   }
 
   private static WebhookReceiver fromEnvironment(Map<String, String> env) {
@@ -65,7 +72,24 @@ public class WebhookHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return respond(handle(event));
+    WebhookOutcome outcome = handle(event);
+    count(event, outcome);
+    return respond(outcome);
+  }
+
+  /** One EMF metric per request, named by its outcome. */
+  private void count(APIGatewayV2HTTPEvent event, WebhookOutcome outcome) {
+    String tenant = tenant(event);
+    String provider = Provider.fromWebhookPath(path(event)).map(Provider::id).orElse(null);
+    switch (outcome) {
+      case RECORDED, JOB_ALREADY_TERMINAL, UNKNOWN_TYPE_RECORDED ->
+          metrics.accepted(tenant, provider);
+      case DUPLICATE -> metrics.duplicate(tenant, provider);
+      case INVALID_EVENT, UNSTORABLE_EVENT -> metrics.invalidEvent(tenant, provider);
+      case STORAGE_FAILED -> metrics.storageError(tenant, provider);
+      case NOT_FOUND, UNAUTHORIZED, BODY_TOO_LARGE, NOT_CONFIGURED ->
+          metrics.rejected(tenant, provider, outcome.name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /** The outcome for one request; the response is only its status code. */

@@ -222,9 +222,12 @@ class TemplateContractTest {
           function + ": wildcard action in " + statement);
       if (isForOnFailureDestination(function, statement)) {
         // Lambda's stream poller writes failed batches with the function's role (the code never
-        // does)
+        // does): objects into a bucket, or messages into a queue
+        boolean toQueue =
+            list(statement.get("Resource")).stream()
+                .allMatch(r -> "AWS::SQS::Queue".equals(template.type(names(r))));
         assertEquals(
-            Set.of("s3:PutObject", "s3:ListBucket"),
+            toQueue ? Set.of("sqs:SendMessage") : Set.of("s3:PutObject", "s3:ListBucket"),
             Set.copyOf(actions),
             function + ": " + statement);
         forDestinations.addAll(actions.stream().map(String.class::cast).toList());
@@ -238,7 +241,7 @@ class TemplateContractTest {
     if (hasOnFailureDestination(function)) {
       assertFalse(
           forDestinations.isEmpty(),
-          function + ": the on-failure bucket needs s3:PutObject and s3:ListBucket");
+          function + ": the on-failure destination needs its write actions granted");
     }
   }
 
@@ -291,6 +294,8 @@ class TemplateContractTest {
                       "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*"),
                   resource,
                   function + ": " + statement);
+          case "events" ->
+              assertEquals(getAtt("EventBus", "Arn"), resource, function + ": " + statement);
           default -> fail(function + ": no check written for " + action);
         }
       }
@@ -308,7 +313,11 @@ class TemplateContractTest {
     return !onFailureDestinations(function).isEmpty();
   }
 
-  /** Logical ids of the S3 buckets a function's stream events send failed batches to. */
+  private static String names(Object reference) {
+    return CloudFormationTemplate.names(reference).get(0).split("\\.")[0];
+  }
+
+  /** Logical ids of the buckets and queues a function's stream events send failed batches to. */
   private List<String> onFailureDestinations(String function) {
     List<String> buckets = new ArrayList<>();
     for (Object event :
@@ -316,7 +325,8 @@ class TemplateContractTest {
       Object destination = at(event, "Properties", "DestinationConfig", "OnFailure", "Destination");
       if (destination != null) {
         String target = CloudFormationTemplate.names(destination).get(0).split("\\.")[0];
-        if ("AWS::S3::Bucket".equals(template.type(target))) {
+        if ("AWS::S3::Bucket".equals(template.type(target))
+            || "AWS::SQS::Queue".equals(template.type(target))) {
           buckets.add(target);
         }
       }
@@ -548,15 +558,16 @@ class TemplateContractTest {
     Map<String, Object> placeholder =
         JSON.std.mapFrom((String) at(secret, "Properties", "SecretString"));
     assertTrue(placeholder.containsKey(SecretsManagerTenantSecrets.WEBHOOK_SECRET));
-    assertEquals(
-        ref("TenantSecretsPrefix"),
-        at(
-            template.root,
-            "Globals",
-            "Function",
-            "Environment",
-            "Variables",
-            SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX));
+    for (String function : List.of("WebhookFunction", "DownloadFunction")) {
+      assertEquals(
+          ref("TenantSecretsPrefix"),
+          at(
+              template.properties(function),
+              "Environment",
+              "Variables",
+              SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX),
+          function);
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ import dev.videohook.job.JobTable;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalApiServer;
 import dev.videohook.local.LocalDynamoDb;
+import dev.videohook.local.LocalEventBus;
 import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalStack;
 import dev.videohook.local.LocalStreamPoller;
@@ -64,6 +65,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The reliability battery: the whole flow under load, duplicates and outages of the two stores,
@@ -139,7 +141,15 @@ class ReliabilityTest {
                 SignatureVerifier.DEFAULT_TOLERANCE,
                 64 * 1024,
                 Clock.systemUTC()));
-    try (LocalApiServer api = LocalApiServer.start(0, handler, store);
+    // no S3 here: the presigner only signs links that this test never asks for
+    S3Presigner presigner =
+        S3Presigner.builder()
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalDynamoDb.CREDENTIALS)
+            .endpointOverride(URI.create("http://127.0.0.1:1"))
+            .build();
+    try (LocalApiServer api =
+            LocalApiServer.start(0, handler, store, new LocalEventBus(), presigner);
         ProviderSimulator simulator =
             ProviderSimulator.start(
                 PROVIDER,

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.videohook.cli.ObjectUrls;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobStore;
@@ -19,6 +20,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -27,16 +29,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Stands in for API Gateway on this machine: each webhook request becomes the same {@link
  * APIGatewayV2HTTPEvent} (payload 2.0) AWS would send, handed to the same {@link WebhookHandler}.
  * Paths: {@code /{provider}/video-webhook} (stage {@code $default}) and {@code
  * /{stage}/{provider}/video-webhook}. Local mode only: {@code GET /jobs} and {@code GET /jobs/{id}}
- * show the stored job records, read-only.
+ * show the stored job records, read-only, each stored object with a presigned link ({@code
+ * object_urls}); {@code GET /events} the downstream events the notify handler published; {@code GET
+ * /} the jobs page (plain HTML and script, no external assets) that shows both and refreshes
+ * itself.
  */
 public final class LocalApiServer implements AutoCloseable {
   private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -45,20 +52,34 @@ public final class LocalApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final WebhookHandler handler;
   private final JobStore jobStore;
+  private final LocalEventBus eventBus;
+  private final S3Presigner presigner;
 
-  private LocalApiServer(HttpServer server, WebhookHandler handler, JobStore jobStore) {
+  private LocalApiServer(
+      HttpServer server,
+      WebhookHandler handler,
+      JobStore jobStore,
+      LocalEventBus eventBus,
+      S3Presigner presigner) {
     this.server = server;
     this.handler = handler;
     this.jobStore = jobStore;
+    this.eventBus = eventBus;
+    this.presigner = presigner;
     this.executor = Executors.newFixedThreadPool(32);
     server.setExecutor(executor);
     server.createContext("/", this::serve);
   }
 
-  public static LocalApiServer start(int port, WebhookHandler handler, JobStore jobStore)
+  public static LocalApiServer start(
+      int port,
+      WebhookHandler handler,
+      JobStore jobStore,
+      LocalEventBus eventBus,
+      S3Presigner presigner)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    LocalApiServer api = new LocalApiServer(server, handler, jobStore);
+    LocalApiServer api = new LocalApiServer(server, handler, jobStore, eventBus, presigner);
     server.start();
     return api;
   }
@@ -83,6 +104,15 @@ public final class LocalApiServer implements AutoCloseable {
           return;
         }
         serveJobs(exchange, path);
+        return;
+      }
+      if (method.equals("GET") && path.equals("/events")) {
+        sendJson(exchange, 200, Map.of("events", eventBus.events()));
+        return;
+      }
+      if (method.equals("GET") && path.equals("/")) {
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        send(exchange, 200, jobsPage());
         return;
       }
       if (!method.equals("POST") || Provider.fromWebhookPath(path).isEmpty()) {
@@ -152,7 +182,7 @@ public final class LocalApiServer implements AutoCloseable {
             .toList();
     if (path.equals("/jobs") || path.equals("/jobs/")) {
       Map<String, Object> listing = new LinkedHashMap<>();
-      listing.put("jobs", jobs.stream().map(JobItems::toPlain).toList());
+      listing.put("jobs", jobs.stream().map(this::withLinks).toList());
       sendJson(exchange, 200, listing);
       return;
     }
@@ -162,7 +192,29 @@ public final class LocalApiServer implements AutoCloseable {
       sendJson(exchange, 404, Map.of("error", "no job with id " + jobId));
       return;
     }
-    sendJson(exchange, 200, JobItems.toPlain(job.get()));
+    sendJson(exchange, 200, withLinks(job.get()));
+  }
+
+  /** The job as plain values, with a presigned link to each stored object (valid one hour). */
+  private Map<String, Object> withLinks(Job job) {
+    Map<String, Object> plain = new TreeMap<>(JobItems.toPlain(job));
+    List<String> urls =
+        ObjectUrls.presign(presigner, job, Duration.ofHours(1)).stream()
+            .map(URI::toString)
+            .toList();
+    if (!urls.isEmpty()) {
+      plain.put("object_urls", urls);
+    }
+    return plain;
+  }
+
+  private static byte[] jobsPage() throws IOException {
+    try (InputStream page = LocalApiServer.class.getResourceAsStream("jobs.html")) {
+      if (page == null) {
+        throw new IOException("jobs.html is not on the classpath");
+      }
+      return page.readAllBytes();
+    }
   }
 
   private static Map<String, String> query(String rawQuery) {
@@ -223,6 +275,7 @@ public final class LocalApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    presigner.close();
     executor.shutdownNow();
   }
 }

@@ -250,6 +250,12 @@ public final class LocalMain {
               + stack.apiBase()
               + "/jobs/{id}");
       OUT.println(
+          "  jobs page, events       "
+              + stack.apiBase()
+              + "/   and   GET "
+              + stack.apiBase()
+              + "/events");
+      OUT.println(
           "  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
       OUT.println(
           "  S3Proxy                 "

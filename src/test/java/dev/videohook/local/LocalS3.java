@@ -14,8 +14,10 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * S3Proxy on a free loopback port: the real S3 protocol, no AWS. The transient store keeps objects
@@ -119,6 +121,16 @@ public final class LocalS3 implements AutoCloseable {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** Presigned URLs against this S3Proxy (path style), for the local jobs page. */
+  public S3Presigner presigner() {
+    return S3Presigner.builder()
+        .endpointOverride(endpoint)
+        .region(LocalDynamoDb.REGION)
+        .credentialsProvider(LocalDynamoDb.CREDENTIALS)
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .build();
   }
 

@@ -5,6 +5,7 @@ import dev.videohook.download.DownloadService;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.notify.NotifyHandler;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
@@ -60,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
   private final LocalS3 s3;
   private final LocalApiServer api;
   private final LocalStreamPoller poller;
+  private final LocalStreamPoller notifyPoller;
+  private final LocalEventBus eventBus;
   private final Map<String, String> env;
   private final Map<Provider, ProviderSimulator> simulators;
   private final ScheduledExecutorService reconcileTimer =
@@ -75,12 +78,16 @@ public final class LocalStack implements AutoCloseable {
       LocalS3 s3,
       LocalApiServer api,
       LocalStreamPoller poller,
+      LocalStreamPoller notifyPoller,
+      LocalEventBus eventBus,
       Map<String, String> env,
       Map<Provider, ProviderSimulator> simulators) {
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
     this.api = api;
     this.poller = poller;
+    this.notifyPoller = notifyPoller;
+    this.eventBus = eventBus;
     this.env = env;
     this.simulators = simulators;
   }
@@ -98,6 +105,7 @@ public final class LocalStack implements AutoCloseable {
     LocalDynamoDb dynamoDb = LocalDynamoDb.start();
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
+    LocalStreamPoller notifyPoller = null;
     Map<Provider, ProviderSimulator> simulators = new EnumMap<>(Provider.class);
     try {
       s3 = LocalS3.start();
@@ -131,8 +139,22 @@ public final class LocalStack implements AutoCloseable {
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
-      LocalApiServer api = LocalApiServer.start(port, handler, store);
-      LocalStack stack = new LocalStack(dynamoDb, s3, api, poller, env, simulators);
+      // the notify function's event source: the same stream, its own filter, events kept locally
+      LocalEventBus eventBus = new LocalEventBus();
+      NotifyHandler notify = new NotifyHandler(eventBus);
+      notifyPoller =
+          new LocalStreamPoller(
+              dynamoDb.client(),
+              dynamoDb.streamsClient(),
+              TABLE,
+              JobTable.NOTIFY_FILTER_PATTERNS,
+              event -> notify.handleRequest(event, null),
+              STREAM_BATCH_SIZE,
+              STREAM_MAX_RETRIES,
+              Duration.ofMillis(200));
+      LocalApiServer api = LocalApiServer.start(port, handler, store, eventBus, s3.presigner());
+      LocalStack stack =
+          new LocalStack(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
       try {
         stack.scheduleReconciler(env);
       } catch (RuntimeException e) {
@@ -146,6 +168,9 @@ public final class LocalStack implements AutoCloseable {
       simulators.values().forEach(ProviderSimulator::close);
       if (poller != null) {
         poller.close();
+      }
+      if (notifyPoller != null) {
+        notifyPoller.close();
       }
       if (s3 != null) {
         s3.close();
@@ -275,6 +300,11 @@ public final class LocalStack implements AutoCloseable {
     return poller;
   }
 
+  /** The downstream events the notify handler published: the local event bus. */
+  public LocalEventBus eventBus() {
+    return eventBus;
+  }
+
   public JobStore jobStore() {
     return new JobStore(dynamoDb.client(), TABLE);
   }
@@ -325,6 +355,7 @@ public final class LocalStack implements AutoCloseable {
     simulators.values().forEach(ProviderSimulator::close);
     api.close();
     poller.close();
+    notifyPoller.close();
     s3.close();
     dynamoDb.close();
   }

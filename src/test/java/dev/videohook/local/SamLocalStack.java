@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadConfig;
+import dev.videohook.notify.NotifyConfig;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.simulator.VideoBytes;
@@ -109,8 +110,14 @@ public final class SamLocalStack implements AutoCloseable {
     reconcile.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
     Map<String, Map<String, String>> env = new LinkedHashMap<>();
     env.put("WebhookFunction", webhook);
+    // EventBridge has no local emulator: under sam local invoke the notify function would publish
+    // to this bus in the account the shell's credentials name; the local stack records instead
+    Map<String, String> notify = new TreeMap<>();
+    notify.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
+    notify.put(NotifyConfig.EVENT_BUS_NAME, "default");
     env.put("DownloadFunction", download);
     env.put("ReconcileFunction", reconcile);
+    env.put("NotifyFunction", notify);
     return env;
   }
 

@@ -163,7 +163,7 @@ class ReconcilerTest {
     assertEquals(
         List.of(simulator.cdnBase() + "/files/" + key.jobId() + "/0.mp4"), job.unsignedUrls());
     assertEquals("a lamp", job.prompt(), "what submit recorded stays");
-    DeliveryRecord delivery = jobs.findDelivery(key, key.jobId() + "-completed").orElseThrow();
+    DeliveryRecord delivery = jobs.terminalDelivery(key).orElseThrow();
     assertTrue(delivery.rawEvent().contains("\"source\":\"reconciler\""), delivery.rawEvent());
     assertTrue(delivery.rawEvent().contains(key.jobId()), delivery.rawEvent());
 

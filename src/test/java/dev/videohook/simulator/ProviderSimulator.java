@@ -56,6 +56,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final String apiKey;
   private final String webhookSecret;
   private volatile Faults faults;
+  private volatile int outputs = 1;
   private final HttpServer api;
   private final HttpServer cdn;
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
@@ -74,16 +75,18 @@ public final class ProviderSimulator implements AutoCloseable {
     final String model;
     final String callbackUrl;
     final Faults faults;
+    final int outputs;
     volatile JobStatus status = JobStatus.PENDING;
     final AtomicInteger contentFetches = new AtomicInteger();
     final AtomicInteger statusCalls = new AtomicInteger();
     final CountDownLatch delivered = new CountDownLatch(1);
 
-    SimulatedJob(String id, String model, String callbackUrl, Faults faults) {
+    SimulatedJob(String id, String model, String callbackUrl, Faults faults, int outputs) {
       this.id = id;
       this.model = model;
       this.callbackUrl = callbackUrl;
       this.faults = faults;
+      this.outputs = outputs;
     }
   }
 
@@ -122,6 +125,15 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   /** Faults for jobs submitted from now on. */
+  /**
+   * How many videos each job completed from now on produces: its status lists that many signed
+   * {@code urls} (and {@code unsigned_urls}, unless the content endpoint is the only way), and the
+   * content endpoint serves {@code index=0..n-1}, each with different bytes.
+   */
+  public void setOutputs(int count) {
+    this.outputs = count;
+  }
+
   public void setFaults(Faults faults) {
     this.faults = faults;
   }
@@ -180,7 +192,15 @@ public final class ProviderSimulator implements AutoCloseable {
               Map.of("error", Map.of("code", 404, "message", "No content for this job")));
           return;
         }
-        serveVideo(exchange, job);
+        int index = contentIndex(exchange.getRequestURI().getRawQuery());
+        if (index < 0 || index >= job.outputs) {
+          sendJson(
+              exchange,
+              404,
+              Map.of("error", Map.of("code", 404, "message", "No content at this index")));
+          return;
+        }
+        serveVideo(exchange, job, index);
       } else {
         sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "Not found")));
       }
@@ -203,7 +223,7 @@ public final class ProviderSimulator implements AutoCloseable {
       return;
     }
     String callback = body.get("callback_url") instanceof String url ? url : null;
-    SimulatedJob job = new SimulatedJob(newId(), model, callback, faults);
+    SimulatedJob job = new SimulatedJob(newId(), model, callback, faults, outputs);
     jobs.put(job.id, job);
     scheduler.schedule(
         () -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -239,11 +259,27 @@ public final class ProviderSimulator implements AutoCloseable {
         exchange.sendResponseHeaders(404, -1);
         return;
       }
-      serveVideo(exchange, job);
+      serveVideo(exchange, job, 0);
     }
   }
 
-  private void serveVideo(HttpExchange exchange, SimulatedJob job) throws IOException {
+  private static int contentIndex(String rawQuery) {
+    if (rawQuery == null) {
+      return 0;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.startsWith("index=")) {
+        try {
+          return Integer.parseInt(pair.substring("index=".length()));
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void serveVideo(HttpExchange exchange, SimulatedJob job, int index) throws IOException {
     Faults jobFaults = job.faults;
     if (job.contentFetches.incrementAndGet() <= jobFaults.badGatewayFirstFetches()) {
       sendJson(
@@ -260,7 +296,8 @@ public final class ProviderSimulator implements AutoCloseable {
     byte[] buffer = new byte[64 * 1024];
     long sent = 0;
     long started = System.nanoTime();
-    try (InputStream video = VideoBytes.stream(job.id, toSend)) {
+    String seed = index == 0 ? job.id : job.id + "#" + index;
+    try (InputStream video = VideoBytes.stream(seed, toSend)) {
       for (int n; (n = video.read(buffer)) > 0; ) {
         out.write(buffer, 0, n);
         sent += n;
@@ -320,7 +357,8 @@ public final class ProviderSimulator implements AutoCloseable {
     if (job == null || !job.status.isProviderTerminal()) {
       throw new IllegalStateException("no finished job " + jobId);
     }
-    SimulatedJob target = new SimulatedJob(job.id, job.model, callbackUrl.toString(), job.faults);
+    SimulatedJob target =
+        new SimulatedJob(job.id, job.model, callbackUrl.toString(), job.faults, job.outputs);
     target.status = job.status;
     return send(
         target,
@@ -437,6 +475,13 @@ public final class ProviderSimulator implements AutoCloseable {
           job.faults.contentEndpointOnly()
               ? List.of()
               : List.of(cdnBase() + "/files/" + job.id + "/0.mp4"));
+      if (job.outputs > 1) {
+        List<String> signed = new ArrayList<>();
+        for (int i = 0; i < job.outputs; i++) {
+          signed.add(cdnBase() + "/signed/" + job.id + "/" + i + ".mp4?sig=simulated");
+        }
+        data.put("urls", signed);
+      }
     }
     if (job.status == JobStatus.FAILED) {
       data.put("error", "The model could not generate this video (simulated failure)");

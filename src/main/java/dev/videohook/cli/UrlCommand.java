@@ -1,0 +1,67 @@
+package dev.videohook.cli;
+
+import dev.videohook.job.Job;
+import dev.videohook.job.JobStatus;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+@Command(
+    name = "url",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a presigned GET URL for each stored object of a job, one per line, in output"
+            + " order.")
+final class UrlCommand implements Callable<Integer> {
+  @ParentCommand VideohookCli cli;
+  @Spec CommandSpec spec;
+
+  @Mixin JobReference job;
+
+  @Option(
+      names = {"-e", "--expires"},
+      defaultValue = "PT1H",
+      description =
+          "How long the URLs work, an ISO-8601 duration up to P7D (default: ${DEFAULT-VALUE}).")
+  String expires;
+
+  @Override
+  public Integer call() {
+    Duration expiry;
+    try {
+      expiry = Duration.parse(expires);
+    } catch (RuntimeException e) {
+      throw new CliException(
+          ExitCode.USAGE, "--expires must be an ISO-8601 duration such as PT1H, got " + expires);
+    }
+    if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
+      throw new CliException(ExitCode.USAGE, "--expires must be between PT1S and P7D");
+    }
+    Job found =
+        cli.env
+            .jobStore()
+            .find(job.key())
+            .orElseThrow(
+                () -> new CliException(ExitCode.FAILED, "no job " + job.key() + " recorded"));
+    if (found.status() != JobStatus.STORED) {
+      throw new CliException(
+          ExitCode.FAILED,
+          "job " + job.key() + " is " + found.status().value() + ", not stored: no objects yet");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (S3Presigner presigner = cli.env.presigner()) {
+      List<URI> urls = ObjectUrls.presign(presigner, found, expiry);
+      urls.forEach(out::println);
+    }
+    return ExitCode.OK;
+  }
+}

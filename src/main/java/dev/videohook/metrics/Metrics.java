@@ -1,0 +1,175 @@
+package dev.videohook.metrics;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CloudWatch metrics in the Embedded Metric Format: one JSON line per outcome, written to the
+ * function's log, which CloudWatch Logs turns into metrics in namespace {@link #NAMESPACE} (no API
+ * call, no extra permission). Every metric has the dimension {@code Service} (webhook, download,
+ * notify, reconcile); a rejection also has {@code Service, Reason}. Tenant, provider and job id go
+ * along as properties, searchable in Logs Insights but not dimensions (no per-job metric cost).
+ *
+ * <p>The lines go through the SLF4J logger {@link #LOGGER}, which logback.xml writes as the bare
+ * message (an EMF document must be the whole line); tests pass their own sink.
+ */
+public final class Metrics {
+  public static final String NAMESPACE = "videohook";
+  public static final String LOGGER = "videohook.emf";
+
+  public static final String ACCEPTED = "WebhookAccepted";
+  public static final String DUPLICATE = "WebhookDuplicate";
+  public static final String REJECTED = "WebhookRejected";
+  public static final String INVALID_EVENT = "WebhookInvalidEvent";
+  public static final String STORAGE_ERROR = "WebhookStorageError";
+  public static final String DOWNLOAD_STORED = "DownloadStored";
+  public static final String DOWNLOAD_FAILED = "DownloadFailed";
+  public static final String BYTES_STORED = "BytesStored";
+  public static final String SECONDS_TO_STORED = "SecondsWebhookToStored";
+  public static final String JOBS_RECONCILED = "JobsReconciled";
+  public static final String EVENTS_PUBLISHED = "EventsPublished";
+
+  public static final String WEBHOOK = "webhook";
+  public static final String DOWNLOAD = "download";
+  public static final String NOTIFY = "notify";
+  public static final String RECONCILE = "reconcile";
+
+  private final Consumer<String> sink;
+  private final Clock clock;
+
+  /** Writes through the {@link #LOGGER} logger. */
+  public static Metrics toLog() {
+    Logger emf = LoggerFactory.getLogger(LOGGER);
+    return new Metrics(emf::info, Clock.systemUTC());
+  }
+
+  public Metrics(Consumer<String> sink, Clock clock) {
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  // --- the receiver ---
+
+  public void accepted(String tenant, String provider) {
+    count(WEBHOOK, ACCEPTED, null, tenant, provider, null);
+  }
+
+  public void duplicate(String tenant, String provider) {
+    count(WEBHOOK, DUPLICATE, null, tenant, provider, null);
+  }
+
+  /**
+   * @param reason a short, bounded name (unauthorized, not_found, body_too_large, not_configured):
+   *     it is a dimension
+   */
+  public void rejected(String tenant, String provider, String reason) {
+    count(WEBHOOK, REJECTED, reason, tenant, provider, null);
+  }
+
+  public void invalidEvent(String tenant, String provider) {
+    count(WEBHOOK, INVALID_EVENT, null, tenant, provider, null);
+  }
+
+  public void storageError(String tenant, String provider) {
+    count(WEBHOOK, STORAGE_ERROR, null, tenant, provider, null);
+  }
+
+  // --- the downloader ---
+
+  public void downloadStored(String tenant, String provider, String jobId, long bytes) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put(DOWNLOAD_STORED, 1);
+    values.put(BYTES_STORED, bytes);
+    emit(
+        DOWNLOAD,
+        values,
+        Map.of(DOWNLOAD_STORED, "Count", BYTES_STORED, "Bytes"),
+        null,
+        tenant,
+        provider,
+        jobId);
+  }
+
+  public void downloadFailed(String tenant, String provider, String jobId) {
+    count(DOWNLOAD, DOWNLOAD_FAILED, null, tenant, provider, jobId);
+  }
+
+  // --- downstream events ---
+
+  /** A stored job's time from its terminal webhook to its videos in S3. */
+  public void secondsToStored(String tenant, String provider, String jobId, double seconds) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put(SECONDS_TO_STORED, seconds);
+    emit(NOTIFY, values, Map.of(SECONDS_TO_STORED, "Seconds"), null, tenant, provider, jobId);
+  }
+
+  public void eventPublished(String tenant, String provider, String jobId) {
+    count(NOTIFY, EVENTS_PUBLISHED, null, tenant, provider, jobId);
+  }
+
+  // --- the reconciler ---
+
+  /** A job the reconciler found terminal at the provider although no webhook recorded it. */
+  public void reconciled(String tenant, String provider, String jobId) {
+    count(RECONCILE, JOBS_RECONCILED, null, tenant, provider, jobId);
+  }
+
+  private void count(
+      String service, String name, String reason, String tenant, String provider, String jobId) {
+    emit(service, Map.of(name, 1), Map.of(name, "Count"), reason, tenant, provider, jobId);
+  }
+
+  private void emit(
+      String service,
+      Map<String, Object> values,
+      Map<String, String> units,
+      String reason,
+      String tenant,
+      String provider,
+      String jobId) {
+    List<Map<String, String>> definitions = new ArrayList<>();
+    values.keySet().forEach(name -> definitions.add(Map.of("Name", name, "Unit", units.get(name))));
+    List<List<String>> dimensions = new ArrayList<>();
+    dimensions.add(List.of("Service"));
+    if (reason != null) {
+      dimensions.add(List.of("Service", "Reason"));
+    }
+    Map<String, Object> directive = new LinkedHashMap<>();
+    directive.put("Namespace", NAMESPACE);
+    directive.put("Dimensions", dimensions);
+    directive.put("Metrics", definitions);
+    Map<String, Object> aws = new LinkedHashMap<>();
+    aws.put("Timestamp", clock.millis());
+    aws.put("CloudWatchMetrics", List.of(directive));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("_aws", aws);
+    document.put("Service", service);
+    if (reason != null) {
+      document.put("Reason", reason);
+    }
+    document.putAll(values);
+    putIfPresent(document, "tenant", tenant);
+    putIfPresent(document, "provider", provider);
+    putIfPresent(document, "jobId", jobId);
+    try {
+      sink.accept(JSON.std.asString(document));
+    } catch (IOException | RuntimeException e) {
+      // a metric is never worth failing the work it measures
+      LoggerFactory.getLogger(Metrics.class).warn("metric not written: {}", e.toString());
+    }
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String name, Object value) {
+    if (value != null) {
+      map.put(name, value);
+    }
+  }
+}
