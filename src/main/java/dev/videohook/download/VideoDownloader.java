@@ -1,16 +1,19 @@
 package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
+import dev.videohook.net.Destination;
+import dev.videohook.net.HostResolver;
+import dev.videohook.net.RefusedDestinationException;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * port) is the provider API's; redirects are followed here, hop by hop, so a redirect to another
  * origin is fetched without it. Only https is fetched, and plain http only to loopback hosts in
  * local mode, on every hop.
+ *
+ * <p>Only public addresses: every hop's host is resolved once through the {@link HostResolver},
+ * every address checked ({@link Destination#check}), and the connection made to exactly those
+ * addresses (OkHttp's {@link Dns} hook answers with them; no second lookup), while TLS still checks
+ * the certificate against the URL's host. A refused destination is a permanent failure ({@link
+ * DownloadException#refused}).
+ *
+ * <p>Nothing a failed request throws is passed on: failures carry the exception's kind and a
+ * message written here, since a JDK or client message may quote a header value.
  *
  * <p>Bodies are streamed over HTTP/1.1 (no HTTP/2 receive window to fill) into {@link
  * StreamingUploader}. Transient failures are retried per source by the {@link RetryPolicy}; a
@@ -50,25 +68,25 @@ public final class VideoDownloader {
           "video/x-matroska", "mkv",
           "video/mpeg", "mpg");
 
-  private final HttpClient http;
+  private final OkHttpClient http;
+  private final HostResolver resolver;
   private final StreamingUploader uploader;
   private final Map<Provider, URI> apiBases;
   private final TenantSecrets secrets;
   private final boolean allowLoopbackHttp;
   private final long maxBytes;
   private final RetryPolicy retry;
-  private final Duration responseTimeout;
   private final Duration idleTimeout;
 
   private VideoDownloader(Builder b) {
-    this.http = b.http != null ? b.http : defaultHttpClient();
+    this.http = httpClient(b.responseTimeout);
+    this.resolver = b.resolver;
     this.uploader = b.uploader;
     this.apiBases = new EnumMap<>(b.apiBases);
     this.secrets = b.secrets;
     this.allowLoopbackHttp = b.allowLoopbackHttp;
     this.maxBytes = b.maxBytes;
     this.retry = b.retry;
-    this.responseTimeout = b.responseTimeout;
     this.idleTimeout = b.idleTimeout;
   }
 
@@ -76,12 +94,20 @@ public final class VideoDownloader {
     return new Builder(uploader, secrets);
   }
 
-  /** HTTP/1.1, no automatic redirects: every hop is checked here. */
-  public static HttpClient defaultHttpClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
+  /**
+   * HTTP/1.1, no proxy, no automatic redirects or retries (every hop is checked here), no
+   * transparent gzip (the bytes stored are the bytes served).
+   */
+  private static OkHttpClient httpClient(Duration responseTimeout) {
+    return new OkHttpClient.Builder()
+        .protocols(List.of(Protocol.HTTP_1_1))
+        .proxy(Proxy.NO_PROXY)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
         .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(responseTimeout)
+        .writeTimeout(responseTimeout)
         .build();
   }
 
@@ -141,26 +167,55 @@ public final class VideoDownloader {
     return base != null ? base : provider.defaultApiBase();
   }
 
-  /** A URL the policy refuses fails at once: retrying cannot make it allowed. */
-  private void requireAllowed(URI uri) {
-    if (!UrlPolicy.isAllowed(uri, allowLoopbackHttp)) {
-      throw DownloadException.permanent(
-          "refused to fetch "
-              + UrlPolicy.redacted(uri)
-              + ": only https, or http to a loopback host in local mode");
+  /**
+   * Resolves and checks the hop's host, and returns a client that connects to exactly the checked
+   * addresses. A refused destination fails at once: retrying cannot make it allowed.
+   */
+  private OkHttpClient pinnedClient(HttpUrl url, URI uri) {
+    Destination destination;
+    try {
+      destination = Destination.check(url.scheme(), url.host(), resolver, allowLoopbackHttp);
+    } catch (RefusedDestinationException e) {
+      throw DownloadException.refused(e.getMessage() + " (" + UrlPolicy.redacted(uri) + ")");
+    } catch (UnknownHostException e) {
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: its host does not resolve");
+    } catch (RuntimeException e) {
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: resolving its host threw " + kind(e));
     }
+    List<InetAddress> checked = destination.addresses();
+    Dns pinned =
+        host -> {
+          if (host.equalsIgnoreCase(destination.host())) {
+            return checked;
+          }
+          throw new UnknownHostException("not the host that was checked");
+        };
+    return http.newBuilder().dns(pinned).build();
+  }
+
+  private static HttpUrl httpUrl(URI uri) {
+    HttpUrl url = HttpUrl.parse(uri.toString());
+    if (url == null) {
+      throw DownloadException.refused(
+          "refused to fetch " + UrlPolicy.redacted(uri) + ": only https, or http in local mode");
+    }
+    return url;
   }
 
   private StoredObject fetchAndStore(CompletedJob job, int index, URI source) {
     URI apiOrigin = apiBase(job.provider());
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      requireAllowed(uri);
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri)
-              .GET()
-              .timeout(responseTimeout)
-              .header("Accept", "video/*, */*");
+      HttpUrl url = httpUrl(uri);
+      OkHttpClient client = pinnedClient(url, uri);
+      Request.Builder request =
+          new Request.Builder()
+              .url(url)
+              .get()
+              .header("Accept", "video/*, */*")
+              .header("Accept-Encoding", "identity");
       if (UrlPolicy.sameOrigin(uri, apiOrigin)) {
         String apiKey =
             secrets
@@ -173,13 +228,23 @@ public final class VideoDownloader {
                                 + " (tenant "
                                 + job.tenant()
                                 + ")"));
-        request.header("Authorization", "Bearer " + apiKey);
+        try {
+          request.header("Authorization", "Bearer " + apiKey);
+        } catch (RuntimeException invalid) {
+          // the client's message could quote the value: say what is wrong in our own words
+          throw DownloadException.permanent(
+              "the API key for "
+                  + job.provider().id()
+                  + " (tenant "
+                  + job.tenant()
+                  + ") cannot be sent: it holds characters a header cannot carry");
+        }
       }
-      HttpResponse<InputStream> response = send(request.build(), uri);
-      int status = response.statusCode();
+      Response response = send(client, request.build(), uri);
+      int status = response.code();
       if (isRedirect(status)) {
-        Optional<String> location = response.headers().firstValue("location");
-        closeQuietly(response.body());
+        Optional<String> location = Optional.ofNullable(response.header("Location"));
+        response.close();
         if (location.isEmpty()) {
           throw DownloadException.permanent(
               "HTTP " + status + " without Location from " + UrlPolicy.redacted(uri));
@@ -188,7 +253,7 @@ public final class VideoDownloader {
         continue;
       }
       if (status != 200) {
-        closeQuietly(response.body());
+        response.close();
         String message = "HTTP " + status + " from " + UrlPolicy.redacted(uri);
         if (status == 429 || status >= 500) {
           throw DownloadException.retryable(message);
@@ -201,28 +266,43 @@ public final class VideoDownloader {
         "more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
   }
 
-  private HttpResponse<InputStream> send(HttpRequest request, URI uri) {
+  /**
+   * The one place a request is sent. What the client throws never leaves here: its message could
+   * quote a header (the API key), so only its kind is kept.
+   */
+  private static Response send(OkHttpClient client, Request request, URI uri) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw DownloadException.retryable(
-          "GET " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
+      return client.newCall(request).execute();
+    } catch (IOException | RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
+      }
+      throw DownloadException.retryable("GET " + UrlPolicy.redacted(uri) + " failed: " + kind(e));
     }
   }
 
-  private StoredObject store(
-      CompletedJob job, int index, URI uri, HttpResponse<InputStream> response) {
-    long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
+  private StoredObject store(CompletedJob job, int index, URI uri, Response response) {
+    long declared = contentLength(response);
     String contentType = contentType(response);
     String key = key(job, index, contentType);
-    try (InputStream body = new IdleTimeoutInputStream(response.body(), idleTimeout)) {
+    try (response;
+        InputStream body = new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout)) {
       return uploader.upload(key, contentType, body, declared, maxBytes);
     } catch (IOException e) {
       throw DownloadException.retryable(
-          "reading " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
+          "reading " + UrlPolicy.redacted(uri) + " failed: " + kind(e));
+    }
+  }
+
+  private static long contentLength(Response response) {
+    String value = response.header("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -239,10 +319,8 @@ public final class VideoDownloader {
         + ext;
   }
 
-  private static String contentType(HttpResponse<InputStream> response) {
-    return response
-        .headers()
-        .firstValue("content-type")
+  private static String contentType(Response response) {
+    return Optional.ofNullable(response.header("Content-Type"))
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
         .filter(v -> !v.isEmpty())
         .orElse(DEFAULT_CONTENT_TYPE);
@@ -283,30 +361,22 @@ public final class VideoDownloader {
     return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
   }
 
-  /** The exception and its causes, without stack traces. */
-  private static String describe(Throwable e) {
-    StringBuilder text = new StringBuilder(e.toString());
+  /** The exception's kind and its causes' kinds, never their messages. */
+  static String kind(Throwable e) {
+    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
     for (Throwable cause = e.getCause();
         cause != null && cause != cause.getCause();
         cause = cause.getCause()) {
-      text.append(" <- ").append(cause);
+      text.append(" <- ").append(cause.getClass().getSimpleName());
     }
     return text.toString();
-  }
-
-  private static void closeQuietly(InputStream body) {
-    try {
-      body.close();
-    } catch (IOException ignored) {
-      // nothing more to read from it anyway
-    }
   }
 
   /** Collaborators and limits; defaults fit the Lambda. */
   public static final class Builder {
     private final StreamingUploader uploader;
     private final TenantSecrets secrets;
-    private HttpClient http;
+    private HostResolver resolver = HostResolver.SYSTEM;
     private Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
     private boolean allowLoopbackHttp;
     private long maxBytes = DownloadConfig.DEFAULT_MAX_BYTES;
@@ -319,8 +389,9 @@ public final class VideoDownloader {
       this.secrets = secrets;
     }
 
-    public Builder httpClient(HttpClient http) {
-      this.http = http;
+    /** How host names are resolved (the system's DNS by default; tests pass their own). */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = resolver;
       return this;
     }
 

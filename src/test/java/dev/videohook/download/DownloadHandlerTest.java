@@ -416,13 +416,90 @@ class DownloadHandlerTest {
     }
   }
 
-  @Test
-  void plainHttpToANonLoopbackHost_isRefusedWithoutARequest() {
-    StreamsEventResponse response =
-        completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
+  /** Refused at once: the job is download_failed with the reason, nothing fetched or stored. */
+  private void assertRefused(StreamsEventResponse response, String jobId, String reason) {
+    assertEquals(1, response.getBatchItemFailures().size(), "the record ends at the DLQ");
+    Job job = f.job(jobId);
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertEquals(1, job.download().failedAttempts());
+    assertTrue(job.download().lastError().contains(reason), job.download().lastError());
+    assertEquals(List.of(), f.pauses, "no retries");
+    assertNothingInS3();
+  }
 
-    assertFailedOnce(response, JOB);
-    assertTrue(f.job(JOB).download().lastError().contains("refused"));
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://cdn.example.com/0.mp4",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[fd00:ec2::254]/latest/meta-data/",
+        "https://[::ffff:169.254.169.254]/latest/",
+        "https://[::ffff:a9fe:a9fe]/latest/",
+        "https://10.0.0.1/v.mp4",
+        "https://100.64.0.1/v.mp4",
+        "https://0.0.0.0/v.mp4",
+        "https://[::]/v.mp4",
+        "https://[fe80::1]/v.mp4",
+        "https://[ff02::1]/v.mp4",
+        "https://2130706433/v.mp4",
+        "https://metadata.evil.test/v.mp4",
+        "https://ula.evil.test/v.mp4",
+        "https://mixed.evil.test/v.mp4",
+        "ftp://cdn.example.com/v.mp4",
+        "file:///etc/passwd"
+      })
+  void sourceOutsideThePublicInternet_marksTheJobDownloadFailedAtOnce_withoutARequest(String url) {
+    f.dns
+        .with("metadata.evil.test", "169.254.169.254")
+        .with("ula.evil.test", "fd00:ec2::254")
+        .with("mixed.evil.test", "93.184.216.34", "192.168.1.10");
+
+    StreamsEventResponse response = completed(JOB, List.of(URI.create(url)));
+
+    assertRefused(response, JOB, "refused");
+    // the stream's retries of the record fetch nothing either
+    StreamsEventResponse again =
+        f.handler.handleRequest(
+            event(change("101", JOB, "pending", "completed", List.of(URI.create(url)))), null);
+    assertEquals(1, again.getBatchItemFailures().size());
+    assertEquals(1, f.job(JOB).download().failedAttempts());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://169.254.169.254/latest/meta-data/iam/",
+        "https://[::ffff:169.254.169.254]/",
+        "https://metadata.evil.test/",
+        "http://cdn.example.com/0.mp4",
+        "https://192.168.0.1/"
+      })
+  void redirectIntoANonPublicAddress_isRefused_andNothingFollowsIt(String target) {
+    f.dns.with("metadata.evil.test", "169.254.169.254");
+    f.storage.on("/v/0.mp4", redirect(302, URI.create(target)));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertRefused(response, JOB, "refused");
+    assertEquals(1, f.storage.received().size());
+  }
+
+  @Test
+  void aNameIsResolvedOnce_andTheConnectionGoesToTheAddressChecked() {
+    // the JVM's own DNS knows no "video.test": a second lookup would fail the download
+    f.dns.with("video.test", "127.0.0.1");
+    byte[] video = GeneratedBytes.bytes(1000);
+    f.storage.on("/v/0.mp4", ok(video, "video/mp4"));
+
+    StreamsEventResponse response =
+        completed(JOB, List.of(f.storage.urlAs("video.test", "/v/0.mp4")));
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals(List.of("video.test"), f.dns.asked());
+    assertTrue(
+        f.storage.received().get(0).headers().get("host").startsWith("video.test:"),
+        "the Host header names the URL's host");
   }
 
   @Test
@@ -439,6 +516,7 @@ class DownloadHandlerTest {
 
       assertEquals(1, response.getBatchItemFailures().size());
       assertEquals(List.of(), strict.storage.received());
+      assertEquals(JobStatus.DOWNLOAD_FAILED, strict.job(JOB).status());
     } finally {
       strict.close();
     }
@@ -450,8 +528,16 @@ class DownloadHandlerTest {
 
     StreamsEventResponse response = completed(JOB, List.of());
 
+    assertRefused(response, JOB, "plain http only to a loopback address");
+  }
+
+  @Test
+  void nameThatDoesNotResolve_isRetried_notRefused() {
+    StreamsEventResponse response =
+        completed(JOB, List.of(URI.create("https://nowhere.test/0.mp4")));
+
     assertFailedOnce(response, JOB);
-    assertNothingInS3();
+    assertTrue(f.job(JOB).download().lastError().contains("does not resolve"));
   }
 
   @ParameterizedTest

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,30 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The downloader's address rules, range by range, literal by literal and name by name. */
 class AddressRulesTest {
-  /** A resolver that knows only these names, and records what it was asked. */
-  private static final class FakeDns implements HostResolver {
-    private final Map<String, List<String>> names;
-    final List<String> asked = new ArrayList<>();
-
-    FakeDns(Map<String, List<String>> names) {
-      this.names = names;
-    }
-
-    @Override
-    public List<InetAddress> resolve(String host) throws UnknownHostException {
-      asked.add(host);
-      List<String> literals = names.get(host);
-      if (literals == null) {
-        throw new UnknownHostException(host);
-      }
-      List<InetAddress> out = new ArrayList<>();
-      for (String literal : literals) {
-        out.add(InetAddress.getByName(literal));
-      }
-      return out;
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -158,8 +133,8 @@ class AddressRulesTest {
     assertFalse(AddressPolicy.isPublic(InetAddress.getByAddress(compatible)), "compat " + v4);
   }
 
-  private static final FakeDns DNS =
-      new FakeDns(
+  private static final TestDns DNS =
+      new TestDns(
           Map.ofEntries(
               Map.entry("cdn.example.com", List.of("93.184.216.34", "2606:2800:220:1::1")),
               Map.entry("metadata.evil.test", List.of("169.254.169.254")),
@@ -229,13 +204,13 @@ class AddressRulesTest {
 
   @Test
   void check_shouldReturnTheAddressesItChecked_andNeverLookUpALiteral() throws Exception {
-    FakeDns dns = new FakeDns(Map.of("cdn.example.com", List.of("93.184.216.34")));
+    TestDns dns = new TestDns(Map.of("cdn.example.com", List.of("93.184.216.34")));
     Destination d = Destination.check("https", "CDN.example.com", dns, false);
     assertEquals("cdn.example.com", d.host());
     assertEquals(List.of(InetAddress.getByName("93.184.216.34")), d.addresses());
     Destination.check("https", "8.8.8.8", dns, false);
     Destination.check("https", "[2606:4700:4700::1111]", dns, false);
-    assertEquals(List.of("cdn.example.com"), dns.asked);
+    assertEquals(List.of("cdn.example.com"), dns.asked());
   }
 
   @Test
