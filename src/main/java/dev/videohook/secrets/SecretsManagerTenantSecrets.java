@@ -115,6 +115,14 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
       return Optional.empty();
     }
     Entry entry = parse(json);
+    for (String field : entry.invalid()) {
+      LOG.atError()
+          .addKeyValue("secretId", id)
+          .addKeyValue("field", field)
+          .log(
+              "tenant secret field is unusable: only printable ASCII, no spaces or line breaks"
+                  + " inside; treated as not set");
+    }
     if (entry.webhookSecrets().isEmpty()) {
       LOG.atError()
           .addKeyValue("secretId", id)
@@ -136,22 +144,34 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     } catch (IOException | RuntimeException notJson) {
       return Entry.NONE; // the parser's message could quote the value: never pass it on
     }
+    List<String> invalid = new ArrayList<>();
     List<String> accepted = new ArrayList<>(2);
-    text(fields, WEBHOOK_SECRET).ifPresent(accepted::add);
+    text(fields, WEBHOOK_SECRET, invalid).ifPresent(accepted::add);
     if (!accepted.isEmpty()) {
-      text(fields, WEBHOOK_SECRET_PREVIOUS).ifPresent(accepted::add);
+      text(fields, WEBHOOK_SECRET_PREVIOUS, invalid).ifPresent(accepted::add);
     }
-    return new Entry(List.copyOf(accepted), text(fields, API_KEY));
+    return new Entry(List.copyOf(accepted), text(fields, API_KEY, invalid), List.copyOf(invalid));
   }
 
-  private static Optional<String> text(Map<String, Object> fields, String name) {
-    return fields.get(name) instanceof String value && !value.isBlank()
-        ? Optional.of(value)
-        : Optional.empty();
+  /** A field's value, trimmed; an invalid one ({@link SecretValues}) is unusable: noted, absent. */
+  private static Optional<String> text(
+      Map<String, Object> fields, String name, List<String> invalid) {
+    if (!(fields.get(name) instanceof String raw)) {
+      return Optional.empty();
+    }
+    Optional<String> value = SecretValues.trimmed(raw);
+    if (value.isPresent() && !SecretValues.isValid(value.get())) {
+      invalid.add(name);
+      return Optional.empty();
+    }
+    return value;
   }
 
-  record Entry(List<String> webhookSecrets, Optional<String> apiKey) {
-    static final Entry NONE = new Entry(List.of(), Optional.empty());
+  /**
+   * @param invalid the names of fields whose values are not valid keys (never the values)
+   */
+  record Entry(List<String> webhookSecrets, Optional<String> apiKey, List<String> invalid) {
+    static final Entry NONE = new Entry(List.of(), Optional.empty(), List.of());
 
     @Override
     public String toString() {

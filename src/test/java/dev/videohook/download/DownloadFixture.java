@@ -70,8 +70,13 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   DownloadFixture(Consumer<VideoDownloader.Builder> customize) {
+    this(API_KEY, customize);
+  }
+
+  /** With {@code apiKey} as the provider API key, as a secrets source would hand it over. */
+  DownloadFixture(String apiKey, Consumer<VideoDownloader.Builder> customize) {
     VideoDownloader.Builder builder =
-        VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets())
+        VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets(apiKey))
             .apiBases(Map.of(PROVIDER, api.url("/api/v1")))
             .allowLoopbackHttp(true)
             .resolver(dns)
@@ -89,6 +94,10 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   static TenantSecrets secrets() {
+    return secrets(API_KEY);
+  }
+
+  static TenantSecrets secrets(String apiKey) {
     return new TenantSecrets() {
       @Override
       public List<String> webhookSecrets(String tenant, Provider provider) {
@@ -97,7 +106,7 @@ final class DownloadFixture implements AutoCloseable {
 
       @Override
       public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.of(API_KEY);
+        return Optional.of(apiKey);
       }
     };
   }
