@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Copies a completed job's videos into S3: every {@code unsigned_urls} entry, or, when there is
  * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=0}. Object
  * keys are {@code {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the Content-Type
- * ({@code mp4} when it names no known video type).
+ * ({@code mp4} when it names no allowed video type; the object's Content-Type is then {@code
+ * application/octet-stream}).
  *
  * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
  * port) is the provider API's; redirects are followed here, hop by hop, so a redirect to another
@@ -59,7 +60,11 @@ public final class VideoDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(VideoDownloader.class);
 
   private static final int MAX_REDIRECTS = 5;
-  private static final String DEFAULT_CONTENT_TYPE = "video/mp4";
+
+  /** What a source that names no allowed video type is stored as. */
+  static final String UNKNOWN_CONTENT_TYPE = "application/octet-stream";
+
+  /** The video types stored as themselves, each with its key's extension. */
   private static final Map<String, String> EXTENSIONS =
       Map.of(
           "video/mp4", "mp4",
@@ -319,11 +324,19 @@ public final class VideoDownloader {
         + ext;
   }
 
-  private static String contentType(Response response) {
-    return Optional.ofNullable(response.header("Content-Type"))
+  /**
+   * The source's media type when it is one of the allowed video types ({@link #EXTENSIONS}),
+   * otherwise {@code application/octet-stream}: what is stored never claims more than it is.
+   */
+  static String contentType(Response response) {
+    return allowedContentType(response.header("Content-Type"));
+  }
+
+  static String allowedContentType(String header) {
+    return Optional.ofNullable(header)
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
-        .filter(v -> !v.isEmpty())
-        .orElse(DEFAULT_CONTENT_TYPE);
+        .filter(EXTENSIONS::containsKey)
+        .orElse(UNKNOWN_CONTENT_TYPE);
   }
 
   private static boolean isRedirect(int status) {

@@ -42,7 +42,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** The downloader end to end: stream record in, S3Proxy object and DynamoDB Local item out. */
 class DownloadHandlerTest {
@@ -150,6 +152,30 @@ class DownloadHandlerTest {
     completed(JOB, List.of(f.storage.url("/v/0.mp4")));
 
     assertArrayEquals(video, f.object(KEY));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "video/mp4, video/mp4, 0.mp4",
+    "'VIDEO/MP4; charset=binary', video/mp4, 0.mp4",
+    "'video/webm; codecs=vp9', video/webm, 0.webm",
+    "video/quicktime, video/quicktime, 0.mov",
+    "text/html, application/octet-stream, 0.mp4",
+    "image/svg+xml, application/octet-stream, 0.mp4",
+    "application/javascript, application/octet-stream, 0.mp4",
+    "video/mp4x, application/octet-stream, 0.mp4"
+  })
+  void storedObject_claimsOnlyAnAllowedVideoType_andIsAnAttachment(
+      String served, String stored, String file) {
+    f.storage.on("/v/0", ok(GeneratedBytes.bytes(100), served));
+
+    completed(JOB, List.of(f.storage.url("/v/0")));
+
+    String key = "acme/openrouter/job-1/" + file;
+    HeadObjectResponse head = f.s3.client().headObject(b -> b.bucket(f.bucket).key(key));
+    assertEquals(stored, head.contentType());
+    assertEquals("attachment", head.contentDisposition());
+    assertEquals(List.of(stored), each(f.job(JOB), StoredObject::contentType));
   }
 
   @Test
