@@ -127,6 +127,7 @@ public final class VideoDownloader {
    */
   public List<StoredObject> download(CompletedJob job) {
     List<URI> sources = sources(job);
+    requireKeysFit(job, sources.size());
     List<StoredObject> stored = new ArrayList<>(sources.size());
     for (int index = 0; index < sources.size(); index++) {
       URI source = sources.get(index);
@@ -308,6 +309,28 @@ public final class VideoDownloader {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       return -1;
+    }
+  }
+
+  /** S3's limit on an object key, in UTF-8 bytes. */
+  static final int MAX_KEY_BYTES = 1024;
+
+  /**
+   * Every key this job can get must fit S3's 1,024 bytes; a job id too long for that can never be
+   * stored, so it fails at once, before anything is fetched.
+   */
+  private static void requireKeysFit(CompletedJob job, int sources) {
+    int longest = 0;
+    for (String type : EXTENSIONS.keySet()) {
+      longest =
+          Math.max(longest, key(job, sources - 1, type).getBytes(StandardCharsets.UTF_8).length);
+    }
+    if (longest > MAX_KEY_BYTES) {
+      throw DownloadException.refused(
+          "refused: the job id makes an S3 key of "
+              + longest
+              + " bytes, over S3's "
+              + MAX_KEY_BYTES);
     }
   }
 

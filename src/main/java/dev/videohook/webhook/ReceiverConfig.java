@@ -49,7 +49,12 @@ public record ReceiverConfig(
           SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  private static final int LARGEST_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+  /**
+   * The largest body cap: the delivery record keeps the raw body in one DynamoDB item, which holds
+   * at most 400 KB (409,600 bytes) with its other attributes; 400,000 leaves them room.
+   */
+  public static final int LARGEST_MAX_BODY_BYTES = 400_000;
 
   public String tableName() {
     return shared.tableName();
@@ -78,7 +83,9 @@ public record ReceiverConfig(
           WEBHOOK_MAX_BODY_BYTES
               + " must be at most "
               + LARGEST_MAX_BODY_BYTES
-              + " (Lambda's payload limit)");
+              + " (the delivery record keeps the raw body in one DynamoDB item, at most 400 KB),"
+              + " got "
+              + maxBody);
     }
     Duration ttl =
         Duration.ofDays(

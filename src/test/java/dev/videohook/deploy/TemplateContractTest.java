@@ -26,6 +26,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
+import dev.videohook.webhook.ReceiverConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -366,6 +367,13 @@ class TemplateContractTest {
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
     assertNotNull(stream.get("BatchSize"));
     assertEquals(List.of("FailedBatchBucket"), onFailureDestinations("DownloadFunction"));
+  }
+
+  @Test
+  void webhookMaxBodyBytes_shouldStopWhereTheReceiverStops() {
+    Map<String, Object> parameter = map(template.section("Parameters").get("WebhookMaxBodyBytes"));
+    assertEquals(
+        ReceiverConfig.LARGEST_MAX_BODY_BYTES, ((Number) parameter.get("MaxValue")).intValue());
   }
 
   @Test

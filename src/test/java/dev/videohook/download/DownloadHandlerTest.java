@@ -558,6 +558,35 @@ class DownloadHandlerTest {
   }
 
   @Test
+  void jobIdTooLongForAnS3Key_marksTheJobDownloadFailedAtOnce_withoutARequest() {
+    // "acme/openrouter/" + id + "/0.webm" (the longest extension): 1,002 id bytes make 1,025
+    String id = "j".repeat(1002);
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+
+    StreamsEventResponse response = completed(id, List.of(f.storage.url("/v/0.mp4")));
+
+    assertEquals(1, response.getBatchItemFailures().size());
+    Job job = f.job(id);
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertTrue(job.download().lastError().contains("over S3's 1024"), job.download().lastError());
+    assertEquals(List.of(), f.storage.received());
+    assertNothingInS3();
+  }
+
+  @Test
+  void jobIdThatPercentEncodesPastTheLimit_isRefused_andTheLongestThatFits_isStored() {
+    String encodesLong = "\u00e9".repeat(200); // 400 UTF-8 bytes, 1,200 once percent-encoded
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+    completed(encodesLong, List.of(f.storage.url("/v/0.mp4")));
+    assertEquals(JobStatus.DOWNLOAD_FAILED, f.job(encodesLong).status());
+
+    String fits = "j".repeat(1001);
+    completed(fits, List.of(f.storage.url("/v/0.mp4")));
+    assertEquals(JobStatus.STORED, f.job(fits).status());
+    assertEquals(1023, f.job(fits).stored().objects().get(0).key().length());
+  }
+
+  @Test
   void nameThatDoesNotResolve_isRetried_notRefused() {
     StreamsEventResponse response =
         completed(JOB, List.of(URI.create("https://nowhere.test/0.mp4")));

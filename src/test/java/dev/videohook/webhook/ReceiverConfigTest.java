@@ -65,14 +65,14 @@ class ReceiverConfigTest {
   }
 
   @Test
-  void fromEnvironment_refusesABodyCapAboveLambdasPayloadLimit() {
+  void fromEnvironment_refusesABodyCapAboveWhatOneDynamoDbItemHolds() {
     ConfigurationException error =
         assertThrows(
             ConfigurationException.class,
             () ->
                 ReceiverConfig.fromEnvironment(
-                    Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "10000000")));
+                    Map.of("JOBS_TABLE", "jobs", "WEBHOOK_MAX_BODY_BYTES", "400001")));
 
-    assertTrue(error.getMessage().contains("at most 6291456"));
+    assertTrue(error.getMessage().contains("at most 400000"));
   }
 }
