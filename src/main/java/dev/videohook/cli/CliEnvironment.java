@@ -1,11 +1,15 @@
 package dev.videohook.cli;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.config.ConfigurationException;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.job.JobStore;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.secrets.SecretValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
@@ -42,21 +46,63 @@ final class CliEnvironment {
             () -> new CliException(ExitCode.CONFIGURATION, name + " is not set. " + howToFix));
   }
 
+  /**
+   * Local mode ({@code DOWNLOAD_ALLOW_LOOPBACK_HTTP=true}, the local stack's switch): plain http to
+   * a loopback API base is allowed. Otherwise the bearer key only travels over https.
+   */
+  boolean localMode() {
+    return get(DownloadConfig.DOWNLOAD_ALLOW_LOOPBACK_HTTP)
+        .map(v -> v.equalsIgnoreCase("true") || v.equals("1"))
+        .orElse(false);
+  }
+
+  /**
+   * The provider API base: {@code --api-base}, else {@code OPENROUTER_API_BASE} / {@code
+   * MODELGATES_API_BASE}, else the provider's. It must be https (plain http only to a loopback host
+   * in local mode): an option that is not gets exit code 2, a variable exit code 3.
+   */
   URI apiBase(Provider provider, URI override) {
     if (override != null) {
+      if (!UrlPolicy.isAllowed(override, localMode())) {
+        throw new CliException(ExitCode.USAGE, "--api-base " + httpsOnly(override));
+      }
       return override;
     }
-    return get(provider.apiBaseEnv())
-        .map(text -> uri(provider.apiBaseEnv(), text))
-        .orElse(provider.defaultApiBase());
+    URI base =
+        get(provider.apiBaseEnv())
+            .map(text -> uri(provider.apiBaseEnv(), text))
+            .orElse(provider.defaultApiBase());
+    if (!UrlPolicy.isAllowed(base, localMode())) {
+      throw new CliException(ExitCode.CONFIGURATION, provider.apiBaseEnv() + " " + httpsOnly(base));
+    }
+    return base;
+  }
+
+  private static String httpsOnly(URI uri) {
+    return "must be an https URL (plain http only to a loopback host, with "
+        + DownloadConfig.DOWNLOAD_ALLOW_LOOPBACK_HTTP
+        + "=true for the local stack): the API key would travel in cleartext to "
+        + UrlPolicy.redacted(uri);
   }
 
   ProviderClient providerClient(Provider provider, URI apiBaseOverride) {
-    String key =
-        require(
-            provider.apiKeyEnv(),
-            "Export your " + provider.id() + " API key in it (it is never printed).");
-    return new ProviderClient(provider, apiBase(provider, apiBaseOverride), key);
+    URI base = apiBase(provider, apiBaseOverride);
+    String key;
+    try {
+      key =
+          SecretValues.clean(provider.apiKeyEnv(), env.get(provider.apiKeyEnv()))
+              .orElseThrow(
+                  () ->
+                      new CliException(
+                          ExitCode.CONFIGURATION,
+                          provider.apiKeyEnv()
+                              + " is not set. Export your "
+                              + provider.id()
+                              + " API key in it (it is never printed)."));
+    } catch (ConfigurationException invalid) {
+      throw new CliException(ExitCode.CONFIGURATION, String.join("; ", invalid.problems()));
+    }
+    return new ProviderClient(provider, base, key);
   }
 
   boolean hasJobTable() {

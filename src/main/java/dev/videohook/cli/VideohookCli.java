@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code videohook} command line: one entry point, {@code --help} on every command. */
 @Command(
@@ -57,9 +58,12 @@ public final class VideohookCli {
             configuration.problems().forEach(problem -> line.getErr().println("error: " + problem));
             return ExitCode.CONFIGURATION;
           }
+          // AWS's messages carry no provider header; any other message might quote one (a key)
           line.getErr()
               .println(
-                  "error: " + exception.getClass().getSimpleName() + ": " + exception.getMessage());
+                  "error: "
+                      + exception.getClass().getSimpleName()
+                      + (exception instanceof SdkException ? ": " + exception.getMessage() : ""));
           return ExitCode.FAILED;
         });
     return commandLine.execute(args);

@@ -19,9 +19,11 @@ import java.util.Set;
  *
  * @param shared the jobs table, region and local endpoints every function shares
  * @param bucket {@code VIDEO_BUCKET}
- * @param allowLoopbackHttp {@code DOWNLOAD_ALLOW_LOOPBACK_HTTP}: plain HTTP to loopback hosts, for
- *     the local stack only; default false
- * @param maxBytes {@code DOWNLOAD_MAX_BYTES}, largest video accepted, default 5 GiB
+ * @param allowLoopbackHttp {@code DOWNLOAD_ALLOW_LOOPBACK_HTTP}: loopback sources (plain HTTP
+ *     included), for the local stack only; default false, and refused inside Lambda ({@code
+ *     AWS_LAMBDA_FUNCTION_NAME} set, unless {@code AWS_SAM_LOCAL} says it is SAM CLI's container)
+ * @param maxBytes {@code DOWNLOAD_MAX_BYTES}, largest video accepted, default 5 GiB, at most {@link
+ *     #MAX_MAX_BYTES} (10,000 parts)
  * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}, default each
  *     provider's public API base
  * @param streamRetryAttempts {@code DOWNLOAD_RETRY_ATTEMPTS}, the event source mapping's
@@ -40,6 +42,19 @@ public record DownloadConfig(
   public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = "DOWNLOAD_ALLOW_LOOPBACK_HTTP";
   public static final String DOWNLOAD_MAX_BYTES = "DOWNLOAD_MAX_BYTES";
   public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
+
+  /** Set by Lambda in every function: local mode is refused where it is set. */
+  public static final String AWS_LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+
+  /** Set by SAM CLI in {@code sam local invoke}'s container, which is not AWS. */
+  public static final String AWS_SAM_LOCAL = "AWS_SAM_LOCAL";
+
+  /** S3's limit on the parts of one multipart upload. */
+  public static final int MAX_PARTS = 10_000;
+
+  /** The largest {@code DOWNLOAD_MAX_BYTES} the fixed part size can store: 10,000 parts. */
+  public static final long MAX_MAX_BYTES = (long) MAX_PARTS * StreamingUploader.DEFAULT_PART_SIZE;
+
   public static final int DEFAULT_RETRY_ATTEMPTS = 5;
 
   public static final long DEFAULT_MAX_BYTES = 5L * 1024 * 1024 * 1024;
@@ -79,7 +94,28 @@ public record DownloadConfig(
     SharedConfig shared = SharedConfig.read(settings);
     String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
     boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
+    if (allowLoopbackHttp
+        && settings.optional(AWS_LAMBDA_FUNCTION_NAME).isPresent()
+        && !settings.flag(AWS_SAM_LOCAL)) {
+      settings.problem(
+          DOWNLOAD_ALLOW_LOOPBACK_HTTP
+              + " is for the local stack only and is refused inside Lambda ("
+              + AWS_LAMBDA_FUNCTION_NAME
+              + " is set): remove it");
+    }
     long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
+    if (maxBytes > MAX_MAX_BYTES) {
+      settings.problem(
+          DOWNLOAD_MAX_BYTES
+              + " must be at most "
+              + MAX_MAX_BYTES
+              + " ("
+              + MAX_PARTS
+              + " parts of "
+              + StreamingUploader.DEFAULT_PART_SIZE
+              + " bytes, S3's limit for one upload), got "
+              + maxBytes);
+    }
     long retries = settings.positiveLong(DOWNLOAD_RETRY_ATTEMPTS, DEFAULT_RETRY_ATTEMPTS);
     if (retries > 10_000) {
       settings.problem(
@@ -135,7 +171,9 @@ public record DownloadConfig(
                 VIDEO_BUCKET,
                 DOWNLOAD_ALLOW_LOOPBACK_HTTP,
                 DOWNLOAD_MAX_BYTES,
-                DOWNLOAD_RETRY_ATTEMPTS));
+                DOWNLOAD_RETRY_ATTEMPTS,
+                AWS_LAMBDA_FUNCTION_NAME,
+                AWS_SAM_LOCAL));
     names.addAll(SharedConfig.ENVIRONMENT);
     for (Provider provider : Provider.values()) {
       names.add(provider.apiBaseEnv());

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Lambda entry point for the jobs table's stream (NEW_AND_OLD_IMAGES). Each record that says a job
@@ -59,11 +61,15 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
               .log("stream record handled");
         }
       } catch (RuntimeException e) {
-        LOG.atWarn()
-            .addKeyValue("sequenceNumber", sequenceNumber)
-            .addKeyValue("outcome", "retry")
-            .setCause(e)
-            .log("stream record failed: reported for retry");
+        LoggingEventBuilder line =
+            LOG.atWarn()
+                .addKeyValue("sequenceNumber", sequenceNumber)
+                .addKeyValue("outcome", "retry")
+                .addKeyValue("error", DownloadService.describe(e));
+        if (e instanceof SdkException) {
+          line = line.setCause(e); // AWS's own failures carry no provider header
+        }
+        line.log("stream record failed: reported for retry");
         failures.add(new StreamsEventResponse.BatchItemFailure(sequenceNumber));
       }
     }

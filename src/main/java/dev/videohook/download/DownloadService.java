@@ -12,6 +12,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One completed job, start to end: skip it unless the job is still {@code completed}, copy its
@@ -113,7 +114,12 @@ public final class DownloadService {
     try {
       objects = downloader.download(job);
     } catch (RuntimeException e) {
-      log(LOG.atWarn(), job).addKeyValue("outcome", "failed").setCause(e).log("download failed");
+      LoggingEventBuilder line =
+          log(LOG.atWarn(), job).addKeyValue("outcome", "failed").addKeyValue("error", describe(e));
+      if (e instanceof SdkException) {
+        line = line.setCause(e); // AWS's own failures carry no provider header
+      }
+      line.log("download failed");
       metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
       noteFailure(job, e);
       throw e;
@@ -129,10 +135,28 @@ public final class DownloadService {
     };
   }
 
+  /**
+   * What is stored and logged about a failure: a {@link DownloadException}'s message (written by
+   * this code), otherwise only the failure's kind, since another exception's message could quote a
+   * header value.
+   */
+  static String describe(RuntimeException failure) {
+    return failure instanceof DownloadException
+        ? failure.getMessage()
+        : "unexpected failure: " + VideoDownloader.kind(failure);
+  }
+
   private void noteFailure(CompletedJob job, RuntimeException failure) {
     try {
-      String message =
-          failure instanceof DownloadException ? failure.getMessage() : failure.toString();
+      String message = describe(failure);
+      if (failure instanceof DownloadException refused && refused.isRefused()) {
+        jobs.markDownloadFailed(job.key(), message, clock.instant());
+        log(LOG.atWarn(), job)
+            .addKeyValue("outcome", JobStatus.DOWNLOAD_FAILED.value())
+            .addKeyValue("error", message)
+            .log("source refused: job marked download_failed, no retries");
+        return;
+      }
       jobs.recordDownloadFailure(job.key(), message, clock.instant(), giveUpAfterAttempts);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);

@@ -61,6 +61,9 @@ public final class StreamingUploader {
    */
   private final ExecutorService uploads = uploadThreads();
 
+  /** Every object is a download, never rendered inline by a browser that opens its URL. */
+  static final String CONTENT_DISPOSITION = "attachment";
+
   private final S3Client s3;
   private final String bucket;
   private final int partSize;
@@ -129,13 +132,23 @@ public final class StreamingUploader {
     if (filled < partSize) {
       checkLength(total, declaredLength);
       s3.putObject(
-          b -> b.bucket(bucket).key(key).contentType(contentType).contentLength((long) filled),
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .contentType(contentType)
+                  .contentDisposition(CONTENT_DISPOSITION)
+                  .contentLength((long) filled),
           body(buffer, filled, contentType));
       return stored(key, total, sha256, contentType);
     }
 
     String uploadId =
-        s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
+        s3.createMultipartUpload(
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .contentDisposition(CONTENT_DISPOSITION))
             .uploadId();
     PartPipeline pipeline = new PartPipeline(key, uploadId, contentType);
     try {

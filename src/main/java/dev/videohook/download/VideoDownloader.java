@@ -1,6 +1,9 @@
 package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
+import dev.videohook.net.Destination;
+import dev.videohook.net.HostResolver;
+import dev.videohook.net.RefusedDestinationException;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
@@ -8,11 +11,11 @@ import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +38,22 @@ import org.slf4j.LoggerFactory;
  * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=N} for each
  * output N the provider's status counts. Object keys are {@code
  * {tenant}/{provider}/{jobId}/{index}.{ext}}, the extension from the Content-Type ({@code mp4} when
- * it names no known video type).
+ * it names no allowed video type; the object's Content-Type is then {@code
+ * application/octet-stream}).
  *
  * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
  * port) is the provider API's; redirects are followed here, hop by hop, so a redirect to another
  * origin is fetched without it. Only https is fetched, and plain http only to loopback hosts in
  * local mode, on every hop.
+ *
+ * <p>Only public addresses: every hop's host is resolved once through the {@link HostResolver},
+ * every address checked ({@link Destination#check}), and the connection made to exactly those
+ * addresses (OkHttp's {@link Dns} hook answers with them; no second lookup), while TLS still checks
+ * the certificate against the URL's host. A refused destination is a permanent failure ({@link
+ * DownloadException#refused}).
+ *
+ * <p>Nothing a failed request throws is passed on: failures carry the exception's kind and a
+ * message written here, since a JDK or client message may quote a header value.
  *
  * <p>Bodies are streamed over HTTP/1.1 (no HTTP/2 receive window to fill) into {@link
  * StreamingUploader}. Transient failures are retried per source by the {@link RetryPolicy}; a
@@ -44,7 +63,11 @@ public final class VideoDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(VideoDownloader.class);
 
   private static final int MAX_REDIRECTS = 5;
-  private static final String DEFAULT_CONTENT_TYPE = "video/mp4";
+
+  /** What a source that names no allowed video type is stored as. */
+  static final String UNKNOWN_CONTENT_TYPE = "application/octet-stream";
+
+  /** The video types stored as themselves, each with its key's extension. */
   private static final Map<String, String> EXTENSIONS =
       Map.of(
           "video/mp4", "mp4",
@@ -53,25 +76,25 @@ public final class VideoDownloader {
           "video/x-matroska", "mkv",
           "video/mpeg", "mpg");
 
-  private final HttpClient http;
+  private final OkHttpClient http;
+  private final HostResolver resolver;
   private final StreamingUploader uploader;
   private final Map<Provider, URI> apiBases;
   private final TenantSecrets secrets;
   private final boolean allowLoopbackHttp;
   private final long maxBytes;
   private final RetryPolicy retry;
-  private final Duration responseTimeout;
   private final Duration idleTimeout;
 
   private VideoDownloader(Builder b) {
-    this.http = b.http != null ? b.http : defaultHttpClient();
+    this.http = httpClient(b.responseTimeout);
+    this.resolver = b.resolver;
     this.uploader = b.uploader;
     this.apiBases = new EnumMap<>(b.apiBases);
     this.secrets = b.secrets;
     this.allowLoopbackHttp = b.allowLoopbackHttp;
     this.maxBytes = b.maxBytes;
     this.retry = b.retry;
-    this.responseTimeout = b.responseTimeout;
     this.idleTimeout = b.idleTimeout;
   }
 
@@ -79,12 +102,20 @@ public final class VideoDownloader {
     return new Builder(uploader, secrets);
   }
 
-  /** HTTP/1.1, no automatic redirects: every hop is checked here. */
-  public static HttpClient defaultHttpClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
+  /**
+   * HTTP/1.1, no proxy, no automatic redirects or retries (every hop is checked here), no
+   * transparent gzip (the bytes stored are the bytes served).
+   */
+  private static OkHttpClient httpClient(Duration responseTimeout) {
+    return new OkHttpClient.Builder()
+        .protocols(List.of(Protocol.HTTP_1_1))
+        .proxy(Proxy.NO_PROXY)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
         .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(responseTimeout)
+        .writeTimeout(responseTimeout)
         .build();
   }
 
@@ -99,6 +130,7 @@ public final class VideoDownloader {
    */
   public List<StoredObject> download(CompletedJob job) {
     List<URI> sources = sources(job);
+    requireKeysFit(job, sources.size());
     List<StoredObject> stored = new ArrayList<>(sources.size());
     for (int index = 0; index < sources.size(); index++) {
       URI source = sources.get(index);
@@ -150,7 +182,7 @@ public final class VideoDownloader {
                             + job.tenant()
                             + ")"));
     try {
-      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey, http)
+      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey)
           .status(job.jobId())
           .outputCount();
     } catch (ProviderApiException e) {
@@ -181,26 +213,55 @@ public final class VideoDownloader {
     return base != null ? base : provider.defaultApiBase();
   }
 
-  /** A URL the policy refuses fails at once: retrying cannot make it allowed. */
-  private void requireAllowed(URI uri) {
-    if (!UrlPolicy.isAllowed(uri, allowLoopbackHttp)) {
-      throw DownloadException.permanent(
-          "refused to fetch "
-              + UrlPolicy.redacted(uri)
-              + ": only https, or http to a loopback host in local mode");
+  /**
+   * Resolves and checks the hop's host, and returns a client that connects to exactly the checked
+   * addresses. A refused destination fails at once: retrying cannot make it allowed.
+   */
+  private OkHttpClient pinnedClient(HttpUrl url, URI uri) {
+    Destination destination;
+    try {
+      destination = Destination.check(url.scheme(), url.host(), resolver, allowLoopbackHttp);
+    } catch (RefusedDestinationException e) {
+      throw DownloadException.refused(e.getMessage() + " (" + UrlPolicy.redacted(uri) + ")");
+    } catch (UnknownHostException e) {
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: its host does not resolve");
+    } catch (RuntimeException e) {
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: resolving its host threw " + kind(e));
     }
+    List<InetAddress> checked = destination.addresses();
+    Dns pinned =
+        host -> {
+          if (host.equalsIgnoreCase(destination.host())) {
+            return checked;
+          }
+          throw new UnknownHostException("not the host that was checked");
+        };
+    return http.newBuilder().dns(pinned).build();
+  }
+
+  private static HttpUrl httpUrl(URI uri) {
+    HttpUrl url = HttpUrl.parse(uri.toString());
+    if (url == null) {
+      throw DownloadException.refused(
+          "refused to fetch " + UrlPolicy.redacted(uri) + ": only https, or http in local mode");
+    }
+    return url;
   }
 
   private StoredObject fetchAndStore(CompletedJob job, int index, URI source) {
     URI apiOrigin = apiBase(job.provider());
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      requireAllowed(uri);
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri)
-              .GET()
-              .timeout(responseTimeout)
-              .header("Accept", "video/*, */*");
+      HttpUrl url = httpUrl(uri);
+      OkHttpClient client = pinnedClient(url, uri);
+      Request.Builder request =
+          new Request.Builder()
+              .url(url)
+              .get()
+              .header("Accept", "video/*, */*")
+              .header("Accept-Encoding", "identity");
       if (UrlPolicy.sameOrigin(uri, apiOrigin)) {
         String apiKey =
             secrets
@@ -213,13 +274,23 @@ public final class VideoDownloader {
                                 + " (tenant "
                                 + job.tenant()
                                 + ")"));
-        request.header("Authorization", "Bearer " + apiKey);
+        try {
+          request.header("Authorization", "Bearer " + apiKey);
+        } catch (RuntimeException invalid) {
+          // the client's message could quote the value: say what is wrong in our own words
+          throw DownloadException.permanent(
+              "the API key for "
+                  + job.provider().id()
+                  + " (tenant "
+                  + job.tenant()
+                  + ") cannot be sent: it holds characters a header cannot carry");
+        }
       }
-      HttpResponse<InputStream> response = send(request.build(), uri);
-      int status = response.statusCode();
+      Response response = send(client, request.build(), uri);
+      int status = response.code();
       if (isRedirect(status)) {
-        Optional<String> location = response.headers().firstValue("location");
-        closeQuietly(response.body());
+        Optional<String> location = Optional.ofNullable(response.header("Location"));
+        response.close();
         if (location.isEmpty()) {
           throw DownloadException.permanent(
               "HTTP " + status + " without Location from " + UrlPolicy.redacted(uri));
@@ -228,7 +299,7 @@ public final class VideoDownloader {
         continue;
       }
       if (status != 200) {
-        closeQuietly(response.body());
+        response.close();
         String message = "HTTP " + status + " from " + UrlPolicy.redacted(uri);
         if (status == 429 || status >= 500) {
           throw DownloadException.retryable(message);
@@ -241,28 +312,65 @@ public final class VideoDownloader {
         "more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
   }
 
-  private HttpResponse<InputStream> send(HttpRequest request, URI uri) {
+  /**
+   * The one place a request is sent. What the client throws never leaves here: its message could
+   * quote a header (the API key), so only its kind is kept.
+   */
+  private static Response send(OkHttpClient client, Request request, URI uri) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw DownloadException.retryable(
-          "GET " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
+      return client.newCall(request).execute();
+    } catch (IOException | RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
+      }
+      throw DownloadException.retryable("GET " + UrlPolicy.redacted(uri) + " failed: " + kind(e));
     }
   }
 
-  private StoredObject store(
-      CompletedJob job, int index, URI uri, HttpResponse<InputStream> response) {
-    long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
+  private StoredObject store(CompletedJob job, int index, URI uri, Response response) {
+    long declared = contentLength(response);
     String contentType = contentType(response);
     String key = key(job, index, contentType);
-    try (InputStream body = new IdleTimeoutInputStream(response.body(), idleTimeout)) {
+    try (response;
+        InputStream body = new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout)) {
       return uploader.upload(key, contentType, body, declared, maxBytes);
     } catch (IOException e) {
       throw DownloadException.retryable(
-          "reading " + UrlPolicy.redacted(uri) + " failed: " + describe(e), e);
+          "reading " + UrlPolicy.redacted(uri) + " failed: " + kind(e));
+    }
+  }
+
+  private static long contentLength(Response response) {
+    String value = response.header("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** S3's limit on an object key, in UTF-8 bytes. */
+  static final int MAX_KEY_BYTES = 1024;
+
+  /**
+   * Every key this job can get must fit S3's 1,024 bytes; a job id too long for that can never be
+   * stored, so it fails at once, before anything is fetched.
+   */
+  private static void requireKeysFit(CompletedJob job, int sources) {
+    int longest = 0;
+    for (String type : EXTENSIONS.keySet()) {
+      longest =
+          Math.max(longest, key(job, sources - 1, type).getBytes(StandardCharsets.UTF_8).length);
+    }
+    if (longest > MAX_KEY_BYTES) {
+      throw DownloadException.refused(
+          "refused: the job id makes an S3 key of "
+              + longest
+              + " bytes, over S3's "
+              + MAX_KEY_BYTES);
     }
   }
 
@@ -279,13 +387,19 @@ public final class VideoDownloader {
         + ext;
   }
 
-  private static String contentType(HttpResponse<InputStream> response) {
-    return response
-        .headers()
-        .firstValue("content-type")
+  /**
+   * The source's media type when it is one of the allowed video types ({@link #EXTENSIONS}),
+   * otherwise {@code application/octet-stream}: what is stored never claims more than it is.
+   */
+  static String contentType(Response response) {
+    return allowedContentType(response.header("Content-Type"));
+  }
+
+  static String allowedContentType(String header) {
+    return Optional.ofNullable(header)
         .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
-        .filter(v -> !v.isEmpty())
-        .orElse(DEFAULT_CONTENT_TYPE);
+        .filter(EXTENSIONS::containsKey)
+        .orElse(UNKNOWN_CONTENT_TYPE);
   }
 
   private static boolean isRedirect(int status) {
@@ -323,30 +437,22 @@ public final class VideoDownloader {
     return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
   }
 
-  /** The exception and its causes, without stack traces. */
-  private static String describe(Throwable e) {
-    StringBuilder text = new StringBuilder(e.toString());
+  /** The exception's kind and its causes' kinds, never their messages. */
+  static String kind(Throwable e) {
+    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
     for (Throwable cause = e.getCause();
         cause != null && cause != cause.getCause();
         cause = cause.getCause()) {
-      text.append(" <- ").append(cause);
+      text.append(" <- ").append(cause.getClass().getSimpleName());
     }
     return text.toString();
-  }
-
-  private static void closeQuietly(InputStream body) {
-    try {
-      body.close();
-    } catch (IOException ignored) {
-      // nothing more to read from it anyway
-    }
   }
 
   /** Collaborators and limits; defaults fit the Lambda. */
   public static final class Builder {
     private final StreamingUploader uploader;
     private final TenantSecrets secrets;
-    private HttpClient http;
+    private HostResolver resolver = HostResolver.SYSTEM;
     private Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
     private boolean allowLoopbackHttp;
     private long maxBytes = DownloadConfig.DEFAULT_MAX_BYTES;
@@ -359,8 +465,9 @@ public final class VideoDownloader {
       this.secrets = secrets;
     }
 
-    public Builder httpClient(HttpClient http) {
-      this.http = http;
+    /** How host names are resolved (the system's DNS by default; tests pass their own). */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = resolver;
       return this;
     }
 

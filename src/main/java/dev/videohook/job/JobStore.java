@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *   <li>{@link #recordDownloadFailure}: a failed download is noted, and the last one the stream
  *       will make marks the job {@code download_failed};
  *   <li>{@link #expirePending}: the reconciler gives up on a job still {@code pending} past its
- *       deadline.
+ *       deadline;
+ *   <li>{@link #markDownloadFailed}: a source that must never be fetched marks the job {@code
+ *       download_failed} at once.
  * </ul>
  *
  * The table's stream drives everything downstream of a commit, so nothing else has to be written
@@ -363,6 +365,45 @@ public final class JobStore {
               .build());
       return true;
     } catch (ConditionalCheckFailedException notPending) {
+      return false;
+    }
+  }
+
+  /**
+   * Marks a job {@code download_failed} at once, with {@code reason}: for a source that must never
+   * be fetched, where retrying cannot help. Counts the attempt like {@link #recordDownloadFailure}.
+   *
+   * @return true when the job was marked; false when it is not waiting for its video (stored
+   *     meanwhile, not completed, or gone)
+   */
+  public boolean markDownloadFailed(JobKey job, String reason, Instant at) {
+    String text = reason == null ? "unknown error" : reason;
+    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression(
+                  "SET #status = :download_failed, #error = :error, #updatedAt = :at"
+                      + " ADD #attempts :one")
+              .conditionExpression("#status IN (:completed, :download_failed)")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
+                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
+                      "#updatedAt", JobTable.UPDATED_AT,
+                      "#status", JobTable.STATUS))
+              .expressionAttributeValues(
+                  with(
+                      waitingForVideo(),
+                      Map.of(
+                          ":error", JobItems.s(message),
+                          ":at", JobItems.s(at.toString()),
+                          ":one", JobItems.n("1"))))
+              .build());
+      return true;
+    } catch (ConditionalCheckFailedException notWaiting) {
       return false;
     }
   }

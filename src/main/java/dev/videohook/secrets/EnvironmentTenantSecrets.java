@@ -1,5 +1,6 @@
 package dev.videohook.secrets;
 
+import dev.videohook.config.ConfigurationException;
 import dev.videohook.provider.Provider;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,8 @@ import java.util.stream.Stream;
  * Secrets from environment variables, the same for every tenant: {@code OPENROUTER_WEBHOOK_SECRET}
  * and {@code MODELGATES_WEBHOOK_SECRET}, each with an optional {@code ..._PREVIOUS} accepted beside
  * it while a secret is rotated, and {@code OPENROUTER_API_KEY} / {@code MODELGATES_API_KEY}. For
- * the local stack and single-tenant setups.
+ * the local stack and single-tenant setups. Values are trimmed and validated ({@link
+ * SecretValues}).
  */
 public final class EnvironmentTenantSecrets implements TenantSecrets {
   /** The variables this source reads: plain secrets, for the local stack only. */
@@ -28,17 +30,32 @@ public final class EnvironmentTenantSecrets implements TenantSecrets {
   private final Map<Provider, List<String>> webhookSecrets = new EnumMap<>(Provider.class);
   private final Map<Provider, String> apiKeys = new EnumMap<>(Provider.class);
 
+  /**
+   * @throws ConfigurationException naming every variable whose value is not a valid key ({@link
+   *     SecretValues}), never the value
+   */
   public EnvironmentTenantSecrets(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
     for (Provider provider : Provider.values()) {
       List<String> accepted = new ArrayList<>(2);
-      addIfSet(accepted, env.get(provider.webhookSecretEnv()));
-      addIfSet(accepted, env.get(provider.previousWebhookSecretEnv()));
+      read(env, provider.webhookSecretEnv(), problems).ifPresent(accepted::add);
+      read(env, provider.previousWebhookSecretEnv(), problems).ifPresent(accepted::add);
       webhookSecrets.put(provider, List.copyOf(accepted));
-      String apiKey = env.get(provider.apiKeyEnv());
-      if (apiKey != null && !apiKey.isBlank()) {
-        apiKeys.put(provider, apiKey.trim());
-      }
+      read(env, provider.apiKeyEnv(), problems).ifPresent(key -> apiKeys.put(provider, key));
     }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+  }
+
+  private static Optional<String> read(
+      Map<String, String> env, String name, List<String> problems) {
+    Optional<String> value = SecretValues.trimmed(env.get(name));
+    if (value.isPresent() && !SecretValues.isValid(value.get())) {
+      problems.add(SecretValues.problem(name));
+      return Optional.empty();
+    }
+    return value;
   }
 
   @Override
@@ -49,11 +66,5 @@ public final class EnvironmentTenantSecrets implements TenantSecrets {
   @Override
   public Optional<String> apiKey(String tenant, Provider provider) {
     return Optional.ofNullable(apiKeys.get(provider));
-  }
-
-  private static void addIfSet(List<String> accepted, String value) {
-    if (value != null && !value.isEmpty()) {
-      accepted.add(value);
-    }
   }
 }

@@ -21,11 +21,14 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueReques
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * One Secrets Manager secret per tenant and provider, named {@code {prefix}/{tenant}/{provider}},
- * whose SecretString is {@code {"webhook_secret":"…","webhook_secret_previous":"…","api_key":"…"}}
- * (the last two optional). Each secret is read on first use and kept for a while, so a rotation
- * takes effect within that time without a redeploy. A missing secret means "not configured": the
- * receiver answers 503 and the provider retries. Secret values are never logged.
+ * Two Secrets Manager secrets per tenant and provider, so that each function can be allowed to read
+ * only its own: {@code {prefix}/{tenant}/{provider}/webhook}, whose SecretString is {@code
+ * {"webhook_secret":"…","webhook_secret_previous":"…"}} (the second optional, while rotating), read
+ * by the webhook function; and {@code {prefix}/{tenant}/{provider}/api-key}, {@code
+ * {"api_key":"…"}}, read by the download function and the CLI. Each secret is read on first use and
+ * kept for a while, so a rotation takes effect within that time without a redeploy. A missing
+ * secret means "not configured": the receiver answers 503 and the provider retries. Secret values
+ * are never logged.
  */
 public final class SecretsManagerTenantSecrets implements TenantSecrets {
   private static final Logger LOG = LoggerFactory.getLogger(SecretsManagerTenantSecrets.class);
@@ -40,6 +43,11 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
   public static final String WEBHOOK_SECRET = "webhook_secret";
   public static final String WEBHOOK_SECRET_PREVIOUS = "webhook_secret_previous";
   public static final String API_KEY = "api_key";
+
+  /** The last part of the name of a signing secret, and of an API key's secret. */
+  public static final String WEBHOOK_SUFFIX = "webhook";
+
+  public static final String API_KEY_SUFFIX = "api-key";
 
   /** Characters a secret name may hold, less '/', so that a tenant cannot reach another path. */
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
@@ -58,32 +66,42 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     this.clock = clock;
   }
 
-  /** The secret that holds a tenant's secrets for one provider. */
-  public static String secretId(String prefix, String tenant, Provider provider) {
-    return prefix + "/" + tenant + "/" + provider.id();
+  /**
+   * The secret that holds a tenant's signing secret(s) for one provider, {@code
+   * {prefix}/{tenant}/{provider}/webhook}: only the webhook function may read it.
+   */
+  public static String webhookSecretId(String prefix, String tenant, Provider provider) {
+    return prefix + "/" + tenant + "/" + provider.id() + "/" + WEBHOOK_SUFFIX;
+  }
+
+  /**
+   * The secret that holds a tenant's API key for one provider, {@code
+   * {prefix}/{tenant}/{provider}/api-key}: only the download function (and the CLI) may read it.
+   */
+  public static String apiKeySecretId(String prefix, String tenant, Provider provider) {
+    return prefix + "/" + tenant + "/" + provider.id() + "/" + API_KEY_SUFFIX;
   }
 
   @Override
   public List<String> webhookSecrets(String tenant, Provider provider) {
-    return entry(tenant, provider).webhookSecrets();
+    return entry(tenant, webhookSecretId(prefix, tenant, provider), true).webhookSecrets();
   }
 
   @Override
   public Optional<String> apiKey(String tenant, Provider provider) {
-    return entry(tenant, provider).apiKey();
+    return entry(tenant, apiKeySecretId(prefix, tenant, provider), false).apiKey();
   }
 
-  private Entry entry(String tenant, Provider provider) {
+  private Entry entry(String tenant, String id, boolean webhook) {
     if (!TENANT.matcher(tenant).matches()) {
       return Entry.NONE; // e.g. "$default": no secret can have that name
     }
-    String id = secretId(prefix, tenant, provider);
     Instant now = clock.instant();
     Cached cached = cache.get(id);
     if (cached != null && now.isBefore(cached.expires())) {
       return cached.entry();
     }
-    Optional<Entry> loaded = load(id);
+    Optional<Entry> loaded = load(id, webhook);
     if (loaded.isEmpty()) {
       // Secrets Manager did not answer: keep using what we had, if anything, and retry next time
       return cached == null ? Entry.NONE : cached.entry();
@@ -95,7 +113,7 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
   /**
    * @return the secret's entry ({@link Entry#NONE} if missing or unusable); empty on a failed call
    */
-  private Optional<Entry> load(String id) {
+  private Optional<Entry> load(String id, boolean webhook) {
     String json;
     try {
       json =
@@ -115,7 +133,15 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
       return Optional.empty();
     }
     Entry entry = parse(json);
-    if (entry.webhookSecrets().isEmpty()) {
+    for (String field : entry.invalid()) {
+      LOG.atError()
+          .addKeyValue("secretId", id)
+          .addKeyValue("field", field)
+          .log(
+              "tenant secret field is unusable: only printable ASCII, no spaces or line breaks"
+                  + " inside; treated as not set");
+    }
+    if (webhook && entry.webhookSecrets().isEmpty()) {
       LOG.atError()
           .addKeyValue("secretId", id)
           .log(
@@ -136,22 +162,34 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     } catch (IOException | RuntimeException notJson) {
       return Entry.NONE; // the parser's message could quote the value: never pass it on
     }
+    List<String> invalid = new ArrayList<>();
     List<String> accepted = new ArrayList<>(2);
-    text(fields, WEBHOOK_SECRET).ifPresent(accepted::add);
+    text(fields, WEBHOOK_SECRET, invalid).ifPresent(accepted::add);
     if (!accepted.isEmpty()) {
-      text(fields, WEBHOOK_SECRET_PREVIOUS).ifPresent(accepted::add);
+      text(fields, WEBHOOK_SECRET_PREVIOUS, invalid).ifPresent(accepted::add);
     }
-    return new Entry(List.copyOf(accepted), text(fields, API_KEY));
+    return new Entry(List.copyOf(accepted), text(fields, API_KEY, invalid), List.copyOf(invalid));
   }
 
-  private static Optional<String> text(Map<String, Object> fields, String name) {
-    return fields.get(name) instanceof String value && !value.isBlank()
-        ? Optional.of(value)
-        : Optional.empty();
+  /** A field's value, trimmed; an invalid one ({@link SecretValues}) is unusable: noted, absent. */
+  private static Optional<String> text(
+      Map<String, Object> fields, String name, List<String> invalid) {
+    if (!(fields.get(name) instanceof String raw)) {
+      return Optional.empty();
+    }
+    Optional<String> value = SecretValues.trimmed(raw);
+    if (value.isPresent() && !SecretValues.isValid(value.get())) {
+      invalid.add(name);
+      return Optional.empty();
+    }
+    return value;
   }
 
-  record Entry(List<String> webhookSecrets, Optional<String> apiKey) {
-    static final Entry NONE = new Entry(List.of(), Optional.empty());
+  /**
+   * @param invalid the names of fields whose values are not valid keys (never the values)
+   */
+  record Entry(List<String> webhookSecrets, Optional<String> apiKey, List<String> invalid) {
+    static final Entry NONE = new Entry(List.of(), Optional.empty(), List.of());
 
     @Override
     public String toString() {

@@ -56,7 +56,7 @@ public record ReceiverConfig(
    * prompt from submit and, once stored, the object keys and hashes. 256 KiB of body plus at most
    * ~45 KiB of parsed fields and ~10 KiB stored leaves room under DynamoDB's 400 KB item limit.
    */
-  static final int LARGEST_MAX_BODY_BYTES = 256 * 1024;
+  public static final int LARGEST_MAX_BODY_BYTES = 256 * 1024;
 
   public String tableName() {
     return shared.tableName();
@@ -85,7 +85,8 @@ public record ReceiverConfig(
           WEBHOOK_MAX_BODY_BYTES
               + " must be at most "
               + LARGEST_MAX_BODY_BYTES
-              + " (what one DynamoDB item holds beside the job's fields)");
+              + " (what one DynamoDB item holds beside the job's fields), got "
+              + maxBody);
     }
     Duration ttl =
         Duration.ofDays(

@@ -18,9 +18,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +31,10 @@ import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -176,13 +177,12 @@ public final class DownloadBench {
         r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
   }
 
+  /** The same HTTP client the downloader uses, reading the body and nothing else. */
   private static long readOnly(VideoServer server) throws IOException, InterruptedException {
-    HttpClient http = VideoDownloader.defaultHttpClient();
-    HttpResponse<InputStream> response =
-        http.send(
-            HttpRequest.newBuilder(server.url("/video.mp4")).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream in = response.body()) {
+    OkHttpClient http = new OkHttpClient.Builder().protocols(List.of(Protocol.HTTP_1_1)).build();
+    Request request = new Request.Builder().url(server.url("/video.mp4").toString()).build();
+    try (Response response = http.newCall(request).execute();
+        InputStream in = response.body().byteStream()) {
       return in.transferTo(OutputStream.nullOutputStream());
     }
   }

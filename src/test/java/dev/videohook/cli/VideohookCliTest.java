@@ -64,6 +64,7 @@ class VideohookCliTest {
     Map<String, String> env = new HashMap<>();
     env.put("OPENROUTER_API_KEY", API_KEY);
     env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
     env.put("JOBS_TABLE", LocalStack.TABLE);
     env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
     env.put("AWS_REGION", "us-east-1");
@@ -146,6 +147,64 @@ class VideohookCliTest {
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
+    assertEquals(requestsBefore, simulator.apiRequests().size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sk-or LEAKME", "sk-or-LEAKME\nX-Evil: 1", "sk-or-LEAKME\u00e9"})
+  void submitAndStatus_withAnInvalidKey_nameTheVariable_neverTheKey_andSendNothing(String key) {
+    Map<String, String> env = env();
+    env.put("OPENROUTER_API_KEY", key);
+    int requestsBefore = simulator.apiRequests().size();
+
+    Run submit = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run status = run(env, "status", "job-x", "-p", "openrouter");
+
+    for (Run run : List.of(submit, status)) {
+      assertEquals(3, run.exitCode(), run.err());
+      assertTrue(run.err().contains("OPENROUTER_API_KEY holds characters"), run.err());
+      assertFalse((run.out() + run.err()).contains("LEAKME"), run.err());
+      assertFalse(run.err().contains("Exception"), run.err());
+    }
+    assertEquals(requestsBefore, simulator.apiRequests().size());
+  }
+
+  @Test
+  void submit_withATrailingNewlineOnTheKey_trimsIt_andSubmits() {
+    Map<String, String> env = env();
+    env.put("OPENROUTER_API_KEY", API_KEY + "\n");
+
+    Run run =
+        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+
+    assertEquals(0, run.exitCode(), run.err());
+  }
+
+  @Test
+  void plainHttpApiBase_isRefused_outsideLocalMode_beforeTheKeyIsSent() {
+    int requestsBefore = simulator.apiRequests().size();
+    Map<String, String> env = env();
+    env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
+
+    Run fromEnv = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run fromOption =
+        run(
+            env(),
+            "status",
+            "job-x",
+            "-p",
+            "openrouter",
+            "--api-base",
+            "http://api.example.com/api/v1");
+
+    assertEquals(3, fromEnv.exitCode(), fromEnv.err());
+    assertTrue(fromEnv.err().contains("OPENROUTER_API_BASE must be an https URL"), fromEnv.err());
+    assertEquals(2, fromOption.exitCode(), fromOption.err());
+    assertTrue(fromOption.err().contains("--api-base must be an https URL"), fromOption.err());
+    for (Run run : List.of(fromEnv, fromOption)) {
+      assertFalse(run.err().contains("Exception"), run.err());
+      assertFalse(run.err().contains(API_KEY), run.err());
+    }
     assertEquals(requestsBefore, simulator.apiRequests().size());
   }
 

@@ -1,6 +1,7 @@
 package dev.videohook.deploy;
 
 import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,7 +12,11 @@ import java.util.Set;
  */
 public final class Environments {
   /** Set by Lambda itself on every function; a template must not set them. */
-  public static final Set<String> SET_BY_LAMBDA = Set.of(SharedConfig.AWS_REGION);
+  public static final Set<String> SET_BY_LAMBDA =
+      Set.of(
+          SharedConfig.AWS_REGION,
+          DownloadConfig.AWS_LAMBDA_FUNCTION_NAME,
+          DownloadConfig.AWS_SAM_LOCAL);
 
   /**
    * Set only by the local stack, tests and {@code sam local invoke}, never in AWS: emulator

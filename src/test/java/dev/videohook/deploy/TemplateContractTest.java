@@ -29,6 +29,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.Reconciler;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
+import dev.videohook.webhook.ReceiverConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -288,10 +289,15 @@ class TemplateContractTest {
                   refersTo(resource, "VideoBucket") && String.valueOf(resource).contains("/*"),
                   function + ": " + statement);
           case "secretsmanager" ->
+              // each function reads only its own kind of secret: signing secrets, or API keys
               assertEquals(
                   Map.of(
                       "Fn::Sub",
-                      "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*"),
+                      "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${TenantSecretsPrefix}/*/"
+                          + (function.equals("WebhookFunction")
+                              ? SecretsManagerTenantSecrets.WEBHOOK_SUFFIX
+                              : SecretsManagerTenantSecrets.API_KEY_SUFFIX)
+                          + "-??????"),
                   resource,
                   function + ": " + statement);
           case "events" ->
@@ -389,6 +395,13 @@ class TemplateContractTest {
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
     assertNotNull(stream.get("BatchSize"));
     assertEquals(List.of("FailedBatchBucket"), onFailureDestinations("DownloadFunction"));
+  }
+
+  @Test
+  void webhookMaxBodyBytes_shouldStopWhereTheReceiverStops() {
+    Map<String, Object> parameter = map(template.section("Parameters").get("WebhookMaxBodyBytes"));
+    assertEquals(
+        ReceiverConfig.LARGEST_MAX_BODY_BYTES, ((Number) parameter.get("MaxValue")).intValue());
   }
 
   @Test
@@ -532,33 +545,50 @@ class TemplateContractTest {
 
   @Test
   void tenantSecrets_shouldOutliveTheirTenant() {
+    for (Map<String, Object> secret : tenantSecrets().values()) {
+      assertEquals("Retain", secret.get("DeletionPolicy"));
+      assertEquals("Retain", secret.get("UpdateReplacePolicy"));
+    }
+  }
+
+  /** The per-tenant, per-provider secrets, by logical id (with its placeholders). */
+  private Map<String, Map<String, Object>> tenantSecrets() {
     Map<String, Object> perProvider =
         forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
-    Map<String, Object> secret =
-        only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
-    assertEquals("Retain", secret.get("DeletionPolicy"));
-    assertEquals("Retain", secret.get("UpdateReplacePolicy"));
+    Map<String, Map<String, Object>> secrets = new HashMap<>();
+    Map<String, Object> resources =
+        forEachResources(perProvider, "Fn::ForEach::ProviderSecrets", "Provider");
+    resources.forEach((id, value) -> secrets.put(id, map(value)));
+    assertEquals(
+        Set.of("&{Tenant}${Provider}WebhookSecret", "&{Tenant}${Provider}ApiKeySecret"),
+        secrets.keySet(),
+        "a signing secret and an API key secret per tenant and provider");
+    return secrets;
   }
 
   @Test
-  void tenantSecrets_shouldBeNamedWhereTheCodeLooks_onePerProvider() throws Exception {
-    Map<String, Object> perProvider =
-        forEachFragment(template.section("Resources"), "Fn::ForEach::TenantSecrets", "Tenant");
-    Map<String, Object> secret =
-        only(forEachFragment(perProvider, "Fn::ForEach::ProviderSecrets", "Provider"));
-    assertEquals("AWS::SecretsManager::Secret", secret.get("Type"));
-    String name = (String) at(secret, "Properties", "Name", "Fn::Sub");
+  void tenantSecrets_shouldBeNamedWhereTheCodeLooks_twoPerProvider() throws Exception {
+    Map<String, Map<String, Object>> secrets = tenantSecrets();
+    Map<String, Object> webhook = secrets.get("&{Tenant}${Provider}WebhookSecret");
+    Map<String, Object> apiKey = secrets.get("&{Tenant}${Provider}ApiKeySecret");
     for (Provider provider : Provider.values()) {
       assertEquals(
-          SecretsManagerTenantSecrets.secretId("PREFIX", "TENANT", provider),
-          name.replace("${TenantSecretsPrefix}", "PREFIX")
-              .replace("${Tenant}", "TENANT")
-              .replace("${Provider}", provider.id()));
+          SecretsManagerTenantSecrets.webhookSecretId("PREFIX", "TENANT", provider),
+          secretName(webhook, provider));
+      assertEquals(
+          SecretsManagerTenantSecrets.apiKeySecretId("PREFIX", "TENANT", provider),
+          secretName(apiKey, provider));
     }
-    Map<String, Object> placeholder =
-        JSON.std.mapFrom((String) at(secret, "Properties", "SecretString"));
-    assertTrue(placeholder.containsKey(SecretsManagerTenantSecrets.WEBHOOK_SECRET));
-    for (String function : List.of("WebhookFunction", "DownloadFunction")) {
+    for (Map<String, Object> secret : secrets.values()) {
+      assertEquals("AWS::SecretsManager::Secret", secret.get("Type"));
+    }
+    assertEquals(
+        Set.of(SecretsManagerTenantSecrets.WEBHOOK_SECRET),
+        JSON.std.mapFrom((String) at(webhook, "Properties", "SecretString")).keySet());
+    assertEquals(
+        Set.of(SecretsManagerTenantSecrets.API_KEY),
+        JSON.std.mapFrom((String) at(apiKey, "Properties", "SecretString")).keySet());
+    for (String function : List.of("WebhookFunction", "DownloadFunction", "ReconcileFunction")) {
       assertEquals(
           ref("TenantSecretsPrefix"),
           at(
@@ -591,6 +621,21 @@ class TemplateContractTest {
    */
   private static Map<String, Object> forEachFragment(
       Map<String, Object> section, String loop, String identifier) {
+    Map<String, Object> fragments = forEachResources(section, loop, identifier);
+    assertEquals(1, fragments.size(), loop);
+    return fragments;
+  }
+
+  private static String secretName(Map<String, Object> secret, Provider provider) {
+    return ((String) at(secret, "Properties", "Name", "Fn::Sub"))
+        .replace("${TenantSecretsPrefix}", "PREFIX")
+        .replace("${Tenant}", "TENANT")
+        .replace("${Provider}", provider.id());
+  }
+
+  /** What one Fn::ForEach loop makes per item, by logical id (placeholders included). */
+  private static Map<String, Object> forEachResources(
+      Map<String, Object> section, String loop, String identifier) {
     List<Object> forEach = list(section.get(loop));
     assertEquals(3, forEach.size(), loop);
     assertEquals(identifier, forEach.get(0), loop);
@@ -600,9 +645,7 @@ class TemplateContractTest {
       assertEquals(
           Arrays.stream(Provider.values()).map(Provider::id).toList(), forEach.get(1), loop);
     }
-    Map<String, Object> fragments = map(forEach.get(2));
-    assertEquals(1, fragments.size(), loop);
-    return fragments;
+    return map(forEach.get(2));
   }
 
   private static Map<String, Object> only(Map<String, Object> fragments) {

@@ -14,19 +14,27 @@ import org.junit.jupiter.api.Test;
 /** The tenant loops written out, as AWS::LanguageExtensions does before the SAM transform. */
 class TemplateExpansionTest {
   @Test
-  void defaultTenant_shouldGetAStageTwoSecretsAndTwoCallbackUrls() throws Exception {
+  void defaultTenant_shouldGetAStageFourSecretsAndTwoCallbackUrls() throws Exception {
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
     Map<String, Object> expanded = template.expanded(Map.of());
 
     assertEquals(
-        Set.of("demoStage", "demoopenrouterSecret", "demomodelgatesSecret"),
+        Set.of(
+            "demoStage",
+            "demoopenrouterWebhookSecret",
+            "demoopenrouterApiKeySecret",
+            "demomodelgatesWebhookSecret",
+            "demomodelgatesApiKeySecret"),
         generated(expanded, "Resources"));
     assertEquals(
         Set.of("demoopenrouterCallbackUrl", "demomodelgatesCallbackUrl"),
         generated(expanded, "Outputs"));
     assertEquals(
-        Map.of("Fn::Sub", "${TenantSecretsPrefix}/demo/openrouter"),
-        at(expanded, "Resources", "demoopenrouterSecret", "Properties", "Name"));
+        Map.of("Fn::Sub", "${TenantSecretsPrefix}/demo/openrouter/webhook"),
+        at(expanded, "Resources", "demoopenrouterWebhookSecret", "Properties", "Name"));
+    assertEquals(
+        Map.of("Fn::Sub", "${TenantSecretsPrefix}/demo/openrouter/api-key"),
+        at(expanded, "Resources", "demoopenrouterApiKeySecret", "Properties", "Name"));
     assertEquals("demo", at(expanded, "Resources", "demoStage", "Properties", "StageName"));
     assertEquals("AWS::Serverless-2016-10-31", expanded.get("Transform"));
   }

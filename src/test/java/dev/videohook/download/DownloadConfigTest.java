@@ -57,6 +57,38 @@ class DownloadConfigTest {
   }
 
   @Test
+  void fromEnvironment_shouldRefuseLocalMode_insideLambda_namingTheSetting() {
+    var env = new HashMap<>(MINIMAL);
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "videohook-DownloadFunction-abc");
+
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> DownloadConfig.fromEnvironment(env));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("DOWNLOAD_ALLOW_LOOPBACK_HTTP"), e.getMessage());
+
+    env.put("AWS_SAM_LOCAL", "true"); // sam local invoke's container: not AWS
+    assertTrue(DownloadConfig.fromEnvironment(env).allowLoopbackHttp());
+    env.remove("AWS_SAM_LOCAL");
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "false");
+    assertFalse(DownloadConfig.fromEnvironment(env).allowLoopbackHttp());
+  }
+
+  @Test
+  void fromEnvironment_shouldRefuseAMaxSizeThatTenThousandPartsCannotHold() {
+    var env = new HashMap<>(MINIMAL);
+    env.put("DOWNLOAD_MAX_BYTES", Long.toString(DownloadConfig.MAX_MAX_BYTES + 1));
+
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> DownloadConfig.fromEnvironment(env));
+    assertTrue(e.getMessage().contains("DOWNLOAD_MAX_BYTES must be at most"), e.getMessage());
+    assertTrue(e.getMessage().contains("10000 parts"), e.getMessage());
+
+    env.put("DOWNLOAD_MAX_BYTES", Long.toString(DownloadConfig.MAX_MAX_BYTES));
+    assertEquals(DownloadConfig.MAX_MAX_BYTES, DownloadConfig.fromEnvironment(env).maxBytes());
+  }
+
+  @Test
   void environment_shouldListEverySettingAndApiKey_butNoWebhookSecret() {
     assertEquals(
         Set.of(
@@ -68,6 +100,8 @@ class DownloadConfigTest {
             "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
             "DOWNLOAD_MAX_BYTES",
             "DOWNLOAD_RETRY_ATTEMPTS",
+            "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_SAM_LOCAL",
             "OPENROUTER_API_BASE",
             "MODELGATES_API_BASE",
             "OPENROUTER_API_KEY",

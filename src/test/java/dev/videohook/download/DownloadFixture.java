@@ -15,6 +15,7 @@ import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.local.SharedS3;
+import dev.videohook.net.TestDns;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
@@ -55,6 +56,12 @@ final class DownloadFixture implements AutoCloseable {
   final VideoServer storage = new VideoServer();
 
   final List<Duration> pauses = new ArrayList<>();
+
+  /** The downloader's DNS: names the tests give, any address; nothing else resolves. */
+  final TestDns dns =
+      new TestDns(
+          Map.of("cdn.example.com", List.of("93.184.216.34"), "localhost", List.of("127.0.0.1")));
+
   final DownloadHandler handler;
   final VideoDownloader downloader;
 
@@ -63,10 +70,16 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   DownloadFixture(Consumer<VideoDownloader.Builder> customize) {
+    this(API_KEY, customize);
+  }
+
+  /** With {@code apiKey} as the provider API key, as a secrets source would hand it over. */
+  DownloadFixture(String apiKey, Consumer<VideoDownloader.Builder> customize) {
     VideoDownloader.Builder builder =
-        VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets())
+        VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets(apiKey))
             .apiBases(Map.of(PROVIDER, api.url("/api/v1")))
             .allowLoopbackHttp(true)
+            .resolver(dns)
             .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), pauses::add))
             .idleTimeout(Duration.ofMillis(500));
     customize.accept(builder);
@@ -81,6 +94,10 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   static TenantSecrets secrets() {
+    return secrets(API_KEY);
+  }
+
+  static TenantSecrets secrets(String apiKey) {
     return new TenantSecrets() {
       @Override
       public List<String> webhookSecrets(String tenant, Provider provider) {
@@ -89,7 +106,7 @@ final class DownloadFixture implements AutoCloseable {
 
       @Override
       public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.of(API_KEY);
+        return Optional.of(apiKey);
       }
     };
   }

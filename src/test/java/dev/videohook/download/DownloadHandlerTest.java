@@ -42,7 +42,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** The downloader end to end: stream record in, S3Proxy object and DynamoDB Local item out. */
 class DownloadHandlerTest {
@@ -150,6 +152,30 @@ class DownloadHandlerTest {
     completed(JOB, List.of(f.storage.url("/v/0.mp4")));
 
     assertArrayEquals(video, f.object(KEY));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "video/mp4, video/mp4, 0.mp4",
+    "'VIDEO/MP4; charset=binary', video/mp4, 0.mp4",
+    "'video/webm; codecs=vp9', video/webm, 0.webm",
+    "video/quicktime, video/quicktime, 0.mov",
+    "text/html, application/octet-stream, 0.mp4",
+    "image/svg+xml, application/octet-stream, 0.mp4",
+    "application/javascript, application/octet-stream, 0.mp4",
+    "video/mp4x, application/octet-stream, 0.mp4"
+  })
+  void storedObject_claimsOnlyAnAllowedVideoType_andIsAnAttachment(
+      String served, String stored, String file) {
+    f.storage.on("/v/0", ok(GeneratedBytes.bytes(100), served));
+
+    completed(JOB, List.of(f.storage.url("/v/0")));
+
+    String key = "acme/openrouter/job-1/" + file;
+    HeadObjectResponse head = f.s3.client().headObject(b -> b.bucket(f.bucket).key(key));
+    assertEquals(stored, head.contentType());
+    assertEquals("attachment", head.contentDisposition());
+    assertEquals(List.of(stored), each(f.job(JOB), StoredObject::contentType));
   }
 
   @Test
@@ -416,13 +442,90 @@ class DownloadHandlerTest {
     }
   }
 
-  @Test
-  void plainHttpToANonLoopbackHost_isRefusedWithoutARequest() {
-    StreamsEventResponse response =
-        completed(JOB, List.of(URI.create("http://videos.example.com/0.mp4")));
+  /** Refused at once: the job is download_failed with the reason, nothing fetched or stored. */
+  private void assertRefused(StreamsEventResponse response, String jobId, String reason) {
+    assertEquals(1, response.getBatchItemFailures().size(), "the record ends at the DLQ");
+    Job job = f.job(jobId);
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertEquals(1, job.download().failedAttempts());
+    assertTrue(job.download().lastError().contains(reason), job.download().lastError());
+    assertEquals(List.of(), f.pauses, "no retries");
+    assertNothingInS3();
+  }
 
-    assertFailedOnce(response, JOB);
-    assertTrue(f.job(JOB).download().lastError().contains("refused"));
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://cdn.example.com/0.mp4",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[fd00:ec2::254]/latest/meta-data/",
+        "https://[::ffff:169.254.169.254]/latest/",
+        "https://[::ffff:a9fe:a9fe]/latest/",
+        "https://10.0.0.1/v.mp4",
+        "https://100.64.0.1/v.mp4",
+        "https://0.0.0.0/v.mp4",
+        "https://[::]/v.mp4",
+        "https://[fe80::1]/v.mp4",
+        "https://[ff02::1]/v.mp4",
+        "https://2130706433/v.mp4",
+        "https://metadata.evil.test/v.mp4",
+        "https://ula.evil.test/v.mp4",
+        "https://mixed.evil.test/v.mp4",
+        "ftp://cdn.example.com/v.mp4",
+        "file:///etc/passwd"
+      })
+  void sourceOutsideThePublicInternet_marksTheJobDownloadFailedAtOnce_withoutARequest(String url) {
+    f.dns
+        .with("metadata.evil.test", "169.254.169.254")
+        .with("ula.evil.test", "fd00:ec2::254")
+        .with("mixed.evil.test", "93.184.216.34", "192.168.1.10");
+
+    StreamsEventResponse response = completed(JOB, List.of(URI.create(url)));
+
+    assertRefused(response, JOB, "refused");
+    // the stream's retries of the record fetch nothing either
+    StreamsEventResponse again =
+        f.handler.handleRequest(
+            event(change("101", JOB, "pending", "completed", List.of(URI.create(url)))), null);
+    assertEquals(1, again.getBatchItemFailures().size());
+    assertEquals(1, f.job(JOB).download().failedAttempts());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://169.254.169.254/latest/meta-data/iam/",
+        "https://[::ffff:169.254.169.254]/",
+        "https://metadata.evil.test/",
+        "http://cdn.example.com/0.mp4",
+        "https://192.168.0.1/"
+      })
+  void redirectIntoANonPublicAddress_isRefused_andNothingFollowsIt(String target) {
+    f.dns.with("metadata.evil.test", "169.254.169.254");
+    f.storage.on("/v/0.mp4", redirect(302, URI.create(target)));
+
+    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+
+    assertRefused(response, JOB, "refused");
+    assertEquals(1, f.storage.received().size());
+  }
+
+  @Test
+  void aNameIsResolvedOnce_andTheConnectionGoesToTheAddressChecked() {
+    // the JVM's own DNS knows no "video.test": a second lookup would fail the download
+    f.dns.with("video.test", "127.0.0.1");
+    byte[] video = GeneratedBytes.bytes(1000);
+    f.storage.on("/v/0.mp4", ok(video, "video/mp4"));
+
+    StreamsEventResponse response =
+        completed(JOB, List.of(f.storage.urlAs("video.test", "/v/0.mp4")));
+
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertArrayEquals(video, f.object(KEY));
+    assertEquals(List.of("video.test"), f.dns.asked());
+    assertTrue(
+        f.storage.received().get(0).headers().get("host").startsWith("video.test:"),
+        "the Host header names the URL's host");
   }
 
   @Test
@@ -439,6 +542,7 @@ class DownloadHandlerTest {
 
       assertEquals(1, response.getBatchItemFailures().size());
       assertEquals(List.of(), strict.storage.received());
+      assertEquals(JobStatus.DOWNLOAD_FAILED, strict.job(JOB).status());
     } finally {
       strict.close();
     }
@@ -450,8 +554,45 @@ class DownloadHandlerTest {
 
     StreamsEventResponse response = completed(JOB, List.of());
 
-    assertFailedOnce(response, JOB);
+    assertRefused(response, JOB, "plain http only to a loopback address");
+  }
+
+  @Test
+  void jobIdTooLongForAnS3Key_marksTheJobDownloadFailedAtOnce_withoutARequest() {
+    // "acme/openrouter/" + id + "/0.webm" (the longest extension): 1,002 id bytes make 1,025
+    String id = "j".repeat(1002);
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+
+    StreamsEventResponse response = completed(id, List.of(f.storage.url("/v/0.mp4")));
+
+    assertEquals(1, response.getBatchItemFailures().size());
+    Job job = f.job(id);
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertTrue(job.download().lastError().contains("over S3's 1024"), job.download().lastError());
+    assertEquals(List.of(), f.storage.received());
     assertNothingInS3();
+  }
+
+  @Test
+  void jobIdThatPercentEncodesPastTheLimit_isRefused_andTheLongestThatFits_isStored() {
+    String encodesLong = "\u00e9".repeat(200); // 400 UTF-8 bytes, 1,200 once percent-encoded
+    f.storage.on("/v/0.mp4", ok(GeneratedBytes.bytes(10), "video/mp4"));
+    completed(encodesLong, List.of(f.storage.url("/v/0.mp4")));
+    assertEquals(JobStatus.DOWNLOAD_FAILED, f.job(encodesLong).status());
+
+    String fits = "j".repeat(1001);
+    completed(fits, List.of(f.storage.url("/v/0.mp4")));
+    assertEquals(JobStatus.STORED, f.job(fits).status());
+    assertEquals(1023, f.job(fits).stored().objects().get(0).key().length());
+  }
+
+  @Test
+  void nameThatDoesNotResolve_isRetried_notRefused() {
+    StreamsEventResponse response =
+        completed(JOB, List.of(URI.create("https://nowhere.test/0.mp4")));
+
+    assertFailedOnce(response, JOB);
+    assertTrue(f.job(JOB).download().lastError().contains("does not resolve"));
   }
 
   @ParameterizedTest

@@ -286,7 +286,7 @@ public final class LocalMain {
       OUT.println(
           "  OPENROUTER_API_KEY="
               + LocalStack.SIMULATOR_API_KEY
-              + " OPENROUTER_API_BASE="
+              + " DOWNLOAD_ALLOW_LOOPBACK_HTTP=true OPENROUTER_API_BASE="
               + stack.simulator(Provider.OPENROUTER).apiBase()
               + " JOBS_TABLE="
               + LocalStack.TABLE

@@ -38,16 +38,31 @@ class SecretsManagerTenantSecretsTest {
   @Test
   void webhookSecrets_shouldBeCurrentThenPrevious_whenRotating() {
     secretsManager.put(
-        "videohook/acme/openrouter",
-        "{\"webhook_secret\":\"new\",\"webhook_secret_previous\":\"old\",\"api_key\":\"sk-or\"}");
+        "videohook/acme/openrouter/webhook",
+        "{\"webhook_secret\":\"new\",\"webhook_secret_previous\":\"old\"}");
+    secretsManager.put("videohook/acme/openrouter/api-key", "{\"api_key\":\"sk-or\"}");
 
     assertEquals(List.of("new", "old"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     assertEquals(Optional.of("sk-or"), secrets.apiKey("acme", Provider.OPENROUTER));
   }
 
   @Test
+  void signingSecretsAndApiKey_shouldComeFromTheirOwnSecrets_eachReadOnlyWhenAskedFor() {
+    // an API key left in the signing secret (the old single-secret layout) is not used
+    secretsManager.put(
+        "videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"s\",\"api_key\":\"sk-old\"}");
+
+    assertEquals(List.of("s"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
+    assertEquals(List.of("videohook/acme/openrouter/webhook"), secretsManager.calls);
+    assertEquals(Optional.empty(), secrets.apiKey("acme", Provider.OPENROUTER));
+    assertEquals(
+        List.of("videohook/acme/openrouter/webhook", "videohook/acme/openrouter/api-key"),
+        secretsManager.calls);
+  }
+
+  @Test
   void secrets_shouldBeReadPerTenantAndProvider() {
-    secretsManager.put("videohook/acme/modelgates", "{\"webhook_secret\":\"mg\"}");
+    secretsManager.put("videohook/acme/modelgates/webhook", "{\"webhook_secret\":\"mg\"}");
 
     assertEquals(List.of("mg"), secrets.webhookSecrets("acme", Provider.MODELGATES));
     assertEquals(Optional.empty(), secrets.apiKey("acme", Provider.MODELGATES));
@@ -57,9 +72,9 @@ class SecretsManagerTenantSecretsTest {
 
   @Test
   void secret_shouldBeReadOncePerTtl() {
-    secretsManager.put("videohook/acme/openrouter", "{\"webhook_secret\":\"v1\"}");
+    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
     secrets.webhookSecrets("acme", Provider.OPENROUTER);
-    secretsManager.put("videohook/acme/openrouter", "{\"webhook_secret\":\"v2\"}");
+    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v2\"}");
 
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     clock.advance(TTL);
@@ -76,7 +91,7 @@ class SecretsManagerTenantSecretsTest {
 
   @Test
   void failedCall_shouldKeepTheLastValue_andRetryNextTime() {
-    secretsManager.put("videohook/acme/openrouter", "{\"webhook_secret\":\"v1\"}");
+    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
     secrets.webhookSecrets("acme", Provider.OPENROUTER);
     clock.advance(TTL);
     secretsManager.failing = true;
@@ -133,10 +148,13 @@ class SecretsManagerTenantSecretsTest {
   }
 
   @Test
-  void secretId_shouldBePrefixTenantProvider() {
+  void secretIds_shouldBePrefixTenantProviderThenWhatTheyHold() {
     assertEquals(
-        "videohook/acme/modelgates",
-        SecretsManagerTenantSecrets.secretId("videohook", "acme", Provider.MODELGATES));
+        "videohook/acme/modelgates/webhook",
+        SecretsManagerTenantSecrets.webhookSecretId("videohook", "acme", Provider.MODELGATES));
+    assertEquals(
+        "videohook/acme/modelgates/api-key",
+        SecretsManagerTenantSecrets.apiKeySecretId("videohook", "acme", Provider.MODELGATES));
   }
 
   /** Answers GetSecretValue from a map and records the ids asked for. */

@@ -1,0 +1,67 @@
+package dev.videohook.download;
+
+import static dev.videohook.download.DownloadFixture.change;
+import static dev.videohook.download.DownloadFixture.event;
+import static dev.videohook.download.VideoServer.reset;
+import static dev.videohook.download.VideoServer.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
+import dev.videohook.local.LogCapture;
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The provider API key never reaches a log line, the job item or the stream's failure, whatever way
+ * the download fails: a key the HTTP client refuses to put in a header (a line break, a character
+ * outside ASCII), a dropped connection, an API that says no.
+ */
+class KeyLeakTest {
+  private static final String SECRET_PART = "LEAKME0123456789";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "key with a trailing newline, 'sk-or-LEAKME0123456789\n', ok",
+    "key with a line break inside, 'sk-or-LEAKME0123456789\r\nX-Evil: 1', ok",
+    "key with a non-ASCII character, 'sk-or-LEAKME0123456789\u00e9', ok",
+    "key with a NUL, 'sk-or-LEAKME0123456789\u0000', ok",
+    "'valid key, connection reset', 'sk-or-LEAKME0123456789', reset",
+    "'valid key, API says 401', 'sk-or-LEAKME0123456789', 401"
+  })
+  void aFailedDownload_neverRecordsOrLogsTheKey(String what, String key, String server) {
+    Consumer<VideoDownloader.Builder> none = b -> {};
+    try (DownloadFixture f = new DownloadFixture(key, none);
+        LogCapture logs = new LogCapture()) {
+      String job = "job-leak";
+      switch (server) {
+        case "reset" -> f.api.on(f.contentTarget(job), reset(GeneratedBytes.bytes(1000), 100));
+        case "401" -> f.api.on(f.contentTarget(job), status(401));
+        default -> f.api.on(f.contentTarget(job), status(200));
+      }
+      f.putJob(job, "completed", List.<URI>of());
+
+      StreamsEventResponse response =
+          f.handler.handleRequest(
+              event(change("100", job, "pending", "completed", List.of())), null);
+
+      assertEquals(1, response.getBatchItemFailures().size(), what);
+      Job stored = f.job(job);
+      assertNotNull(stored.download().lastError(), what);
+      String item = JobItems.toItem(stored).toString();
+      assertFalse(item.contains(SECRET_PART), what + ": the job item holds the key: " + item);
+      assertTrue(logs.lines() > 0, "the failure was logged");
+      assertFalse(logs.text().contains(SECRET_PART), what + ": a log line holds the key");
+      for (var failure : response.getBatchItemFailures()) {
+        assertFalse(String.valueOf(failure).contains(SECRET_PART), what);
+      }
+    }
+  }
+}
