@@ -560,11 +560,28 @@ public final class JobStore {
   }
 
   /**
-   * SnapStart priming: one harmless read (a key no item ever has) that loads and initialises the
-   * SDK's request path, so the first request after a restore does not pay for it.
+   * SnapStart priming: the requests a commit makes, on a key no item ever has, so that the first
+   * delivery after a restore finds the SDK's request path (marshalling, signing, HTTP, parsing a
+   * conditional failure with its old image) loaded and initialised. Writes nothing: a read, then a
+   * conditional update whose condition cannot hold because the priming item never exists.
    */
   public void prime() {
-    getItem(Map.of(JobTable.PK, JobItems.s(JobTable.PRIMING_KEY)));
+    Map<String, AttributeValue> key = Map.of(JobTable.PK, JobItems.s(JobTable.PRIMING_KEY));
+    getItem(key);
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key)
+              .updateExpression("SET #status = :status")
+              .conditionExpression("attribute_exists(#pk)")
+              .expressionAttributeNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))
+              .expressionAttributeValues(Map.of(":status", JobItems.s(JobStatus.COMPLETED.value())))
+              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+              .build());
+    } catch (ConditionalCheckFailedException expected) {
+      // the priming item does not exist, so nothing was written: the path is warm
+    }
   }
 
   // --- helpers ---

@@ -45,6 +45,7 @@ public class WebhookHandler
   /** Builds everything from the environment, once per execution environment. */
   public WebhookHandler() {
     this(fromEnvironment(System.getenv()));
+    Priming.register(this::prime);
   }
 
   /** For the local stack, embedding and tests. */
@@ -61,13 +62,22 @@ public class WebhookHandler
     ReceiverConfig config = ReceiverConfig.fromEnvironment(env);
     DynamoDbClient dynamoDb = AwsClients.dynamoDb(config.shared());
     JobStore store = new JobStore(dynamoDb, config.tableName(), config.deliveryTtl());
-    Priming.register(store::prime);
-    return new WebhookReceiver(
-        store,
-        TenantSecrets.fromEnvironment(env),
-        config.tolerance(),
-        config.maxBodyBytes(),
-        Clock.systemUTC());
+    WebhookReceiver receiver =
+        new WebhookReceiver(
+            store,
+            TenantSecrets.fromEnvironment(env),
+            config.tolerance(),
+            config.maxBodyBytes(),
+            Clock.systemUTC());
+    return receiver;
+  }
+
+  /**
+   * What SnapStart runs before it takes the snapshot: a delivery's path, short of committing one
+   * ({@link WebhookReceiver#prime}).
+   */
+  public void prime() {
+    receiver.prime();
   }
 
   @Override

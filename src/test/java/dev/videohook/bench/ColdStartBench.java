@@ -2,6 +2,7 @@ package dev.videohook.bench;
 
 import dev.videohook.local.LocalDynamoDb;
 import dev.videohook.signature.SignatureVerifier;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,61 +46,113 @@ public final class ColdStartBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Long> javaSpawnToFirst = new ArrayList<>();
-    List<Long> javaInit = new ArrayList<>();
+    String classpath = functionClasspath();
+    List<Long> spawnToFirst = new ArrayList<>();
+    List<Long> init = new ArrayList<>();
+    List<Long> firstRequest = new ArrayList<>();
+    List<Long> prime = new ArrayList<>();
+    List<Long> firstRequestPrimed = new ArrayList<>();
+    List<Long> express = new ArrayList<>();
     try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
       dynamoDb.createJobTable("coldstart-jobs");
       for (int run = 0; run < runs; run++) {
         long spawned = System.nanoTime();
-        ProcessBuilder builder =
-            new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+TieredCompilation",
-                    "-XX:TieredStopAtLevel=1", // as Lambda's java21 runtime starts
-                    "-cp",
-                    classpath(),
-                    ColdStartProbe.class.getName(),
-                    "coldstart_" + run)
-                .redirectErrorStream(true);
-        builder.environment().put("JOBS_TABLE", "coldstart-jobs");
-        builder.environment().put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
-        builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
-        builder.environment().put("LOG_LEVEL", "WARN");
-        builder.environment().put("VIDEOHOOK_LOG_FILE", "target/coldstart.log");
-        Process process = builder.start();
-        String output =
-            new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        process.waitFor();
-        long total = (System.nanoTime() - spawned) / 1_000_000;
-        String[] last = output.lines().reduce((a, b) -> b).orElse("").split(" ");
-        if (last.length != 4 || !last[0].equals("204")) {
-          throw new IllegalStateException("the probe did not get a 204: " + output);
+        long[] plain = probe(classpath, dynamoDb, "coldstart_" + run, false);
+        spawnToFirst.add((System.nanoTime() - spawned) / 1_000_000);
+        init.add(plain[1] - plain[0]);
+        firstRequest.add(plain[3] - plain[2]);
+        long[] primed = probe(classpath, dynamoDb, "coldstart_primed_" + run, true);
+        prime.add(primed[2] - primed[1]);
+        firstRequestPrimed.add(primed[3] - primed[2]);
+        if (guideDir != null) {
+          express.add(expressSpawnToFirst204());
         }
-        javaSpawnToFirst.add(total);
-        javaInit.add(Long.parseLong(last[2]) - Long.parseLong(last[1]));
       }
     }
     System.out.printf(
-        "%d runs each, %d cores, java %s%n%n",
+        "%d runs each, interleaved, %d cores, java %s, -XX:TieredStopAtLevel=1%n%n",
         runs, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.printf("%-58s %8s%n", "", "median");
-    System.out.printf(
-        "%-58s %6d ms%n", "videohook: handler init (config, DynamoDB client)", median(javaInit));
-    System.out.printf(
-        "%-58s %6d ms%n",
-        "videohook: spawn -> first delivery committed (204)", median(javaSpawnToFirst));
-    if (guideDir != null) {
-      List<Long> express = new ArrayList<>();
-      for (int run = 0; run < runs; run++) {
-        express.add(expressSpawnToFirst204());
-      }
-      System.out.printf(
-          "%-58s %6d ms%n", "guide Express: spawn -> first 204 (verify only)", median(express));
+    System.out.printf("%-62s %8s%n", "", "median");
+    row("videohook: handler init (config, logging, DynamoDB client)", init);
+    row("videohook: first delivery, unprimed (HMAC, JSON, commit)", firstRequest);
+    row("videohook: spawn -> first delivery committed (204)", spawnToFirst);
+    row("videohook: SnapStart priming (before the snapshot)", prime);
+    row("videohook: first delivery after priming (after a restore)", firstRequestPrimed);
+    if (!express.isEmpty()) {
+      row("guide Express: spawn -> first 204 (verify only)", express);
       System.out.printf(
           "%nratio videohook / guide Express, spawn to first 204: %.2f%n",
-          (double) median(javaSpawnToFirst) / median(express));
+          (double) median(spawnToFirst) / median(express));
     }
+    System.out.printf(
+        "ratio first delivery primed / unprimed: %.2f%n",
+        (double) median(firstRequestPrimed) / Math.max(1, median(firstRequest)));
     return 0;
+  }
+
+  private static void row(String what, List<Long> values) {
+    System.out.printf("%-62s %6d ms%n", what, median(values));
+  }
+
+  /**
+   * One fresh JVM on the functions' class path; the milliseconds since its start at main, after
+   * init, after priming (equal to init when not primed), and after the first delivery.
+   */
+  private static long[] probe(String classpath, LocalDynamoDb dynamoDb, String jobId, boolean prime)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1", // template.yaml's JAVA_TOOL_OPTIONS
+                "-cp",
+                classpath,
+                ColdStartProbe.class.getName(),
+                jobId,
+                prime ? "primed" : "plain")
+            .redirectErrorStream(true);
+    builder.environment().put("JOBS_TABLE", "coldstart-jobs");
+    builder.environment().put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
+    builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
+    builder.environment().put("LOG_LEVEL", "WARN");
+    Process process = builder.start();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    process.waitFor();
+    String[] last = output.lines().reduce((a, b) -> b).orElse("").split(" ");
+    if (last.length != 5 || !last[0].equals("204")) {
+      throw new IllegalStateException("the probe did not get a 204: " + output);
+    }
+    return new long[] {
+      Long.parseLong(last[1]),
+      Long.parseLong(last[2]),
+      Long.parseLong(last[3]),
+      Long.parseLong(last[4])
+    };
+  }
+
+  /**
+   * What the functions ship (target/classes and the runtime-scope jars, as {@code sam build} copies
+   * them) plus the probe alone: no test class path, so the functions' own logging setup runs.
+   */
+  static String functionClasspath() throws IOException {
+    Path runtime = Path.of("target", "runtime-classpath.txt");
+    if (!Files.isRegularFile(runtime)) {
+      throw new IllegalStateException(
+          runtime + " is missing: run the bench through its profile, mvn -q -Pbench");
+    }
+    Path probeDir = Files.createTempDirectory("coldstart-probe");
+    String probe = ColdStartProbe.class.getName().replace('.', '/') + ".class";
+    Path target = probeDir.resolve(probe);
+    Files.createDirectories(target.getParent());
+    try (var in = ColdStartProbe.class.getClassLoader().getResourceAsStream(probe)) {
+      Files.copy(in, target);
+    }
+    return String.join(
+        File.pathSeparator,
+        probeDir.toString(),
+        Path.of("target", "classes").toString(),
+        Files.readString(runtime).trim());
   }
 
   private long expressSpawnToFirst204() throws IOException, InterruptedException {
@@ -154,21 +207,6 @@ public final class ColdStartBench implements Callable<Integer> {
   }
 
   /** The project's classpath, also under exec:java, where java.class.path is Maven's own. */
-  static String classpath() {
-    if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader) {
-      List<String> paths = new ArrayList<>();
-      for (java.net.URL url : loader.getURLs()) {
-        try {
-          paths.add(Path.of(url.toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return String.join(java.io.File.pathSeparator, paths);
-    }
-    return System.getProperty("java.class.path");
-  }
-
   private static long median(List<Long> values) {
     List<Long> sorted = new ArrayList<>(values);
     Collections.sort(sorted);

@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Run in a fresh JVM by {@link ColdStartBench}: what a Lambda cold start does, without the runtime
- * around it. Builds the handler from the environment, handles one signed delivery, and prints the
- * milliseconds since the JVM started at each point.
+ * Run in a fresh JVM by {@link ColdStartBench}, on the functions' own class path: what a Lambda
+ * cold start does, without the runtime around it. Builds the handler from the environment,
+ * optionally primes it as SnapStart would, handles one signed delivery, and prints the status and
+ * the milliseconds since the JVM started at each point.
  */
 public final class ColdStartProbe {
   private ColdStartProbe() {}
@@ -21,6 +22,10 @@ public final class ColdStartProbe {
     long mainAt = System.currentTimeMillis();
     WebhookHandler handler = new WebhookHandler();
     long initAt = System.currentTimeMillis();
+    if (args.length > 1 && args[1].equals("primed")) {
+      handler.prime(); // what SnapStart does before its snapshot: the first request finds it done
+    }
+    long primedAt = System.currentTimeMillis();
     String body =
         "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\""
             + args[0]
@@ -40,6 +45,7 @@ public final class ColdStartProbe {
     int status = handler.handleRequest(event, null).getStatusCode();
     long firstAt = System.currentTimeMillis();
     System.out.printf(
-        "%d %d %d %d%n", status, mainAt - jvmStart, initAt - jvmStart, firstAt - jvmStart);
+        "%d %d %d %d %d%n",
+        status, mainAt - jvmStart, initAt - jvmStart, primedAt - jvmStart, firstAt - jvmStart);
   }
 }

@@ -11,6 +11,9 @@ import java.util.Set;
  * lists every variable it reads; in AWS, template.yaml sets exactly {@link #deployed} of them.
  */
 public final class Environments {
+  /** Read by the JVM itself, not by a handler: a template may set them for any function. */
+  public static final Set<String> FOR_THE_JVM = Set.of("JAVA_TOOL_OPTIONS");
+
   /** Set by Lambda itself on every function; a template must not set them. */
   public static final Set<String> SET_BY_LAMBDA =
       Set.of(

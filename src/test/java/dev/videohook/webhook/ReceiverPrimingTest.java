@@ -1,0 +1,57 @@
+package dev.videohook.webhook;
+
+import static dev.videohook.webhook.JobTableAssertions.allItems;
+import static dev.videohook.webhook.SignedRequests.SECRET;
+import static dev.videohook.webhook.SignedRequests.T;
+import static dev.videohook.webhook.SignedRequests.completedBody;
+import static dev.videohook.webhook.SignedRequests.signed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.job.JobStore;
+import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.provider.Provider;
+import dev.videohook.secrets.EnvironmentTenantSecrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * SnapStart priming walks a delivery's path, the commit's requests included, and writes nothing.
+ */
+class ReceiverPrimingTest {
+  private final DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
+  private final String table = SharedDynamoDb.newJobTable();
+  private final WebhookReceiver receiver =
+      new WebhookReceiver(
+          new JobStore(dynamoDb, table),
+          new EnvironmentTenantSecrets(Map.of(Provider.OPENROUTER.webhookSecretEnv(), SECRET)),
+          Duration.ofSeconds(300),
+          64 * 1024,
+          Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC));
+
+  @Test
+  void prime_writesNothing() {
+    receiver.prime();
+    receiver.prime();
+
+    assertTrue(allItems(dynamoDb, table).isEmpty());
+  }
+
+  @Test
+  void aDeliveryAfterPriming_isRecordedAsAnyOther() {
+    receiver.prime();
+
+    assertEquals(
+        204,
+        new WebhookHandler(receiver)
+            .handleRequest(
+                signed(Provider.OPENROUTER, "$default", completedBody("job_primed")), null)
+            .getStatusCode());
+    assertEquals(1, allItems(dynamoDb, table).size(), "the job item, and nothing from priming");
+  }
+}
