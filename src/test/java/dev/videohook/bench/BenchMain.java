@@ -10,6 +10,13 @@ import java.util.Arrays;
 public final class BenchMain {
   private BenchMain() {}
 
+  /** The JMH bench lives in src/bench/java, compiled only under -Pbench: found by name. */
+  private static void runVerifierBench() throws Exception {
+    Class.forName("dev.videohook.bench.VerifierBench")
+        .getMethod("main", String[].class)
+        .invoke(null, (Object) new String[0]);
+  }
+
   public static void main(String[] args) throws Exception {
     String bench = args.length == 0 ? "" : args[0];
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -17,9 +24,10 @@ public final class BenchMain {
       case "download" -> DownloadBench.main(rest);
       case "receiver" -> ReceiverBench.main(rest);
       case "coldstart" -> ColdStartBench.main(rest);
+      case "verifier" -> runVerifierBench();
       default -> {
         System.err.println(
-            "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"");
+            "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"  or  -Dexec.args=verifier");
         System.exit(2);
       }
     }

@@ -213,16 +213,16 @@ public final class ReceiverBench implements Callable<Integer> {
                           JobItems.toItem(
                               new Job(
                                   new JobKey("$default", Provider.OPENROUTER, jobId),
-                                  JobStatus.COMPLETED,
+                                  JobStatus.FAILED,
                                   null,
                                   null,
                                   null,
-                                  List.of("https://example.com/video.mp4"),
+                                  List.of(),
                                   null,
-                                  null,
-                                  "video.generation.completed",
+                                  "The prompt was rejected by the model's safety filter.",
+                                  "video.generation.failed",
                                   now.toString(),
-                                  jobId + "-completed",
+                                  jobId + "-failed",
                                   null,
                                   null,
                                   new Job.Times(null, now, null, now))));
@@ -270,12 +270,17 @@ public final class ReceiverBench implements Callable<Integer> {
         .orElse(Double.NaN);
   }
 
+  /**
+   * A terminal event that commits like any other but starts no download: the bench measures the
+   * intake, not the downloader working through the stream beside it.
+   */
   private static String event(String jobId) {
-    return "{\"type\":\"video.generation.completed\",\"created_at\":\""
+    return "{\"type\":\"video.generation.failed\",\"created_at\":\""
         + Instant.now()
         + "\",\"data\":{\"id\":\""
         + jobId
-        + "\",\"status\":\"completed\",\"unsigned_urls\":[\"https://example.com/video.mp4\"]}}";
+        + "\",\"status\":\"failed\","
+        + "\"error\":\"The prompt was rejected by the model's safety filter.\"}}";
   }
 
   private static Process startExpress(Path dir) throws IOException, InterruptedException {
