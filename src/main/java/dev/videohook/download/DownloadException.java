@@ -9,16 +9,18 @@ package dev.videohook.download;
 public final class DownloadException extends RuntimeException {
   private final boolean transientFailure;
   private final boolean refused;
+  private final boolean deadline;
 
   private DownloadException(
-      String message, boolean transientFailure, boolean refused, Throwable cause) {
-    super(message, cause);
+      String message, boolean transientFailure, boolean refused, boolean deadline) {
+    super(message);
     this.transientFailure = transientFailure;
     this.refused = refused;
+    this.deadline = deadline;
   }
 
   public static DownloadException permanent(String message) {
-    return new DownloadException(message, false, false, null);
+    return new DownloadException(message, false, false, false);
   }
 
   /**
@@ -26,11 +28,19 @@ public final class DownloadException extends RuntimeException {
    * is marked {@code download_failed} at once.
    */
   public static DownloadException refused(String message) {
-    return new DownloadException(message, false, true, null);
+    return new DownloadException(message, false, true, false);
   }
 
   public static DownloadException retryable(String message) {
-    return new DownloadException(message, true, false, null);
+    return new DownloadException(message, true, false, false);
+  }
+
+  /**
+   * The invocation's {@link Deadline} has passed: not retried inside the invocation (there is no
+   * time left); the stream's retry, a new invocation, tries again.
+   */
+  public static DownloadException deadline(String message) {
+    return new DownloadException(message, false, false, true);
   }
 
   public boolean isTransient() {
@@ -39,5 +49,9 @@ public final class DownloadException extends RuntimeException {
 
   public boolean isRefused() {
     return refused;
+  }
+
+  public boolean isDeadline() {
+    return deadline;
   }
 }

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.videohook.job.JobStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,30 +33,78 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
   /** Every AWS action the function calls; template.yaml grants exactly these. */
   public static final Set<String> AWS_ACTIONS = awsActions();
 
+  /**
+   * What a download leaves of the invocation's time when it stops at its deadline: the longest
+   * stretch without a deadline check (a 5 s connect plus 30 s waiting for a response's headers; a
+   * body read waits at most the 30 s idle timeout), then the parts in flight landing, the abort,
+   * and the two writes that note the attempt.
+   */
+  public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(60);
+
+  /**
+   * The sustained download throughput the template's sizing assumes (8 MiB/s, 67 Mbit/s): at it,
+   * the largest video {@code DownloadMaxBytes} allows, times {@code BatchSize}, fits in the
+   * function's {@code Timeout} less {@link #DEADLINE_MARGIN} (TemplateContractTest checks).
+   */
+  public static final long MIN_THROUGHPUT_BYTES_PER_SECOND = 8L * 1024 * 1024;
+
   private final DownloadService service;
+  private final Clock clock;
 
   /** Builds everything from the environment, once per execution environment. */
   public DownloadHandler() {
-    this(DownloadService.fromEnvironment(System.getenv()));
+    this(DownloadService.fromEnvironment(System.getenv()), Clock.systemUTC());
   }
 
   /** For the local stack, embedding and tests. */
   public DownloadHandler(DownloadService service) {
-    this.service = service;
+    this(service, Clock.systemUTC());
   }
 
+  /**
+   * @param clock what the deadline is measured with (the remaining time Lambda gives, from now)
+   */
+  public DownloadHandler(DownloadService service, Clock clock) {
+    this.service = service;
+    this.clock = clock;
+  }
+
+  /**
+   * Handles the records in order until the deadline (the invocation's remaining time less {@link
+   * #DEADLINE_MARGIN}; none without a context, as in the local stack): a download that reaches it
+   * stops, its attempt noted on the job, and it and every record not started are reported as batch
+   * item failures, for the stream to retry in a new invocation.
+   */
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+    Deadline deadline =
+        context == null
+            ? Deadline.none()
+            : Deadline.fromRemaining(
+                clock, Duration.ofMillis(context.getRemainingTimeInMillis()), DEADLINE_MARGIN);
     List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
     List<DynamodbStreamRecord> records =
         event.getRecords() == null ? List.of() : event.getRecords();
-    for (DynamodbStreamRecord record : records) {
-      String sequenceNumber =
-          record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+    for (int i = 0; i < records.size(); i++) {
+      DynamodbStreamRecord record = records.get(i);
+      String sequenceNumber = sequenceNumber(record);
+      if (deadline.passed()) {
+        List<DynamodbStreamRecord> rest = records.subList(i, records.size());
+        for (DynamodbStreamRecord notStarted : rest) {
+          failures.add(new StreamsEventResponse.BatchItemFailure(sequenceNumber(notStarted)));
+        }
+        LOG.atWarn()
+            .addKeyValue("sequenceNumber", sequenceNumber)
+            .addKeyValue("notStarted", rest.size())
+            .addKeyValue("deadline", deadline)
+            .addKeyValue("outcome", "retry")
+            .log("deadline passed: records not started, reported for retry");
+        break;
+      }
       try {
         Optional<CompletedJob> job = StreamRecords.newlyCompletedJob(record);
         if (job.isPresent()) {
-          DownloadService.Outcome outcome = service.process(job.get());
+          DownloadService.Outcome outcome = service.process(job.get(), deadline);
           DownloadService.log(LOG.atInfo(), job.get())
               .addKeyValue("sequenceNumber", sequenceNumber)
               .addKeyValue("outcome", outcome)
@@ -74,6 +124,10 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
       }
     }
     return new StreamsEventResponse(failures);
+  }
+
+  private static String sequenceNumber(DynamodbStreamRecord record) {
+    return record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
   }
 
   private static Set<String> awsActions() {

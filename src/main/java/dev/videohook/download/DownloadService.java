@@ -75,18 +75,31 @@ public final class DownloadService {
    *     could not be stored; the failure has been noted on the job
    */
   public Outcome process(CompletedJob job) {
-    return process(job, false);
+    return process(job, Deadline.none());
+  }
+
+  /**
+   * As {@link #process(CompletedJob)}, stopping once {@code deadline} has passed: the upload in
+   * progress is aborted and the attempt noted on the job with the reason ({@code deadline: …}),
+   * counted like any failed attempt, so the stream's last attempt still marks it {@code
+   * download_failed}.
+   */
+  public Outcome process(CompletedJob job, Deadline deadline) {
+    return process(job, false, deadline);
   }
 
   /**
    * Downloads a job that is {@code completed}, or one marked {@code download_failed}, as an
-   * operator's redrive does ({@code videohook replay}).
+   * operator's redrive does ({@code videohook redrive}, {@code videohook replay}). The stream's
+   * retries are over by then (spent, expired with the record's age, or lost to a function that
+   * could not start): a redrive that fails marks the job {@code download_failed} with the reason at
+   * once, for the next redrive to find.
    */
   public Outcome redrive(CompletedJob job) {
-    return process(job, true);
+    return process(job, true, Deadline.none());
   }
 
-  private Outcome process(CompletedJob job, boolean redrive) {
+  private Outcome process(CompletedJob job, boolean redrive, Deadline deadline) {
     JobStatus status = jobs.status(job.key()).orElse(null);
     if (status == JobStatus.STORED) {
       log(LOG.atInfo(), job).addKeyValue("outcome", Outcome.ALREADY_STORED).log("already stored");
@@ -112,16 +125,19 @@ public final class DownloadService {
     }
     List<StoredObject> objects;
     try {
-      objects = downloader.download(job);
+      objects = downloader.download(job, deadline);
     } catch (RuntimeException e) {
+      boolean deadlinePassed = e instanceof DownloadException d && d.isDeadline();
       LoggingEventBuilder line =
-          log(LOG.atWarn(), job).addKeyValue("outcome", "failed").addKeyValue("error", describe(e));
+          log(LOG.atWarn(), job)
+              .addKeyValue("outcome", deadlinePassed ? "deadline" : "failed")
+              .addKeyValue("error", describe(e));
       if (e instanceof SdkException) {
         line = line.setCause(e); // AWS's own failures carry no provider header
       }
       line.log("download failed");
       metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
-      noteFailure(job, e);
+      noteFailure(job, e, redrive);
       throw e;
     }
     return switch (jobs.markStored(job.key(), downloader.bucket(), objects, clock.instant())) {
@@ -146,15 +162,19 @@ public final class DownloadService {
         : "unexpected failure: " + VideoDownloader.kind(failure);
   }
 
-  private void noteFailure(CompletedJob job, RuntimeException failure) {
+  private void noteFailure(CompletedJob job, RuntimeException failure, boolean redrive) {
     try {
       String message = describe(failure);
-      if (failure instanceof DownloadException refused && refused.isRefused()) {
+      boolean refused = failure instanceof DownloadException d && d.isRefused();
+      if (refused || redrive) {
         jobs.markDownloadFailed(job.key(), message, clock.instant());
         log(LOG.atWarn(), job)
             .addKeyValue("outcome", JobStatus.DOWNLOAD_FAILED.value())
             .addKeyValue("error", message)
-            .log("source refused: job marked download_failed, no retries");
+            .log(
+                refused
+                    ? "source refused: job marked download_failed, no retries"
+                    : "redrive failed: job marked download_failed");
         return;
       }
       jobs.recordDownloadFailure(job.key(), message, clock.instant(), giveUpAfterAttempts);

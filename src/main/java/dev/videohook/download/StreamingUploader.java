@@ -119,13 +119,31 @@ public final class StreamingUploader {
   public StoredObject upload(
       String key, String contentType, InputStream in, long declaredLength, long maxBytes)
       throws IOException {
+    return upload(key, contentType, in, declaredLength, maxBytes, Deadline.none());
+  }
+
+  /**
+   * Streams {@code in} into {@code key}, checking {@code deadline} after every read: once it has
+   * passed, the upload is aborted (after the parts in flight have landed) and a {@link
+   * DownloadException#isDeadline deadline} failure thrown.
+   *
+   * @see #upload(String, String, InputStream, long, long)
+   */
+  public StoredObject upload(
+      String key,
+      String contentType,
+      InputStream in,
+      long declaredLength,
+      long maxBytes,
+      Deadline deadline)
+      throws IOException {
     if (declaredLength > maxBytes) {
       throw DownloadException.permanent(
           "video of " + declaredLength + " bytes is larger than the limit of " + maxBytes);
     }
     MessageDigest sha256 = sha256();
     byte[] buffer = new byte[partSize];
-    int filled = fill(in, buffer);
+    int filled = fill(in, buffer, 0, deadline);
     long total = filled;
     checkSize(total, maxBytes);
     sha256.update(buffer, 0, filled);
@@ -161,7 +179,7 @@ public final class StreamingUploader {
         }
         // reading the next part overlaps the upload of the ones before it
         part = pipeline.freeBuffer();
-        length = fill(in, part);
+        length = fill(in, part, total, deadline);
         if (length == 0) {
           pipeline.release(part);
           break;
@@ -329,8 +347,14 @@ public final class StreamingUploader {
         () -> new ByteArrayInputStream(buffer, 0, length), length, contentType);
   }
 
-  /** Reads until the buffer is full or the stream ends; returns the bytes read. */
-  private static int fill(InputStream in, byte[] buffer) throws IOException {
+  /**
+   * Reads until the buffer is full or the stream ends; returns the bytes read. The deadline is
+   * checked after every read.
+   *
+   * @param before the bytes read into earlier parts, for the deadline's reason
+   */
+  private static int fill(InputStream in, byte[] buffer, long before, Deadline deadline)
+      throws IOException {
     int filled = 0;
     while (filled < buffer.length) {
       int n = in.read(buffer, filled, buffer.length - filled);
@@ -338,6 +362,7 @@ public final class StreamingUploader {
         break;
       }
       filled += n;
+      deadline.check(before + filled);
     }
     return filled;
   }

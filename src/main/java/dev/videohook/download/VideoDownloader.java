@@ -129,6 +129,18 @@ public final class VideoDownloader {
    * @throws DownloadException when a source cannot be stored after the retries allowed
    */
   public List<StoredObject> download(CompletedJob job) {
+    return download(job, Deadline.none());
+  }
+
+  /**
+   * Stores every video of {@code job}, in source order, stopping once {@code deadline} has passed:
+   * before each source and request, and between reads (the upload in progress is aborted).
+   *
+   * @throws DownloadException when a source cannot be stored after the retries allowed, or the
+   *     deadline has passed ({@link DownloadException#isDeadline})
+   */
+  public List<StoredObject> download(CompletedJob job, Deadline deadline) {
+    deadline.check(0);
     List<URI> sources = sources(job);
     requireKeysFit(job, sources.size());
     List<StoredObject> stored = new ArrayList<>(sources.size());
@@ -136,7 +148,7 @@ public final class VideoDownloader {
       URI source = sources.get(index);
       int i = index;
       String what = "download " + job + " #" + index + " from " + UrlPolicy.redacted(source);
-      StoredObject object = retry.run(what, () -> fetchAndStore(job, i, source));
+      StoredObject object = retry.run(what, () -> fetchAndStore(job, i, source, deadline));
       DownloadService.log(LOG.atInfo(), job)
           .addKeyValue("index", index)
           .addKeyValue("key", object.key())
@@ -250,10 +262,11 @@ public final class VideoDownloader {
     return url;
   }
 
-  private StoredObject fetchAndStore(CompletedJob job, int index, URI source) {
+  private StoredObject fetchAndStore(CompletedJob job, int index, URI source, Deadline deadline) {
     URI apiOrigin = apiBase(job.provider());
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      deadline.check(0);
       HttpUrl url = httpUrl(uri);
       OkHttpClient client = pinnedClient(url, uri);
       Request.Builder request =
@@ -306,7 +319,7 @@ public final class VideoDownloader {
         }
         throw DownloadException.permanent(message);
       }
-      return store(job, index, uri, response);
+      return store(job, index, uri, response, deadline);
     }
     throw DownloadException.permanent(
         "more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
@@ -327,13 +340,14 @@ public final class VideoDownloader {
     }
   }
 
-  private StoredObject store(CompletedJob job, int index, URI uri, Response response) {
+  private StoredObject store(
+      CompletedJob job, int index, URI uri, Response response, Deadline deadline) {
     long declared = contentLength(response);
     String contentType = contentType(response);
     String key = key(job, index, contentType);
     try (response;
         InputStream body = new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout)) {
-      return uploader.upload(key, contentType, body, declared, maxBytes);
+      return uploader.upload(key, contentType, body, declared, maxBytes, deadline);
     } catch (IOException e) {
       throw DownloadException.retryable(
           "reading " + UrlPolicy.redacted(uri) + " failed: " + kind(e));

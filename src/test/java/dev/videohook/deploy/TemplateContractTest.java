@@ -23,6 +23,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.config.ConfigurationException;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadConfig;
+import dev.videohook.download.DownloadHandler;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
@@ -408,6 +409,43 @@ class TemplateContractTest {
     assertTrue(maxAge >= 60, "MaximumRecordAgeInSeconds must be finite, got " + maxAge);
     assertNotNull(stream.get("BatchSize"));
     assertEquals(List.of("FailedBatchBucket"), onFailureDestinations("DownloadFunction"));
+  }
+
+  /**
+   * One batch of the largest videos the template allows must fit one invocation: BatchSize x
+   * DownloadMaxBytes' MaxValue, at the stated minimum throughput, within the Timeout less the
+   * deadline margin; a bigger batch would leave records that no invocation can reach in time.
+   */
+  @Test
+  void downloadTimeout_shouldFitOneBatchOfTheLargestVideos_atTheStatedThroughput() {
+    Map<String, Object> function = template.properties("DownloadFunction");
+    Map<String, Object> stream = map(at(function, "Events", "CompletedJobs", "Properties"));
+    Map<String, Object> maxBytes = map(template.section("Parameters").get("DownloadMaxBytes"));
+    long largest = ((Number) maxBytes.get("MaxValue")).longValue();
+    long batchSize = Long.parseLong(resolve(stream.get("BatchSize")));
+    long timeoutSeconds = Long.parseLong(resolve(function.get("Timeout")));
+
+    long secondsToDownload =
+        DownloadHandler.DEADLINE_MARGIN.toSeconds() < timeoutSeconds
+            ? timeoutSeconds - DownloadHandler.DEADLINE_MARGIN.toSeconds()
+            : 0;
+    assertTrue(
+        batchSize * largest <= secondsToDownload * DownloadHandler.MIN_THROUGHPUT_BYTES_PER_SECOND,
+        "BatchSize "
+            + batchSize
+            + " x "
+            + largest
+            + " bytes does not fit "
+            + secondsToDownload
+            + " s at "
+            + DownloadHandler.MIN_THROUGHPUT_BYTES_PER_SECOND
+            + " bytes/s");
+    assertTrue(timeoutSeconds <= 900, "Lambda's longest Timeout is 900 s");
+    long byDefault =
+        Long.parseLong(resolve(at(function, "Environment", "Variables", "DOWNLOAD_MAX_BYTES")));
+    assertTrue(byDefault <= largest, "the default must be allowed");
+    assertTrue(
+        largest <= DownloadConfig.MAX_MAX_BYTES, "the function must accept the largest allowed");
   }
 
   @Test

@@ -75,6 +75,15 @@ final class DownloadFixture implements AutoCloseable {
 
   /** With {@code apiKey} as the provider API key, as a secrets source would hand it over. */
   DownloadFixture(String apiKey, Consumer<VideoDownloader.Builder> customize) {
+    this(apiKey, Clock.fixed(NOW, ZoneOffset.UTC), customize);
+  }
+
+  /** With {@code clock} for the service's timestamps and the handler's deadline. */
+  DownloadFixture(Clock clock) {
+    this(API_KEY, clock, b -> {});
+  }
+
+  private DownloadFixture(String apiKey, Clock clock, Consumer<VideoDownloader.Builder> customize) {
     VideoDownloader.Builder builder =
         VideoDownloader.builder(new StreamingUploader(s3.client(), bucket), secrets(apiKey))
             .apiBases(Map.of(PROVIDER, api.url("/api/v1")))
@@ -87,10 +96,8 @@ final class DownloadFixture implements AutoCloseable {
     handler =
         new DownloadHandler(
             new DownloadService(
-                downloader,
-                new JobStore(dynamoDb, table),
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                GIVE_UP_AFTER_ATTEMPTS));
+                downloader, new JobStore(dynamoDb, table), clock, GIVE_UP_AFTER_ATTEMPTS),
+            clock);
   }
 
   static TenantSecrets secrets() {

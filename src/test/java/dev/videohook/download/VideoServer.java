@@ -206,6 +206,20 @@ public final class VideoServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Sends the first {@code sent} bytes, runs {@code between} (e.g. moves a test clock), then sends
+   * the rest: the whole body, as declared.
+   */
+  public static Reply paused(byte[] body, int sent, Runnable between) {
+    return (socket, out) -> {
+      head(out, 200, "Content-Type: video/mp4", "Content-Length: " + body.length);
+      out.write(body, 0, sent);
+      out.flush();
+      between.run();
+      out.write(body, sent, body.length - sent);
+    };
+  }
+
   /** Sends the first {@code sent} bytes, then resets the connection (TCP RST). */
   public static Reply reset(byte[] body, int sent) {
     return reset(body, sent, () -> {});
