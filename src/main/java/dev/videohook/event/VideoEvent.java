@@ -1,8 +1,12 @@
 package dev.videohook.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,18 +110,7 @@ public record VideoEvent(
    * @throws InvalidEventException when the body is not a valid envelope
    */
   public static ParsedEvent read(byte[] body) throws InvalidEventException {
-    Map<String, Object> root;
-    try {
-      Object tree = JSON_READER.anyFrom(body);
-      if (!(tree instanceof Map)) {
-        throw new InvalidEventException("body is not a JSON object");
-      }
-      root = asMap(tree);
-    } catch (IOException | RuntimeException e) {
-      // jackson's limits (number length, nesting) are IOExceptions; an exponent beyond an int is
-      // a NumberFormatException
-      throw new InvalidEventException("body is not valid JSON");
-    }
+    Map<String, Object> root = asMap(jsonObject(utf8(body)));
     String typeName = string(root, "type", "type");
     if (typeName == null) {
       throw new InvalidEventException("missing string field: type");
@@ -180,6 +173,41 @@ public record VideoEvent(
         byok,
         text(data.get("error"), "data.error", MAX_ERROR_LENGTH, adjustments),
         adjustments);
+  }
+
+  /**
+   * The body's one JSON object. Parsed from the UTF-8 text, not the bytes, so that jackson's
+   * encoding detection cannot read UTF-16 or UTF-32 (whose ASCII is valid UTF-8 with NULs between)
+   * as another text than the one stored as the raw event; and nothing but whitespace may follow the
+   * object. A leading byte order mark is ignored (RFC 8259 allows a parser to).
+   */
+  private static Object jsonObject(String text) throws InvalidEventException {
+    String json = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    Object tree;
+    boolean trailing;
+    try (JsonParser parser = JSON_READER.getStreamingFactory().createParser(json)) {
+      tree = JSON_READER.anyFrom(parser);
+      trailing = parser.nextToken() != null;
+    } catch (IOException | RuntimeException e) {
+      // jackson's limits (number length, nesting) are IOExceptions; an exponent beyond an int is
+      // a NumberFormatException
+      throw new InvalidEventException("body is not valid JSON");
+    }
+    if (trailing) {
+      throw new InvalidEventException("body has content after its JSON value");
+    }
+    if (!(tree instanceof Map)) {
+      throw new InvalidEventException("body is not a JSON object");
+    }
+    return tree;
+  }
+
+  private static String utf8(byte[] body) throws InvalidEventException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException("body is not UTF-8");
+    }
   }
 
   /** True for an id that can be part of a DynamoDB key and an S3 key segment. */

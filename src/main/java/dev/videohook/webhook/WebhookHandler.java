@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -119,7 +120,8 @@ public class WebhookHandler
       try {
         raw = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException notBase64) {
-        return WebhookOutcome.INVALID_EVENT;
+        // no raw bytes, so no signature can match them: refused like any unverifiable request
+        return receiver.refuseUndecodable(tenant, provider.get());
       }
     } else {
       raw = body.getBytes(StandardCharsets.UTF_8);
@@ -145,10 +147,25 @@ public class WebhookHandler
     return stage == null || stage.isBlank() ? DEFAULT_TENANT : stage;
   }
 
+  /**
+   * Header names in lower case. Names that differ only in case are one header, their values joined
+   * with commas as API Gateway joins a repeated header, so the verdict never depends on which
+   * spelling a map happens to iterate last.
+   */
   private static Map<String, String> lowerCaseNames(Map<String, String> headers) {
     Map<String, String> lower = new HashMap<>();
     if (headers != null) {
-      headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+      Map<String, String> byName = new TreeMap<>();
+      headers.forEach(
+          (name, value) -> {
+            if (name != null && value != null) {
+              byName.put(name, value);
+            }
+          });
+      byName.forEach(
+          (name, value) ->
+              lower.merge(
+                  name.toLowerCase(Locale.ROOT), value, (first, second) -> first + "," + second));
     }
     return lower;
   }

@@ -148,6 +148,24 @@ public final class WebhookReceiver {
     };
   }
 
+  /**
+   * A request whose body could not be decoded (API Gateway flagged it base64, but it is not): there
+   * are no raw bytes a signature could cover, so it is refused as unverified, 401, after the same
+   * configuration check as any request (503 when the tenant has no secret).
+   */
+  public WebhookOutcome refuseUndecodable(String tenant, Provider provider) {
+    if (secrets.webhookSecrets(tenant, provider).isEmpty()) {
+      log(Level.ERROR, tenant, provider, WebhookOutcome.NOT_CONFIGURED)
+          .log(
+              "webhook not accepted: no signing secret is configured for this tenant and provider");
+      return WebhookOutcome.NOT_CONFIGURED;
+    }
+    log(Level.WARN, tenant, provider, WebhookOutcome.UNAUTHORIZED)
+        .addKeyValue("reason", "body is not valid base64")
+        .log("webhook rejected: invalid signature");
+    return WebhookOutcome.UNAUTHORIZED;
+  }
+
   /** An unknown event type is kept raw as a delivery record; no job changes. */
   private WebhookOutcome recordUnknown(
       String tenant,
