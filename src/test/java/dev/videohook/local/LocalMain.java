@@ -403,7 +403,7 @@ public final class LocalMain {
     return Optional.empty();
   }
 
-  static String completedEvent(String jobId) throws java.io.IOException {
+  static String completedEvent(String jobId) throws IOException {
     return JSON.std.asString(
         SampleEvents.terminal(
             EventType.COMPLETED, jobId, List.of("https://example.com/" + jobId + ".mp4")));
