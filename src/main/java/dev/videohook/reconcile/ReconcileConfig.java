@@ -32,6 +32,10 @@ import java.util.Set;
  * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}
  * @param allowLoopbackHttp {@code RECONCILE_ALLOW_LOOPBACK_HTTP}: a plain-http API base on a
  *     loopback host (the local stack's simulator); default false
+ * @param strandedAfter {@code RECONCILE_STRANDED_DOWNLOAD_SECONDS} (default 25 h): a job still
+ *     {@code completed} this long after its last change can no longer be downloaded by the stream
+ *     (DynamoDB Streams keep a record 24 hours; retries spent, a record too old, or a function that
+ *     failed to start end the same way), so it is marked {@code download_failed} with the reason
  * @param deliveryTtl {@code DELIVERY_TTL_DAYS} (the receiver's setting, default 30): how long the
  *     delivery record the reconciler writes is kept, as for a webhook's
  */
@@ -43,7 +47,8 @@ public record ReconcileConfig(
     int maxJobsPerRun,
     Map<Provider, URI> apiBases,
     boolean allowLoopbackHttp,
-    Duration deliveryTtl) {
+    Duration deliveryTtl,
+    Duration strandedAfter) {
 
   public static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
   public static final String RECONCILE_MIN_AGE_SECONDS = "RECONCILE_MIN_AGE_SECONDS";
@@ -51,11 +56,17 @@ public record ReconcileConfig(
   public static final String RECONCILE_MAX_JOBS_PER_RUN = "RECONCILE_MAX_JOBS_PER_RUN";
   public static final String RECONCILE_ALLOW_LOOPBACK_HTTP = "RECONCILE_ALLOW_LOOPBACK_HTTP";
   public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+  public static final String RECONCILE_STRANDED_DOWNLOAD_SECONDS =
+      "RECONCILE_STRANDED_DOWNLOAD_SECONDS";
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
   public static final Duration DEFAULT_MIN_AGE = Duration.ofMinutes(15);
   public static final Duration DEFAULT_DEADLINE = Duration.ofHours(24);
   public static final int DEFAULT_MAX_JOBS_PER_RUN = 200;
+
+  /** A day of stream retention and an hour for the last retries. */
+  public static final Duration DEFAULT_STRANDED_AFTER = Duration.ofHours(25);
+
   private static final int MAX_JOBS_LIMIT = 10_000;
 
   /** What the secrets source may read here: no webhook signing secret reaches this function. */
@@ -117,9 +128,19 @@ public record ReconcileConfig(
     Duration ttl =
         Duration.ofDays(
             settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    Duration strandedAfter =
+        settings.seconds(RECONCILE_STRANDED_DOWNLOAD_SECONDS, DEFAULT_STRANDED_AFTER);
     settings.check();
     return new ReconcileConfig(
-        shared, interval, minAge, deadline, (int) maxJobs, apiBases, allowLoopbackHttp, ttl);
+        shared,
+        interval,
+        minAge,
+        deadline,
+        (int) maxJobs,
+        apiBases,
+        allowLoopbackHttp,
+        ttl,
+        strandedAfter);
   }
 
   /** Only the {@link #SECRETS_VARIABLES} of {@code env}. */
@@ -152,6 +173,7 @@ public record ReconcileConfig(
                 RECONCILE_DEADLINE_SECONDS,
                 RECONCILE_MAX_JOBS_PER_RUN,
                 RECONCILE_ALLOW_LOOPBACK_HTTP,
+                RECONCILE_STRANDED_DOWNLOAD_SECONDS,
                 DELIVERY_TTL_DAYS));
     names.addAll(SharedConfig.ENVIRONMENT);
     names.remove(SharedConfig.S3_ENDPOINT);

@@ -7,6 +7,8 @@ import java.util.Map;
  * What one reconciler run did, job by job counted once.
  *
  * @param examined pending jobs older than the minimum age that this run looked at
+ * @param strandedDownloads jobs left {@code completed} past the stream's reach, now marked {@code
+ *     download_failed} with the reason (redrive them)
  * @param recovered the provider said terminal and the run recorded it: a webhook that was lost
  * @param duplicates the provider said terminal, and the same event was recorded meanwhile (its
  *     webhook arrived): nothing changed
@@ -30,6 +32,7 @@ public record ReconcileReport(
     int throttled,
     int errors,
     int skipped,
+    int strandedDownloads,
     boolean complete) {
 
   /** The counts by name, for a log line, the Lambda's answer and the command line. */
@@ -44,6 +47,7 @@ public record ReconcileReport(
     map.put("throttled", throttled);
     map.put("errors", errors);
     map.put("skipped", skipped);
+    map.put("strandedDownloads", strandedDownloads);
     map.put("complete", complete);
     return map;
   }

@@ -8,6 +8,7 @@ import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
 import dev.videohook.provider.Provider;
@@ -77,6 +78,7 @@ public final class Reconciler {
   private final Duration minAge;
   private final Duration deadline;
   private final int maxJobsPerRun;
+  private final Duration strandedAfter;
 
   /**
    * Everything from the environment (the AWS clients once): what the Lambda does at init, and what
@@ -109,6 +111,7 @@ public final class Reconciler {
     this.minAge = config.minAge();
     this.deadline = config.deadline();
     this.maxJobsPerRun = config.maxJobsPerRun();
+    this.strandedAfter = config.strandedAfter();
   }
 
   /** Provider clients on the configured API bases with each tenant's key, one per pair. */
@@ -160,11 +163,59 @@ public final class Reconciler {
       cursor = page.next().orElse(null);
       more = cursor != null;
     }
-    ReconcileReport report = run.report(!more);
+    boolean strandedLeft = markStrandedDownloads(run);
+    ReconcileReport report = run.report(!more && !strandedLeft);
     LoggingEventBuilder line = report.recovered() > 0 ? LOG.atWarn() : LOG.atInfo();
     report.toMap().forEach(line::addKeyValue);
     line.log("reconcile run finished");
     return report;
+  }
+
+  /**
+   * Jobs still {@code completed} long after the stream could download them: their last attempt
+   * never reached the code (the function failed to start, the record grew too old, the invocation
+   * was killed), so they end {@code download_failed} here, with the reason, for a redrive.
+   *
+   * @return true when some were left for the next run
+   */
+  private boolean markStrandedDownloads(Run run) {
+    Instant now = clock.instant();
+    String reason =
+        "stranded: still completed "
+            + strandedAfter.toHours()
+            + " h after its last change, past what the table's stream can deliver (retries spent,"
+            + " a record too old, or a download function that failed to start): redrive it";
+    JobPage.Cursor cursor = null;
+    do {
+      if (!run.canContinue()) {
+        return true;
+      }
+      JobPage page =
+          jobs.jobsInStatus(
+              JobStatus.COMPLETED,
+              now.minus(strandedAfter),
+              Math.min(QUERY_PAGE, maxJobsPerRun - run.examined),
+              cursor);
+      for (Job job : page.jobs()) {
+        run.examined++;
+        try {
+          if (jobs.markDownloadFailed(job.key(), reason, now)) {
+            run.strandedDownloads++;
+            log(LOG.atWarn(), job)
+                .addKeyValue("outcome", "stranded_download")
+                .log("a completed job the stream can no longer download: marked download_failed");
+          }
+        } catch (RuntimeException e) {
+          run.errors++;
+          log(LOG.atWarn(), job)
+              .addKeyValue("outcome", "error")
+              .setCause(e)
+              .log("marking a stranded download failed: looked at again next run");
+        }
+      }
+      cursor = page.next().orElse(null);
+    } while (cursor != null);
+    return false;
   }
 
   private void reconcile(Job job, Run run) {
@@ -329,6 +380,7 @@ public final class Reconciler {
     int throttled;
     int errors;
     int skipped;
+    int strandedDownloads;
     boolean interrupted;
 
     Run(Instant stopBy) {
@@ -368,6 +420,7 @@ public final class Reconciler {
           throttled,
           errors,
           skipped,
+          strandedDownloads,
           exhausted && skipped == 0 && !interrupted);
     }
   }

@@ -83,7 +83,8 @@ class ReconcilerTest {
         maxJobs,
         Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
         true,
-        JobStore.DEFAULT_DELIVERY_TTL);
+        JobStore.DEFAULT_DELIVERY_TTL,
+        ReconcileConfig.DEFAULT_STRANDED_AFTER);
   }
 
   /** A reconciler whose clock runs {@code ahead} of the wall clock (so jobs look that old). */
@@ -357,5 +358,42 @@ class ReconcilerTest {
     ReconcileConfig defaults = ReconcileConfig.fromEnvironment(Map.of("JOBS_TABLE", "t"));
     assertEquals(Duration.ofHours(24), defaults.deadline());
     assertEquals(Duration.ofMinutes(15), defaults.minAge());
+  }
+
+  @Test
+  void completedJobPastTheStreamsReach_endsDownloadFailed_withTheReason() {
+    JobKey stranded = new JobKey("acme", PROVIDER, "job_stranded");
+    JobKey stored = new JobKey("acme", PROVIDER, "job_stored_long_ago");
+    Instant now = Instant.now();
+    TestJobs.put(
+        SharedDynamoDb.get().client(),
+        table,
+        TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
+    TestJobs.put(
+        SharedDynamoDb.get().client(),
+        table,
+        TestJobs.job(stored, JobStatus.STORED, List.of(), now));
+
+    ReconcileReport report = reconciler(Duration.ofHours(26)).run(later());
+
+    assertEquals(1, report.strandedDownloads());
+    Job job = job(stranded);
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertTrue(job.download().lastError().startsWith("stranded:"), job.download().lastError());
+    assertEquals(JobStatus.STORED, job(stored).status(), "only completed jobs are looked at");
+  }
+
+  @Test
+  void completedJobTheStreamCanStillDeliver_isLeftAlone() {
+    JobKey recent = new JobKey("acme", PROVIDER, "job_recent");
+    TestJobs.put(
+        SharedDynamoDb.get().client(),
+        table,
+        TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
+
+    ReconcileReport report = reconciler(Duration.ofHours(24)).run(later());
+
+    assertEquals(0, report.strandedDownloads());
+    assertEquals(JobStatus.COMPLETED, job(recent).status());
   }
 }
