@@ -357,6 +357,23 @@ class TemplateContractTest {
   // ------------------------------------------------------------------ the stream consumer
 
   @Test
+  void notifyStream_shouldFilterWithJobTablesPatterns_asTheLocalPollerDoes() throws Exception {
+    Map<String, Object> stream =
+        map(at(template.properties("NotifyFunction"), "Events", "JobTransitions", "Properties"));
+
+    assertEquals(getAtt("JobsTable", "StreamArn"), stream.get("Stream"));
+    List<Map<String, Object>> patterns = new ArrayList<>();
+    for (Object filter : list(at(stream, "FilterCriteria", "Filters"))) {
+      patterns.add(JSON.std.mapFrom((String) map(filter).get("Pattern")));
+    }
+    List<Map<String, Object>> code = new ArrayList<>();
+    for (String pattern : JobTable.NOTIFY_FILTER_PATTERNS) {
+      code.add(JSON.std.mapFrom(pattern));
+    }
+    assertEquals(code, patterns, "the local stream poller applies JobTable's notify patterns");
+  }
+
+  @Test
   void downloadStream_shouldDeliverCompletedJobsOnly_withBoundedRetries() throws Exception {
     Map<String, Object> stream =
         map(at(template.properties("DownloadFunction"), "Events", "CompletedJobs", "Properties"));
