@@ -78,6 +78,8 @@ public final class ReceiverBench implements Callable<Integer> {
     Process express = guideDir == null ? null : startExpress(guideDir);
     try (LocalStack stack =
         LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
+      // intake only: the stream's consumers would share the two cores with both series
+      stack.stopStreamConsumers();
       URI videohook = stack.callbackUrl("$default", Provider.OPENROUTER);
       URI guide = URI.create("http://127.0.0.1:3000/openrouter/video-webhook");
       System.out.printf(

@@ -296,6 +296,15 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Stream batches the download handler failed for good: the local on-failure destination. */
+  /**
+   * Stops the stream's consumers (download and notify) for good: for a bench that measures the
+   * intake alone, so that they do not share the machine with it. Closing the stack is still safe.
+   */
+  public void stopStreamConsumers() {
+    poller.close();
+    notifyPoller.close();
+  }
+
   public LocalStreamPoller streamPoller() {
     return poller;
   }
