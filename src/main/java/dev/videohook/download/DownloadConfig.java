@@ -2,13 +2,12 @@ package dev.videohook.download;
 
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.provider.ApiBases;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +62,7 @@ public record DownloadConfig(
    * What the secrets source may read here: everything {@link TenantSecrets#fromEnvironment} reads
    * except the webhook signing secrets, which this function has no use for.
    */
-  public static final Set<String> SECRETS_VARIABLES = secretsVariables();
+  public static final Set<String> SECRETS_VARIABLES = TenantSecrets.API_KEY_ENVIRONMENT;
 
   /**
    * Every variable the download function reads, its collaborators included (the API keys and the
@@ -123,20 +122,8 @@ public record DownloadConfig(
               + " must be at most 10000 (the event source mapping's limit), got "
               + retries);
     }
-    Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
-    for (Provider provider : Provider.values()) {
-      URI base = settings.uri(provider.apiBaseEnv()).orElse(provider.defaultApiBase());
-      if (!UrlPolicy.isAllowed(base, allowLoopbackHttp)) {
-        settings.problem(
-            provider.apiBaseEnv()
-                + " must be an https URL (plain http only for a loopback host with "
-                + DOWNLOAD_ALLOW_LOOPBACK_HTTP
-                + "=true), got '"
-                + base
-                + "'");
-      }
-      apiBases.put(provider, base);
-    }
+    Map<Provider, URI> apiBases =
+        ApiBases.read(settings, allowLoopbackHttp, DOWNLOAD_ALLOW_LOOPBACK_HTTP);
     settings.check();
     return new DownloadConfig(shared, bucket, allowLoopbackHttp, maxBytes, apiBases, (int) retries);
   }
@@ -145,23 +132,7 @@ public record DownloadConfig(
    * Only the {@link #SECRETS_VARIABLES} of {@code env}: no signing secret reaches this function.
    */
   public static Map<String, String> secretsSettings(Map<String, String> env) {
-    Map<String, String> keys = new HashMap<>();
-    for (String name : SECRETS_VARIABLES) {
-      String value = env.get(name);
-      if (value != null) {
-        keys.put(name, value);
-      }
-    }
-    return keys;
-  }
-
-  private static Set<String> secretsVariables() {
-    Set<String> names = new LinkedHashSet<>(TenantSecrets.ENVIRONMENT);
-    for (Provider provider : Provider.values()) {
-      names.remove(provider.webhookSecretEnv());
-      names.remove(provider.previousWebhookSecretEnv());
-    }
-    return Collections.unmodifiableSet(names);
+    return TenantSecrets.apiKeySettings(env);
   }
 
   private static Set<String> environment() {
@@ -178,7 +149,7 @@ public record DownloadConfig(
     for (Provider provider : Provider.values()) {
       names.add(provider.apiBaseEnv());
     }
-    names.addAll(secretsVariables());
+    names.addAll(SECRETS_VARIABLES);
     return Collections.unmodifiableSet(names);
   }
 }

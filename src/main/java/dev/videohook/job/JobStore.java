@@ -290,29 +290,10 @@ public final class JobStore {
    * @param error why it failed: never a secret or a query string
    */
   public void recordDownloadFailure(JobKey job, String error, Instant at, int giveUpAfterAttempts) {
-    String text = error == null ? "unknown error" : error;
-    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    if (!noteDownloadFailure(job, error, at, false)) {
+      return; // stored meanwhile, or gone: nothing more to note
+    }
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression("SET #error = :error, #updatedAt = :at ADD #attempts :one")
-              .conditionExpression("#status IN (:completed, :download_failed)")
-              .expressionAttributeNames(
-                  Map.of(
-                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
-                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
-                      "#updatedAt", JobTable.UPDATED_AT,
-                      "#status", JobTable.STATUS))
-              .expressionAttributeValues(
-                  with(
-                      waitingForVideo(),
-                      Map.of(
-                          ":error", JobItems.s(message),
-                          ":at", JobItems.s(at.toString()),
-                          ":one", JobItems.n("1"))))
-              .build());
       // a second write, after the count: the give-up mark must see the attempt just counted
       dynamoDb.updateItem(
           UpdateItemRequest.builder()
@@ -327,9 +308,52 @@ public final class JobStore {
                       waitingForVideo(),
                       Map.of(":limit", JobItems.n(Integer.toString(giveUpAfterAttempts)))))
               .build());
-    } catch (ConditionalCheckFailedException notYetOrNotWaiting) {
-      // attempts left, or stored meanwhile, or gone: nothing more to note
+    } catch (ConditionalCheckFailedException attemptsLeft) {
+      // not the last attempt yet
     }
+  }
+
+  /**
+   * Counts a failed attempt and notes its reason on a job still waiting for its video ({@code
+   * completed}, or {@code download_failed} on a redrive), marking it {@code download_failed} too
+   * when {@code giveUpNow}.
+   *
+   * @return false when the job is not waiting for its video (stored meanwhile, another state, gone)
+   */
+  private boolean noteDownloadFailure(JobKey job, String error, Instant at, boolean giveUpNow) {
+    String set = "SET #error = :error, #updatedAt = :at";
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression(
+                  (giveUpNow ? set + ", #status = :download_failed" : set) + " ADD #attempts :one")
+              .conditionExpression("#status IN (:completed, :download_failed)")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
+                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
+                      "#updatedAt", JobTable.UPDATED_AT,
+                      "#status", JobTable.STATUS))
+              .expressionAttributeValues(
+                  with(
+                      waitingForVideo(),
+                      Map.of(
+                          ":error", JobItems.s(bounded(error, "unknown error")),
+                          ":at", JobItems.s(at.toString()),
+                          ":one", JobItems.n("1"))))
+              .build());
+      return true;
+    } catch (ConditionalCheckFailedException notWaiting) {
+      return false;
+    }
+  }
+
+  /** A reason as stored: a default for none, cut to {@value #MAX_ERROR_LENGTH} characters. */
+  private static String bounded(String reason, String fallback) {
+    String text = reason == null ? fallback : reason;
+    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
   }
 
   /**
@@ -340,8 +364,7 @@ public final class JobStore {
    * @return true if the job was moved, false if it was not pending (or is gone)
    */
   public boolean expirePending(JobKey job, String reason, Instant at) {
-    String text = reason == null ? "expired" : reason;
-    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    String message = bounded(reason, "expired");
     try {
       dynamoDb.updateItem(
           UpdateItemRequest.builder()
@@ -377,35 +400,7 @@ public final class JobStore {
    *     meanwhile, not completed, or gone)
    */
   public boolean markDownloadFailed(JobKey job, String reason, Instant at) {
-    String text = reason == null ? "unknown error" : reason;
-    String message = text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
-    try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression(
-                  "SET #status = :download_failed, #error = :error, #updatedAt = :at"
-                      + " ADD #attempts :one")
-              .conditionExpression("#status IN (:completed, :download_failed)")
-              .expressionAttributeNames(
-                  Map.of(
-                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
-                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
-                      "#updatedAt", JobTable.UPDATED_AT,
-                      "#status", JobTable.STATUS))
-              .expressionAttributeValues(
-                  with(
-                      waitingForVideo(),
-                      Map.of(
-                          ":error", JobItems.s(message),
-                          ":at", JobItems.s(at.toString()),
-                          ":one", JobItems.n("1"))))
-              .build());
-      return true;
-    } catch (ConditionalCheckFailedException notWaiting) {
-      return false;
-    }
+    return noteDownloadFailure(job, reason, at, true);
   }
 
   // --- reads ---

@@ -3,14 +3,13 @@ package dev.videohook.reconcile;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.provider.ApiBases;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ public record ReconcileConfig(
   private static final int MAX_JOBS_LIMIT = 10_000;
 
   /** What the secrets source may read here: no webhook signing secret reaches this function. */
-  public static final Set<String> SECRETS_VARIABLES = secretsVariables();
+  public static final Set<String> SECRETS_VARIABLES = TenantSecrets.API_KEY_ENVIRONMENT;
 
   /** Every variable the reconciler reads, its secrets source included. */
   public static final Set<String> ENVIRONMENT = environment();
@@ -111,20 +110,8 @@ public record ReconcileConfig(
           RECONCILE_MAX_JOBS_PER_RUN + " must be at most " + MAX_JOBS_LIMIT + ", got " + maxJobs);
     }
     boolean allowLoopbackHttp = settings.flag(RECONCILE_ALLOW_LOOPBACK_HTTP);
-    Map<Provider, URI> apiBases = new EnumMap<>(Provider.class);
-    for (Provider provider : Provider.values()) {
-      URI base = settings.uri(provider.apiBaseEnv()).orElse(provider.defaultApiBase());
-      if (!UrlPolicy.isAllowed(base, allowLoopbackHttp)) {
-        settings.problem(
-            provider.apiBaseEnv()
-                + " must be an https URL (plain http only for a loopback host with "
-                + RECONCILE_ALLOW_LOOPBACK_HTTP
-                + "=true), got '"
-                + base
-                + "'");
-      }
-      apiBases.put(provider, base);
-    }
+    Map<Provider, URI> apiBases =
+        ApiBases.read(settings, allowLoopbackHttp, RECONCILE_ALLOW_LOOPBACK_HTTP);
     Duration ttl =
         Duration.ofDays(
             settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
@@ -145,23 +132,7 @@ public record ReconcileConfig(
 
   /** Only the {@link #SECRETS_VARIABLES} of {@code env}. */
   public static Map<String, String> secretsSettings(Map<String, String> env) {
-    Map<String, String> keys = new HashMap<>();
-    for (String name : SECRETS_VARIABLES) {
-      String value = env.get(name);
-      if (value != null) {
-        keys.put(name, value);
-      }
-    }
-    return keys;
-  }
-
-  private static Set<String> secretsVariables() {
-    Set<String> names = new LinkedHashSet<>(TenantSecrets.ENVIRONMENT);
-    for (Provider provider : Provider.values()) {
-      names.remove(provider.webhookSecretEnv());
-      names.remove(provider.previousWebhookSecretEnv());
-    }
-    return Collections.unmodifiableSet(names);
+    return TenantSecrets.apiKeySettings(env);
   }
 
   private static Set<String> environment() {
@@ -180,7 +151,7 @@ public record ReconcileConfig(
     for (Provider provider : Provider.values()) {
       names.add(provider.apiBaseEnv());
     }
-    names.addAll(secretsVariables());
+    names.addAll(SECRETS_VARIABLES);
     return Collections.unmodifiableSet(names);
   }
 }

@@ -6,6 +6,7 @@ import dev.videohook.config.SharedConfig;
 import dev.videohook.provider.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,24 @@ import software.amazon.awssdk.regions.Region;
 public interface TenantSecrets {
   /** Every environment variable {@link #fromEnvironment} reads. */
   Set<String> ENVIRONMENT = environment();
+
+  /**
+   * What a function that needs only provider API keys reads of {@link #ENVIRONMENT}: everything but
+   * the webhook signing secrets, which it has no use for.
+   */
+  Set<String> API_KEY_ENVIRONMENT = apiKeyEnvironment();
+
+  /** Only the {@link #API_KEY_ENVIRONMENT} of {@code env}: no signing secret reaches the caller. */
+  static Map<String, String> apiKeySettings(Map<String, String> env) {
+    Map<String, String> settings = new HashMap<>();
+    for (String name : API_KEY_ENVIRONMENT) {
+      String value = env.get(name);
+      if (value != null) {
+        settings.put(name, value);
+      }
+    }
+    return settings;
+  }
 
   /**
    * @return the accepted webhook signing secrets, current first (a second one while a secret is
@@ -48,6 +67,15 @@ public interface TenantSecrets {
     }
     return new SecretsManagerTenantSecrets(
         AwsClients.secretsManager(region), prefix.get(), ttl, Clock.systemUTC());
+  }
+
+  private static Set<String> apiKeyEnvironment() {
+    Set<String> names = new HashSet<>(environment());
+    for (Provider provider : Provider.values()) {
+      names.remove(provider.webhookSecretEnv());
+      names.remove(provider.previousWebhookSecretEnv());
+    }
+    return Set.copyOf(names);
   }
 
   private static Set<String> environment() {
