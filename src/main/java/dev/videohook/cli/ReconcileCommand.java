@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
       "Runs one reconciler pass here, as the scheduled function does: every job still pending"
           + " longer than RECONCILE_MIN_AGE_SECONDS is looked up at its provider; a finished job"
           + " is recorded exactly as its webhook would have been (then downloaded by the stream);"
-          + " one the provider has not finished by RECONCILE_DEADLINE_SECONDS is marked expired.",
+          + " one the provider has not finished by RECONCILE_DEADLINE_SECONDS is marked expired;"
+          + " a job still completed after RECONCILE_STRANDED_DOWNLOAD_SECONDS, past what the"
+          + " stream can deliver, is marked download_failed with the reason, for a redrive.",
       "Needs JOBS_TABLE and each provider's API key (OPENROUTER_API_KEY, MODELGATES_API_KEY) or"
           + " TENANT_SECRETS_PREFIX. Exit code 1 when a job could not be looked at."
     })
