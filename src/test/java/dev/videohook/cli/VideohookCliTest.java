@@ -361,10 +361,8 @@ class VideohookCliTest {
     assertFalse(new String(raw, StandardCharsets.UTF_8).isEmpty());
   }
 
-  @Test
-  void replay_storesAJobWhoseDownloadFailed_andLeavesAStoredJobAlone() throws Exception {
-    // a job the local stack has stored, copied into a table no stream poller watches, as it was
-    // before its download: completed, with nothing stored
+  /** A job submitted through the local stack, once its stream has stored it. */
+  private static Job submittedAndStored() throws Exception {
     String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
     JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
@@ -373,6 +371,15 @@ class VideohookCliTest {
       assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
       Thread.sleep(50);
     }
+    return stored;
+  }
+
+  @Test
+  void replay_storesAJobWhoseDownloadFailed_andLeavesAStoredJobAlone() throws Exception {
+    // a job the local stack has stored, copied into a table no stream poller watches, as it was
+    // before its download: completed, with nothing stored
+    Job stored = submittedAndStored();
+    String jobId = stored.jobId();
     stack.dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
     stack.s3().createBucket("replay-videos");
     TestJobs.put(stack.dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
@@ -489,14 +496,8 @@ class VideohookCliTest {
 
   @Test
   void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
-    String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
-    Instant deadline = Instant.now().plusSeconds(60);
-    JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
-    Job stored;
-    while ((stored = stack.jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
-      assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
-      Thread.sleep(50);
-    }
+    Job stored = submittedAndStored();
+    String jobId = stored.jobId();
     stack.dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
     stack.s3().createBucket("redrive-videos");
     stack.s3().createBucket("redrive-failed");
@@ -538,7 +539,7 @@ class VideohookCliTest {
     assertTrue(run.out().contains("1 on-failure record(s) read, 1 deleted"), run.out());
     assertEquals(
         JobStatus.STORED,
-        new JobStore(stack.dynamoDb(), "redrive-jobs").find(key).orElseThrow().status());
+        new JobStore(stack.dynamoDb(), "redrive-jobs").find(stored.key()).orElseThrow().status());
     assertEquals(1, stack.s3().objects("redrive-videos").size());
     assertEquals(
         List.of("notes.txt"),
