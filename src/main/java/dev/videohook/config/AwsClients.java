@@ -45,6 +45,7 @@ public final class AwsClients {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(socketTimeout)
+        .tlsTrustManagersProvider(TrustStore::trustManagers)
         .build();
   }
 
