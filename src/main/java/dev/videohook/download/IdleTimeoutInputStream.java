@@ -11,10 +11,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A read timeout for {@link java.net.http.HttpClient} response bodies, which have none of their own
- * once the headers have arrived: a read that waits longer than the idle timeout closes the
- * underlying stream and fails with {@link SocketTimeoutException}. Time spent outside {@code read}
- * (uploading a part) does not count.
+ * An idle timeout for a video's response body, set apart from the HTTP client's read timeout (the
+ * downloader's response timeout, which bounds the wait for the headers): a body read that waits
+ * longer than the idle timeout closes the underlying stream and fails with {@link
+ * SocketTimeoutException}. Time spent outside {@code read} (uploading a part) does not count.
  */
 final class IdleTimeoutInputStream extends FilterInputStream {
   private static final ScheduledExecutorService WATCHDOG =
