@@ -1,8 +1,8 @@
 package dev.videohook.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.videohook.download.CompletedJob;
 import dev.videohook.download.GeneratedBytes;
+import dev.videohook.download.HeapWatch;
 import dev.videohook.download.StreamingUploader;
 import dev.videohook.download.VideoDownloader;
 import dev.videohook.download.VideoServer;
@@ -13,24 +13,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -228,83 +218,6 @@ public final class DownloadBench {
           seconds,
           peakUsed / MIB,
           peakAfterGc / MIB);
-    }
-  }
-
-  /** Peak heap since {@link #reset}: in use at any time, and left after each collection. */
-  static final class HeapWatch implements AutoCloseable {
-    private final AtomicLong peakAfterGc = new AtomicLong();
-    private final List<Runnable> removals = new ArrayList<>();
-
-    HeapWatch() {
-      NotificationListener listener =
-          (notification, handback) -> {
-            if (!notification
-                .getType()
-                .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-              return;
-            }
-            var info =
-                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            long after = 0;
-            for (Map.Entry<String, MemoryUsage> pool :
-                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-              if (isHeapPool(pool.getKey())) {
-                after += pool.getValue().getUsed();
-              }
-            }
-            long live = after;
-            peakAfterGc.accumulateAndGet(live, Math::max);
-          };
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof NotificationEmitter emitter) {
-          emitter.addNotificationListener(listener, null, null);
-          removals.add(
-              () -> {
-                try {
-                  emitter.removeNotificationListener(listener);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                  // already gone
-                }
-              });
-        }
-      }
-    }
-
-    private static boolean isHeapPool(String name) {
-      return ManagementFactory.getMemoryPoolMXBeans().stream()
-          .anyMatch(p -> p.getName().equals(name) && p.getType() == MemoryType.HEAP);
-    }
-
-    void reset() {
-      System.gc();
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        pool.resetPeakUsage();
-      }
-      peakAfterGc.set(currentHeapUsed());
-    }
-
-    long peakUsed() {
-      long peak = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          peak += pool.getPeakUsage().getUsed();
-        }
-      }
-      return peak;
-    }
-
-    long peakAfterGc() {
-      return peakAfterGc.get();
-    }
-
-    private static long currentHeapUsed() {
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    @Override
-    public void close() {
-      removals.forEach(Runnable::run);
     }
   }
 }
