@@ -136,11 +136,7 @@ public final class ColdStartBench implements Callable<Integer> {
    * them) plus the probe alone: no test class path, so the functions' own logging setup runs.
    */
   static String functionClasspath() throws IOException {
-    Path runtime = Path.of("target", "runtime-classpath.txt");
-    if (!Files.isRegularFile(runtime)) {
-      throw new IllegalStateException(
-          runtime + " is missing: run the bench through its profile, mvn -q -Pbench");
-    }
+    String runtime = runtimeClasspath();
     Path probeDir = Files.createTempDirectory("coldstart-probe");
     String probe = ColdStartProbe.class.getName().replace('.', '/') + ".class";
     Path target = probeDir.resolve(probe);
@@ -149,10 +145,20 @@ public final class ColdStartBench implements Callable<Integer> {
       Files.copy(in, target);
     }
     return String.join(
-        File.pathSeparator,
-        probeDir.toString(),
-        Path.of("target", "classes").toString(),
-        Files.readString(runtime).trim());
+        File.pathSeparator, probeDir.toString(), Path.of("target", "classes").toString(), runtime);
+  }
+
+  /**
+   * The runtime-scope jars, as the bench profile lists them in target/runtime-classpath.txt: a
+   * child JVM cannot take this one's java.class.path, which under exec:java is Maven's own.
+   */
+  static String runtimeClasspath() throws IOException {
+    Path runtime = Path.of("target", "runtime-classpath.txt");
+    if (!Files.isRegularFile(runtime)) {
+      throw new IllegalStateException(
+          runtime + " is missing: run the bench through its profile, mvn -q -Pbench");
+    }
+    return Files.readString(runtime).trim();
   }
 
   private long expressSpawnToFirst204() throws IOException, InterruptedException {
@@ -206,7 +212,6 @@ public final class ColdStartBench implements Callable<Integer> {
     }
   }
 
-  /** The project's classpath, also under exec:java, where java.class.path is Maven's own. */
   private static long median(List<Long> values) {
     List<Long> sorted = new ArrayList<>(values);
     Collections.sort(sorted);

@@ -1,58 +1,49 @@
 package dev.videohook.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.videohook.download.CompletedJob;
 import dev.videohook.download.GeneratedBytes;
 import dev.videohook.download.StreamingUploader;
-import dev.videohook.download.VideoDownloader;
 import dev.videohook.download.VideoServer;
 import dev.videohook.local.LocalS3;
-import dev.videohook.provider.Provider;
-import dev.videohook.secrets.TenantSecrets;
-import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.Response;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Throughput of the downloader against a plain copy of the same bytes into S3Proxy, and heap.
  *
- * <pre>mvn -q -Pbench "-Dexec.args=--size-mib 1024"</pre>
+ * <pre>mvn -q -Pbench -Dexec.args="download --size-mib 1024"</pre>
  *
  * <p>(a) VideoDownloader: HTTP GET from a local server -> SHA-256 -> S3 multipart, 8 MiB parts. (b)
  * Baseline: the same bytes already in a local file -> S3 multipart, 8 MiB parts, one reused buffer,
  * no HTTP source and no hashing: what S3Proxy on this machine can take. (c) For context: the local
- * HTTP source alone, read and discarded. S3Proxy stores on disk in a temporary directory. Peak heap
- * is reported twice: the highest heap use seen (garbage included, so it depends on -Xmx and the
- * collector) and the highest heap use left after a collection (the live set).
+ * HTTP source alone, read and discarded. S3Proxy (storing on disk in a temporary directory) and the
+ * HTTP source run in this JVM; each series runs in a child JVM of its own ({@link
+ * DownloadSeriesMain}, with {@value #CHILD_HEAP}), one after the other, so that the heap it reports
+ * is that series' alone. Peak heap is reported twice: the highest heap use seen (garbage included,
+ * so it depends on -Xmx and the collector) and the highest heap use left after a collection (the
+ * live set).
  */
 public final class DownloadBench {
+  /** The bound: the downloader's heap at most 64 MiB, whatever the video's size. */
+  static final String CHILD_HEAP = "-Xmx64m";
+
   private static final long MIB = 1024 * 1024;
+  private static final long CHILD_TIMEOUT_MINUTES = 10;
+  private static final Pattern RESULT =
+      Pattern.compile(
+          "^result nanos=(\\d+) bytes=(\\d+) peakUsed=(\\d+) peakAfterGc=(\\d+) sha256=(\\S+)$",
+          Pattern.MULTILINE);
 
   private DownloadBench() {}
 
@@ -64,68 +55,59 @@ public final class DownloadBench {
       }
     }
     long size = sizeMib * MIB;
+    // the project's classes and runtime jars: S3Proxy and the other test-scope jars stay here
+    String classpath =
+        String.join(
+            File.pathSeparator,
+            Path.of("target", "test-classes").toString(),
+            Path.of("target", "classes").toString(),
+            ColdStartBench.runtimeClasspath());
     Path work = Files.createTempDirectory("videohook-bench");
-    HeapWatch heap = new HeapWatch();
     try (LocalS3 s3 = LocalS3.startOnDisk(work.resolve("s3"));
         VideoServer server = new VideoServer()) {
       s3.createBucket("bench");
       server.on("/video.mp4", VideoServer.generated(size, "video/mp4"));
-      server.on("/warmup.mp4", VideoServer.generated(64 * MIB, "video/mp4"));
-      VideoDownloader downloader =
-          VideoDownloader.builder(new StreamingUploader(s3.client(), "bench"), noSecrets())
-              .allowLoopbackHttp(true)
-              .build();
+      server.on(
+          "/warmup.mp4", VideoServer.generated(DownloadSeriesMain.WARM_UP_MIB * MIB, "video/mp4"));
       Path file = work.resolve("video.bin");
       try (OutputStream out = Files.newOutputStream(file)) {
         GeneratedBytes.write(out, size);
       }
+      String video = server.url("/video.mp4").toString();
+      String warmUp = server.url("/warmup.mp4").toString();
+      String endpoint = s3.endpoint().toString();
 
-      // warm up both paths so that neither pays for class loading and JIT alone
-      downloader.download(job(server, "/warmup.mp4", "warmup"));
-      plainMultipartCopy(s3.client(), "bench", "warmup-copy", file, 64 * MIB);
-
-      heap.reset();
-      long t0 = System.nanoTime();
-      var stored = downloader.download(job(server, "/video.mp4", "bench")).get(0);
-      double downloaderSeconds = seconds(t0);
       Measure a =
-          new Measure(
+          inChildJvm(
               "a) VideoDownloader (HTTP -> sha256 -> S3 multipart)",
-              size,
-              downloaderSeconds,
-              heap.peakUsed(),
-              heap.peakAfterGc());
-
-      heap.reset();
-      t0 = System.nanoTime();
-      plainMultipartCopy(s3.client(), "bench", "plain-copy", file, size);
+              classpath,
+              work,
+              "downloader",
+              video,
+              warmUp,
+              endpoint,
+              "bench");
       Measure b =
-          new Measure(
+          inChildJvm(
               "b) plain copy (local file -> S3 multipart)",
-              size,
-              seconds(t0),
-              heap.peakUsed(),
-              heap.peakAfterGc());
-
-      heap.reset();
-      t0 = System.nanoTime();
-      long read = readOnly(server);
+              classpath,
+              work,
+              "plain-copy",
+              file.toString(),
+              Long.toString(size),
+              endpoint,
+              "bench");
       Measure c =
-          new Measure(
-              "c) HTTP source only (read, discard)",
-              read,
-              seconds(t0),
-              heap.peakUsed(),
-              heap.peakAfterGc());
+          inChildJvm(
+              "c) HTTP source only (read, discard)", classpath, work, "source", video, warmUp);
 
-      boolean correct =
-          stored.size() == size && stored.sha256().equals(GeneratedBytes.sha256(size));
+      boolean correct = a.bytes() == size && a.sha256().equals(GeneratedBytes.sha256(size));
       System.out.printf(
           Locale.ROOT,
-          "size: %d MiB, part size: %d MiB, max heap: %d MiB, stored object correct: %s%n",
+          "size: %d MiB, part size: %d MiB, child JVM heap: %s, stored object correct: %s%n",
           sizeMib,
           StreamingUploader.DEFAULT_PART_SIZE / MIB,
-          Runtime.getRuntime().maxMemory() / MIB,
+          CHILD_HEAP,
           correct);
       for (Measure m : List.of(a, b, c)) {
         System.out.println(m);
@@ -135,74 +117,59 @@ public final class DownloadBench {
         throw new IllegalStateException("the stored object does not match the source");
       }
     } finally {
-      heap.close();
       deleteTree(work);
     }
   }
 
-  private static CompletedJob job(VideoServer server, String path, String id) {
-    return new CompletedJob("bench", Provider.OPENROUTER, id, List.of(server.url(path).toString()));
-  }
-
-  /** S3 multipart from a file, 8 MiB parts from one reused buffer: no HTTP source, no hashing. */
-  static void plainMultipartCopy(S3Client s3, String bucket, String key, Path file, long length)
-      throws IOException {
-    int partSize = StreamingUploader.DEFAULT_PART_SIZE;
-    byte[] buffer = new byte[partSize];
-    String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
-    List<CompletedPart> parts = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(file)) {
-      for (long done = 0; done < length; ) {
-        int n = in.readNBytes(buffer, 0, (int) Math.min(partSize, length - done));
-        if (n == 0) {
-          break;
-        }
-        int partNumber = parts.size() + 1;
-        String etag =
-            s3.uploadPart(
-                    r ->
-                        r.bucket(bucket)
-                            .key(key)
-                            .uploadId(uploadId)
-                            .partNumber(partNumber)
-                            .contentLength((long) n),
-                    RequestBody.fromContentProvider(
-                        () -> new ByteArrayInputStream(buffer, 0, n), n, "video/mp4"))
-                .eTag();
-        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-        done += n;
-      }
+  /**
+   * Runs one series of {@link DownloadSeriesMain} in a fresh JVM with the same java and {@link
+   * #CHILD_HEAP}, and reads its result line. A child that fails, hangs or prints no result line
+   * fails the bench with what it printed: no row is ever made up.
+   */
+  static Measure inChildJvm(String name, String classpath, Path work, String... series)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                CHILD_HEAP,
+                "-DVIDEOHOOK_LOG_FILE=target/download-bench-child.log",
+                "-cp",
+                classpath,
+                DownloadSeriesMain.class.getName()));
+    command.addAll(List.of(series));
+    // to a file, not a pipe: the wait below needs no reader thread, and a hung child is seen
+    Path output = work.resolve(series[0] + ".out");
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    child.getOutputStream().close();
+    boolean ended = child.waitFor(CHILD_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    if (!ended) {
+      child.destroyForcibly().waitFor();
     }
-    s3.completeMultipartUpload(
-        r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
-  }
-
-  /** The same HTTP client the downloader uses, reading the body and nothing else. */
-  private static long readOnly(VideoServer server) throws IOException, InterruptedException {
-    OkHttpClient http = new OkHttpClient.Builder().protocols(List.of(Protocol.HTTP_1_1)).build();
-    Request request = new Request.Builder().url(server.url("/video.mp4").toString()).build();
-    try (Response response = http.newCall(request).execute();
-        InputStream in = response.body().byteStream()) {
-      return in.transferTo(OutputStream.nullOutputStream());
+    String printed = Files.readString(output, StandardCharsets.UTF_8);
+    Matcher result = RESULT.matcher(printed);
+    boolean found = result.find();
+    if (!ended || child.exitValue() != 0 || !found) {
+      String why =
+          !ended
+              ? "did not end within " + CHILD_TIMEOUT_MINUTES + " minutes and was killed"
+              : child.exitValue() != 0
+                  ? "exited with " + child.exitValue()
+                  : "printed no result line";
+      throw new IllegalStateException(
+          String.format(Locale.ROOT, "%s: the child JVM %s; it printed:%n%s", name, why, printed));
     }
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static TenantSecrets noSecrets() {
-    return new TenantSecrets() {
-      @Override
-      public List<String> webhookSecrets(String tenant, Provider provider) {
-        return List.of();
-      }
-
-      @Override
-      public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.empty();
-      }
-    };
+    return new Measure(
+        name,
+        Long.parseLong(result.group(2)),
+        Long.parseLong(result.group(1)) / 1e9,
+        Long.parseLong(result.group(3)),
+        Long.parseLong(result.group(4)),
+        result.group(5));
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -213,7 +180,11 @@ public final class DownloadBench {
     }
   }
 
-  record Measure(String name, long bytes, double seconds, long peakUsed, long peakAfterGc) {
+  /**
+   * One series' row; {@code sha256} is the hash of the bytes it stored, or "-" when it has none.
+   */
+  record Measure(
+      String name, long bytes, double seconds, long peakUsed, long peakAfterGc, String sha256) {
     double mibPerSecond() {
       return bytes / (double) MIB / seconds;
     }
@@ -228,83 +199,6 @@ public final class DownloadBench {
           seconds,
           peakUsed / MIB,
           peakAfterGc / MIB);
-    }
-  }
-
-  /** Peak heap since {@link #reset}: in use at any time, and left after each collection. */
-  static final class HeapWatch implements AutoCloseable {
-    private final AtomicLong peakAfterGc = new AtomicLong();
-    private final List<Runnable> removals = new ArrayList<>();
-
-    HeapWatch() {
-      NotificationListener listener =
-          (notification, handback) -> {
-            if (!notification
-                .getType()
-                .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-              return;
-            }
-            var info =
-                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            long after = 0;
-            for (Map.Entry<String, MemoryUsage> pool :
-                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-              if (isHeapPool(pool.getKey())) {
-                after += pool.getValue().getUsed();
-              }
-            }
-            long live = after;
-            peakAfterGc.accumulateAndGet(live, Math::max);
-          };
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof NotificationEmitter emitter) {
-          emitter.addNotificationListener(listener, null, null);
-          removals.add(
-              () -> {
-                try {
-                  emitter.removeNotificationListener(listener);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                  // already gone
-                }
-              });
-        }
-      }
-    }
-
-    private static boolean isHeapPool(String name) {
-      return ManagementFactory.getMemoryPoolMXBeans().stream()
-          .anyMatch(p -> p.getName().equals(name) && p.getType() == MemoryType.HEAP);
-    }
-
-    void reset() {
-      System.gc();
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        pool.resetPeakUsage();
-      }
-      peakAfterGc.set(currentHeapUsed());
-    }
-
-    long peakUsed() {
-      long peak = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          peak += pool.getPeakUsage().getUsed();
-        }
-      }
-      return peak;
-    }
-
-    long peakAfterGc() {
-      return peakAfterGc.get();
-    }
-
-    private static long currentHeapUsed() {
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    @Override
-    public void close() {
-      removals.forEach(Runnable::run);
     }
   }
 }

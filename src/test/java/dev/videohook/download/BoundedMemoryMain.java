@@ -3,9 +3,6 @@ package dev.videohook.download;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.provider.Provider;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URI;
 import java.util.List;
 
@@ -26,21 +23,13 @@ public final class BoundedMemoryMain {
                 new StreamingUploader(LocalS3.client(endpoint), bucket), DownloadFixture.secrets())
             .allowLoopbackHttp(true)
             .build();
-    List<StoredObject> stored =
-        downloader.download(
-            new CompletedJob("memory", Provider.OPENROUTER, "big", List.of(source.toString())));
-    StoredObject object = stored.get(0);
-    System.out.println(
-        "size=" + object.size() + " sha256=" + object.sha256() + " peakHeap=" + peakHeap());
-  }
-
-  static long peakHeap() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
+    try (HeapWatch heap = new HeapWatch()) {
+      List<StoredObject> stored =
+          downloader.download(
+              new CompletedJob("memory", Provider.OPENROUTER, "big", List.of(source.toString())));
+      StoredObject object = stored.get(0);
+      System.out.println(
+          "size=" + object.size() + " sha256=" + object.sha256() + " peakHeap=" + heap.peakUsed());
     }
-    return peak;
   }
 }
