@@ -45,7 +45,6 @@ public final class AwsClients {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(socketTimeout)
-        .tlsTrustManagersProvider(TrustStore::trustManagers)
         .build();
   }
 

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.Priming;
-import dev.videohook.config.TrustStore;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
@@ -30,11 +29,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-  static {
-    // the first thing a cold start does: the CA certificates load while the rest of init runs
-    TrustStore.startLoading();
-  }
-
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
   public static final String DEFAULT_TENANT = "$default";
 
