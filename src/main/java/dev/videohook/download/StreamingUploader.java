@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * <p>Why this shape: the synchronous {@link S3Client} on the URL-connection HTTP client, driven
  * part by part from a few buffers of {@link #partSize} bytes that are refilled for every part:
  * while up to {@link #PARTS_IN_FLIGHT} parts upload, the next one is read. Memory is bounded by the
- * part size times the buffers (the URL-connection client copies a part's body once more while
- * sending it), never by the video's size. Every failure, whatever its cause, ends in an explicit
+ * part size times the buffers (the URL-connection client streams each part from its buffer at a
+ * fixed length), never by the video's size. Every failure, whatever its cause, ends in an explicit
  * AbortMultipartUpload, so no half-written object and no dangling upload stays in the bucket;
  * CompleteMultipartUpload is only called once every byte has arrived and matched the declared
  * length. The SDK's async multipart client and the transfer manager would need Netty or the CRT in
@@ -204,8 +204,7 @@ public final class StreamingUploader {
   /**
    * The parts of one multipart upload in flight: at most {@link #PARTS_IN_FLIGHT} uploading while
    * the next one is read, each from its own buffer, the buffers reused. Memory stays bounded by
-   * {@code (PARTS_IN_FLIGHT + 1) * partSize} (plus the HTTP client's copy of each part it sends),
-   * whatever the video's size.
+   * {@code (PARTS_IN_FLIGHT + 1) * partSize}, whatever the video's size.
    */
   private final class PartPipeline {
     private final String key;
