@@ -53,14 +53,27 @@ public final class ColdStartBench implements Callable<Integer> {
     List<Long> prime = new ArrayList<>();
     List<Long> firstRequestPrimed = new ArrayList<>();
     List<Long> express = new ArrayList<>();
+    List<Long> archived = new ArrayList<>();
     try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
       dynamoDb.createJobTable("coldstart-jobs");
+      String jars = jarredClasspath(classpath);
+      Path archive = trainClassArchive(jars, dynamoDb);
       for (int run = 0; run < runs; run++) {
         long spawned = System.nanoTime();
         long[] plain = probe(classpath, dynamoDb, "coldstart_" + run, false);
         spawnToFirst.add((System.nanoTime() - spawned) / 1_000_000);
         init.add(plain[1] - plain[0]);
         firstRequest.add(plain[3] - plain[2]);
+        spawned = System.nanoTime();
+        // -Xshare:on: an archive the JVM cannot map fails the run instead of passing unused
+        probe(
+            jars,
+            dynamoDb,
+            "coldstart_archived_" + run,
+            false,
+            "-Xshare:on",
+            "-XX:SharedArchiveFile=" + archive);
+        archived.add((System.nanoTime() - spawned) / 1_000_000);
         long[] primed = probe(classpath, dynamoDb, "coldstart_primed_" + run, true);
         prime.add(primed[2] - primed[1]);
         firstRequestPrimed.add(primed[3] - primed[2]);
@@ -78,11 +91,15 @@ public final class ColdStartBench implements Callable<Integer> {
     row("videohook: spawn -> first delivery committed (204)", spawnToFirst);
     row("videohook: SnapStart priming (before the snapshot)", prime);
     row("videohook: first delivery after priming (after a restore)", firstRequestPrimed);
+    row("videohook, classes from an AppCDS archive: spawn -> 204", archived);
     if (!express.isEmpty()) {
       row("guide Express: spawn -> first 204 (verify only)", express);
       System.out.printf(
           "%nratio videohook / guide Express, spawn to first 204: %.2f%n",
           (double) median(spawnToFirst) / median(express));
+      System.out.printf(
+          "ratio videohook with the AppCDS archive / guide Express: %.2f%n",
+          (double) median(archived) / median(express));
     }
     System.out.printf(
         "ratio first delivery primed / unprimed: %.2f%n",
@@ -98,19 +115,18 @@ public final class ColdStartBench implements Callable<Integer> {
    * One fresh JVM on the functions' class path; the milliseconds since its start at main, after
    * init, after priming (equal to init when not primed), and after the first delivery.
    */
-  private static long[] probe(String classpath, LocalDynamoDb dynamoDb, String jobId, boolean prime)
+  private static long[] probe(
+      String classpath, LocalDynamoDb dynamoDb, String jobId, boolean prime, String... jvmOptions)
       throws IOException, InterruptedException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+TieredCompilation",
-                "-XX:TieredStopAtLevel=1", // template.yaml's JAVA_TOOL_OPTIONS
-                "-cp",
-                classpath,
-                ColdStartProbe.class.getName(),
-                jobId,
-                prime ? "primed" : "plain")
-            .redirectErrorStream(true);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+TieredCompilation");
+    command.add("-XX:TieredStopAtLevel=1"); // template.yaml's JAVA_TOOL_OPTIONS
+    command.addAll(List.of(jvmOptions));
+    command.addAll(
+        List.of(
+            "-cp", classpath, ColdStartProbe.class.getName(), jobId, prime ? "primed" : "plain"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("JOBS_TABLE", "coldstart-jobs");
     builder.environment().put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
@@ -119,7 +135,15 @@ public final class ColdStartBench implements Callable<Integer> {
     String output =
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     process.waitFor();
-    String[] last = output.lines().reduce((a, b) -> b).orElse("").split(" ");
+    // the result line is the probe's last, save for what the JVM itself logs at exit (a training
+    // run's CDS warnings)
+    String[] last =
+        output
+            .lines()
+            .filter(line -> line.matches("\\d{3}( \\d+){4}"))
+            .reduce((a, b) -> b)
+            .orElse("")
+            .split(" ");
     if (last.length != 5 || !last[0].equals("204")) {
       throw new IllegalStateException("the probe did not get a 204: " + output);
     }
@@ -146,6 +170,52 @@ public final class ColdStartBench implements Callable<Integer> {
     }
     return String.join(
         File.pathSeparator, probeDir.toString(), Path.of("target", "classes").toString(), runtime);
+  }
+
+  /**
+   * How much of a cold start is class loading: one unmeasured run of the probe writes a dynamic
+   * AppCDS archive of every class it loaded, and later runs map them from it. Only the JVM build
+   * that wrote an archive can use it, which is why the functions do not ship one (Lambda's managed
+   * runtime updates its JVM on its own schedule; SnapStart is what they use instead).
+   */
+  private static Path trainClassArchive(String jars, LocalDynamoDb dynamoDb)
+      throws IOException, InterruptedException {
+    Path archive = Files.createTempDirectory("coldstart-cds").resolve("videohook.jsa");
+    probe(jars, dynamoDb, "coldstart_training", false, "-XX:ArchiveClassesAtExit=" + archive);
+    if (!Files.isRegularFile(archive)) {
+      throw new IllegalStateException("the training run wrote no class archive at " + archive);
+    }
+    return archive;
+  }
+
+  /** The class path with its directories packed as jars: a CDS archive takes jars only. */
+  private static String jarredClasspath(String classpath) throws IOException, InterruptedException {
+    List<String> entries = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (!Files.isDirectory(path)) {
+        entries.add(entry);
+        continue;
+      }
+      Path jar = Files.createTempFile("coldstart-classes", ".jar");
+      Files.delete(jar);
+      Process process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jar").toString(),
+                  "cf",
+                  jar.toString(),
+                  "-C",
+                  path.toString(),
+                  ".")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("jar could not pack " + path + ": " + output);
+      }
+      entries.add(jar.toString());
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /**
