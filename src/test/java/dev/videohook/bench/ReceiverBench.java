@@ -181,42 +181,27 @@ public final class ReceiverBench implements Callable<Integer> {
   }
 
   private Result run(String name, URI url, int count, String secret) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    long[] latencies = new long[count];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger non2xx = new AtomicInteger();
-    String runId = Long.toString(System.nanoTime(), 36);
-    long started = System.nanoTime();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int w = 0; w < concurrency; w++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                for (int i; (i = next.getAndIncrement()) < count; ) {
-                  byte[] body = event("bench_" + runId + "_" + i).getBytes(StandardCharsets.UTF_8);
-                  Request request =
-                      new Request.Builder()
-                          .url(url.toString())
-                          .header(
-                              "X-OpenRouter-Signature",
-                              SignatureVerifier.signatureHeader(
-                                  secret, Instant.now().getEpochSecond(), body))
-                          .post(RequestBody.create(body, JSON))
-                          .build();
-                  long t0 = System.nanoTime();
-                  int status;
-                  try (Response response = http.newCall(request).execute()) {
-                    status = response.code();
-                  }
-                  latencies[i] = System.nanoTime() - t0;
-                  if (status / 100 != 2) {
-                    non2xx.incrementAndGet();
-                  }
-                }
-                return null;
-              }));
-    }
-    return measured(name, workers, pool, started, latencies, non2xx);
+    return series(
+        name,
+        count,
+        "bench_",
+        jobId -> {
+          byte[] body = event(jobId).getBytes(StandardCharsets.UTF_8);
+          Request request =
+              new Request.Builder()
+                  .url(url.toString())
+                  .header(
+                      "X-OpenRouter-Signature",
+                      SignatureVerifier.signatureHeader(
+                          secret, Instant.now().getEpochSecond(), body))
+                  .post(RequestBody.create(body, JSON))
+                  .build();
+          return () -> {
+            try (Response response = http.newCall(request).execute()) {
+              return response.code() / 100 == 2;
+            }
+          };
+        });
   }
 
   /**
@@ -225,6 +210,66 @@ public final class ReceiverBench implements Callable<Integer> {
    * the same concurrency, from the same process.
    */
   private Result rawPut(String name, DynamoDbClient dynamoDb, int count) throws Exception {
+    return series(
+        name,
+        count,
+        "raw_",
+        jobId -> {
+          Instant now = Instant.now();
+          Map<String, AttributeValue> item =
+              new HashMap<>(
+                  JobItems.toItem(
+                      new Job(
+                          new JobKey("$default", Provider.OPENROUTER, jobId),
+                          JobStatus.FAILED,
+                          null,
+                          null,
+                          null,
+                          List.of(),
+                          null,
+                          "The prompt was rejected by the model's safety filter.",
+                          "video.generation.failed",
+                          now.toString(),
+                          jobId + "-failed",
+                          null,
+                          null,
+                          new Job.Times(null, now, null, now))));
+          item.put("raw_event", AttributeValue.fromS(event(jobId)));
+          PutItemRequest put =
+              PutItemRequest.builder()
+                  .tableName(LocalStack.TABLE)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
+                  .expressionAttributeNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))
+                  .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS("pending")))
+                  .build();
+          return () -> {
+            try {
+              dynamoDb.putItem(put);
+              return true;
+            } catch (RuntimeException e) {
+              return false;
+            }
+          };
+        });
+  }
+
+  /** One request of a series, built before its clock starts; true when it succeeded. */
+  private interface Call {
+    boolean send() throws Exception;
+  }
+
+  /** Builds the call for one job id. */
+  private interface Calls {
+    Call prepare(String jobId) throws Exception;
+  }
+
+  /**
+   * {@code count} calls at the bench's concurrency, each timed from its send to its answer, then
+   * the series' rate, latency percentiles and failures.
+   */
+  private Result series(String name, int count, String jobIdPrefix, Calls calls)
+      throws InterruptedException, ExecutionException {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     long[] latencies = new long[count];
     AtomicInteger next = new AtomicInteger();
@@ -237,44 +282,13 @@ public final class ReceiverBench implements Callable<Integer> {
           pool.submit(
               () -> {
                 for (int i; (i = next.getAndIncrement()) < count; ) {
-                  String jobId = "raw_" + runId + "_" + i;
-                  Instant now = Instant.now();
-                  Map<String, AttributeValue> item =
-                      new HashMap<>(
-                          JobItems.toItem(
-                              new Job(
-                                  new JobKey("$default", Provider.OPENROUTER, jobId),
-                                  JobStatus.FAILED,
-                                  null,
-                                  null,
-                                  null,
-                                  List.of(),
-                                  null,
-                                  "The prompt was rejected by the model's safety filter.",
-                                  "video.generation.failed",
-                                  now.toString(),
-                                  jobId + "-failed",
-                                  null,
-                                  null,
-                                  new Job.Times(null, now, null, now))));
-                  item.put("raw_event", AttributeValue.fromS(event(jobId)));
-                  PutItemRequest put =
-                      PutItemRequest.builder()
-                          .tableName(LocalStack.TABLE)
-                          .item(item)
-                          .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
-                          .expressionAttributeNames(
-                              Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))
-                          .expressionAttributeValues(
-                              Map.of(":pending", AttributeValue.fromS("pending")))
-                          .build();
+                  Call call = calls.prepare(jobIdPrefix + runId + "_" + i);
                   long t0 = System.nanoTime();
-                  try {
-                    dynamoDb.putItem(put);
-                  } catch (RuntimeException e) {
+                  boolean ok = call.send();
+                  latencies[i] = System.nanoTime() - t0;
+                  if (!ok) {
                     failed.incrementAndGet();
                   }
-                  latencies[i] = System.nanoTime() - t0;
                 }
                 return null;
               }));
