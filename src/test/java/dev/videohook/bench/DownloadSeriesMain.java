@@ -7,7 +7,7 @@ import dev.videohook.download.VideoDownloader;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.provider.Provider;
-import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.secrets.EnvironmentTenantSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -88,7 +88,8 @@ public final class DownloadSeriesMain {
   private static Series downloader(URI video, URI warmUp, URI endpoint, String bucket) {
     VideoDownloader downloader =
         VideoDownloader.builder(
-                new StreamingUploader(LocalS3.client(endpoint), bucket), noSecrets())
+                new StreamingUploader(LocalS3.client(endpoint), bucket),
+                new EnvironmentTenantSecrets(Map.of()))
             .allowLoopbackHttp(true)
             .build();
     return isWarmUp -> {
@@ -158,20 +159,6 @@ public final class DownloadSeriesMain {
       try (Response response = http.newCall(request).execute();
           InputStream in = response.body().byteStream()) {
         return new Moved(in.transferTo(OutputStream.nullOutputStream()), "-");
-      }
-    };
-  }
-
-  private static TenantSecrets noSecrets() {
-    return new TenantSecrets() {
-      @Override
-      public List<String> webhookSecrets(String tenant, Provider provider) {
-        return List.of();
-      }
-
-      @Override
-      public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.empty();
       }
     };
   }
