@@ -293,31 +293,18 @@ public final class ReceiverBench implements Callable<Integer> {
                 return null;
               }));
     }
-    return measured(name, workers, pool, started, latencies, failed);
-  }
-
-  /** Waits for every worker, then the series' rate, latency percentiles and failures. */
-  private static Result measured(
-      String name,
-      List<Future<?>> workers,
-      ExecutorService pool,
-      long started,
-      long[] latencies,
-      AtomicInteger notOk)
-      throws InterruptedException, ExecutionException {
     for (Future<?> worker : workers) {
       worker.get();
     }
     long elapsed = System.nanoTime() - started;
     pool.shutdown();
     Arrays.sort(latencies);
-    int count = latencies.length;
     return new Result(
         name,
         count / (elapsed / 1e9),
         latencies[count / 2] / 1e6,
         latencies[(int) (count * 0.99)] / 1e6,
-        notOk.get()); // read once every worker is done
+        failed.get()); // read once every worker is done
   }
 
   private static double best(List<Result> results, String prefix) {
