@@ -48,29 +48,30 @@ public final class JobItems {
           "job item without a known provider, tenant, id or status: " + string(item, JobTable.PK));
     }
     return Optional.of(
-        new Job(
-            new JobKey(tenant, provider.get(), jobId),
-            status.get(),
-            string(item, JobTable.MODEL),
-            string(item, JobTable.PROMPT),
-            string(item, JobTable.GENERATION_ID),
-            strings(item, JobTable.UNSIGNED_URLS),
-            new Usage(number(item, JobTable.USAGE_COST), bool(item, JobTable.USAGE_IS_BYOK)),
-            string(item, JobTable.ERROR),
-            string(item, JobTable.EVENT_TYPE),
-            string(item, JobTable.EVENT_CREATED_AT),
-            string(item, JobTable.TERMINAL_DELIVERY),
-            new Job.StoredVideos(string(item, JobTable.BUCKET), storedObjects(item)),
-            new Job.DownloadAttempts(
-                Optional.ofNullable(number(item, JobTable.DOWNLOAD_ATTEMPTS))
-                    .map(BigDecimal::intValue)
-                    .orElse(0),
-                string(item, JobTable.LAST_DOWNLOAD_ERROR)),
-            new Job.Times(
-                instant(item, JobTable.SUBMITTED_AT),
-                instant(item, JobTable.TERMINAL_AT),
-                instant(item, JobTable.STORED_AT),
-                instant(item, JobTable.UPDATED_AT))));
+        Job.builder(new JobKey(tenant, provider.get(), jobId), status.get())
+            .model(string(item, JobTable.MODEL))
+            .prompt(string(item, JobTable.PROMPT))
+            .generationId(string(item, JobTable.GENERATION_ID))
+            .unsignedUrls(strings(item, JobTable.UNSIGNED_URLS))
+            .usage(new Usage(number(item, JobTable.USAGE_COST), bool(item, JobTable.USAGE_IS_BYOK)))
+            .error(string(item, JobTable.ERROR))
+            .eventType(string(item, JobTable.EVENT_TYPE))
+            .eventCreatedAt(string(item, JobTable.EVENT_CREATED_AT))
+            .terminalDelivery(string(item, JobTable.TERMINAL_DELIVERY))
+            .stored(new Job.StoredVideos(string(item, JobTable.BUCKET), storedObjects(item)))
+            .download(
+                new Job.DownloadAttempts(
+                    Optional.ofNullable(number(item, JobTable.DOWNLOAD_ATTEMPTS))
+                        .map(BigDecimal::intValue)
+                        .orElse(0),
+                    string(item, JobTable.LAST_DOWNLOAD_ERROR)))
+            .times(
+                new Job.Times(
+                    instant(item, JobTable.SUBMITTED_AT),
+                    instant(item, JobTable.TERMINAL_AT),
+                    instant(item, JobTable.STORED_AT),
+                    instant(item, JobTable.UPDATED_AT)))
+            .build());
   }
 
   /** The delivery a delivery item holds; empty for any other item. */

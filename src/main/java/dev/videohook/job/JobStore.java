@@ -213,21 +213,11 @@ public final class JobStore {
    */
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
     Job submitted =
-        new Job(
-            job,
-            JobStatus.PENDING,
-            model,
-            prompt,
-            null,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new Job.Times(submittedAt, null, null, submittedAt));
+        Job.builder(job, JobStatus.PENDING)
+            .model(model)
+            .prompt(prompt)
+            .times(new Job.Times(submittedAt, null, null, submittedAt))
+            .build();
     Map<String, AttributeValue> identity = JobItems.terminalAttributes(submitted);
     Map<String, AttributeValue> sets = new HashMap<>();
     for (String name :
