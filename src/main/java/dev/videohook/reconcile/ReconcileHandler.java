@@ -3,7 +3,7 @@ package dev.videohook.reconcile;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTableActions;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +59,7 @@ public class ReconcileHandler implements RequestHandler<ScheduledEvent, Map<Stri
   }
 
   private static Set<String> awsActions() {
-    Set<String> actions = new HashSet<>(JobStore.RECONCILE_ACTIONS);
+    Set<String> actions = new HashSet<>(JobTableActions.RECONCILE);
     actions.addAll(SecretsManagerTenantSecrets.AWS_ACTIONS);
     return Set.copyOf(actions);
   }

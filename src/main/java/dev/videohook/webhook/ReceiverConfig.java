@@ -3,6 +3,7 @@ package dev.videohook.webhook;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTableActions;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
@@ -44,9 +45,7 @@ public record ReceiverConfig(
   /** Every AWS action the receiver calls; template.yaml grants exactly these. */
   public static final Set<String> AWS_ACTIONS =
       union(
-          JobStore.RECORD_ACTIONS,
-          JobStore.PRIMING_ACTIONS,
-          SecretsManagerTenantSecrets.AWS_ACTIONS);
+          JobTableActions.RECORD, JobTableActions.PRIMING, SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
