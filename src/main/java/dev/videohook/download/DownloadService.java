@@ -159,7 +159,7 @@ public final class DownloadService {
   static String describe(RuntimeException failure) {
     return failure instanceof DownloadException
         ? failure.getMessage()
-        : "unexpected failure: " + VideoDownloader.kind(failure);
+        : "unexpected failure: " + DownloadException.kind(failure);
   }
 
   private void noteFailure(CompletedJob job, RuntimeException failure, boolean redrive) {

@@ -305,7 +305,7 @@ public final class Reconciler {
 
   private void onProviderError(Job job, ProviderApiException e, Run run) {
     int code = e.statusCode();
-    if (code == 0 || code == 429 || code >= 500) {
+    if (e.isRetryable()) {
       run.throttled++;
       int inARow = run.consecutiveThrottles.merge(job.provider(), 1, Integer::sum);
       log(LOG.atWarn(), job)
