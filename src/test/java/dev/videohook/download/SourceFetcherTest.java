@@ -140,16 +140,17 @@ class SourceFetcherTest {
         "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: 4\r\nX-Slow: "
             + "x".repeat(120)
             + "\r\n\r\nabcd";
+    SourceFetcher fetcher = fetcher(true);
     try (TricklingServer server = new TricklingServer(headers, Duration.ofMillis(300))) {
       Deadline deadline =
-          Deadline.fromRemaining(Clock.systemUTC(), Duration.ofSeconds(3), Duration.ZERO);
+          Deadline.fromRemaining(Clock.systemUTC(), Duration.ofSeconds(5), Duration.ZERO);
       DownloadException e =
           assertTimeoutPreemptively(
-              Duration.ofSeconds(20),
+              Duration.ofSeconds(25),
               () ->
                   assertThrows(
                       DownloadException.class,
-                      () -> fetcher(true).fetch(server.url("/v.mp4"), key(), deadline)));
+                      () -> fetcher.fetch(server.url("/v.mp4"), key(), deadline)));
       assertTrue(e.isTransient(), "a retryable failure: " + e.getMessage());
       assertTrue(e.getMessage().endsWith("before the invocation's deadline"), e.getMessage());
     }
