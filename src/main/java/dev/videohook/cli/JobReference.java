@@ -2,6 +2,7 @@ package dev.videohook.cli;
 
 import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +20,7 @@ final class JobReference {
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 

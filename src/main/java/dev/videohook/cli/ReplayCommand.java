@@ -55,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
       out.printf("job %s is already stored: %s%n", job.jobId, keys(found));
       return ExitCode.OK;
     }
-    if (found.status() != JobStatus.COMPLETED && found.status() != JobStatus.DOWNLOAD_FAILED) {
+    if (!found.status().isWaitingForVideo()) {
       throw new CliException(
           ExitCode.FAILED,
           "job "

@@ -9,6 +9,7 @@ import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.provider.SubmittedJob;
+import dev.videohook.provider.Tenants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -45,7 +46,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
   String tenant;
 

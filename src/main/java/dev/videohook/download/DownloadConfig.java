@@ -43,7 +43,7 @@ public record DownloadConfig(
   public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
 
   /** Set by Lambda in every function: local mode is refused where it is set. */
-  public static final String AWS_LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+  public static final String AWS_LAMBDA_FUNCTION_NAME = SharedConfig.AWS_LAMBDA_FUNCTION_NAME;
 
   /** Set by SAM CLI in {@code sam local invoke}'s container, which is not AWS. */
   public static final String AWS_SAM_LOCAL = "AWS_SAM_LOCAL";
@@ -93,9 +93,7 @@ public record DownloadConfig(
     SharedConfig shared = SharedConfig.read(settings);
     String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
     boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
-    if (allowLoopbackHttp
-        && settings.optional(AWS_LAMBDA_FUNCTION_NAME).isPresent()
-        && !settings.flag(AWS_SAM_LOCAL)) {
+    if (allowLoopbackHttp && SharedConfig.onLambda(settings) && !settings.flag(AWS_SAM_LOCAL)) {
       settings.problem(
           DOWNLOAD_ALLOW_LOOPBACK_HTTP
               + " is for the local stack only and is refused inside Lambda ("

@@ -114,8 +114,8 @@ public final class DownloadService {
               + giveUpAfterAttempts
               + " attempts: redrive it with videohook replay");
     }
-    boolean waiting =
-        status == JobStatus.COMPLETED || (redrive && status == JobStatus.DOWNLOAD_FAILED);
+    // a download_failed job waits for its video only when it is re-driven (refused above otherwise)
+    boolean waiting = status != null && status.isWaitingForVideo();
     if (!waiting) {
       log(LOG.atWarn(), job)
           .addKeyValue("status", status == null ? "missing" : status.value())

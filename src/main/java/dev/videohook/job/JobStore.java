@@ -1,5 +1,6 @@
 package dev.videohook.job;
 
+import dev.videohook.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,14 @@ public final class JobStore {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
+
+  /** How many days delivery items are kept; every function that writes them reads it here. */
+  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+
+  /** {@link #DELIVERY_TTL_DAYS}, default 30; problems are collected in {@code settings}. */
+  public static Duration deliveryTtl(Settings settings) {
+    return Duration.ofDays(settings.positiveLong(DELIVERY_TTL_DAYS, DEFAULT_DELIVERY_TTL.toDays()));
+  }
 
   private static final String VALIDATION_EXCEPTION = "ValidationException";
 

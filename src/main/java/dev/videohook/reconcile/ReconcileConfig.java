@@ -54,7 +54,7 @@ public record ReconcileConfig(
   public static final String RECONCILE_DEADLINE_SECONDS = "RECONCILE_DEADLINE_SECONDS";
   public static final String RECONCILE_MAX_JOBS_PER_RUN = "RECONCILE_MAX_JOBS_PER_RUN";
   public static final String RECONCILE_ALLOW_LOOPBACK_HTTP = "RECONCILE_ALLOW_LOOPBACK_HTTP";
-  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+  public static final String DELIVERY_TTL_DAYS = JobStore.DELIVERY_TTL_DAYS;
   public static final String RECONCILE_STRANDED_DOWNLOAD_SECONDS =
       "RECONCILE_STRANDED_DOWNLOAD_SECONDS";
 
@@ -112,9 +112,7 @@ public record ReconcileConfig(
     boolean allowLoopbackHttp = settings.flag(RECONCILE_ALLOW_LOOPBACK_HTTP);
     Map<Provider, URI> apiBases =
         ApiBases.read(settings, allowLoopbackHttp, RECONCILE_ALLOW_LOOPBACK_HTTP);
-    Duration ttl =
-        Duration.ofDays(
-            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    Duration ttl = JobStore.deliveryTtl(settings);
     Duration strandedAfter =
         settings.seconds(RECONCILE_STRANDED_DOWNLOAD_SECONDS, DEFAULT_STRANDED_AFTER);
     settings.check();

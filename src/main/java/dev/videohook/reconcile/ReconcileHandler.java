@@ -33,10 +33,12 @@ public class ReconcileHandler implements RequestHandler<ScheduledEvent, Map<Stri
 
   /** Builds everything from the environment, once per execution environment. */
   public ReconcileHandler() {
-    this(
-        Reconciler.fromEnvironment(System.getenv()),
-        ReconcileConfig.fromEnvironment(System.getenv()).interval(),
-        Clock.systemUTC());
+    this(ReconcileConfig.fromEnvironment(System.getenv()), System.getenv());
+  }
+
+  /** The configuration read once, for the reconciler and the interval alike. */
+  private ReconcileHandler(ReconcileConfig config, Map<String, String> env) {
+    this(Reconciler.fromConfig(config, env), config.interval(), Clock.systemUTC());
   }
 
   ReconcileHandler(Reconciler reconciler, Duration interval, Clock clock) {

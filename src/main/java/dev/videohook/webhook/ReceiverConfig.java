@@ -25,7 +25,7 @@ public record ReceiverConfig(
 
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String WEBHOOK_MAX_BODY_BYTES = "WEBHOOK_MAX_BODY_BYTES";
-  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+  public static final String DELIVERY_TTL_DAYS = JobStore.DELIVERY_TTL_DAYS;
 
   /**
    * Every variable the receiver reads, those of its secrets source included ({@link
@@ -87,9 +87,7 @@ public record ReceiverConfig(
               + " (what one DynamoDB item holds beside the job's fields), got "
               + maxBody);
     }
-    Duration ttl =
-        Duration.ofDays(
-            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    Duration ttl = JobStore.deliveryTtl(settings);
     settings.check();
     return new ReceiverConfig(shared, tolerance, (int) maxBody, ttl);
   }
