@@ -46,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
                         "no job "
                             + job.jobId
                             + " for "
-                            + job.provider.id()
+                            + job.provider().id()
                             + " and tenant "
                             + job.tenant
                             + " in "

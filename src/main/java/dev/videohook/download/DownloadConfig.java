@@ -7,7 +7,6 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +70,7 @@ public record DownloadConfig(
   public static final Set<String> ENVIRONMENT = environment();
 
   public DownloadConfig {
-    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
-    copy.putAll(apiBases);
-    apiBases = Collections.unmodifiableMap(copy);
+    apiBases = ApiBases.copyOf(apiBases);
   }
 
   /** Failed attempts after which a job is marked {@code download_failed}. */
@@ -134,19 +131,16 @@ public record DownloadConfig(
   }
 
   private static Set<String> environment() {
-    Set<String> names =
-        new LinkedHashSet<>(
-            List.of(
-                VIDEO_BUCKET,
-                DOWNLOAD_ALLOW_LOOPBACK_HTTP,
-                DOWNLOAD_MAX_BYTES,
-                DOWNLOAD_RETRY_ATTEMPTS,
-                AWS_LAMBDA_FUNCTION_NAME,
-                AWS_SAM_LOCAL));
-    names.addAll(SharedConfig.ENVIRONMENT);
-    for (Provider provider : Provider.values()) {
-      names.add(provider.apiBaseEnv());
-    }
+    Set<String> names = new LinkedHashSet<>(SharedConfig.ENVIRONMENT);
+    names.addAll(
+        List.of(
+            VIDEO_BUCKET,
+            DOWNLOAD_ALLOW_LOOPBACK_HTTP,
+            DOWNLOAD_MAX_BYTES,
+            DOWNLOAD_RETRY_ATTEMPTS,
+            AWS_LAMBDA_FUNCTION_NAME,
+            AWS_SAM_LOCAL));
+    names.addAll(ApiBases.ENVIRONMENT);
     names.addAll(SECRETS_VARIABLES);
     return Collections.unmodifiableSet(names);
   }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
@@ -302,15 +303,11 @@ public final class JobStore {
     Expression keys = JobItems.statusUpdatedBefore(status, before);
     QueryResponse response =
         dynamoDb.query(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_STATUS_INDEX)
-                    .keyConditionExpression(keys.text())
-                    .expressionAttributeNames(keys.names())
-                    .expressionAttributeValues(keys.values())
-                    .scanIndexForward(true)
-                    .limit(limit)
-                    .exclusiveStartKey(cursor == null ? null : cursor.lastKey));
+            onIndex(JobTable.BY_STATUS_INDEX, keys)
+                .scanIndexForward(true)
+                .limit(limit)
+                .exclusiveStartKey(cursor == null ? null : cursor.lastKey)
+                .build());
     List<Job> jobs = new ArrayList<>();
     for (Map<String, AttributeValue> item : response.items()) {
       try {
@@ -369,15 +366,7 @@ public final class JobStore {
   public List<Job> recentJobs(String tenant, int limit) {
     Expression keys = JobItems.tenantIs(tenant);
     return dynamoDb
-        .query(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_TENANT_INDEX)
-                    .keyConditionExpression(keys.text())
-                    .expressionAttributeNames(keys.names())
-                    .expressionAttributeValues(keys.values())
-                    .scanIndexForward(false)
-                    .limit(limit))
+        .query(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).limit(limit).build())
         .items()
         .stream()
         .flatMap(item -> JobItems.job(item).stream())
@@ -392,14 +381,7 @@ public final class JobStore {
     Expression keys = JobItems.tenantUpdatedSince(tenant, since);
     List<Job> jobs = new ArrayList<>();
     dynamoDb
-        .queryPaginator(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_TENANT_INDEX)
-                    .keyConditionExpression(keys.text())
-                    .expressionAttributeNames(keys.names())
-                    .expressionAttributeValues(keys.values())
-                    .scanIndexForward(false))
+        .queryPaginator(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).build())
         .items()
         .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
     return jobs;
@@ -420,6 +402,16 @@ public final class JobStore {
     } catch (ConditionalCheckFailedException expected) {
       // the priming item does not exist, so nothing was written: the path is warm
     }
+  }
+
+  /** A Query of {@code index} on {@code keys}, the rest left to the caller. */
+  private QueryRequest.Builder onIndex(String index, Expression keys) {
+    return QueryRequest.builder()
+        .tableName(tableName)
+        .indexName(index)
+        .keyConditionExpression(keys.text())
+        .expressionAttributeNames(keys.names())
+        .expressionAttributeValues(keys.values());
   }
 
   private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {

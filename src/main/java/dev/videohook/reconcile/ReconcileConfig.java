@@ -9,7 +9,6 @@ import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +74,7 @@ public record ReconcileConfig(
   public static final Set<String> ENVIRONMENT = environment();
 
   public ReconcileConfig {
-    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
-    copy.putAll(apiBases);
-    apiBases = Collections.unmodifiableMap(copy);
+    apiBases = ApiBases.copyOf(apiBases);
   }
 
   public URI apiBase(Provider provider) {
