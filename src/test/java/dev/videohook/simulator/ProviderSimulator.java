@@ -603,7 +603,7 @@ public final class ProviderSimulator implements AutoCloseable {
     model.put("generate_audio", audio);
     model.put("seed", seed);
     model.put("allowed_passthrough_parameters", List.of());
-    model.put("pricing_skus", pricing);
+    model.put("pricing_skus", new java.util.TreeMap<>(pricing)); // one order on every run
     return model;
   }
 
