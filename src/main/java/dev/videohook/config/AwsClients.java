@@ -121,7 +121,7 @@ public final class AwsClients {
    * but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
    * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
-  static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
+  public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
     if (endpoint.isPresent()) {
       // an endpoint override is the local stack's emulator: never send it real credentials
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
