@@ -555,6 +555,24 @@ public final class JobStore {
   }
 
   /**
+   * Every job with this provider job id, whatever its tenant and provider: a Scan filtered on the
+   * id, for the command line when the tenant is not given (no function is granted it).
+   */
+  public List<Job> jobsWithId(String jobId) {
+    List<Job> jobs = new ArrayList<>();
+    dynamoDb
+        .scanPaginator(
+            b ->
+                b.tableName(tableName)
+                    .filterExpression("#jobId = :jobId")
+                    .expressionAttributeNames(Map.of("#jobId", JobTable.JOB_ID))
+                    .expressionAttributeValues(Map.of(":jobId", JobItems.s(jobId))))
+        .items()
+        .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
+    return jobs;
+  }
+
+  /**
    * SnapStart priming: the requests a commit makes, on a key no item ever has, so that the first
    * delivery after a restore finds the SDK's request path (marshalling, signing, HTTP, parsing a
    * conditional failure with its old image) loaded and initialised. Writes nothing: a read, then a
