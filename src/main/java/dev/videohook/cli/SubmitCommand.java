@@ -3,6 +3,8 @@ package dev.videohook.cli;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.TenantName;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
@@ -45,8 +47,10 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
-      description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
+      defaultValue = TenantName.DEFAULT,
+      description =
+          "Tenant (API stage) whose callback URL is used: lowercase letters and digits, as"
+              + " template.yaml allows (default: ${DEFAULT-VALUE}, the local stack's only).")
   String tenant;
 
   @Option(
@@ -93,7 +97,11 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // before anything is paid for: AWS would answer a tenant with no stage 404, after the
+    // generation
+    checkTenantName();
     URI callback = callbackUrl();
+    checkDefaultTenant(callback);
     Map<String, Object> extra = extraFields();
     ProviderClient client = cli.env.providerClient(provider, apiBase);
     // check the table setting before spending credits on a job we could not record
@@ -141,6 +149,30 @@ final class SubmitCommand implements Callable<Integer> {
       return CallbackUrls.requireSecure(url);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage());
+    }
+  }
+
+  private void checkDefaultTenant(URI callback) {
+    if (tenant.equals(TenantName.DEFAULT)
+        && (callback.getHost() == null || !UrlPolicy.isLoopback(callback.getHost()))) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "give the tenant with -t: a deployed API has no $default tenant (its webhooks would be"
+              + " refused after the generation is paid for)");
+    }
+  }
+
+  private void checkTenantName() {
+    if (!tenant.equals(TenantName.DEFAULT) && !TenantName.isDeployable(tenant)) {
+      String suggestion = TenantName.suggestion(tenant);
+      throw new CliException(
+          ExitCode.USAGE,
+          "tenant '"
+              + tenant
+              + "' cannot be deployed: a tenant name is "
+              + TenantName.DEPLOYABLE_RULE
+              + " (template.yaml, Tenants)"
+              + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
 
