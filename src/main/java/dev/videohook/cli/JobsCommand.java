@@ -31,6 +31,9 @@ final class JobsCommand implements Callable<Integer> {
       description = "How many (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--json", description = "A JSON array of the job records on standard output.")
+  boolean json;
+
   @Override
   public Integer call() {
     if (limit < 1 || limit > 1000) {
@@ -38,6 +41,10 @@ final class JobsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Job> jobs = cli.env.jobStore().recentJobs(tenant, limit);
+    if (json) {
+      JobJson.print(out, jobs.stream().map(JobJson::of).toList());
+      return ExitCode.OK;
+    }
     if (jobs.isEmpty()) {
       out.println("no jobs for tenant " + tenant);
       return ExitCode.OK;

@@ -3,6 +3,7 @@ package dev.videohook.cli;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
@@ -44,7 +45,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(
       names = {"-t", "--tenant"},
       defaultValue = Tenants.DEFAULT,
-      description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
+      description =
+          "Tenant (API stage) whose callback URL is used: lowercase letters and digits, as"
+              + " template.yaml allows (default: ${DEFAULT-VALUE}, the local stack's only).")
   String tenant;
 
   @Option(
@@ -128,7 +131,11 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // before anything is paid for: AWS would answer a tenant with no stage 404, after the
+    // generation
+    checkTenants();
     URI callback = callbackUrl();
+    checkDefaultTenant(callback);
     Map<String, Object> extra = extraFields();
     SubmitRequest request =
         new SubmitRequest(
@@ -197,6 +204,30 @@ final class SubmitCommand implements Callable<Integer> {
       return CallbackUrls.requireSecure(url);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage());
+    }
+  }
+
+  private void checkDefaultTenant(URI callback) {
+    if (tenant.equals(Tenants.DEFAULT)
+        && (callback.getHost() == null || !UrlPolicy.isLoopback(callback.getHost()))) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "give the tenant with -t: a deployed API has no $default tenant (its webhooks would be"
+              + " refused after the generation is paid for)");
+    }
+  }
+
+  private void checkTenants() {
+    if (!tenant.equals(Tenants.DEFAULT) && !Tenants.isDeployable(tenant)) {
+      String suggestion = Tenants.suggestion(tenant);
+      throw new CliException(
+          ExitCode.USAGE,
+          "tenant '"
+              + tenant
+              + "' cannot be deployed: a tenant name is "
+              + Tenants.DEPLOYABLE_RULE
+              + " (template.yaml, Tenants)"
+              + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
 

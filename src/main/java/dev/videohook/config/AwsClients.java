@@ -124,7 +124,7 @@ public final class AwsClients {
   /** Set by Lambda where credentials come from the container endpoint (SnapStart). */
   private static final String CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 
-  static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
+  public static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
     if (endpoint.isPresent()) {
       // an endpoint override is the local stack's emulator: never send it real credentials
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));

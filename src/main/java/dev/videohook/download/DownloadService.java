@@ -99,6 +99,11 @@ public final class DownloadService {
     return process(job, true, Deadline.none());
   }
 
+  /** As {@link #redrive(CompletedJob)}, within {@code deadline} (which may report progress). */
+  public Outcome redrive(CompletedJob job, Deadline deadline) {
+    return process(job, true, deadline);
+  }
+
   private Outcome process(CompletedJob job, boolean redrive, Deadline deadline) {
     JobStatus status = jobs.status(job.key()).orElse(null);
     if (status == JobStatus.STORED) {
