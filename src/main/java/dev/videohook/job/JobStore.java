@@ -80,6 +80,17 @@ public final class JobStore {
 
   private static final int MAX_ERROR_LENGTH = 1000;
 
+  /**
+   * When a terminal event may be committed: a job never seen, one still {@code pending}, or one the
+   * reconciler expired itself. A terminal state is otherwise final. The reconciler's own expiry is
+   * the only {@code expired} without a terminal delivery ({@link #expirePending} writes none), so a
+   * provider's own terminal event replaces it (the video paid for is still fetched) exactly once,
+   * and never replaces a provider's terminal state, its own {@code expired} included.
+   */
+  static final String COMMIT_CONDITION =
+      "attribute_not_exists(#pk) OR #status = :pending"
+          + " OR (#status = :expired AND attribute_not_exists(#delivery))";
+
   private final DynamoDbClient dynamoDb;
   private final String tableName;
   private final Duration deliveryTtl;
@@ -119,17 +130,27 @@ public final class JobStore {
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
     Expression terminal = Expression.set(sets);
+    // an event without an error clears the reason a local expiry left
+    boolean clearError = !sets.containsKey(JobTable.ERROR);
+    Map<String, String> names = new HashMap<>();
+    names.put("#pk", JobTable.PK);
+    names.put("#status", JobTable.STATUS);
+    names.put("#delivery", JobTable.TERMINAL_DELIVERY);
+    if (clearError) {
+      names.put("#error", JobTable.ERROR);
+    }
     UpdateItemRequest commit =
         UpdateItemRequest.builder()
             .tableName(tableName)
             .key(key(delivery.jobKey()))
-            .updateExpression(terminal.text())
-            // a terminal state is final: only a job we have never seen or one still pending moves
-            .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
-            .expressionAttributeNames(
-                terminal.withNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS)))
+            .updateExpression(terminal.text() + (clearError ? " REMOVE #error" : ""))
+            .conditionExpression(COMMIT_CONDITION)
+            .expressionAttributeNames(terminal.withNames(names))
             .expressionAttributeValues(
-                terminal.withValues(Map.of(":pending", JobItems.s(JobStatus.PENDING.value()))))
+                terminal.withValues(
+                    Map.of(
+                        ":pending", JobItems.s(JobStatus.PENDING.value()),
+                        ":expired", JobItems.s(JobStatus.EXPIRED.value()))))
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build();
     try {
@@ -417,14 +438,83 @@ public final class JobStore {
   }
 
   /**
+   * As {@link #pendingUpdatedBefore}, split by the reconciler's note ({@link #deferPending}): jobs
+   * it never looked at ({@code neverChecked}), or jobs it looked at whose next check is due by
+   * {@code now}. A filter on the same Query: a page may hold fewer jobs than {@code limit} (even
+   * none) and still have a next one.
+   */
+  public JobPage pendingToCheck(
+      Instant before, Instant now, boolean neverChecked, int limit, JobPage.Cursor cursor) {
+    return query(
+        JobStatus.PENDING,
+        before,
+        limit,
+        cursor,
+        neverChecked ? "attribute_not_exists(#next)" : "#next <= :now",
+        neverChecked ? null : JobItems.s(now.toString()));
+  }
+
+  /**
+   * The reconciler's note on a job still {@code pending} that it could not settle: look again at
+   * {@code nextCheck}, and why it could not settle it. Leaves {@code updated_at} alone, so the
+   * status index keeps the job in its place and its deadline stays where it was; a job no longer
+   * pending is left alone.
+   */
+  public void deferPending(JobKey job, Instant nextCheck, String lastOutcome) {
+    try {
+      dynamoDb.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(job))
+              .updateExpression("SET #next = :next, #last = :last")
+              .conditionExpression("#status = :pending")
+              .expressionAttributeNames(
+                  Map.of(
+                      "#next", JobTable.RECONCILE_NEXT_CHECK,
+                      "#last", JobTable.RECONCILE_LAST_OUTCOME,
+                      "#status", JobTable.STATUS))
+              .expressionAttributeValues(
+                  Map.of(
+                      ":next", JobItems.s(nextCheck.toString()),
+                      ":last", JobItems.s(bounded(lastOutcome, "unknown")),
+                      ":pending", JobItems.s(JobStatus.PENDING.value())))
+              .build());
+    } catch (ConditionalCheckFailedException settledMeanwhile) {
+      // a webhook got there first: nothing to defer
+    }
+  }
+
+  /**
    * Jobs in {@code status} whose last change was before {@code before}, oldest first (a Query on
    * {@link JobTable#BY_STATUS_INDEX}).
    *
    * @param cursor where the previous page stopped, or null for the first page
    */
   public JobPage jobsInStatus(JobStatus status, Instant before, int limit, JobPage.Cursor cursor) {
+    return query(status, before, limit, cursor, null, null);
+  }
+
+  private JobPage query(
+      JobStatus status,
+      Instant before,
+      int limit,
+      JobPage.Cursor cursor,
+      String filter,
+      AttributeValue now) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    Map<String, String> names =
+        new HashMap<>(Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT));
+    Map<String, AttributeValue> values =
+        new HashMap<>(
+            Map.of(
+                ":status", JobItems.s(status.value()), ":before", JobItems.s(before.toString())));
+    if (filter != null) {
+      names.put("#next", JobTable.RECONCILE_NEXT_CHECK);
+    }
+    if (now != null) {
+      values.put(":now", now);
     }
     QueryResponse response =
         dynamoDb.query(
@@ -432,12 +522,9 @@ public final class JobStore {
                 b.tableName(tableName)
                     .indexName(JobTable.BY_STATUS_INDEX)
                     .keyConditionExpression("#status = :status AND #updatedAt < :before")
-                    .expressionAttributeNames(
-                        Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":status", JobItems.s(status.value()),
-                            ":before", JobItems.s(before.toString())))
+                    .filterExpression(filter)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .scanIndexForward(true)
                     .limit(limit)
                     .exclusiveStartKey(cursor == null ? null : cursor.lastKey));
