@@ -554,4 +554,99 @@ class VideohookCliTest {
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--completed-older-than"), run.err());
   }
+
+  /** A table, a video bucket and a failed-batch bucket of their own, and the redrive's settings. */
+  private static Map<String, String> redriveEnv(String name) {
+    stack.dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
+    stack.s3().createBucket(name + "-videos");
+    stack.s3().createBucket(name + "-failed");
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", name + "-jobs");
+    env.put("VIDEO_BUCKET", name + "-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    return env;
+  }
+
+  /** A completed job last changed {@code ago}, its download tried {@code attempts} times. */
+  private static Job completed(String jobId, List<String> urls, Duration ago, int attempts) {
+    Job job =
+        TestJobs.job(
+            new JobKey("acme", Provider.OPENROUTER, jobId),
+            JobStatus.COMPLETED,
+            urls,
+            Instant.now().minus(ago));
+    return new Job(
+        job.key(),
+        job.status(),
+        job.model(),
+        job.prompt(),
+        job.generationId(),
+        job.unsignedUrls(),
+        job.usage(),
+        job.error(),
+        job.eventType(),
+        job.eventCreatedAt(),
+        job.terminalDelivery(),
+        job.stored(),
+        new Job.DownloadAttempts(attempts, attempts > 0 ? "source answered 503" : null),
+        job.times());
+  }
+
+  @Test
+  void redrive_leavesACompletedJobTheStreamHasNotTried_andKeepsTheRecordThatMayNameIt()
+      throws Exception {
+    Map<String, String> env = redriveEnv("untried");
+    Job untried =
+        completed(
+            "job_untried", List.of("http://127.0.0.1:9/never-fetched.mp4"), Duration.ofHours(2), 0);
+    TestJobs.put(stack.dynamoDb(), "untried-jobs", untried);
+    // an on-failure record written after that job's last change: it may name it
+    String record =
+        Files.readString(Path.of("events/dynamodb-stream-on-failure-record.json"))
+            .replace("2025-06-02T10:15:49.717Z", Instant.now().minusSeconds(600).toString());
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("untried-failed").key("aws/lambda/batch-2"),
+            RequestBody.fromString(record));
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "untried-failed");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("left to the stream"), run.out());
+    assertTrue(run.out().contains("kept aws/lambda/batch-2"), run.out());
+    assertEquals(
+        JobStatus.COMPLETED,
+        new JobStore(stack.dynamoDb(), "untried-jobs").find(untried.key()).orElseThrow().status());
+    assertEquals(1, stack.s3().objects("untried-failed").size(), "the record is kept");
+  }
+
+  @Test
+  void redrive_transientFailure_leavesACompletedJobRetryable_andDeletesNoRecord() throws Exception {
+    Map<String, String> env = redriveEnv("transient");
+    // nothing listens on port 9 of the loopback: a connection refused, worth a retry
+    Job tried =
+        completed("job_tried", List.of("http://127.0.0.1:9/gone.mp4"), Duration.ofHours(2), 1);
+    TestJobs.put(stack.dynamoDb(), "transient-jobs", tried);
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("transient-failed").key("aws/lambda/batch-3"),
+            RequestBody.fromBytes(
+                Files.readAllBytes(Path.of("events/dynamodb-stream-on-failure-record.json"))));
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "transient-failed");
+
+    assertEquals(1, run.exitCode(), run.out());
+    assertTrue(run.out().contains("failed again"), run.out());
+    Job after = new JobStore(stack.dynamoDb(), "transient-jobs").find(tried.key()).orElseThrow();
+    assertEquals(JobStatus.COMPLETED, after.status(), "still retryable by the stream");
+    assertEquals(2, after.download().failedAttempts(), "the attempt is counted");
+    assertEquals(1, stack.s3().objects("transient-failed").size());
+  }
 }
