@@ -43,8 +43,13 @@ final class UrlCommand implements Callable<Integer> {
       throw new CliException(
           ExitCode.USAGE, "--expires must be an ISO-8601 duration such as PT1H, got " + expires);
     }
-    if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
-      throw new CliException(ExitCode.USAGE, "--expires must be between PT1S and P7D");
+    // a presigned URL's lifetime is whole seconds: PT0.5S would fail inside the signer
+    if (expiry.compareTo(Duration.ofSeconds(1)) < 0
+        || expiry.getNano() != 0
+        || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "--expires must be whole seconds between PT1S and P7D (e.g. PT10M), got " + expires);
     }
     Job found =
         cli.env

@@ -46,8 +46,9 @@ public final class VideohookCli {
   /** Runs one command line; returns the exit code. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(new VideohookCli(env));
-    commandLine.setOut(out);
-    commandLine.setErr(err);
+    // provider-supplied text (models, errors) reaches the terminal without control sequences
+    commandLine.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
+    commandLine.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {
           if (exception instanceof CliException known) {
@@ -66,6 +67,11 @@ public final class VideohookCli {
                       + (exception instanceof SdkException ? ": " + exception.getMessage() : ""));
           return ExitCode.FAILED;
         });
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      commandLine.getOut().flush();
+      commandLine.getErr().flush();
+    }
   }
 }

@@ -649,4 +649,26 @@ class VideohookCliTest {
     assertEquals(2, after.download().failedAttempts(), "the attempt is counted");
     assertEquals(1, stack.s3().objects("transient-failed").size());
   }
+
+  @Test
+  void url_withASubSecondExpiry_isAUsageError_namingTheFix() {
+    Run run = run(env(), "url", "job_x", "-p", "openrouter", "-t", "acme", "--expires", "PT0.5S");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--expires must be whole seconds"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
+  void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
+    new JobStore(stack.dynamoDb(), LocalStack.TABLE)
+        .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
+
+    Run run = run(env(), "jobs", "-t", "initech");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
+    assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), run.out());
+  }
 }
