@@ -115,8 +115,20 @@ final class LostWebhookPass {
     }
   }
 
+  /**
+   * Why a look did not settle a job.
+   *
+   * @param running the provider is still working on it (or does not know it): counted as still
+   *     running unless it is past its deadline
+   */
+  private record Unsettled(String why, boolean running) {
+    static Unsettled failed(String why) {
+      return new Unsettled(why, false);
+    }
+  }
+
   private void examine(Job job, RunCounters run) {
-    Optional<String> unsettled;
+    Optional<Unsettled> unsettled;
     try {
       unsettled = reconcile(job, run);
     } catch (RuntimeException e) {
@@ -125,7 +137,9 @@ final class LostWebhookPass {
           .addKeyValue("outcome", "error")
           .setCause(e)
           .log("reconciling a job failed: looked at again later");
-      unsettled = Optional.of("looking it up failed (" + e.getClass().getSimpleName() + ")");
+      unsettled =
+          Optional.of(
+              Unsettled.failed("looking it up failed (" + e.getClass().getSimpleName() + ")"));
     }
     if (unsettled.isPresent()) {
       try {
@@ -143,7 +157,7 @@ final class LostWebhookPass {
   /**
    * @return why the job is not settled, or empty when a terminal state was recorded (or found)
    */
-  private Optional<String> reconcile(Job job, RunCounters run) {
+  private Optional<Unsettled> reconcile(Job job, RunCounters run) {
     Optional<ProviderClient> client = clients.forTenant(job.tenant(), job.provider());
     if (client.isEmpty()) {
       run.errors++;
@@ -151,11 +165,12 @@ final class LostWebhookPass {
           .addKeyValue("outcome", "no_api_key")
           .log("no API key for this tenant and provider: cannot ask about the job");
       return Optional.of(
-          "no API key for tenant "
-              + job.tenant()
-              + " and provider "
-              + job.provider().id()
-              + ": the provider could not be asked");
+          Unsettled.failed(
+              "no API key for tenant "
+                  + job.tenant()
+                  + " and provider "
+                  + job.provider().id()
+                  + ": the provider could not be asked"));
     }
     ProviderJob answer;
     try {
@@ -169,19 +184,18 @@ final class LostWebhookPass {
       log(LOG.atWarn(), job)
           .addKeyValue("outcome", "wrong_id")
           .log("the provider answered about another job: ignored");
-      return Optional.of("the provider's status answer was about another job");
+      return Optional.of(Unsettled.failed("the provider's status answer was about another job"));
     }
     Optional<EventType> terminal =
         answer.status() == null ? Optional.empty() : EventType.fromStatus(answer.status());
     if (terminal.isEmpty()) {
-      run.stillRunning++;
       log(LOG.atDebug(), job).addKeyValue("outcome", "still_running").log("not finished");
-      return Optional.of("the provider still reports " + answer.status());
+      return Optional.of(new Unsettled("the provider still reports " + answer.status(), true));
     }
     return record(job, terminal.get(), answer, run);
   }
 
-  private Optional<String> record(Job job, EventType type, ProviderJob answer, RunCounters run) {
+  private Optional<Unsettled> record(Job job, EventType type, ProviderJob answer, RunCounters run) {
     Instant now = clock.instant();
     // the status answer in a webhook's envelope, marked as the reconciler's: parsed by the same
     // code as a webhook's body, so the same rules and the same dedupe key apply
@@ -201,11 +215,13 @@ final class LostWebhookPass {
           .addKeyValue("outcome", "invalid_status")
           .addKeyValue("reason", e.getMessage())
           .log("the provider's status answer is not a valid terminal event: not recorded");
-      return Optional.of("the provider's status answer is not a valid event: " + e.getMessage());
+      return Optional.of(
+          Unsettled.failed("the provider's status answer is not a valid event: " + e.getMessage()));
     }
     if (event.isEmpty()) {
       run.errors++;
-      return Optional.of("the provider's status answer is not a known event type");
+      return Optional.of(
+          Unsettled.failed("the provider's status answer is not a known event type"));
     }
     Delivery delivery =
         new Delivery(
@@ -235,7 +251,7 @@ final class LostWebhookPass {
   }
 
   /** Counts and logs a refused or failed status call; returns it as a reason. */
-  private String onProviderError(Job job, ProviderApiException e, RunCounters run) {
+  private Unsettled onProviderError(Job job, ProviderApiException e, RunCounters run) {
     int code = e.statusCode();
     if (code == 0 || code == 429 || code >= 500) {
       run.throttled++;
@@ -250,14 +266,14 @@ final class LostWebhookPass {
       } else {
         run.backOff(inARow);
       }
-      return code == 0
-          ? "the provider could not be reached"
-          : "the provider was throttling or failing (HTTP " + code + ")";
+      return Unsettled.failed(
+          code == 0
+              ? "the provider could not be reached"
+              : "the provider was throttling or failing (HTTP " + code + ")");
     }
     run.consecutiveThrottles.put(job.provider(), 0);
     if (code == 404) {
-      run.stillRunning++;
-      return "the provider does not know the job (404)";
+      return new Unsettled("the provider does not know the job (404)", true);
     }
     run.errors++;
     log(LOG.atWarn(), job)
@@ -265,13 +281,17 @@ final class LostWebhookPass {
         .addKeyValue("outcome", "error")
         .addKeyValue("reason", e.getMessage())
         .log("the provider refused the status call");
-    return "the provider refused the status call (HTTP " + code + ")";
+    return Unsettled.failed("the provider refused the status call (HTTP " + code + ")");
   }
 
   /** Not settled: expired past the deadline, else looked at again on the job's schedule. */
-  private void notSettled(Job job, String why, RunCounters run) {
+  private void notSettled(Job job, Unsettled unsettled, RunCounters run) {
     Instant now = clock.instant();
+    String why = unsettled.why();
     if (!schedule.pastDeadline(job, now)) {
+      if (unsettled.running()) {
+        run.stillRunning++;
+      }
       jobs.deferPending(job.key(), schedule.nextCheck(job, now), why);
       return;
     }
