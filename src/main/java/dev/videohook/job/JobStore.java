@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -78,7 +79,14 @@ public final class JobStore {
   /** Dedupe keys of unknown event types; no {@code {id}-{status}} key can start so. */
   static final String UNKNOWN_EVENT_KEY_PREFIX = "unknown-type-sha256-";
 
+  /** Bytes (UTF-8) of a stored reason: a character can take up to four. */
   private static final int MAX_ERROR_LENGTH = 1000;
+
+  /**
+   * Bytes (UTF-8) of the prompt kept on a job item: with the largest raw event a webhook may bring
+   * (256 KiB) and every other field at its bound, the item stays under DynamoDB's 400 KB.
+   */
+  static final int MAX_PROMPT_BYTES = 16 * 1024;
 
   /**
    * When a terminal event may be committed: a job never seen, one still {@code pending}, or one the
@@ -256,7 +264,9 @@ public final class JobStore {
       sets.put(name, identity.get(name));
     }
     sets.put(JobTable.MODEL, JobItems.s(model));
-    sets.put(JobTable.PROMPT, JobItems.s(prompt));
+    if (prompt != null) {
+      sets.put(JobTable.PROMPT, JobItems.s(truncateUtf8(prompt, MAX_PROMPT_BYTES)));
+    }
     sets.put(JobTable.SUBMITTED_AT, JobItems.s(submittedAt.toString()));
     Map<String, AttributeValue> ifAbsent = new HashMap<>();
     ifAbsent.put(JobTable.STATUS, identity.get(JobTable.STATUS));
@@ -371,10 +381,25 @@ public final class JobStore {
     }
   }
 
-  /** A reason as stored: a default for none, cut to {@value #MAX_ERROR_LENGTH} characters. */
+  /** A reason as stored: a default for none, cut to {@value #MAX_ERROR_LENGTH} UTF-8 bytes. */
   private static String bounded(String reason, String fallback) {
-    String text = reason == null ? fallback : reason;
-    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    return truncateUtf8(reason == null ? fallback : reason, MAX_ERROR_LENGTH);
+  }
+
+  /** The longest prefix of {@code text} of at most {@code maxBytes} in UTF-8, whole characters. */
+  static String truncateUtf8(String text, int maxBytes) {
+    int used = 0;
+    int end = 0;
+    while (end < text.length()) {
+      int codePoint = text.codePointAt(end);
+      int bytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      if (used + bytes > maxBytes) {
+        return text.substring(0, end);
+      }
+      used += bytes;
+      end += Character.charCount(codePoint);
+    }
+    return text;
   }
 
   /**
@@ -623,6 +648,39 @@ public final class JobStore {
         .items()
         .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
     return jobs;
+  }
+
+  /**
+   * A tenant's jobs last updated at or after {@code since}, each handed to {@code each} as its page
+   * arrives, with only what a cost report needs read (identity, status, model, usage): the tenant's
+   * whole history is never held in memory, nor its prompts, URLs and raw events read.
+   */
+  public void forEachJobCost(String tenant, Instant since, Consumer<Job> each) {
+    dynamoDb
+        .queryPaginator(
+            b ->
+                b.tableName(tableName)
+                    .indexName(JobTable.BY_TENANT_INDEX)
+                    .keyConditionExpression("#tenant = :tenant AND #updatedAt >= :since")
+                    .projectionExpression(
+                        "#pk, #type, #tenant, #provider, #id, #status, #model, #cost, #byok")
+                    .expressionAttributeNames(
+                        Map.of(
+                            "#pk", JobTable.PK,
+                            "#type", JobTable.ITEM_TYPE,
+                            "#tenant", JobTable.TENANT,
+                            "#provider", JobTable.PROVIDER,
+                            "#id", JobTable.JOB_ID,
+                            "#status", JobTable.STATUS,
+                            "#model", JobTable.MODEL,
+                            "#cost", JobTable.USAGE_COST,
+                            "#byok", JobTable.USAGE_IS_BYOK,
+                            "#updatedAt", JobTable.UPDATED_AT))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":tenant", JobItems.s(tenant), ":since", JobItems.s(since.toString()))))
+        .items()
+        .forEach(item -> JobItems.job(item).ifPresent(each));
   }
 
   /**

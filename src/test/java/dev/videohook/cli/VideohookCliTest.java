@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -670,5 +671,27 @@ class VideohookCliTest {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
     assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), run.out());
+  }
+
+  @Test
+  void costs_withoutSince_readsOnlyTheFieldsItSums() {
+    JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
+    JobStore jobs = new JobStore(stack.dynamoDb(), LocalStack.TABLE);
+    jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+    // a field the report has no use for, unreadable: never read, so it cannot stop the report
+    stack
+        .dynamoDb()
+        .updateItem(
+            b ->
+                b.tableName(LocalStack.TABLE)
+                    .key(Map.of("pk", AttributeValue.fromS("job#hooli#openrouter#job_costly")))
+                    .updateExpression("SET submitted_at = :bad")
+                    .expressionAttributeValues(Map.of(":bad", AttributeValue.fromS("yesterday"))));
+
+    Run run = run(env(), "costs", "-t", "hooli");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("google/veo-3.1-lite"), run.out());
+    assertTrue(run.out().contains("pending"), run.out());
   }
 }
