@@ -48,7 +48,9 @@ final class CostsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Instant from = since == null ? Instant.EPOCH : parse(since);
-    List<Line> lines = summarize(cli.env.jobStore().jobsUpdatedSince(tenant, from));
+    Summary summary = new Summary();
+    cli.env.jobStore().forEachJobCost(tenant, from, summary::add);
+    List<Line> lines = summary.lines();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> document = new LinkedHashMap<>();
@@ -92,8 +94,16 @@ final class CostsCommand implements Callable<Integer> {
 
   /** Jobs grouped by model and status, cost summed (a job with no reported cost adds 0). */
   static List<Line> summarize(List<Job> jobs) {
-    Map<String, Map<String, Line>> byModel = new TreeMap<>();
-    for (Job job : jobs) {
+    Summary summary = new Summary();
+    jobs.forEach(summary::add);
+    return summary.lines();
+  }
+
+  /** The running sums, one job at a time: memory grows with models and states, not jobs. */
+  static final class Summary {
+    private final Map<String, Map<String, Line>> byModel = new TreeMap<>();
+
+    void add(Job job) {
       String model = job.model() == null ? "-" : job.model();
       String status = job.status().value();
       BigDecimal cost = job.usage().cost() == null ? BigDecimal.ZERO : job.usage().cost();
@@ -104,7 +114,10 @@ final class CostsCommand implements Callable<Integer> {
               new Line(model, status, 1, cost),
               (a, b) -> new Line(model, status, a.jobs() + 1, a.cost().add(b.cost())));
     }
-    return byModel.values().stream().flatMap(m -> m.values().stream()).toList();
+
+    List<Line> lines() {
+      return byModel.values().stream().flatMap(m -> m.values().stream()).toList();
+    }
   }
 
   private static Instant parse(String text) {

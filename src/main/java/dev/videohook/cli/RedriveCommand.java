@@ -34,10 +34,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
     mixinStandardHelpOptions = true,
     description = {
       "Puts failed downloads through again: every job marked download_failed, and every job still"
-          + " completed (not stored) after --completed-older-than, found with a Query on the"
-          + " status index, goes through the same download code here. Lambda's on-failure records"
-          + " in the failed-batch bucket name stream positions, not jobs: they are read and"
-          + " checked, and deleted once every job was stored.",
+          + " completed (not stored) after --completed-older-than whose download the stream has"
+          + " tried and failed at least once, found with a Query on the status index, goes"
+          + " through the same download code here. A completed job the stream has not tried yet"
+          + " is left to it. Lambda's on-failure records in the failed-batch bucket name stream"
+          + " positions, not jobs: they are read and checked, and a record is deleted only when"
+          + " no job failed again and no job that changed before the record was written is left"
+          + " unsettled.",
       "Needs the download function's settings: JOBS_TABLE, VIDEO_BUCKET, the providers' API keys"
           + " (or TENANT_SECRETS_PREFIX); FAILED_BATCH_BUCKET (the stack output"
           + " FailedBatchBucketName) or --failed-batch-bucket. Exit code 1 when a job failed again"
@@ -95,7 +98,7 @@ final class RedriveCommand implements Callable<Integer> {
       cli.env.checkVideoBucket();
     }
     // read before redriving: only records written before this run are deleted after it
-    List<String> records = new ArrayList<>();
+    Map<String, Instant> records = new LinkedHashMap<>();
     S3Client s3 = null;
     if (failedBatches != null) {
       Settings settings = new Settings(cli.env.variables());
@@ -118,7 +121,7 @@ final class RedriveCommand implements Callable<Integer> {
               record.shardId(),
               record.startSequenceNumber(),
               record.endSequenceNumber());
-          records.add(object.key());
+          records.put(object.key(), writtenAt(record, object));
         } catch (IllegalArgumentException e) {
           out.printf("skipped %s: %s (left in place)%n", object.key(), e.getMessage());
         }
@@ -126,11 +129,18 @@ final class RedriveCommand implements Callable<Integer> {
     }
     List<Job> todo = new ArrayList<>();
     todo.addAll(all(jobs, JobStatus.DOWNLOAD_FAILED, started));
-    todo.addAll(
+    for (Job job :
         all(
             jobs,
             JobStatus.COMPLETED,
-            started.minus(Duration.ofSeconds(completedOlderThanSeconds))));
+            started.minus(Duration.ofSeconds(completedOlderThanSeconds)))) {
+      if (job.download().failedAttempts() > 0) {
+        todo.add(job);
+      } else {
+        // its stream record may still be on its way: two downloads of the same keys at once
+        out.printf("job %s: left to the stream, which has not tried it yet%n", job.key());
+      }
+    }
     int stored = 0;
     int failed = 0;
     DownloadService downloads =
@@ -161,8 +171,14 @@ final class RedriveCommand implements Callable<Integer> {
     }
     int deleted = 0;
     if (!dryRun && failed == 0 && s3 != null) {
-      for (String key : records) {
-        s3.deleteObject(b -> b.bucket(failedBatches).key(key));
+      for (Map.Entry<String, Instant> record : records.entrySet()) {
+        if (unsettledBefore(jobs, record.getValue())) {
+          out.printf(
+              "kept %s: a job that changed before it was written is not settled yet%n",
+              record.getKey());
+          continue;
+        }
+        s3.deleteObject(b -> b.bucket(failedBatches).key(record.getKey()));
         deleted++;
       }
     }
@@ -198,6 +214,24 @@ final class RedriveCommand implements Callable<Integer> {
     fields.put("outcome", outcome);
     fields.put("error", error);
     outcomes.add(fields);
+  }
+
+  /**
+   * A record names a batch of stream records written before it: the jobs it could be about changed
+   * last before then. Any such job still waiting for its video keeps the record.
+   */
+  private static boolean unsettledBefore(JobStore jobs, Instant writtenAt) {
+    return !jobs.jobsInStatus(JobStatus.COMPLETED, writtenAt, 1, null).jobs().isEmpty()
+        || !jobs.jobsInStatus(JobStatus.DOWNLOAD_FAILED, writtenAt, 1, null).jobs().isEmpty();
+  }
+
+  /** The record's own timestamp, else when S3 got it. */
+  private static Instant writtenAt(FailedBatchRecord record, S3Object object) {
+    try {
+      return Instant.parse(record.timestamp());
+    } catch (RuntimeException unparsable) {
+      return object.lastModified() != null ? object.lastModified() : Instant.now();
+    }
   }
 
   private static List<Job> all(JobStore jobs, JobStatus status, Instant before) {

@@ -49,11 +49,15 @@ final class UrlCommand implements Callable<Integer> {
           ExitCode.USAGE,
           "--expires must be an ISO-8601 duration such as PT15M or PT1H, got '" + expires + "'");
     }
+    // a presigned URL's lifetime is whole seconds: PT0.5S would fail inside the signer
     if (expiry.compareTo(ObjectUrls.MIN_EXPIRY) < 0
+        || expiry.getNano() != 0
         || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
       throw new CliException(
           ExitCode.USAGE,
-          "--expires must be from PT1S to P7D (S3's limits for a presigned URL), got " + expires);
+          "--expires must be whole seconds from PT1S to P7D (S3's limits for a presigned URL),"
+              + " e.g. PT10M; got "
+              + expires);
     }
     PrintWriter out = spec.commandLine().getOut();
     Job found = job.require(cli.env.jobStore(), spec.commandLine().getErr());

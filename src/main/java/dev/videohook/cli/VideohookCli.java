@@ -76,8 +76,9 @@ public final class VideohookCli {
       PrintWriter err,
       IntConsumer logging) {
     CommandLine commandLine = new CommandLine(new VideohookCli(env));
-    commandLine.setOut(out);
-    commandLine.setErr(err);
+    // provider-supplied text (models, errors) reaches the terminal without control sequences
+    commandLine.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
+    commandLine.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
     commandLine.setExecutionStrategy(
         parseResult -> {
           logging.accept(verbosity(parseResult));
@@ -106,7 +107,12 @@ public final class VideohookCli {
                       + (exception instanceof SdkException ? ": " + exception.getMessage() : ""));
           return ExitCode.FAILED;
         });
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      commandLine.getOut().flush();
+      commandLine.getErr().flush();
+    }
   }
 
   /** How many {@code -v} were given, before the command's name or after it. */

@@ -92,8 +92,9 @@ public final class DownloadService {
    * Downloads a job that is {@code completed}, or one marked {@code download_failed}, as an
    * operator's redrive does ({@code videohook redrive}, {@code videohook replay}). The stream's
    * retries are over by then (spent, expired with the record's age, or lost to a function that
-   * could not start): a redrive that fails marks the job {@code download_failed} with the reason at
-   * once, for the next redrive to find.
+   * could not start): a redrive that fails is noted on the job like any attempt (a {@code
+   * download_failed} job keeps its status with the new reason; a {@code completed} one is marked
+   * {@code download_failed} only once its attempts are spent, or at once for a refused source).
    */
   public Outcome redrive(CompletedJob job) {
     return process(job, true, Deadline.none());
@@ -171,15 +172,17 @@ public final class DownloadService {
     try {
       String message = describe(failure);
       boolean refused = failure instanceof DownloadException d && d.isRefused();
-      if (refused || redrive) {
+      if (redrive) {
+        metrics.redriveFailed(job.tenant(), job.provider().id(), job.jobId());
+      }
+      // a redrive's transient failure is counted like the stream's: a job still completed keeps
+      // its remaining attempts, so the stream's own retry is not refused
+      if (refused) {
         jobs.markDownloadFailed(job.key(), message, clock.instant());
         log(LOG.atWarn(), job)
             .addKeyValue("outcome", JobStatus.DOWNLOAD_FAILED.value())
             .addKeyValue("error", message)
-            .log(
-                refused
-                    ? "source refused: job marked download_failed, no retries"
-                    : "redrive failed: job marked download_failed");
+            .log("source refused: job marked download_failed, no retries");
         return;
       }
       jobs.recordDownloadFailure(job.key(), message, clock.instant(), giveUpAfterAttempts);

@@ -5,7 +5,6 @@ import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,6 +286,15 @@ public final class JobItems {
     return Map.of(JobTable.DOWNLOAD_ATTEMPTS, n("1"));
   }
 
+  /** The reconciler's note on a pending job it could not settle: when to look again, and why. */
+  static Map<String, AttributeValue> reconcileNote(Instant nextCheck, String lastOutcome) {
+    return Map.of(
+        JobTable.RECONCILE_NEXT_CHECK,
+        s(nextCheck.toString()),
+        JobTable.RECONCILE_LAST_OUTCOME,
+        s(lastOutcome));
+  }
+
   /** A status alone. */
   static Map<String, AttributeValue> status(JobStatus status) {
     return Map.of(JobTable.STATUS, s(status.value()));
@@ -299,83 +307,6 @@ public final class JobItems {
     item.put(JobTable.TERMINAL_AT, s(at.toString()));
     item.put(JobTable.UPDATED_AT, s(at.toString()));
     return item;
-  }
-
-  // --- expressions: every attribute name a condition, query or projection needs ---
-
-  /** No item has this key yet. */
-  static Expression absent() {
-    return new Expression("attribute_not_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
-  }
-
-  /** An item has this key. */
-  static Expression present() {
-    return new Expression("attribute_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
-  }
-
-  /** The receiver's commit: a job never seen, or one still pending (a terminal state is final). */
-  static Expression newOrPending() {
-    return new Expression(
-        "attribute_not_exists(#pk) OR #status = :pending",
-        Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS),
-        Map.of(":pending", s(JobStatus.PENDING.value())));
-  }
-
-  /** The job is in one of {@code statuses}. */
-  static Expression inStatus(JobStatus... statuses) {
-    Map<String, AttributeValue> values = new LinkedHashMap<>();
-    for (JobStatus status : statuses) {
-      values.put(":s_" + status.value(), s(status.value()));
-    }
-    String text =
-        values.size() == 1
-            ? "#status = " + values.keySet().iterator().next()
-            : "#status IN (" + String.join(", ", values.keySet()) + ")";
-    return new Expression(text, Map.of("#status", JobTable.STATUS), values);
-  }
-
-  /** The job is waiting for its video ({@link JobStatus#isWaitingForVideo}). */
-  static Expression waitingForVideo() {
-    return inStatus(
-        Arrays.stream(JobStatus.values())
-            .filter(JobStatus::isWaitingForVideo)
-            .toArray(JobStatus[]::new));
-  }
-
-  /** A {@code completed} job whose failed download attempts have reached {@code limit}. */
-  static Expression completedWithAttemptsAtLeast(int limit) {
-    Expression completed = inStatus(JobStatus.COMPLETED);
-    return new Expression(
-        completed.text() + " AND #attempts >= :limit",
-        Expression.joined(completed.names(), Map.of("#attempts", JobTable.DOWNLOAD_ATTEMPTS)),
-        Expression.joined(completed.values(), Map.of(":limit", n(Integer.toString(limit)))));
-  }
-
-  /** Key condition on {@link JobTable#BY_STATUS_INDEX}: this status, last changed before. */
-  static Expression statusUpdatedBefore(JobStatus status, Instant before) {
-    return new Expression(
-        "#status = :status AND #updatedAt < :before",
-        Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT),
-        Map.of(":status", s(status.value()), ":before", s(before.toString())));
-  }
-
-  /** Key condition on {@link JobTable#BY_TENANT_INDEX}: this tenant. */
-  static Expression tenantIs(String tenant) {
-    return new Expression(
-        "#tenant = :tenant", Map.of("#tenant", JobTable.TENANT), Map.of(":tenant", s(tenant)));
-  }
-
-  /** Key condition on {@link JobTable#BY_TENANT_INDEX}: this tenant, last changed since. */
-  static Expression tenantUpdatedSince(String tenant, Instant since) {
-    return new Expression(
-        "#tenant = :tenant AND #updatedAt >= :since",
-        Map.of("#tenant", JobTable.TENANT, "#updatedAt", JobTable.UPDATED_AT),
-        Map.of(":tenant", s(tenant), ":since", s(since.toString())));
-  }
-
-  /** A projection of the status alone. */
-  static Expression statusOnly() {
-    return new Expression("#status", Map.of("#status", JobTable.STATUS), Map.of());
   }
 
   /**

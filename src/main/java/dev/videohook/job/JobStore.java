@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -55,8 +56,6 @@ public final class JobStore {
 
   private static final String VALIDATION_EXCEPTION = "ValidationException";
 
-  private static final int MAX_ERROR_LENGTH = 1000;
-
   private final DynamoDbClient dynamoDb;
   private final String tableName;
   private final Duration deliveryTtl;
@@ -101,8 +100,12 @@ public final class JobStore {
     Map<String, AttributeValue> sets =
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
-    // a terminal state is final: only a job we have never seen or one still pending moves
-    Update commit = Update.set(sets).when(JobItems.newOrPending());
+    // a terminal state is final, but for an expiry the reconciler wrote itself
+    // (JobItems.committable); an event without an error clears the reason that expiry left
+    Update commit = Update.set(sets).when(JobExpressions.committable());
+    if (!sets.containsKey(JobTable.ERROR)) {
+      commit.andRemove(JobTable.ERROR);
+    }
     try {
       dynamoDb.updateItem(commit.request(tableName, JobItems.key(delivery.jobKey())));
       return RecordOutcome.RECORDED;
@@ -139,7 +142,7 @@ public final class JobStore {
 
   /** Puts a delivery item unless its key exists: RECORDED, or DUPLICATE when it exists. */
   private RecordOutcome putDeliveryIfNew(Map<String, AttributeValue> item) {
-    Expression absent = JobItems.absent();
+    Expression absent = JobExpressions.absent();
     try {
       dynamoDb.putItem(
           PutItemRequest.builder()
@@ -170,7 +173,10 @@ public final class JobStore {
     Job submitted =
         Job.builder(job, JobStatus.PENDING)
             .model(model)
-            .prompt(prompt)
+            .prompt(
+                prompt == null
+                    ? null
+                    : TextBounds.truncateUtf8(prompt, TextBounds.MAX_PROMPT_BYTES))
             .times(new Job.Times(submittedAt, null, null, submittedAt))
             .build();
     Update update =
@@ -188,7 +194,7 @@ public final class JobStore {
       JobKey job, String bucket, List<StoredObject> objects, Instant at) {
     Update update =
         Update.set(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at))
-            .when(JobItems.waitingForVideo());
+            .when(JobExpressions.waitingForVideo());
     try {
       dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return StoreOutcome.STORED;
@@ -213,7 +219,7 @@ public final class JobStore {
     // a second write, after the count: the give-up mark must see the attempt just counted
     Update giveUp =
         Update.set(JobItems.status(JobStatus.DOWNLOAD_FAILED))
-            .when(JobItems.completedWithAttemptsAtLeast(giveUpAfterAttempts));
+            .when(JobExpressions.completedWithAttemptsAtLeast(giveUpAfterAttempts));
     try {
       dynamoDb.updateItem(giveUp.request(tableName, JobItems.key(job)));
     } catch (ConditionalCheckFailedException attemptsLeft) {
@@ -232,7 +238,7 @@ public final class JobStore {
     Update update =
         Update.set(JobItems.downloadFailure(bounded(error, "unknown error"), at, giveUpNow))
             .andAdd(JobItems.oneMoreAttempt())
-            .when(JobItems.waitingForVideo());
+            .when(JobExpressions.waitingForVideo());
     try {
       dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return true;
@@ -241,10 +247,9 @@ public final class JobStore {
     }
   }
 
-  /** A reason as stored: a default for none, cut to {@value #MAX_ERROR_LENGTH} characters. */
+  /** A reason as stored: a default for none, cut to {@link TextBounds#MAX_REASON_BYTES}. */
   private static String bounded(String reason, String fallback) {
-    String text = reason == null ? fallback : reason;
-    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    return TextBounds.truncateUtf8(reason == null ? fallback : reason, TextBounds.MAX_REASON_BYTES);
   }
 
   /**
@@ -257,7 +262,7 @@ public final class JobStore {
   public boolean expirePending(JobKey job, String reason, Instant at) {
     Update update =
         Update.set(JobItems.expiredTransition(bounded(reason, "expired"), at))
-            .when(JobItems.inStatus(JobStatus.PENDING));
+            .when(JobExpressions.inStatus(JobStatus.PENDING));
     try {
       dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return true;
@@ -291,19 +296,58 @@ public final class JobStore {
   }
 
   /**
+   * As {@link #pendingUpdatedBefore}, split by the reconciler's note ({@link #deferPending}): jobs
+   * it never looked at ({@code neverChecked}), or jobs it looked at whose next check is due by
+   * {@code now}. A filter on the same Query: a page may hold fewer jobs than {@code limit} (even
+   * none) and still have a next one.
+   */
+  public JobPage pendingToCheck(
+      Instant before, Instant now, boolean neverChecked, int limit, JobPage.Cursor cursor) {
+    return query(
+        JobStatus.PENDING,
+        before,
+        limit,
+        cursor,
+        neverChecked ? JobExpressions.neverChecked() : JobExpressions.checkDueBy(now));
+  }
+
+  /**
+   * The reconciler's note on a job still {@code pending} that it could not settle: look again at
+   * {@code nextCheck}, and why it could not settle it. Leaves {@code updated_at} alone, so the
+   * status index keeps the job in its place and its deadline stays where it was; a job no longer
+   * pending is left alone.
+   */
+  public void deferPending(JobKey job, Instant nextCheck, String lastOutcome) {
+    Update note =
+        Update.set(JobItems.reconcileNote(nextCheck, bounded(lastOutcome, "unknown")))
+            .when(JobExpressions.inStatus(JobStatus.PENDING));
+    try {
+      dynamoDb.updateItem(note.request(tableName, JobItems.key(job)));
+    } catch (ConditionalCheckFailedException settledMeanwhile) {
+      // a webhook got there first: nothing to defer
+    }
+  }
+
+  /**
    * Jobs in {@code status} whose last change was before {@code before}, oldest first (a Query on
    * {@link JobTable#BY_STATUS_INDEX}).
    *
    * @param cursor where the previous page stopped, or null for the first page
    */
   public JobPage jobsInStatus(JobStatus status, Instant before, int limit, JobPage.Cursor cursor) {
+    return query(status, before, limit, cursor, null);
+  }
+
+  private JobPage query(
+      JobStatus status, Instant before, int limit, JobPage.Cursor cursor, Expression filter) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
-    Expression keys = JobItems.statusUpdatedBefore(status, before);
+    Expression keys = JobExpressions.statusUpdatedBefore(status, before);
     QueryResponse response =
         dynamoDb.query(
-            onIndex(JobTable.BY_STATUS_INDEX, keys)
+            onIndex(JobTable.BY_STATUS_INDEX, keys, filter)
+                .filterExpression(filter == null ? null : filter.text())
                 .scanIndexForward(true)
                 .limit(limit)
                 .exclusiveStartKey(cursor == null ? null : cursor.lastKey)
@@ -349,7 +393,7 @@ public final class JobStore {
 
   /** The job's status as stored now (consistent read), if the job is known. */
   public Optional<JobStatus> status(JobKey job) {
-    Expression projection = JobItems.statusOnly();
+    Expression projection = JobExpressions.statusOnly();
     return JobItems.status(
         dynamoDb
             .getItem(
@@ -364,7 +408,7 @@ public final class JobStore {
 
   /** A tenant's jobs, most recently updated first. */
   public List<Job> recentJobs(String tenant, int limit) {
-    Expression keys = JobItems.tenantIs(tenant);
+    Expression keys = JobExpressions.tenantIs(tenant);
     return dynamoDb
         .query(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).limit(limit).build())
         .items()
@@ -378,13 +422,30 @@ public final class JobStore {
    * by-tenant index, every page.
    */
   public List<Job> jobsUpdatedSince(String tenant, Instant since) {
-    Expression keys = JobItems.tenantUpdatedSince(tenant, since);
+    Expression keys = JobExpressions.tenantUpdatedSince(tenant, since);
     List<Job> jobs = new ArrayList<>();
     dynamoDb
         .queryPaginator(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).build())
         .items()
         .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
     return jobs;
+  }
+
+  /**
+   * A tenant's jobs last updated at or after {@code since}, each handed to {@code each} as its page
+   * arrives, with only what a cost report needs read (identity, status, model, usage): the tenant's
+   * whole history is never held in memory, nor its prompts, URLs and raw events read.
+   */
+  public void forEachJobCost(String tenant, Instant since, Consumer<Job> each) {
+    Expression keys = JobExpressions.tenantUpdatedSince(tenant, since);
+    Expression fields = JobExpressions.costFields();
+    dynamoDb
+        .queryPaginator(
+            onIndex(JobTable.BY_TENANT_INDEX, keys, fields)
+                .projectionExpression(fields.text())
+                .build())
+        .items()
+        .forEach(item -> JobItems.job(item).ifPresent(each));
   }
 
   /**
@@ -396,7 +457,7 @@ public final class JobStore {
   public void prime() {
     Map<String, AttributeValue> key = JobItems.primingKey();
     getItem(key);
-    Update update = Update.set(JobItems.status(JobStatus.COMPLETED)).when(JobItems.present());
+    Update update = Update.set(JobItems.status(JobStatus.COMPLETED)).when(JobExpressions.present());
     try {
       dynamoDb.updateItem(update.request(tableName, key));
     } catch (ConditionalCheckFailedException expected) {
@@ -406,12 +467,23 @@ public final class JobStore {
 
   /** A Query of {@code index} on {@code keys}, the rest left to the caller. */
   private QueryRequest.Builder onIndex(String index, Expression keys) {
+    return onIndex(index, keys, null);
+  }
+
+  /**
+   * As {@link #onIndex(String, Expression)}, with the placeholders of {@code more} (a filter or a
+   * projection the caller adds), or none when null.
+   */
+  private QueryRequest.Builder onIndex(String index, Expression keys, Expression more) {
+    Map<String, AttributeValue> values =
+        more == null ? keys.values() : Expression.joined(keys.values(), more.values());
     return QueryRequest.builder()
         .tableName(tableName)
         .indexName(index)
         .keyConditionExpression(keys.text())
-        .expressionAttributeNames(keys.names())
-        .expressionAttributeValues(keys.values());
+        .expressionAttributeNames(
+            more == null ? keys.names() : Expression.joined(keys.names(), more.names()))
+        .expressionAttributeValues(values.isEmpty() ? null : values);
   }
 
   private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {

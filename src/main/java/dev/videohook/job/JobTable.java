@@ -50,6 +50,12 @@ public final class JobTable {
   static final String RAW_EVENT = "raw_event";
   static final String RECEIVED_AT = "received_at";
 
+  /** When the reconciler looks at a pending job again (ISO-8601 instant); absent: never looked. */
+  static final String RECONCILE_NEXT_CHECK = "reconcile_next_check";
+
+  /** Why the reconciler's last look did not settle a pending job. */
+  static final String RECONCILE_LAST_OUTCOME = "reconcile_last_outcome";
+
   /** DynamoDB TTL attribute (epoch seconds) on delivery items. */
   public static final String EXPIRES_AT = "expires_at";
 

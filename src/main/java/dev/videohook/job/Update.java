@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 final class Update {
   private final List<String> sets = new ArrayList<>();
   private final List<String> adds = new ArrayList<>();
+  private final List<String> removes = new ArrayList<>();
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, AttributeValue> values = new HashMap<>();
   private Expression condition;
@@ -45,6 +46,16 @@ final class Update {
     return this;
   }
 
+  /** Removes each attribute from the item. */
+  Update andRemove(String... attributes) {
+    for (String name : attributes) {
+      String placeholder = "#a" + names.size();
+      names.put(placeholder, name);
+      removes.add(placeholder);
+    }
+    return this;
+  }
+
   /** Only when {@code condition} holds. */
   Update when(Expression condition) {
     this.condition = condition;
@@ -61,7 +72,8 @@ final class Update {
   String text() {
     String set = sets.isEmpty() ? "" : "SET " + String.join(", ", sets);
     String add = adds.isEmpty() ? "" : "ADD " + String.join(", ", adds);
-    return (set + " " + add).trim();
+    String remove = removes.isEmpty() ? "" : "REMOVE " + String.join(", ", removes);
+    return String.join(" ", set, add, remove).trim().replaceAll(" +", " ");
   }
 
   /**

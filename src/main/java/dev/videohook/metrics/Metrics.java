@@ -37,6 +37,10 @@ public final class Metrics {
   public static final String SECONDS_TO_STORED = "SecondsWebhookToStored";
   public static final String JOBS_RECONCILED = "JobsReconciled";
   public static final String EVENTS_PUBLISHED = "EventsPublished";
+  public static final String LATE_TERMINAL_EVENT = "WebhookLateTerminalEvent";
+  public static final String RECONCILE_RUN_ERRORS = "ReconcileRunErrors";
+  public static final String RECONCILE_RUN_INCOMPLETE = "ReconcileRunIncomplete";
+  public static final String REDRIVE_FAILED = "RedriveFailed";
 
   public static final String WEBHOOK = "webhook";
   public static final String DOWNLOAD = "download";
@@ -83,6 +87,14 @@ public final class Metrics {
     count(WEBHOOK, STORAGE_ERROR, null, tenant, provider, null);
   }
 
+  /**
+   * A terminal event for a job that already had another terminal state: kept for audit, the job
+   * left as it was (its video, if any, is not fetched again).
+   */
+  public void lateTerminalEvent(String tenant, String provider) {
+    count(WEBHOOK, LATE_TERMINAL_EVENT, null, tenant, provider, null);
+  }
+
   // --- the downloader ---
 
   public void downloadStored(String tenant, String provider, String jobId, long bytes) {
@@ -103,6 +115,11 @@ public final class Metrics {
     count(DOWNLOAD, DOWNLOAD_FAILED, null, tenant, provider, jobId);
   }
 
+  /** An operator's redrive of a job failed again (the job keeps its reason, for the next one). */
+  public void redriveFailed(String tenant, String provider, String jobId) {
+    count(DOWNLOAD, REDRIVE_FAILED, null, tenant, provider, jobId);
+  }
+
   // --- downstream events ---
 
   /** A stored job's time from its terminal webhook to its videos in S3. */
@@ -121,6 +138,24 @@ public final class Metrics {
   /** A job the reconciler found terminal at the provider although no webhook recorded it. */
   public void reconciled(String tenant, String provider, String jobId) {
     count(RECONCILE, JOBS_RECONCILED, null, tenant, provider, jobId);
+  }
+
+  /**
+   * One reconciler run's end: how many jobs it could not handle, and 1 when it left work for the
+   * next run (out of time or over a cap), else 0. Both every run, so an alarm sees a steady series.
+   */
+  public void reconcileRun(int errors, boolean complete) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put(RECONCILE_RUN_ERRORS, errors);
+    values.put(RECONCILE_RUN_INCOMPLETE, complete ? 0 : 1);
+    emit(
+        RECONCILE,
+        values,
+        Map.of(RECONCILE_RUN_ERRORS, "Count", RECONCILE_RUN_INCOMPLETE, "Count"),
+        null,
+        null,
+        null,
+        null);
   }
 
   private void count(

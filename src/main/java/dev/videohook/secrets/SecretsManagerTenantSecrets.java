@@ -102,6 +102,10 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
     Optional<Entry> loaded = load(id, webhook);
     if (loaded.isEmpty()) {
       // Secrets Manager did not answer: keep using what we had, if anything, and retry next time
+      if (cached == null && !webhook) {
+        // an API key not known to be missing: the caller retries, it does not give up on the job
+        throw new SecretsUnavailableException(id);
+      }
       return cached == null ? Entry.NONE : cached.entry();
     }
     cache.put(id, new Cached(loaded.get(), now.plus(ttl)));

@@ -91,8 +91,11 @@ public class WebhookHandler
     String tenant = tenant(event);
     String provider = Provider.fromWebhookPath(path(event)).map(Provider::id).orElse(null);
     switch (outcome) {
-      case RECORDED, JOB_ALREADY_TERMINAL, UNKNOWN_TYPE_RECORDED ->
-          metrics.accepted(tenant, provider);
+      case RECORDED, UNKNOWN_TYPE_RECORDED -> metrics.accepted(tenant, provider);
+      case JOB_ALREADY_TERMINAL -> {
+        metrics.accepted(tenant, provider);
+        metrics.lateTerminalEvent(tenant, provider);
+      }
       case DUPLICATE -> metrics.duplicate(tenant, provider);
       case INVALID_EVENT, UNSTORABLE_EVENT -> metrics.invalidEvent(tenant, provider);
       case STORAGE_FAILED -> metrics.storageError(tenant, provider);

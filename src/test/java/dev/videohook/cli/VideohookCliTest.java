@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
@@ -898,15 +899,110 @@ class VideohookCliTest {
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("does not exist; create it first"), run.err());
-    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  /** A table, a video bucket and a failed-batch bucket of their own, and the redrive's settings. */
+  private static Map<String, String> redriveEnv(String name) {
+    stack.dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
+    stack.s3().createBucket(name + "-videos");
+    stack.s3().createBucket(name + "-failed");
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", name + "-jobs");
+    env.put("VIDEO_BUCKET", name + "-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    return env;
+  }
+
+  /** A completed job last changed {@code ago}, its download tried {@code attempts} times. */
+  private static Job completed(String jobId, List<String> urls, Duration ago, int attempts) {
+    Job job =
+        TestJobs.job(
+            new JobKey("acme", Provider.OPENROUTER, jobId),
+            JobStatus.COMPLETED,
+            urls,
+            Instant.now().minus(ago));
+    return new Job(
+        job.key(),
+        job.status(),
+        job.model(),
+        job.prompt(),
+        job.generationId(),
+        job.unsignedUrls(),
+        job.usage(),
+        job.error(),
+        job.eventType(),
+        job.eventCreatedAt(),
+        job.terminalDelivery(),
+        job.stored(),
+        new Job.DownloadAttempts(attempts, attempts > 0 ? "source answered 503" : null),
+        job.times());
   }
 
   @Test
-  void url_withAnExpiryUnderASecond_isAUsageError() {
-    Run run = run(env(), "url", "job_x", "-p", "openrouter", "--expires", "PT0.5S");
+  void redrive_leavesACompletedJobTheStreamHasNotTried_andKeepsTheRecordThatMayNameIt()
+      throws Exception {
+    Map<String, String> env = redriveEnv("untried");
+    Job untried =
+        completed(
+            "job_untried", List.of("http://127.0.0.1:9/never-fetched.mp4"), Duration.ofHours(2), 0);
+    TestJobs.put(stack.dynamoDb(), "untried-jobs", untried);
+    // an on-failure record written after that job's last change: it may name it
+    String record =
+        Files.readString(Path.of("events/dynamodb-stream-on-failure-record.json"))
+            .replace("2025-06-02T10:15:49.717Z", Instant.now().minusSeconds(600).toString());
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("untried-failed").key("aws/lambda/batch-2"),
+            RequestBody.fromString(record));
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "untried-failed");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("left to the stream"), run.out());
+    assertTrue(run.out().contains("kept aws/lambda/batch-2"), run.out());
+    assertEquals(
+        JobStatus.COMPLETED,
+        new JobStore(stack.dynamoDb(), "untried-jobs").find(untried.key()).orElseThrow().status());
+    assertEquals(1, stack.s3().objects("untried-failed").size(), "the record is kept");
+  }
+
+  @Test
+  void redrive_transientFailure_leavesACompletedJobRetryable_andDeletesNoRecord() throws Exception {
+    Map<String, String> env = redriveEnv("transient");
+    // nothing listens on port 9 of the loopback: a connection refused, worth a retry
+    Job tried =
+        completed("job_tried", List.of("http://127.0.0.1:9/gone.mp4"), Duration.ofHours(2), 1);
+    TestJobs.put(stack.dynamoDb(), "transient-jobs", tried);
+    stack
+        .s3()
+        .client()
+        .putObject(
+            b -> b.bucket("transient-failed").key("aws/lambda/batch-3"),
+            RequestBody.fromBytes(
+                Files.readAllBytes(Path.of("events/dynamodb-stream-on-failure-record.json"))));
+
+    Run run = run(env, "redrive", "--failed-batch-bucket", "transient-failed");
+
+    assertEquals(1, run.exitCode(), run.out());
+    assertTrue(run.out().contains("failed again"), run.out());
+    Job after = new JobStore(stack.dynamoDb(), "transient-jobs").find(tried.key()).orElseThrow();
+    assertEquals(JobStatus.COMPLETED, after.status(), "still retryable by the stream");
+    assertEquals(2, after.download().failedAttempts(), "the attempt is counted");
+    assertEquals(1, stack.s3().objects("transient-failed").size());
+  }
+
+  @Test
+  void url_withASubSecondExpiry_isAUsageError_namingTheFix() {
+    Run run = run(env(), "url", "job_x", "-p", "openrouter", "-t", "acme", "--expires", "PT0.5S");
 
     assertEquals(2, run.exitCode(), run.err());
-    assertTrue(run.err().contains("--expires must be from PT1S to P7D"), run.err());
+    assertTrue(run.err().contains("--expires must be whole seconds from PT1S to P7D"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
   }
 
   // --- settings checked first: one line naming the variable, exit 3 ---
@@ -941,5 +1037,40 @@ class VideohookCliTest {
     Job after = stack.jobStore().find(key).orElseThrow();
     assertEquals(JobStatus.DOWNLOAD_FAILED, after.status());
     assertEquals(null, after.download().lastError(), "nothing noted on the job");
+  }
+
+  @Test
+  void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
+    new JobStore(stack.dynamoDb(), LocalStack.TABLE)
+        .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
+
+    Run run = run(env(), "jobs", "-t", "initech");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
+    assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), run.out());
+  }
+
+  @Test
+  void costs_withoutSince_readsOnlyTheFieldsItSums() {
+    JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
+    JobStore jobs = new JobStore(stack.dynamoDb(), LocalStack.TABLE);
+    jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+    // a field the report has no use for, unreadable: never read, so it cannot stop the report
+    stack
+        .dynamoDb()
+        .updateItem(
+            b ->
+                b.tableName(LocalStack.TABLE)
+                    .key(Map.of("pk", AttributeValue.fromS("job#hooli#openrouter#job_costly")))
+                    .updateExpression("SET submitted_at = :bad")
+                    .expressionAttributeValues(Map.of(":bad", AttributeValue.fromS("yesterday"))));
+
+    Run run = run(env(), "costs", "-t", "hooli");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("google/veo-3.1-lite"), run.out());
+    assertTrue(run.out().contains("pending"), run.out());
   }
 }

@@ -173,11 +173,13 @@ class DownloadDeadlineTest {
   /**
    * A function that cannot start (here: no settings) fails every invocation before our code sees a
    * record; Lambda retries the batch, then sends it to the on-failure destination with the job
-   * still {@code completed}, as it does when the record's age runs out. The redrive is that job's
-   * last attempt: failing, it marks the job {@code download_failed} with the reason.
+   * still {@code completed}, as it does when the record's age runs out. A redrive that fails is
+   * counted like any attempt, with its reason, and leaves the job {@code completed}: a stream retry
+   * still on its way is not refused, and the reconciler's stranded pass ends it {@code
+   * download_failed} if nothing does.
    */
   @Test
-  void jobTheStreamGaveUpOnWithoutALastAttempt_endsDownloadFailedThroughARedrive() {
+  void jobTheStreamGaveUpOnWithoutALastAttempt_failedRedriveIsCounted_andLeftRetryable() {
     assertThrows(ConfigurationException.class, () -> DownloadService.fromEnvironment(Map.of()));
     f.storage.on("/v/job-1.mp4", status(404));
     List<URI> urls = List.of(f.storage.url("/v/job-1.mp4"));
@@ -192,7 +194,7 @@ class DownloadDeadlineTest {
     assertThrows(DownloadException.class, () -> redrive.redrive(CompletedJob.of(f.job("job-1"))));
 
     Job job = f.job("job-1");
-    assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
+    assertEquals(JobStatus.COMPLETED, job.status());
     assertEquals(1, job.download().failedAttempts());
     assertTrue(job.download().lastError().startsWith("HTTP 404 from "), job.download().lastError());
   }

@@ -421,4 +421,29 @@ class EndToEndTest {
     Thread.sleep(500); // give a (wrong) second download the stream poller's interval to start
     assertEquals(1, cdnFetches(provider, jobId), "downloaded once");
   }
+
+  /**
+   * The reconciler gave up on a job (expired locally) whose provider finished after all: the
+   * provider's signed completion replaces that local expiry, and the stream downloads the video the
+   * user paid for.
+   */
+  @Test
+  void jobExpiredByTheReconciler_thenCompletedByItsWebhook_endsStored() throws Exception {
+    Provider provider = Provider.OPENROUTER;
+    ProviderSimulator simulator = stack.simulator(provider);
+    simulator.setFaults(
+        Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(20)));
+    String jobId = stack.submit(provider, "acme", "google/veo-3.1-lite", "a late lamp").id();
+    JobKey key = new JobKey("acme", provider, jobId);
+    assertTrue(simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT), "the job finished");
+    assertTrue(
+        stack.jobStore().expirePending(key, "expired by the reconciler: test", Instant.now()));
+
+    int status = simulator.deliverWebhook(jobId, stack.callbackUrl("acme", provider));
+
+    assertEquals(204, status);
+    Job stored = awaitStored("acme", provider, jobId);
+    assertEquals(jobId + "-completed", stored.terminalDelivery());
+    assertEquals(1, cdnFetches(provider, jobId));
+  }
 }

@@ -2,6 +2,7 @@ package dev.videohook.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.provider.Provider;
@@ -99,6 +100,13 @@ class SecretsManagerTenantSecretsTest {
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     assertEquals(3, secretsManager.calls.size());
+  }
+
+  @Test
+  void failedCall_shouldBeRetryable_forAnApiKeyNeverReadBefore() {
+    secretsManager.failing = true;
+    assertThrows(
+        SecretsUnavailableException.class, () -> secrets.apiKey("acme", Provider.OPENROUTER));
   }
 
   @Test

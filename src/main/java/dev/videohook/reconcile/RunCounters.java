@@ -1,0 +1,82 @@
+package dev.videohook.reconcile;
+
+import dev.videohook.provider.Provider;
+import dev.videohook.retry.Backoff;
+import dev.videohook.retry.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One reconciler run's counters and limits: the time the run must stop by, shared by both passes,
+ * and the provider back-off. Each pass counts its own jobs against its own cap, so neither can use
+ * up the other's.
+ */
+final class RunCounters {
+  static final int MAX_CONSECUTIVE_THROTTLES = 3;
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+
+  private final Clock clock;
+  private final Sleeper sleeper;
+  final Instant stopBy;
+  final Map<Provider, Integer> consecutiveThrottles = new EnumMap<>(Provider.class);
+  final Set<Provider> backingOff = EnumSet.noneOf(Provider.class);
+  int examined;
+  int recovered;
+  int duplicates;
+  int alreadyTerminal;
+  int stillRunning;
+  int expired;
+  int throttled;
+  int errors;
+  int skipped;
+  int strandedExamined;
+  int strandedDownloads;
+  boolean interrupted;
+
+  RunCounters(Clock clock, Sleeper sleeper, Instant stopBy) {
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.stopBy = stopBy;
+  }
+
+  /** True while the run has time left and was not interrupted. */
+  boolean hasTime() {
+    return !interrupted && clock.instant().isBefore(stopBy);
+  }
+
+  /** Waits 1 s, 2 s, 4 s, ... (at most 20 s), never past the run's deadline. */
+  void backOff(int inARow) {
+    Duration wait = Backoff.capped(FIRST_BACKOFF, MAX_BACKOFF, inARow);
+    Duration left = Duration.between(clock.instant(), stopBy);
+    if (left.isNegative() || left.isZero()) {
+      return;
+    }
+    try {
+      sleeper.sleep(wait.compareTo(left) < 0 ? wait : left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      interrupted = true;
+    }
+  }
+
+  ReconcileReport report(boolean exhausted) {
+    return new ReconcileReport(
+        examined,
+        recovered,
+        duplicates,
+        alreadyTerminal,
+        stillRunning,
+        expired,
+        throttled,
+        errors,
+        skipped,
+        strandedDownloads,
+        exhausted && skipped == 0 && !interrupted);
+  }
+}

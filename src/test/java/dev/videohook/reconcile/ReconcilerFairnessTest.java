@@ -1,0 +1,285 @@
+package dev.videohook.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.config.SharedConfig;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
+import dev.videohook.job.TestJobs;
+import dev.videohook.local.LocalDynamoDb;
+import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.metrics.Metrics;
+import dev.videohook.provider.Provider;
+import dev.videohook.provider.ProviderClient;
+import dev.videohook.provider.SubmitRequest;
+import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs the reconciler cannot settle never keep it from the others: each pass has its own cap, every
+ * outcome counts toward the job's deadline, a job that failed to settle waits for its next check
+ * while the jobs never looked at go first, and a rotated API key is used at once.
+ */
+class ReconcilerFairnessTest {
+  private static final String KEY = "sk-fairness-test";
+  private static final Provider PROVIDER = Provider.OPENROUTER;
+  private static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
+
+  private static ProviderSimulator simulator;
+  private String table;
+  private JobStore jobs;
+  private final List<String> metricLines = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startSimulator() throws Exception {
+    simulator = ProviderSimulator.start(PROVIDER, KEY, "whsec", Faults.none());
+  }
+
+  @AfterAll
+  static void stopSimulator() {
+    simulator.close();
+  }
+
+  @BeforeEach
+  void newTable() {
+    table = SharedDynamoDb.newJobTable();
+    jobs = new JobStore(SharedDynamoDb.get().client(), table);
+    simulator.setFaults(Faults.none());
+    metricLines.clear();
+  }
+
+  private ReconcileConfig config() {
+    return new ReconcileConfig(
+        new SharedConfig(
+            table,
+            LocalDynamoDb.REGION,
+            Optional.of(SharedDynamoDb.get().endpoint()),
+            Optional.empty()),
+        ReconcileConfig.DEFAULT_INTERVAL,
+        ReconcileConfig.DEFAULT_MIN_AGE,
+        ReconcileConfig.DEFAULT_DEADLINE,
+        ReconcileConfig.DEFAULT_MAX_JOBS_PER_RUN,
+        Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
+        true,
+        JobStore.DEFAULT_DELIVERY_TTL,
+        ReconcileConfig.DEFAULT_STRANDED_AFTER);
+  }
+
+  /**
+   * Tenant "nokey" has no API key, tenant "badkey" a revoked one (401), every other tenant the
+   * right one.
+   */
+  private Reconciler.ProviderClients unsettleableClients() {
+    Reconciler.ProviderClients real =
+        Reconciler.clients(
+            config(), TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY)));
+    ProviderClient revoked = new ProviderClient(PROVIDER, simulator.apiBase(), "sk-revoked");
+    return (tenant, provider) ->
+        switch (tenant) {
+          case "nokey" -> Optional.empty();
+          case "badkey" -> Optional.of(revoked);
+          default -> real.forTenant(tenant, provider);
+        };
+  }
+
+  private ReconcileReport runAt(Instant now, Reconciler.ProviderClients clients) {
+    Reconciler reconciler =
+        new Reconciler(
+            jobs,
+            clients,
+            Clock.fixed(now, ZoneOffset.UTC),
+            d -> {},
+            config(),
+            new Metrics(metricLines::add, Clock.fixed(now, ZoneOffset.UTC)));
+    return reconciler.run(now.plus(Duration.ofHours(1)));
+  }
+
+  private String submitFinishedWithoutWebhook(Instant submittedAt) throws Exception {
+    return submitFinishedWithoutWebhook(submittedAt, Faults.none());
+  }
+
+  private String submitFinishedWithoutWebhook(Instant submittedAt, Faults faults) throws Exception {
+    simulator.setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
+    String id =
+        new ProviderClient(PROVIDER, simulator.apiBase(), KEY)
+            .submit(
+                new SubmitRequest(
+                    "google/veo-3.1-lite",
+                    "a lamp",
+                    4,
+                    "720p",
+                    "16:9",
+                    false,
+                    DEAD_CALLBACK,
+                    Map.of()))
+            .id();
+    assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
+    jobs.recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
+    return id;
+  }
+
+  private Job job(JobKey key) {
+    return jobs.find(key).orElseThrow();
+  }
+
+  @Test
+  void thousandUnsettleableJobs_neverStarveALostWebhook_orTheStrandedPass() throws Exception {
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<JobKey> stuck = new ArrayList<>();
+    String[] tenants = {"nokey", "badkey", "acme"}; // no key, 401, 404 (unknown to the provider)
+    for (int i = 0; i < 1000; i++) {
+      JobKey key = new JobKey(tenants[i % 3], PROVIDER, String.format("stuck-%04d", i));
+      jobs.recordSubmitted(key, "m", "p", t0.plusMillis(i));
+      stuck.add(key);
+    }
+    JobKey stranded = new JobKey("acme", PROVIDER, "stranded");
+    TestJobs.put(
+        SharedDynamoDb.get().client(),
+        table,
+        TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
+    Reconciler.ProviderClients clients = unsettleableClients();
+
+    // runs every 10 minutes, the first once the stuck jobs are old enough
+    Instant firstRun = t0.plus(Duration.ofMinutes(15)).plusSeconds(1);
+    ReconcileReport first = runAt(firstRun, clients);
+    assertEquals(1, first.strandedDownloads(), "the stranded pass has its own cap");
+    assertEquals(JobStatus.DOWNLOAD_FAILED, job(stranded).status());
+    assertEquals(200, first.examined());
+    assertFalse(first.complete());
+
+    // every stuck job looked at once: never-looked-at jobs take three quarters of each run
+    for (int run = 1; run < 7; run++) {
+      assertEquals(200, runAt(firstRun.plus(Duration.ofMinutes(10L * run)), clients).examined());
+    }
+    // a job whose webhook was lost, old enough from the eighth run on, while every stuck job
+    // keeps failing and hundreds are due again at each run
+    String lost = submitFinishedWithoutWebhook(firstRun.plus(Duration.ofMinutes(54)));
+    JobKey lostKey = new JobKey("acme", PROVIDER, lost);
+    int recoveredIn = 0;
+    for (int run = 7; run < 9 && recoveredIn == 0; run++) {
+      ReconcileReport report = runAt(firstRun.plus(Duration.ofMinutes(10L * run)), clients);
+      assertEquals(200, report.examined());
+      if (report.recovered() == 1) {
+        recoveredIn = run - 6;
+      }
+    }
+    assertTrue(recoveredIn > 0, "the lost webhook is recovered within two runs");
+    assertEquals(JobStatus.COMPLETED, job(lostKey).status());
+    stuck.forEach(k -> assertEquals(JobStatus.PENDING, job(k).status(), k.toString()));
+  }
+
+  @Test
+  void everyOutcome_countsTowardTheDeadline_andEndsExpiredWithItsReason() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant overdue = now.minus(Duration.ofHours(25));
+    Map<String, JobKey> byOutcome = new HashMap<>();
+    byOutcome.put("no API key", new JobKey("nokey", PROVIDER, "no-key"));
+    byOutcome.put("HTTP 401", new JobKey("badkey", PROVIDER, "revoked"));
+    byOutcome.put("404", new JobKey("acme", PROVIDER, "unknown"));
+    byOutcome.values().forEach(k -> jobs.recordSubmitted(k, "m", "p", overdue));
+
+    ReconcileReport report = runAt(now, unsettleableClients());
+
+    assertEquals(3, report.expired());
+    byOutcome.forEach(
+        (reason, key) -> {
+          Job job = job(key);
+          assertEquals(JobStatus.EXPIRED, job.status(), key.toString());
+          assertTrue(job.error().startsWith("expired by the reconciler"), job.error());
+          assertTrue(job.error().contains(reason), job.error());
+        });
+  }
+
+  @Test
+  void throttledJobPastItsDeadline_isExpiredToo() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String id =
+        submitFinishedWithoutWebhook(
+            now.minus(Duration.ofHours(25)), Faults.none().withThrottledStatusCalls(1));
+
+    ReconcileReport report = runAt(now, unsettleableClients());
+
+    assertEquals(1, report.throttled());
+    Job job = job(new JobKey("acme", PROVIDER, id));
+    assertEquals(JobStatus.EXPIRED, job.status());
+    assertTrue(job.error().contains("HTTP 429"), job.error());
+  }
+
+  @Test
+  void jobThatFailedToSettle_isNotAskedAgainBeforeItsNextCheck() {
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    JobKey unknown = new JobKey("acme", PROVIDER, "unknown-to-the-provider");
+    jobs.recordSubmitted(unknown, "m", "p", t0);
+    Reconciler.ProviderClients clients = unsettleableClients();
+
+    assertEquals(1, runAt(t0.plus(Duration.ofMinutes(16)), clients).stillRunning());
+    assertEquals(0, runAt(t0.plus(Duration.ofMinutes(20)), clients).examined(), "not due yet");
+    assertEquals(1, runAt(t0.plus(Duration.ofMinutes(27)), clients).examined(), "due again");
+    assertEquals(0, runAt(t0.plus(Duration.ofMinutes(30)), clients).examined());
+    assertEquals(JobStatus.PENDING, job(unknown).status());
+  }
+
+  @Test
+  void runWithErrors_orLeftIncomplete_saysSoInAMetric() {
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    jobs.recordSubmitted(new JobKey("nokey", PROVIDER, "a"), "m", "p", t0);
+
+    runAt(t0.plus(Duration.ofMinutes(16)), unsettleableClients());
+
+    String line = metricLines.get(metricLines.size() - 1);
+    assertTrue(line.contains("\"" + Metrics.RECONCILE_RUN_ERRORS + "\":1"), line);
+    assertTrue(line.contains("\"" + Metrics.RECONCILE_RUN_INCOMPLETE + "\":0"), line);
+  }
+
+  @Test
+  void rotatedApiKey_reachesAWarmReconciler() throws Exception {
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String id = submitFinishedWithoutWebhook(t0);
+    Map<String, String> env = new HashMap<>(Map.of(PROVIDER.apiKeyEnv(), "sk-old-revoked"));
+    // the environment's keys, read at each lookup: what a Secrets Manager entry is past its TTL
+    TenantSecrets secrets =
+        new TenantSecrets() {
+          @Override
+          public List<String> webhookSecrets(String tenant, Provider provider) {
+            return List.of();
+          }
+
+          @Override
+          public Optional<String> apiKey(String tenant, Provider provider) {
+            return TenantSecrets.fromEnvironment(Map.copyOf(env)).apiKey(tenant, provider);
+          }
+        };
+    Reconciler.ProviderClients clients = Reconciler.clients(config(), secrets);
+
+    assertEquals(1, runAt(t0.plus(Duration.ofMinutes(16)), clients).errors(), "401 on the old");
+    env.put(PROVIDER.apiKeyEnv(), KEY); // rotated: the new key stored, the old one revoked
+    ReconcileReport after = runAt(t0.plus(Duration.ofHours(1)), clients);
+
+    assertEquals(1, after.recovered());
+    assertEquals(JobStatus.COMPLETED, job(new JobKey("acme", PROVIDER, id)).status());
+    ProviderSimulator.ReceivedRequest last =
+        simulator.apiRequests().get(simulator.apiRequests().size() - 1);
+    assertEquals("Bearer " + KEY, last.authorization());
+  }
+}
