@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -612,11 +613,44 @@ class TemplateContractTest {
   }
 
   @Test
-  void tenantSecrets_shouldOutliveTheirTenant() {
+  void tenantSecrets_shouldOutliveTheirTenant_butNotTheRollbackOfTheirCreate() {
     for (Map<String, Object> secret : tenantSecrets().values()) {
-      assertEquals("Retain", secret.get("DeletionPolicy"));
+      // Retain would keep them through a failed first deploy's rollback, and the retry would
+      // fail on names that already exist
+      assertEquals("RetainExceptOnCreate", secret.get("DeletionPolicy"));
       assertEquals("Retain", secret.get("UpdateReplacePolicy"));
     }
+  }
+
+  /** Resource types that hold data or cost a name: each says what becomes of it on delete. */
+  private static final Set<String> STATEFUL_TYPES =
+      Set.of(
+          "AWS::S3::Bucket",
+          "AWS::DynamoDB::Table",
+          "AWS::Logs::LogGroup",
+          "AWS::SQS::Queue",
+          "AWS::SecretsManager::Secret");
+
+  @Test
+  void statefulResources_shouldEachDeclareTheirDeletionAndReplacePolicy() {
+    Map<String, String> policies = new TreeMap<>();
+    map(template.expanded(Map.of()).get("Resources")).entrySet().stream()
+        .filter(e -> STATEFUL_TYPES.contains(map(e.getValue()).get("Type")))
+        .forEach(
+            e ->
+                policies.put(
+                    e.getKey(),
+                    map(e.getValue()).get("DeletionPolicy")
+                        + "/"
+                        + map(e.getValue()).get("UpdateReplacePolicy")));
+    assertFalse(policies.isEmpty());
+    policies.forEach(
+        (id, policy) -> assertFalse(policy.contains("null"), id + " has no explicit policy"));
+    // the failure records outlive the stack (and a non-empty bucket cannot be deleted), as do
+    // the videos and the jobs
+    assertEquals("Retain/Retain", policies.get("FailedBatchBucket"));
+    assertEquals("Retain/Retain", policies.get("VideoBucket"));
+    assertEquals("Retain/Retain", policies.get("JobsTable"));
   }
 
   /** The per-tenant, per-provider secrets, by logical id (with its placeholders). */
