@@ -289,6 +289,8 @@ public final class Reconciler {
     switch (outcome) {
       case RECORDED -> {
         run.recovered++;
+        dev.videohook.metrics.Metrics.toLog()
+            .reconciled(job.tenant(), job.provider().id(), job.jobId());
         log(LOG.atWarn(), job)
             .addKeyValue("status", type.status())
             .addKeyValue("outcome", "recovered")

@@ -26,9 +26,9 @@ import dev.videohook.download.DownloadConfig;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
+import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
-import dev.videohook.reconcile.Reconciler;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.webhook.ReceiverConfig;
 import java.lang.reflect.Field;
@@ -36,6 +36,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -896,17 +897,131 @@ class TemplateContractTest {
       assertEquals(rate.group(1).equals("1"), !rate.group(2).endsWith("s"), "rate(1 minute)");
     }
 
-    Map<String, Object> filter = template.properties("LostWebhooksMetricFilter");
-    assertEquals(ref("ReconcileLogGroup"), filter.get("LogGroupName"));
-    assertEquals(
-        "{ $.formattedMessage = \"" + Reconciler.LOST_WEBHOOK_MESSAGE + "\" }",
-        filter.get("FilterPattern"));
-    Object metric = list(filter.get("MetricTransformations")).get(0);
+    // one signal per lost webhook: the reconciler's own metric, watched by one alarm
     Map<String, Object> alarm = template.properties("LostWebhooksAlarm");
-    assertEquals(at(metric, "MetricNamespace"), alarm.get("Namespace"));
-    assertEquals(at(metric, "MetricName"), alarm.get("MetricName"));
+    assertEquals(Metrics.NAMESPACE, alarm.get("Namespace"));
+    assertEquals(Metrics.JOBS_RECONCILED, alarm.get("MetricName"));
+    assertEquals(
+        Map.of(Metrics.STACK, ref("AWS::StackName"), Metrics.SERVICE, Metrics.RECONCILE),
+        dimensions(alarm));
     assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"));
     assertEquals(0, ((Number) alarm.get("Threshold")).intValue());
+    assertEquals(
+        List.of("LostWebhooksAlarm"),
+        template.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+            .filter(a -> Metrics.JOBS_RECONCILED.equals(template.properties(a).get("MetricName")))
+            .toList());
+    assertEquals(List.of(), template.resourcesOfType("AWS::Logs::MetricFilter"));
+  }
+
+  // ------------------------------------------------------------------ our own metrics
+
+  /**
+   * Every alarm on the application's own metrics watches a metric that a {@link Metrics} method
+   * emits and that main code (outside the metrics package) calls, for this stack only: an alarm on
+   * a metric nothing emits never fires, and one without the stack's dimension counts every stack in
+   * the account and Region.
+   */
+  @Test
+  void ownMetricAlarms_shouldWatchWhatMainCodeEmits_forThisStackAlone() throws Exception {
+    Map<String, Set<String>> emitters = metricEmitters();
+    String main = mainSourcesOutside("dev/videohook/metrics");
+    List<String> own = new ArrayList<>();
+    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      Map<String, Object> p = template.properties(alarm);
+      Object namespace = p.get("Namespace");
+      if (namespace instanceof String text && text.startsWith("AWS/")) {
+        continue;
+      }
+      own.add(alarm);
+      assertEquals(Metrics.NAMESPACE, namespace, alarm + ": our metrics' namespace");
+      String metric = (String) p.get("MetricName");
+      Set<String> methods = emitters.get(metric);
+      assertNotNull(methods, alarm + ": no Metrics method emits " + metric);
+      assertTrue(
+          methods.stream()
+              .anyMatch(m -> Pattern.compile("\\.\\s*" + m + "\\(").matcher(main).find()),
+          alarm
+              + ": "
+              + metric
+              + " comes from Metrics."
+              + methods
+              + ", which main code never calls");
+      Map<String, Object> dimensions = dimensions(p);
+      assertEquals(ref("AWS::StackName"), dimensions.get(Metrics.STACK), alarm);
+      assertEquals(Set.of(Metrics.STACK, Metrics.SERVICE), dimensions.keySet(), alarm);
+    }
+    assertEquals(Set.of("RejectionSpikeAlarm", "LostWebhooksAlarm"), new HashSet<>(own));
+  }
+
+  @Test
+  void dashboard_shouldShowThisStacksMetricsAlone() {
+    String body = (String) at(template.properties("Dashboard"), "DashboardBody", "Fn::Sub");
+    Matcher ours =
+        Pattern.compile("\\[\"" + Metrics.NAMESPACE + "\",\"(\\w+)\",([^\\]]*)").matcher(body);
+    int widgets = 0;
+    while (ours.find()) {
+      widgets++;
+      assertTrue(
+          ours.group(2).startsWith("\"Stack\",\"${AWS::StackName}\","),
+          ours.group(1) + " is not limited to this stack: " + ours.group());
+    }
+    assertTrue(widgets > 0, "the dashboard shows our own metrics");
+    Matcher search = Pattern.compile("SEARCH\\('([^']*)'").matcher(body);
+    assertTrue(search.find());
+    assertTrue(
+        search.group(1).contains("Stack=\\\"${AWS::StackName}\\\""),
+        "the rejection search is limited to this stack: " + search.group(1));
+  }
+
+  /** An alarm's dimensions, name to value. */
+  private static Map<String, Object> dimensions(Map<String, Object> alarm) {
+    Map<String, Object> byName = new HashMap<>();
+    for (Object dimension : list(alarm.get("Dimensions"))) {
+      byName.put((String) at(dimension, "Name"), at(dimension, "Value"));
+    }
+    return byName;
+  }
+
+  /** Metric name to the {@link Metrics} methods that emit it, found by calling each one. */
+  private static Map<String, Set<String>> metricEmitters() throws Exception {
+    Map<String, Set<String>> emitters = new HashMap<>();
+    for (Method method : Metrics.class.getDeclaredMethods()) {
+      if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+        continue;
+      }
+      List<String> lines = new ArrayList<>();
+      Metrics metrics = new Metrics("stack", lines::add, Clock.systemUTC());
+      Object[] args =
+          Arrays.stream(method.getParameterTypes())
+              .map(t -> t == long.class ? 1L : t == double.class ? 1.0 : (Object) "x")
+              .toArray();
+      method.invoke(metrics, args);
+      for (String line : lines) {
+        for (Object directive : list(at(JSON.std.mapFrom(line), "_aws", "CloudWatchMetrics"))) {
+          for (Object definition : list(at(directive, "Metrics"))) {
+            emitters
+                .computeIfAbsent((String) at(definition, "Name"), n -> new TreeSet<>())
+                .add(method.getName());
+          }
+        }
+      }
+    }
+    return emitters;
+  }
+
+  /** The text of every main source file, less those under {@code excluded}. */
+  private static String mainSourcesOutside(String excluded) throws Exception {
+    Path root = Path.of("src/main/java");
+    StringBuilder text = new StringBuilder();
+    try (var files = Files.walk(root)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        if (!root.relativize(file).toString().replace('\\', '/').startsWith(excluded)) {
+          text.append(Files.readString(file)).append('\n');
+        }
+      }
+    }
+    return text.toString();
   }
 
   // ------------------------------------------------------------------ reflection
