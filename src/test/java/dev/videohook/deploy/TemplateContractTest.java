@@ -783,15 +783,42 @@ class TemplateContractTest {
   }
 
   @Test
-  void webhookFunction_shouldStartFromASnapshot() {
+  void webhookFunction_shouldStartFromASnapshot_whereLambdaOffersSnapStart() {
     Map<String, Object> function = template.properties("WebhookFunction");
-    assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
+    List<Object> choice = list(at(function, "SnapStart", "Fn::If"));
+    assertEquals("SnapStartOffered", choice.get(0));
+    assertEquals(Map.of("ApplyOn", "PublishedVersions"), choice.get(1));
+    assertEquals(ref("AWS::NoValue"), choice.get(2));
+    // the Regions Lambda's SnapStart page names as without it: Taipei and New Zealand
+    String condition = at(template.root, "Conditions", "SnapStartOffered").toString();
+    for (String region : List.of("ap-east-2", "ap-southeast-6")) {
+      assertTrue(condition.contains(region), condition);
+    }
     assertNotNull(function.get("AutoPublishAlias"));
     assertEquals(
         Boolean.TRUE,
         function.get("AutoPublishAliasAllProperties"),
         "without it, a change of timeout or policy never reaches the alias API Gateway calls");
     assertEquals("java21", at(template.root, "Globals", "Function", "Runtime"));
+  }
+
+  /**
+   * SAM names the published version from the function's properties with parameter references
+   * unresolved: a change of a parameter alone would leave the alias on a version with the old
+   * settings. Every parameter the aliased function reads is in its version's description, whose
+   * change replaces (publishes) the version.
+   */
+  @Test
+  void aliasedFunction_shouldPublishANewVersion_whenOnlyAParameterItReadsChanges() {
+    Map<String, Object> function = new HashMap<>(template.properties("WebhookFunction"));
+    Object description = function.remove("VersionDescription");
+    Set<String> parameters = template.section("Parameters").keySet();
+    Set<String> read = new TreeSet<>(CloudFormationTemplate.names(function));
+    read.addAll(CloudFormationTemplate.names(at(template.root, "Globals", "Function")));
+    read.retainAll(parameters);
+    assertFalse(read.isEmpty());
+    Set<String> described = new TreeSet<>(CloudFormationTemplate.names(description));
+    assertEquals(read, described, "parameters the function reads vs its version's description");
   }
 
   @Test
