@@ -666,10 +666,10 @@ class TemplateContractTest {
     policies.forEach(
         (id, policy) -> assertFalse(policy.contains("null"), id + " has no explicit policy"));
     // the failure records outlive the stack (and a non-empty bucket cannot be deleted), as do
-    // the videos and the jobs
-    assertEquals("Retain/Retain", policies.get("FailedBatchBucket"));
-    assertEquals("Retain/Retain", policies.get("VideoBucket"));
-    assertEquals("Retain/Retain", policies.get("JobsTable"));
+    // the videos and the jobs; only a failed first deploy's rollback removes them, still empty
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("FailedBatchBucket"));
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("VideoBucket"));
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("JobsTable"));
   }
 
   /** The per-tenant, per-provider secrets, by logical id (with its placeholders). */
