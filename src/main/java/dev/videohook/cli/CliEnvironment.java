@@ -87,22 +87,31 @@ final class CliEnvironment {
 
   ProviderClient providerClient(Provider provider, URI apiBaseOverride) {
     URI base = apiBase(provider, apiBaseOverride);
-    String key;
+    String key =
+        apiKey(provider)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.CONFIGURATION,
+                        provider.apiKeyEnv()
+                            + " is not set. Export your "
+                            + provider.id()
+                            + " API key in it (it is never printed)."));
+    return new ProviderClient(provider, base, key);
+  }
+
+  /** A client for calls the provider may answer without a key: the key goes along when set. */
+  ProviderClient publicProviderClient(Provider provider, URI apiBaseOverride) {
+    URI base = apiBase(provider, apiBaseOverride);
+    return new ProviderClient(provider, base, apiKey(provider).orElse(null));
+  }
+
+  private Optional<String> apiKey(Provider provider) {
     try {
-      key =
-          SecretValues.clean(provider.apiKeyEnv(), env.get(provider.apiKeyEnv()))
-              .orElseThrow(
-                  () ->
-                      new CliException(
-                          ExitCode.CONFIGURATION,
-                          provider.apiKeyEnv()
-                              + " is not set. Export your "
-                              + provider.id()
-                              + " API key in it (it is never printed)."));
+      return SecretValues.clean(provider.apiKeyEnv(), env.get(provider.apiKeyEnv()));
     } catch (ConfigurationException invalid) {
       throw new CliException(ExitCode.CONFIGURATION, String.join("; ", invalid.problems()));
     }
-    return new ProviderClient(provider, base, key);
   }
 
   boolean hasJobTable() {

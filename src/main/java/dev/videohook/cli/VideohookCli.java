@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.exception.SdkException;
         "Submit AI video jobs to OpenRouter or ModelGates and follow them to a stored file.",
     subcommands = {
       SubmitCommand.class,
+      ModelsCommand.class,
       StatusCommand.class,
       JobsCommand.class,
       SendTestCommand.class,

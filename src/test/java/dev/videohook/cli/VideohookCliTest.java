@@ -175,7 +175,16 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", API_KEY + "\n");
 
     Run run =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+        run(
+            env,
+            "submit",
+            "-p",
+            "openrouter",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "p",
+            "--no-record");
 
     assertEquals(0, run.exitCode(), run.err());
   }
@@ -246,7 +255,16 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", "sk-wrong-key");
 
     Run run =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+        run(
+            env,
+            "submit",
+            "-p",
+            "openrouter",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "p",
+            "--no-record");
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
@@ -457,7 +475,16 @@ class VideohookCliTest {
     JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record")
+        run(
+                env,
+                "submit",
+                "-p",
+                "openrouter",
+                "--model",
+                "google/veo-3.1-lite",
+                "--prompt",
+                "p",
+                "--no-record")
             .out()
             .lines()
             .filter(l -> l.startsWith("submitted"))
