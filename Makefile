@@ -2,7 +2,8 @@
 # ARTIFACTS_DIR set. It compiles the main code only (no test compilation, no tests, no CLI jar)
 # and lays out what Lambda's Java runtime loads: classes and resources at the root, runtime
 # dependencies in lib/. Left out: picocli and dev/videohook/cli, which only the command line uses.
-# All functions run the same code; SAM builds it once for all (same CodeUri and BuildMethod).
+# All functions run the same code, but SAM CLI runs this target once per function (four Maven
+# builds, each into its own ARTIFACTS_DIR): the price of BuildMethod: makefile (README, Deploy).
 # Needs a JDK 17+ and Maven on the machine that runs sam build.
 
 MVN ?= mvn

@@ -23,6 +23,12 @@ public record SharedConfig(
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
   public static final String S3_ENDPOINT = "S3_ENDPOINT";
 
+  /**
+   * The CloudFormation stack's name, a dimension of every metric (read by {@link
+   * dev.videohook.metrics.Metrics#toLog}, not by {@link #read}); template.yaml sets it.
+   */
+  public static final String STACK_NAME = "VIDEOHOOK_STACK";
+
   public static final Region DEFAULT_REGION = Region.US_EAST_1;
 
   /** Set by Lambda in every function's environment. */
@@ -33,9 +39,9 @@ public record SharedConfig(
     return settings.optional(AWS_LAMBDA_FUNCTION_NAME).isPresent();
   }
 
-  /** Every variable {@link #read} reads. */
+  /** Every variable {@link #read} reads, and the stack name the metrics read. */
   public static final Set<String> ENVIRONMENT =
-      Set.of(JOBS_TABLE, AWS_REGION, DYNAMODB_ENDPOINT, S3_ENDPOINT);
+      Set.of(JOBS_TABLE, AWS_REGION, DYNAMODB_ENDPOINT, S3_ENDPOINT, STACK_NAME);
 
   /** Reads the shared settings; problems are collected in {@code settings}. */
   public static SharedConfig read(Settings settings) {

@@ -7,9 +7,11 @@ import java.util.Map;
 /**
  * Lambda's on-failure record for a DynamoDB stream batch it gave up on (the object it writes to the
  * failed-batch bucket): {@code requestContext}, {@code responseContext}, {@code version}, {@code
- * timestamp} and {@code DDBStreamBatchInfo} with the shard and the sequence-number range. It names
- * stream positions, not jobs; the jobs themselves are found by their status ({@code videohook
- * redrive}).
+ * timestamp}, {@code DDBStreamBatchInfo} with the shard and the sequence-number range and, for an
+ * S3 destination, {@code payload}: the whole invocation record, the failed batch's stream records
+ * with their images (events/dynamodb-stream-on-failure-record.json is one). Only the metadata is
+ * read here: the stream positions expire after 24 hours and a record's image may be older than the
+ * job, so the jobs themselves are found by their status ({@code videohook redrive}).
  *
  * @param condition why Lambda gave up, e.g. {@code RetryAttemptsExhausted}, {@code
  *     RecordAgeExceeded}

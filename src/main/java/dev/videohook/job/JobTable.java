@@ -142,14 +142,18 @@ public final class JobTable {
         .build();
   }
 
-  /** An index on {@code hash} and {@link #UPDATED_AT}, projecting whole items. */
+  /** An index on {@code hash} and {@link #UPDATED_AT}, projecting what a job read needs. */
   private static GlobalSecondaryIndex index(String name, String hash) {
     return GlobalSecondaryIndex.builder()
         .indexName(name)
         .keySchema(
             KeySchemaElement.builder().attributeName(hash).keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName(UPDATED_AT).keyType(KeyType.RANGE).build())
-        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+        .projection(
+            Projection.builder()
+                .projectionType(ProjectionType.INCLUDE)
+                .nonKeyAttributes(projected(hash))
+                .build())
         .build();
   }
 
@@ -185,4 +189,45 @@ public final class JobTable {
 
   /** Failed download invocations so far (number). */
   static final String DOWNLOAD_ATTEMPTS = "download_attempts";
+
+  /**
+   * What a job read from an index holds: every attribute {@link JobItems#job} reads, less the
+   * table's and the index's keys (always projected). Not the raw event or the idempotency header,
+   * which only {@link JobStore#terminalDelivery} reads, from the table: an index entry stays far
+   * smaller than its item, and so do the write units of every index write.
+   */
+  public static final List<String> JOB_ATTRIBUTES =
+      List.of(
+          ITEM_TYPE,
+          JOB_ID,
+          PROVIDER,
+          TENANT,
+          STATUS,
+          MODEL,
+          PROMPT,
+          GENERATION_ID,
+          UNSIGNED_URLS,
+          USAGE_COST,
+          USAGE_IS_BYOK,
+          ERROR,
+          EVENT_TYPE,
+          EVENT_CREATED_AT,
+          TERMINAL_DELIVERY,
+          SUBMITTED_AT,
+          TERMINAL_AT,
+          BUCKET,
+          OBJECT_KEYS,
+          OBJECT_SIZES,
+          OBJECT_SHA256S,
+          CONTENT_TYPES,
+          STORED_AT,
+          LAST_DOWNLOAD_ERROR,
+          DOWNLOAD_ATTEMPTS,
+          RECONCILE_NEXT_CHECK,
+          RECONCILE_LAST_OUTCOME);
+
+  /** The non-key attributes an index on {@code hash} and {@link #UPDATED_AT} projects. */
+  public static List<String> projected(String hash) {
+    return JOB_ATTRIBUTES.stream().filter(a -> !a.equals(hash)).toList();
+  }
 }

@@ -2,6 +2,7 @@ package dev.videohook.metrics;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.config.LogSetup;
+import dev.videohook.config.SharedConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * CloudWatch metrics in the Embedded Metric Format: one JSON line per outcome, written to the
  * function's log, which CloudWatch Logs turns into metrics in namespace {@link #NAMESPACE} (no API
- * call, no extra permission). Every metric has the dimension {@code Service} (webhook, download,
- * notify, reconcile); a rejection also has {@code Service, Reason}. Tenant, provider and job id go
- * along as properties, searchable in Logs Insights but not dimensions (no per-job metric cost).
+ * call, no extra permission). Every metric has the dimensions {@code Stack} (the CloudFormation
+ * stack, from {@value #STACK_VARIABLE}: two stacks in one account and Region never count each
+ * other's traffic) and {@code Service} (webhook, download, notify, reconcile); a rejection also has
+ * {@code Stack, Service, Reason}. Tenant, provider and job id go along as properties, searchable in
+ * Logs Insights but not dimensions (no per-job metric cost).
  *
  * <p>The lines go through the SLF4J logger {@link #LOGGER}, which {@link LogSetup} writes as the
  * bare message (an EMF document must be the whole line); tests pass their own sink.
@@ -25,6 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class Metrics {
   public static final String NAMESPACE = "videohook";
   public static final String LOGGER = LogSetup.EMF_LOGGER;
+
+  /** The stack name (template.yaml sets it from AWS::StackName); {@value #LOCAL_STACK} without. */
+  public static final String STACK_VARIABLE = SharedConfig.STACK_NAME;
+
+  public static final String LOCAL_STACK = "local";
+  public static final String STACK = "Stack";
+  public static final String SERVICE = "Service";
+  public static final String REASON = "Reason";
 
   public static final String ACCEPTED = "WebhookAccepted";
   public static final String DUPLICATE = "WebhookDuplicate";
@@ -47,16 +58,23 @@ public final class Metrics {
   public static final String NOTIFY = "notify";
   public static final String RECONCILE = "reconcile";
 
+  private final String stack;
   private final Consumer<String> sink;
   private final Clock clock;
 
-  /** Writes through the {@link #LOGGER} logger. */
+  /** Writes through the {@link #LOGGER} logger, for the stack {@value #STACK_VARIABLE} names. */
   public static Metrics toLog() {
     Logger emf = LoggerFactory.getLogger(LOGGER);
-    return new Metrics(emf::info, Clock.systemUTC());
+    return new Metrics(stack(System.getenv(STACK_VARIABLE)), emf::info, Clock.systemUTC());
   }
 
-  public Metrics(Consumer<String> sink, Clock clock) {
+  /** The stack's name, or {@value #LOCAL_STACK} when the variable is unset or empty. */
+  static String stack(String variable) {
+    return variable == null || variable.isBlank() ? LOCAL_STACK : variable;
+  }
+
+  public Metrics(String stack, Consumer<String> sink, Clock clock) {
+    this.stack = stack;
     this.sink = sink;
     this.clock = clock;
   }
@@ -174,9 +192,9 @@ public final class Metrics {
     List<Map<String, String>> definitions = new ArrayList<>();
     values.keySet().forEach(name -> definitions.add(Map.of("Name", name, "Unit", units.get(name))));
     List<List<String>> dimensions = new ArrayList<>();
-    dimensions.add(List.of("Service"));
+    dimensions.add(List.of(STACK, SERVICE));
     if (reason != null) {
-      dimensions.add(List.of("Service", "Reason"));
+      dimensions.add(List.of(STACK, SERVICE, REASON));
     }
     Map<String, Object> directive = new LinkedHashMap<>();
     directive.put("Namespace", NAMESPACE);
@@ -187,9 +205,10 @@ public final class Metrics {
     aws.put("CloudWatchMetrics", List.of(directive));
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("_aws", aws);
-    document.put("Service", service);
+    document.put(STACK, stack);
+    document.put(SERVICE, service);
     if (reason != null) {
-      document.put("Reason", reason);
+      document.put(REASON, reason);
     }
     document.putAll(values);
     putIfPresent(document, "tenant", tenant);

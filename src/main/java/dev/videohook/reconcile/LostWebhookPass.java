@@ -9,6 +9,7 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
+import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.ProviderJob;
@@ -39,6 +40,7 @@ final class LostWebhookPass {
   private static final Logger LOG = LoggerFactory.getLogger(LostWebhookPass.class);
 
   private final JobStore jobs;
+  private final Metrics metrics;
   private final Reconciler.ProviderClients clients;
   private final Clock clock;
   private final Duration minAge;
@@ -52,8 +54,10 @@ final class LostWebhookPass {
       Reconciler.ProviderClients clients,
       Clock clock,
       ReconcileConfig config,
-      int pageSize) {
+      int pageSize,
+      Metrics metrics) {
     this.jobs = jobs;
+    this.metrics = metrics;
     this.clients = clients;
     this.clock = clock;
     this.minAge = config.minAge();
@@ -239,6 +243,7 @@ final class LostWebhookPass {
             .addKeyValue("status", type.status())
             .addKeyValue("outcome", "recovered")
             .log(Reconciler.LOST_WEBHOOK_MESSAGE);
+        metrics.reconciled(job.tenant(), job.provider().id(), job.jobId());
       }
       case DUPLICATE -> run.duplicates++;
       case JOB_ALREADY_TERMINAL -> run.alreadyTerminal++;

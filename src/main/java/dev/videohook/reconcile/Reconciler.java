@@ -39,7 +39,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-  /** The log line (its message) that means a webhook was lost; a metric filter counts it. */
+  /**
+   * The log line (its message) that means a webhook was lost; {@link Metrics#reconciled} counts it.
+   */
   public static final String LOST_WEBHOOK_MESSAGE =
       "reconciler recorded a job whose webhook was lost";
 
@@ -104,7 +106,7 @@ public final class Reconciler {
     this.stranded =
         new StrandedDownloadPass(
             jobs, clock, config.strandedAfter(), config.maxJobsPerRun(), QUERY_PAGE);
-    this.pending = new LostWebhookPass(jobs, clients, clock, config, QUERY_PAGE);
+    this.pending = new LostWebhookPass(jobs, clients, clock, config, QUERY_PAGE, metrics);
   }
 
   /**

@@ -37,6 +37,7 @@ public record ReceiverConfig(
               SharedConfig.JOBS_TABLE,
               SharedConfig.AWS_REGION,
               SharedConfig.DYNAMODB_ENDPOINT,
+              SharedConfig.STACK_NAME,
               WEBHOOK_TOLERANCE_SECONDS,
               WEBHOOK_MAX_BODY_BYTES,
               DELIVERY_TTL_DAYS),

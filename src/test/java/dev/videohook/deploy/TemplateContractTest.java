@@ -26,9 +26,9 @@ import dev.videohook.download.DownloadConfig;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
+import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
-import dev.videohook.reconcile.Reconciler;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.webhook.ReceiverConfig;
 import java.lang.reflect.Field;
@@ -36,6 +36,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -528,10 +530,26 @@ class TemplateContractTest {
         code.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList(),
         keySchema(table.get("KeySchema")));
     Map<String, List<String>> indexes = new HashMap<>();
+    Map<String, String> projections = new HashMap<>();
     for (Object index : list(table.get("GlobalSecondaryIndexes"))) {
       indexes.put((String) at(index, "IndexName"), keySchema(at(index, "KeySchema")));
-      assertEquals("ALL", at(index, "Projection", "ProjectionType"));
+      projections.put(
+          (String) at(index, "IndexName"),
+          at(index, "Projection", "ProjectionType")
+              + " "
+              + new TreeSet<>(list(at(index, "Projection", "NonKeyAttributes"))));
     }
+    // what a job read needs and not whole items: the code's tables project the same
+    assertEquals(
+        code.globalSecondaryIndexes().stream()
+            .collect(
+                Collectors.toMap(
+                    i -> i.indexName(),
+                    i ->
+                        i.projection().projectionTypeAsString()
+                            + " "
+                            + new TreeSet<>(i.projection().nonKeyAttributes()))),
+        projections);
     assertEquals(
         code.globalSecondaryIndexes().stream()
             .collect(
@@ -543,7 +561,7 @@ class TemplateContractTest {
                             .toList())),
         indexes);
     code.globalSecondaryIndexes()
-        .forEach(i -> assertEquals("ALL", i.projection().projectionTypeAsString()));
+        .forEach(i -> assertEquals("INCLUDE", i.projection().projectionTypeAsString()));
     assertEquals(
         code.streamSpecification().streamViewTypeAsString(),
         at(table, "StreamSpecification", "StreamViewType"));
@@ -612,11 +630,44 @@ class TemplateContractTest {
   }
 
   @Test
-  void tenantSecrets_shouldOutliveTheirTenant() {
+  void tenantSecrets_shouldOutliveTheirTenant_butNotTheRollbackOfTheirCreate() {
     for (Map<String, Object> secret : tenantSecrets().values()) {
-      assertEquals("Retain", secret.get("DeletionPolicy"));
+      // Retain would keep them through a failed first deploy's rollback, and the retry would
+      // fail on names that already exist
+      assertEquals("RetainExceptOnCreate", secret.get("DeletionPolicy"));
       assertEquals("Retain", secret.get("UpdateReplacePolicy"));
     }
+  }
+
+  /** Resource types that hold data or cost a name: each says what becomes of it on delete. */
+  private static final Set<String> STATEFUL_TYPES =
+      Set.of(
+          "AWS::S3::Bucket",
+          "AWS::DynamoDB::Table",
+          "AWS::Logs::LogGroup",
+          "AWS::SQS::Queue",
+          "AWS::SecretsManager::Secret");
+
+  @Test
+  void statefulResources_shouldEachDeclareTheirDeletionAndReplacePolicy() {
+    Map<String, String> policies = new TreeMap<>();
+    map(template.expanded(Map.of()).get("Resources")).entrySet().stream()
+        .filter(e -> STATEFUL_TYPES.contains(map(e.getValue()).get("Type")))
+        .forEach(
+            e ->
+                policies.put(
+                    e.getKey(),
+                    map(e.getValue()).get("DeletionPolicy")
+                        + "/"
+                        + map(e.getValue()).get("UpdateReplacePolicy")));
+    assertFalse(policies.isEmpty());
+    policies.forEach(
+        (id, policy) -> assertFalse(policy.contains("null"), id + " has no explicit policy"));
+    // the failure records outlive the stack (and a non-empty bucket cannot be deleted), as do
+    // the videos and the jobs; only a failed first deploy's rollback removes them, still empty
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("FailedBatchBucket"));
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("VideoBucket"));
+    assertEquals("RetainExceptOnCreate/Retain", policies.get("JobsTable"));
   }
 
   /** The per-tenant, per-provider secrets, by logical id (with its placeholders). */
@@ -746,15 +797,42 @@ class TemplateContractTest {
   }
 
   @Test
-  void webhookFunction_shouldStartFromASnapshot() {
+  void webhookFunction_shouldStartFromASnapshot_whereLambdaOffersSnapStart() {
     Map<String, Object> function = template.properties("WebhookFunction");
-    assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
+    List<Object> choice = list(at(function, "SnapStart", "Fn::If"));
+    assertEquals("SnapStartOffered", choice.get(0));
+    assertEquals(Map.of("ApplyOn", "PublishedVersions"), choice.get(1));
+    assertEquals(ref("AWS::NoValue"), choice.get(2));
+    // the Regions Lambda's SnapStart page names as without it: Taipei and New Zealand
+    String condition = at(template.root, "Conditions", "SnapStartOffered").toString();
+    for (String region : List.of("ap-east-2", "ap-southeast-6")) {
+      assertTrue(condition.contains(region), condition);
+    }
     assertNotNull(function.get("AutoPublishAlias"));
     assertEquals(
         Boolean.TRUE,
         function.get("AutoPublishAliasAllProperties"),
         "without it, a change of timeout or policy never reaches the alias API Gateway calls");
     assertEquals("java21", at(template.root, "Globals", "Function", "Runtime"));
+  }
+
+  /**
+   * SAM names the published version from the function's properties with parameter references
+   * unresolved: a change of a parameter alone would leave the alias on a version with the old
+   * settings. Every parameter the aliased function reads is in its version's description, whose
+   * change replaces (publishes) the version.
+   */
+  @Test
+  void aliasedFunction_shouldPublishANewVersion_whenOnlyAParameterItReadsChanges() {
+    Map<String, Object> function = new HashMap<>(template.properties("WebhookFunction"));
+    Object description = function.remove("VersionDescription");
+    Set<String> parameters = template.section("Parameters").keySet();
+    Set<String> read = new TreeSet<>(CloudFormationTemplate.names(function));
+    read.addAll(CloudFormationTemplate.names(at(template.root, "Globals", "Function")));
+    read.retainAll(parameters);
+    assertFalse(read.isEmpty());
+    Set<String> described = new TreeSet<>(CloudFormationTemplate.names(description));
+    assertEquals(read, described, "parameters the function reads vs its version's description");
   }
 
   @Test
@@ -860,17 +938,131 @@ class TemplateContractTest {
       assertEquals(rate.group(1).equals("1"), !rate.group(2).endsWith("s"), "rate(1 minute)");
     }
 
-    Map<String, Object> filter = template.properties("LostWebhooksMetricFilter");
-    assertEquals(ref("ReconcileLogGroup"), filter.get("LogGroupName"));
-    assertEquals(
-        "{ $.formattedMessage = \"" + Reconciler.LOST_WEBHOOK_MESSAGE + "\" }",
-        filter.get("FilterPattern"));
-    Object metric = list(filter.get("MetricTransformations")).get(0);
+    // one signal per lost webhook: the reconciler's own metric, watched by one alarm
     Map<String, Object> alarm = template.properties("LostWebhooksAlarm");
-    assertEquals(at(metric, "MetricNamespace"), alarm.get("Namespace"));
-    assertEquals(at(metric, "MetricName"), alarm.get("MetricName"));
+    assertEquals(Metrics.NAMESPACE, alarm.get("Namespace"));
+    assertEquals(Metrics.JOBS_RECONCILED, alarm.get("MetricName"));
+    assertEquals(
+        Map.of(Metrics.STACK, ref("AWS::StackName"), Metrics.SERVICE, Metrics.RECONCILE),
+        dimensions(alarm));
     assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"));
     assertEquals(0, ((Number) alarm.get("Threshold")).intValue());
+    assertEquals(
+        List.of("LostWebhooksAlarm"),
+        template.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+            .filter(a -> Metrics.JOBS_RECONCILED.equals(template.properties(a).get("MetricName")))
+            .toList());
+    assertEquals(List.of(), template.resourcesOfType("AWS::Logs::MetricFilter"));
+  }
+
+  // ------------------------------------------------------------------ our own metrics
+
+  /**
+   * Every alarm on the application's own metrics watches a metric that a {@link Metrics} method
+   * emits and that main code (outside the metrics package) calls, for this stack only: an alarm on
+   * a metric nothing emits never fires, and one without the stack's dimension counts every stack in
+   * the account and Region.
+   */
+  @Test
+  void ownMetricAlarms_shouldWatchWhatMainCodeEmits_forThisStackAlone() throws Exception {
+    Map<String, Set<String>> emitters = metricEmitters();
+    String main = mainSourcesOutside("dev/videohook/metrics");
+    List<String> own = new ArrayList<>();
+    for (String alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      Map<String, Object> p = template.properties(alarm);
+      Object namespace = p.get("Namespace");
+      if (namespace instanceof String text && text.startsWith("AWS/")) {
+        continue;
+      }
+      own.add(alarm);
+      assertEquals(Metrics.NAMESPACE, namespace, alarm + ": our metrics' namespace");
+      String metric = (String) p.get("MetricName");
+      Set<String> methods = emitters.get(metric);
+      assertNotNull(methods, alarm + ": no Metrics method emits " + metric);
+      assertTrue(
+          methods.stream()
+              .anyMatch(m -> Pattern.compile("\\.\\s*" + m + "\\(").matcher(main).find()),
+          alarm
+              + ": "
+              + metric
+              + " comes from Metrics."
+              + methods
+              + ", which main code never calls");
+      Map<String, Object> dimensions = dimensions(p);
+      assertEquals(ref("AWS::StackName"), dimensions.get(Metrics.STACK), alarm);
+      assertEquals(Set.of(Metrics.STACK, Metrics.SERVICE), dimensions.keySet(), alarm);
+    }
+    assertEquals(Set.of("RejectionSpikeAlarm", "LostWebhooksAlarm"), new HashSet<>(own));
+  }
+
+  @Test
+  void dashboard_shouldShowThisStacksMetricsAlone() {
+    String body = (String) at(template.properties("Dashboard"), "DashboardBody", "Fn::Sub");
+    Matcher ours =
+        Pattern.compile("\\[\"" + Metrics.NAMESPACE + "\",\"(\\w+)\",([^\\]]*)").matcher(body);
+    int widgets = 0;
+    while (ours.find()) {
+      widgets++;
+      assertTrue(
+          ours.group(2).startsWith("\"Stack\",\"${AWS::StackName}\","),
+          ours.group(1) + " is not limited to this stack: " + ours.group());
+    }
+    assertTrue(widgets > 0, "the dashboard shows our own metrics");
+    Matcher search = Pattern.compile("SEARCH\\('([^']*)'").matcher(body);
+    assertTrue(search.find());
+    assertTrue(
+        search.group(1).contains("Stack=\\\"${AWS::StackName}\\\""),
+        "the rejection search is limited to this stack: " + search.group(1));
+  }
+
+  /** An alarm's dimensions, name to value. */
+  private static Map<String, Object> dimensions(Map<String, Object> alarm) {
+    Map<String, Object> byName = new HashMap<>();
+    for (Object dimension : list(alarm.get("Dimensions"))) {
+      byName.put((String) at(dimension, "Name"), at(dimension, "Value"));
+    }
+    return byName;
+  }
+
+  /** Metric name to the {@link Metrics} methods that emit it, found by calling each one. */
+  private static Map<String, Set<String>> metricEmitters() throws Exception {
+    Map<String, Set<String>> emitters = new HashMap<>();
+    for (Method method : Metrics.class.getDeclaredMethods()) {
+      if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+        continue;
+      }
+      List<String> lines = new ArrayList<>();
+      Metrics metrics = new Metrics("stack", lines::add, Clock.systemUTC());
+      Object[] args =
+          Arrays.stream(method.getParameterTypes())
+              .map(t -> t == long.class ? 1L : t == double.class ? 1.0 : (Object) "x")
+              .toArray();
+      method.invoke(metrics, args);
+      for (String line : lines) {
+        for (Object directive : list(at(JSON.std.mapFrom(line), "_aws", "CloudWatchMetrics"))) {
+          for (Object definition : list(at(directive, "Metrics"))) {
+            emitters
+                .computeIfAbsent((String) at(definition, "Name"), n -> new TreeSet<>())
+                .add(method.getName());
+          }
+        }
+      }
+    }
+    return emitters;
+  }
+
+  /** The text of every main source file, less those under {@code excluded}. */
+  private static String mainSourcesOutside(String excluded) throws Exception {
+    Path root = Path.of("src/main/java");
+    StringBuilder text = new StringBuilder();
+    try (var files = Files.walk(root)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        if (!root.relativize(file).toString().replace('\\', '/').startsWith(excluded)) {
+          text.append(Files.readString(file)).append('\n');
+        }
+      }
+    }
+    return text.toString();
   }
 
   // ------------------------------------------------------------------ reflection

@@ -96,6 +96,7 @@ class DownloadConfigTest {
             "VIDEO_BUCKET",
             "AWS_REGION",
             "DYNAMODB_ENDPOINT",
+            "VIDEOHOOK_STACK",
             "S3_ENDPOINT",
             "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
             "DOWNLOAD_MAX_BYTES",

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   private final List<String> lines = new ArrayList<>();
   private final Metrics metrics =
-      new Metrics(lines::add, Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+      new Metrics(
+          "videohook-staging",
+          lines::add,
+          Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
 
   private Map<String, Object> only() throws Exception {
     assertEquals(1, lines.size(), lines.toString());
@@ -22,7 +25,7 @@ class MetricsTest {
   }
 
   @Test
-  void rejected_shouldBeAnEmfDocument_withServiceAndReasonDimensions() throws Exception {
+  void rejected_shouldBeAnEmfDocument_withStackServiceAndReasonDimensions() throws Exception {
     metrics.rejected("acme", "openrouter", "unauthorized");
     Map<String, Object> doc = only();
     assertEquals(
@@ -35,10 +38,11 @@ class MetricsTest {
                     "Namespace",
                     "videohook",
                     "Dimensions",
-                    List.of(List.of("Service"), List.of("Service", "Reason")),
+                    List.of(List.of("Stack", "Service"), List.of("Stack", "Service", "Reason")),
                     "Metrics",
                     List.of(Map.of("Name", "WebhookRejected", "Unit", "Count"))))),
         doc.get("_aws"));
+    assertEquals("videohook-staging", doc.get("Stack"));
     assertEquals("webhook", doc.get("Service"));
     assertEquals("unauthorized", doc.get("Reason"));
     assertEquals(1, doc.get("WebhookRejected"));
@@ -68,5 +72,12 @@ class MetricsTest {
     Map<String, Object> doc = only();
     assertEquals("reconcile", doc.get("Service"));
     assertEquals(1, doc.get(Metrics.JOBS_RECONCILED));
+  }
+
+  @Test
+  void stack_shouldBeTheVariable_orLocalWithoutOne() {
+    assertEquals("videohook-staging", Metrics.stack("videohook-staging"));
+    assertEquals(Metrics.LOCAL_STACK, Metrics.stack(null));
+    assertEquals(Metrics.LOCAL_STACK, Metrics.stack(""));
   }
 }

@@ -111,7 +111,7 @@ class ReconcilerFairnessTest {
             Clock.fixed(now, ZoneOffset.UTC),
             d -> {},
             config(),
-            new Metrics(metricLines::add, Clock.fixed(now, ZoneOffset.UTC)));
+            new Metrics(Metrics.LOCAL_STACK, metricLines::add, Clock.fixed(now, ZoneOffset.UTC)));
     return reconciler.run(now.plus(Duration.ofHours(1)));
   }
 
