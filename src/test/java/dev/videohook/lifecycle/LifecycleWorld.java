@@ -672,8 +672,12 @@ final class LifecycleWorld implements AutoCloseable {
     }
   }
 
-  String describe() {
-    return "table " + table + ", bucket " + bucket + ", " + jobs.size() + " jobs";
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("table " + table + ", bucket " + bucket + ", clock ");
+    text.append(clock.instant());
+    jobs.values().forEach(k -> text.append(", ").append(k.id).append(' ').append(k.status));
+    return text.toString();
   }
 
   @Override
