@@ -47,7 +47,7 @@ import net.jqwik.api.state.Transformer;
  * source with a negative Content-Length).
  */
 class JobLifecyclePropertyTest {
-  static final int DEFAULT_TRIES = 25;
+  static final int DEFAULT_TRIES = 10;
   static final String DEFAULT_SEED = "20261130";
   static final int MAX_ACTIONS = 30;
   static final int MAX_JOBS = 4;
