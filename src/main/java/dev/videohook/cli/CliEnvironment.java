@@ -10,11 +10,17 @@ import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.SecretValues;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -23,6 +29,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 final class CliEnvironment {
   static final String API_URL = "VIDEOHOOK_API_URL";
+  private static final int CONNECT_TIMEOUT_MILLIS = 2000;
 
   private final Map<String, String> env;
 
@@ -87,22 +94,31 @@ final class CliEnvironment {
 
   ProviderClient providerClient(Provider provider, URI apiBaseOverride) {
     URI base = apiBase(provider, apiBaseOverride);
-    String key;
+    String key =
+        apiKey(provider)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.CONFIGURATION,
+                        provider.apiKeyEnv()
+                            + " is not set. Export your "
+                            + provider.id()
+                            + " API key in it (it is never printed)."));
+    return new ProviderClient(provider, base, key);
+  }
+
+  /** A client for calls the provider may answer without a key: the key goes along when set. */
+  ProviderClient publicProviderClient(Provider provider, URI apiBaseOverride) {
+    URI base = apiBase(provider, apiBaseOverride);
+    return new ProviderClient(provider, base, apiKey(provider).orElse(null));
+  }
+
+  private Optional<String> apiKey(Provider provider) {
     try {
-      key =
-          SecretValues.clean(provider.apiKeyEnv(), env.get(provider.apiKeyEnv()))
-              .orElseThrow(
-                  () ->
-                      new CliException(
-                          ExitCode.CONFIGURATION,
-                          provider.apiKeyEnv()
-                              + " is not set. Export your "
-                              + provider.id()
-                              + " API key in it (it is never printed)."));
+      return SecretValues.clean(provider.apiKeyEnv(), env.get(provider.apiKeyEnv()));
     } catch (ConfigurationException invalid) {
       throw new CliException(ExitCode.CONFIGURATION, String.join("; ", invalid.problems()));
     }
-    return new ProviderClient(provider, base, key);
   }
 
   boolean hasJobTable() {
@@ -111,17 +127,106 @@ final class CliEnvironment {
 
   /** The jobs table named by {@code JOBS_TABLE}, the shared settings read as the functions do. */
   JobStore jobStore() {
-    String table =
-        require(
-            SharedConfig.JOBS_TABLE,
-            "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs"
-                + " for the local stack.");
-    return new JobStore(AwsClients.dynamoDb(shared()), table);
+    SharedConfig shared = checkJobTable();
+    return new JobStore(AwsClients.dynamoDb(shared), shared.tableName());
+  }
+
+  /**
+   * Checks what a command that reads or writes jobs needs: {@code JOBS_TABLE} set, and the DynamoDB
+   * endpoint answering (or AWS credentials found).
+   */
+  SharedConfig checkJobTable() {
+    require(
+        SharedConfig.JOBS_TABLE,
+        "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs"
+            + " for the local stack.");
+    SharedConfig shared = shared();
+    reachable(SharedConfig.DYNAMODB_ENDPOINT, shared.dynamoDbEndpoint());
+    return shared;
   }
 
   /** Presigns GET URLs of stored videos; {@code S3_ENDPOINT} points it at the local stack. */
   S3Presigner presigner() {
-    return AwsClients.s3Presigner(shared());
+    return AwsClients.s3Presigner(s3Settings());
+  }
+
+  /**
+   * Checks, before a download is tried, what a download needs from this machine: S3 reachable with
+   * credentials, and {@code VIDEO_BUCKET} there. A mistake here is answered as a setting (exit 3)
+   * and never noted on a job as a failed download.
+   */
+  void checkVideoBucket() {
+    String bucket =
+        require(
+            DownloadConfig.VIDEO_BUCKET,
+            "Set it to the video bucket (the stack output VideoBucketName), or to videohook-videos"
+                + " for the local stack.");
+    try (S3Client s3 = AwsClients.s3(s3Settings())) {
+      s3.headBucket(b -> b.bucket(bucket));
+    } catch (NoSuchBucketException e) {
+      throw new CliException(
+          ExitCode.CONFIGURATION,
+          DownloadConfig.VIDEO_BUCKET + " '" + bucket + "' does not exist here: check it");
+    } catch (S3Exception e) {
+      throw new CliException(
+          ExitCode.CONFIGURATION,
+          DownloadConfig.VIDEO_BUCKET
+              + " '"
+              + bucket
+              + "' cannot be used (S3 answered "
+              + e.statusCode()
+              + "): check it, and that your credentials may write to it");
+    }
+  }
+
+  /**
+   * The shared settings for an S3 call, checked: an emulator endpoint for DynamoDB but none for S3
+   * would send the local stack's work to AWS with whatever credentials this shell has.
+   */
+  private SharedConfig s3Settings() {
+    SharedConfig shared = shared();
+    if (shared.dynamoDbEndpoint().isPresent() && shared.s3Endpoint().isEmpty()) {
+      throw new CliException(
+          ExitCode.CONFIGURATION,
+          SharedConfig.S3_ENDPOINT
+              + " is not set, but "
+              + SharedConfig.DYNAMODB_ENDPOINT
+              + " is (the local stack): set "
+              + SharedConfig.S3_ENDPOINT
+              + " to the local S3 endpoint that serve mode prints, or unset both for AWS.");
+    }
+    reachable(SharedConfig.S3_ENDPOINT, shared.s3Endpoint());
+    return shared;
+  }
+
+  /**
+   * An emulator endpoint must answer before a client is pointed at it; without one, AWS needs
+   * credentials, which are looked for now rather than in the middle of a command.
+   */
+  private static void reachable(String name, Optional<URI> endpoint) {
+    if (endpoint.isEmpty()) {
+      try {
+        AwsClients.credentials(Optional.empty()).resolveCredentials();
+      } catch (RuntimeException e) {
+        throw new CliException(ExitCode.CONFIGURATION, SetupProblems.NO_CREDENTIALS);
+      }
+      return;
+    }
+    URI uri = endpoint.get();
+    int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.CONFIGURATION,
+          name
+              + " "
+              + uri
+              + " does not answer ("
+              + e.getClass().getSimpleName()
+              + "): is the local stack running? Start it with mvn -q -Plocal -Dexec.args=serve"
+              + " and use the settings it prints (its ports change at each start).");
+    }
   }
 
   private SharedConfig shared() {

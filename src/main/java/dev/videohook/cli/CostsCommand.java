@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +39,9 @@ final class CostsCommand implements Callable<Integer> {
       description = "Only jobs updated on or after this UTC date (YYYY-MM-DD) or instant.")
   String since;
 
+  @Option(names = "--json", description = "One JSON document on standard output.")
+  boolean json;
+
   /** One line of the report. */
   record Line(String model, String status, int jobs, BigDecimal cost) {}
 
@@ -46,6 +50,28 @@ final class CostsCommand implements Callable<Integer> {
     Instant from = since == null ? Instant.EPOCH : parse(since);
     List<Line> lines = summarize(cli.env.jobStore().jobsUpdatedSince(tenant, from));
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("tenant", tenant);
+      document.put("since", since == null ? null : from.toString());
+      document.put(
+          "lines",
+          lines.stream()
+              .map(
+                  line -> {
+                    Map<String, Object> fields = new LinkedHashMap<>();
+                    fields.put("model", line.model());
+                    fields.put("status", line.status());
+                    fields.put("jobs", line.jobs());
+                    fields.put("cost", line.cost());
+                    return fields;
+                  })
+              .toList());
+      document.put("jobs", lines.stream().mapToInt(Line::jobs).sum());
+      document.put("cost", lines.stream().map(Line::cost).reduce(BigDecimal.ZERO, BigDecimal::add));
+      JobJson.print(out, document);
+      return ExitCode.OK;
+    }
     if (lines.isEmpty()) {
       out.println("no jobs for tenant " + tenant + (since == null ? "" : " since " + since));
       return ExitCode.OK;

@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import dev.videohook.job.Job;
+import dev.videohook.provider.Tenants;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +21,7 @@ final class JobsCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 
@@ -30,6 +31,9 @@ final class JobsCommand implements Callable<Integer> {
       description = "How many (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--json", description = "A JSON array of the job records on standard output.")
+  boolean json;
+
   @Override
   public Integer call() {
     if (limit < 1 || limit > 1000) {
@@ -37,6 +41,10 @@ final class JobsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Job> jobs = cli.env.jobStore().recentJobs(tenant, limit);
+    if (json) {
+      JobJson.print(out, jobs.stream().map(JobJson::of).toList());
+      return ExitCode.OK;
+    }
     if (jobs.isEmpty()) {
       out.println("no jobs for tenant " + tenant);
       return ExitCode.OK;

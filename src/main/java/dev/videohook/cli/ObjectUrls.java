@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Presigned GET URLs for a stored job's objects: signed locally, nothing is called. */
 public final class ObjectUrls {
+  /** The shortest a URL can be signed for: SigV4 counts whole seconds. */
+  public static final Duration MIN_EXPIRY = Duration.ofSeconds(1);
+
   /** S3's limit for a URL signed with SigV4. */
   public static final Duration MAX_EXPIRY = Duration.ofDays(7);
 
@@ -17,7 +20,7 @@ public final class ObjectUrls {
 
   /** One URL per stored object, in output order; none for a job not stored. */
   public static List<URI> presign(S3Presigner presigner, Job job, Duration expiry) {
-    if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_EXPIRY) > 0) {
+    if (expiry.compareTo(MIN_EXPIRY) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
       throw new IllegalArgumentException("expiry must be between 1 second and 7 days");
     }
     String bucket = job.stored().bucket();

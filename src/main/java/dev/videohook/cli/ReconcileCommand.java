@@ -32,6 +32,7 @@ final class ReconcileCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ReconcileConfig config = ReconcileConfig.fromEnvironment(cli.env.variables());
+    cli.env.checkJobTable();
     Reconciler reconciler = Reconciler.fromEnvironment(cli.env.variables());
     ReconcileReport report = reconciler.run(Instant.now().plus(config.interval()));
     out.printf(

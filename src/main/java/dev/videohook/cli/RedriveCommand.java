@@ -4,6 +4,7 @@ import dev.videohook.config.AwsClients;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.CompletedJob;
+import dev.videohook.download.Deadline;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.job.Job;
@@ -11,11 +12,14 @@ import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,9 +66,21 @@ final class RedriveCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "List what would be done; change nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--json",
+      description = "One JSON document on standard output (each job and its outcome, the counts).")
+  boolean json;
+
+  /** What became of each job, in order, for --json. */
+  private final List<Map<String, Object>> outcomes = new ArrayList<>();
+
+  private PrintWriter out;
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // with --json the lines go to standard error, as progress, and the document to standard output
+    out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (completedOlderThanSeconds < 60) {
       throw new CliException(
           ExitCode.USAGE,
@@ -74,6 +90,10 @@ final class RedriveCommand implements Callable<Integer> {
     Instant started = Instant.now();
     String failedBatches = bucket != null ? bucket : cli.env.get(FAILED_BATCH_BUCKET).orElse(null);
     JobStore jobs = cli.env.jobStore();
+    if (!dryRun) {
+      // a setup mistake here is answered as a setting, never noted on the jobs as failed downloads
+      cli.env.checkVideoBucket();
+    }
     // read before redriving: only records written before this run are deleted after it
     List<String> records = new ArrayList<>();
     S3Client s3 = null;
@@ -118,16 +138,25 @@ final class RedriveCommand implements Callable<Integer> {
     for (Job job : todo) {
       if (dryRun) {
         out.printf("would redrive %s (%s)%n", job.key(), job.status().value());
+        outcome(job, "would redrive", null);
         continue;
       }
       try {
-        DownloadService.Outcome outcome = downloads.redrive(CompletedJob.of(job));
-        out.printf(
-            "job %s: %s%n", job.key(), outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        Deadline progress =
+            Deadline.none().reportingTo(new Progress(err, "job " + job.key(), Clock.systemUTC()));
+        String outcome =
+            downloads
+                .redrive(CompletedJob.of(job), progress)
+                .name()
+                .toLowerCase(Locale.ROOT)
+                .replace('_', ' ');
+        out.printf("job %s: %s%n", job.key(), outcome);
+        outcome(job, outcome, null);
         stored++;
       } catch (RuntimeException e) {
         failed++;
         out.printf("job %s: failed again: %s%n", job.key(), e.getMessage());
+        outcome(job, "failed again", e.getMessage());
       }
     }
     int deleted = 0;
@@ -136,6 +165,17 @@ final class RedriveCommand implements Callable<Integer> {
         s3.deleteObject(b -> b.bucket(failedBatches).key(key));
         deleted++;
       }
+    }
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("dry_run", dryRun);
+      document.put("jobs", outcomes);
+      document.put("found", todo.size());
+      document.put("handled", stored);
+      document.put("failed_again", failed);
+      document.put("on_failure_records_read", records.size());
+      document.put("on_failure_records_deleted", deleted);
+      JobJson.print(spec.commandLine().getOut(), document);
     }
     out.printf(
         "redrive: %d job(s) found, %d handled, %d failed again; %d on-failure record(s) read, %d"
@@ -147,6 +187,17 @@ final class RedriveCommand implements Callable<Integer> {
         deleted,
         dryRun ? " (dry run: nothing changed)" : "");
     return failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  }
+
+  private void outcome(Job job, String outcome, String error) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("tenant", job.tenant());
+    fields.put("provider", job.provider().id());
+    fields.put("job_id", job.jobId());
+    fields.put("status", job.status().value());
+    fields.put("outcome", outcome);
+    fields.put("error", error);
+    outcomes.add(fields);
   }
 
   private static List<Job> all(JobStore jobs, JobStatus status, Instant before) {

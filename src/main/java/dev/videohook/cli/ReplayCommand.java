@@ -1,12 +1,15 @@
 package dev.videohook.cli;
 
 import dev.videohook.download.CompletedJob;
+import dev.videohook.download.Deadline;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,45 +39,39 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     JobStore jobs = cli.env.jobStore();
-    Job found =
-        jobs.find(job.key())
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        ExitCode.FAILED,
-                        "no job "
-                            + job.jobId
-                            + " for "
-                            + job.provider.id()
-                            + " and tenant "
-                            + job.tenant
-                            + " in "
-                            + jobs.tableName()));
+    Job found = job.require(jobs, err);
+    JobKey key = found.key();
     if (found.status() == JobStatus.STORED) {
-      out.printf("job %s is already stored: %s%n", job.jobId, keys(found));
+      out.printf("job %s is already stored: %s%n", key.jobId(), keys(found));
       return ExitCode.OK;
     }
-    if (found.status() != JobStatus.COMPLETED && found.status() != JobStatus.DOWNLOAD_FAILED) {
+    if (!found.status().isWaitingForVideo()) {
       throw new CliException(
           ExitCode.FAILED,
           "job "
-              + job.jobId
+              + key.jobId()
               + " is "
               + found.status().value()
               + ": only a completed job has a video to download");
     }
+    // a setup mistake here is answered as a setting, never noted on the job as a failed download
+    cli.env.checkVideoBucket();
     DownloadService downloads = DownloadService.fromEnvironment(cli.env.variables());
     DownloadService.Outcome outcome;
     try {
-      outcome = downloads.redrive(CompletedJob.of(found));
+      outcome =
+          downloads.redrive(
+              CompletedJob.of(found),
+              Deadline.none().reportingTo(new Progress(err, "job " + key, Clock.systemUTC())));
     } catch (RuntimeException e) {
       throw new CliException(
-          ExitCode.FAILED, "download of job " + job.jobId + " failed again: " + e.getMessage());
+          ExitCode.FAILED, "download of job " + key.jobId() + " failed again: " + e.getMessage());
     }
     out.printf(
-        "job %s: %s%n", job.jobId, outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
-    Optional<Job> stored = jobs.find(job.key()).filter(j -> j.stored().bucket() != null);
+        "job %s: %s%n", key.jobId(), outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    Optional<Job> stored = jobs.find(key).filter(j -> j.stored().bucket() != null);
     if (stored.isPresent()) {
       out.printf(
           "  bucket  %s%n  keys    %s%n  sha256  %s%n",

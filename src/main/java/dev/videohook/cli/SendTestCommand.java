@@ -3,7 +3,10 @@ package dev.videohook.cli;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
+import dev.videohook.net.UrlPolicy;
+import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +30,18 @@ import picocli.CommandLine.Spec;
     name = "send-test",
     mixinStandardHelpOptions = true,
     description = {
-      "Signs a test event the way the provider does and POSTs it to a webhook URL; prints the HTTP status.",
-      "The secret comes from --secret, else OPENROUTER_WEBHOOK_SECRET / MODELGATES_WEBHOOK_SECRET."
+      "Signs a test event the way the provider does and POSTs it to a tenant's webhook URL; prints"
+          + " the HTTP status (a 401 or 404 is explained on standard error).",
+      "The URL is --url, else VIDEOHOOK_API_URL with the tenant and provider, else the local"
+          + " stack's. The secret comes from --secret, else OPENROUTER_WEBHOOK_SECRET /"
+          + " MODELGATES_WEBHOOK_SECRET, else (to this machine only) the local stack's dev_secret."
     })
 final class SendTestCommand implements Callable<Integer> {
+  /** The local stack's address and signing secret, as serve mode starts it by default. */
+  static final URI LOCAL_STACK = URI.create("http://127.0.0.1:3000");
+
+  static final String LOCAL_SECRET = "dev_secret";
+
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
@@ -41,9 +53,16 @@ final class SendTestCommand implements Callable<Integer> {
   Provider provider;
 
   @Option(
+      names = {"-t", "--tenant"},
+      defaultValue = Tenants.DEFAULT,
+      description = "Tenant (API stage) whose webhook URL is used (default: ${DEFAULT-VALUE}).")
+  String tenant;
+
+  @Option(
       names = "--url",
       description =
-          "Webhook URL (default: http://127.0.0.1:3000/{provider}/video-webhook, the local stack).")
+          "Webhook URL (default: from VIDEOHOOK_API_URL, the tenant and the provider; without it"
+              + " the local stack's, http://127.0.0.1:3000).")
   URI url;
 
   @Option(
@@ -80,13 +99,8 @@ final class SendTestCommand implements Callable<Integer> {
                         "--status must be completed, failed, cancelled or expired; got '"
                             + status
                             + "'"));
-    String signingSecret =
-        secret != null
-            ? secret
-            : cli.env.require(
-                provider.webhookSecretEnv(),
-                "Set it to the webhook signing secret, or pass --secret.");
-    URI target = url != null ? url : URI.create("http://127.0.0.1:3000" + provider.webhookPath());
+    URI target = target();
+    String signingSecret = signingSecret(target);
     byte[] body = JSON.std.asBytes(SampleEvents.terminal(terminal, jobId, unsignedUrls));
     HttpRequest request =
         HttpRequest.newBuilder(target)
@@ -116,6 +130,76 @@ final class SendTestCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(code);
+    explain(code, target).ifPresent(spec.commandLine().getErr()::println);
     return code / 100 == 2 ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  private URI target() {
+    if (url != null) {
+      return url;
+    }
+    URI api =
+        cli.env
+            .get(CliEnvironment.API_URL)
+            .map(text -> CliEnvironment.uri(CliEnvironment.API_URL, text))
+            .orElse(LOCAL_STACK);
+    return CallbackUrls.forTenant(api, tenant, provider);
+  }
+
+  private String signingSecret(URI target) {
+    if (secret != null) {
+      return secret;
+    }
+    Optional<String> fromEnv = cli.env.get(provider.webhookSecretEnv());
+    if (fromEnv.isPresent()) {
+      return fromEnv.get();
+    }
+    if (target.getHost() != null && UrlPolicy.isLoopback(target.getHost())) {
+      return LOCAL_SECRET;
+    }
+    return cli.env.require(
+        provider.webhookSecretEnv(),
+        "Set it to the signing secret of tenant "
+            + tenant
+            + " for "
+            + provider.id()
+            + ", or pass"
+            + " --secret.");
+  }
+
+  /** What a refusal means and what to check: the receiver's answer never says why. */
+  private Optional<String> explain(int code, URI target) {
+    String where = "tenant " + tenant + " and provider " + provider.id();
+    return switch (code) {
+      case 401 ->
+          Optional.of(
+              "401: the receiver refused the signature. The secret used ("
+                  + (secret != null ? "--secret" : provider.webhookSecretEnv())
+                  + ") is not one it holds for "
+                  + where
+                  + ": in AWS the secret {TenantSecretsPrefix}/"
+                  + tenant
+                  + "/"
+                  + provider.id()
+                  + "/webhook; for the local stack, serve mode's "
+                  + provider.webhookSecretEnv()
+                  + ". Also check this machine's clock: a signature more than 300 s off is"
+                  + " refused.");
+      case 404 ->
+          Optional.of(
+              "404: nothing answers "
+                  + target.getPath()
+                  + ". Check the stage (-t "
+                  + tenant
+                  + ": it must be one of the stack's Tenants) and the path"
+                  + " /{tenant}/{openrouter|modelgates}/video-webhook, or the API URL"
+                  + " (VIDEOHOOK_API_URL or --url).");
+      case 503 ->
+          Optional.of(
+              "503: the receiver has no signing secret for "
+                  + where
+                  + " yet: store it (README, Add a tenant).");
+      default -> Optional.empty();
+    };
   }
 }

@@ -1,6 +1,8 @@
 package dev.videohook.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.JSONObjectException;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
@@ -25,9 +27,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Re-signs an API Gateway event (events/*.json) with the current time, for sam local invoke.",
-      "a stored signature goes stale after the 300 s tolerance. The body is left byte for byte.",
-      "  videohook sign-event events/openrouter-completed.json -o signed.json",
-      "  sam local invoke WebhookFunction -e signed.json"
+      "A stored signature goes stale after the 300 s tolerance. The body is left byte for byte.",
+      "The secret is --secret, else OPENROUTER_WEBHOOK_SECRET / MODELGATES_WEBHOOK_SECRET, else"
+          + " dev_secret (the one target/sam-local/env.json and the local stack use).",
+      "  videohook sign-event events/openrouter-completed.json -o target/signed.json",
+      "  sam local invoke WebhookFunction -e target/signed.json"
     })
 final class SignEventCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
@@ -41,7 +45,8 @@ final class SignEventCommand implements Callable<Integer> {
 
   @Option(
       names = "--secret",
-      description = "Signing secret (default: from the provider's *_WEBHOOK_SECRET variable).")
+      description =
+          "Signing secret (default: the provider's *_WEBHOOK_SECRET variable, else dev_secret).")
   String secret;
 
   @Option(
@@ -56,9 +61,15 @@ final class SignEventCommand implements Callable<Integer> {
       event = JSON.std.mapFrom(Files.readAllBytes(eventFile));
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCode.USAGE, "no such file: " + eventFile);
+    } catch (JSONObjectException e) {
+      // the parser's own message would name its input source ("Source: REDACTED"): keep its reason
+      throw new CliException(
+          ExitCode.USAGE, eventFile + " is not a JSON object: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new CliException(ExitCode.USAGE, eventFile + " is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new CliException(
-          ExitCode.USAGE, eventFile + " is not a JSON object: " + e.getMessage());
+          ExitCode.USAGE, "cannot read " + eventFile + " (" + e.getClass().getSimpleName() + ")");
     }
     String path =
         event.get("rawPath") instanceof String raw ? raw : String.valueOf(event.get("routeKey"));
@@ -85,9 +96,7 @@ final class SignEventCommand implements Callable<Integer> {
     String signingSecret =
         secret != null
             ? secret
-            : cli.env.require(
-                provider.webhookSecretEnv(),
-                "Set it to the secret the function will check, or pass --secret.");
+            : cli.env.get(provider.webhookSecretEnv()).orElse(SendTestCommand.LOCAL_SECRET);
     @SuppressWarnings("unchecked")
     Map<String, Object> headers = (Map<String, Object>) rawHeaders;
     headers.keySet().removeIf(name -> name.equalsIgnoreCase(provider.signatureHeader()));
@@ -97,7 +106,18 @@ final class SignEventCommand implements Callable<Integer> {
     String json =
         JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(event) + System.lineSeparator();
     if (output != null) {
+      Path folder = output.toAbsolutePath().getParent();
+      if (folder != null && !Files.isDirectory(folder)) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "-o "
+                + output
+                + ": the folder "
+                + folder
+                + " does not exist; create it first (mkdir -p) or write elsewhere");
+      }
       Files.writeString(output, json);
+      spec.commandLine().getErr().println("wrote " + output);
     } else {
       spec.commandLine().getOut().print(json);
       spec.commandLine().getOut().flush();

@@ -2,6 +2,7 @@ package dev.videohook.cli;
 
 import dev.videohook.job.Job;
 import dev.videohook.job.StoredObject;
+import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderJob;
 import java.io.PrintWriter;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description =
-        "Shows a job as the provider reports it and as videohook stored it, side by side.")
+    description = {
+      "Shows a job as the provider reports it and as videohook stored it, side by side.",
+      "Our side (download attempts, the last download error) is shown even when the provider does"
+          + " not know the job. Without -t and -p the job is looked up by id in JOBS_TABLE (a"
+          + " Scan when -t is left out); exit code 2 when the id is recorded more than once."
+    })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
@@ -33,37 +37,99 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--api-base", description = "Provider API base URL.")
   URI apiBase;
 
+  @Option(names = "--json", description = "One JSON document on standard output.")
+  boolean json;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ProviderJob remote;
-    try {
-      remote = cli.env.providerClient(job.provider, apiBase).status(job.jobId);
-    } catch (ProviderApiException e) {
-      throw new CliException(ExitCode.FAILED, e.getMessage());
+    PrintWriter err = spec.commandLine().getErr();
+    boolean hasTable = cli.env.hasJobTable();
+    if (!hasTable && job.provider == null) {
+      throw new CliException(
+          ExitCode.USAGE, "give -p (openrouter or modelgates): JOBS_TABLE is not set to find it");
     }
-    Optional<Job> stored =
-        cli.env.hasJobTable() ? cli.env.jobStore().find(job.key()) : Optional.empty();
-    String storedNote = cli.env.hasJobTable() ? "(not recorded)" : "(JOBS_TABLE not set)";
-    out.printf("%-14s %-32s %s%n", "", job.provider.id(), "videohook (tenant " + job.tenant + ")");
-    row(out, "status", remote.status(), stored.map(s -> s.status().value()).orElse(storedNote));
+    Optional<Job> stored = hasTable ? job.find(cli.env.jobStore(), err) : Optional.empty();
+    Provider provider = stored.map(Job::provider).orElse(job.provider);
+    if (provider == null) {
+      throw new CliException(
+          ExitCode.FAILED,
+          "no job "
+              + job.jobId
+              + " recorded in "
+              + cli.env.jobStore().tableName()
+              + (job.tenant == null ? "" : " for tenant " + job.tenant)
+              + ": give -p to ask the provider");
+    }
+    String tenant = stored.map(Job::tenant).orElse(job.tenant == null ? "-" : job.tenant);
+    ProviderJob remote = null;
+    String remoteError = null;
+    try {
+      remote = cli.env.providerClient(provider, apiBase).status(job.jobId);
+    } catch (ProviderApiException e) {
+      remoteError = e.getMessage();
+    }
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("job_id", job.jobId);
+      document.put("provider", provider.id());
+      document.put("tenant", stored.isPresent() ? tenant : job.tenant);
+      document.put("provider_status", remote == null ? null : remote.status());
+      document.put("provider_error", remote == null ? remoteError : remote.error());
+      document.put("provider_unsigned_urls", remote == null ? null : remote.unsignedUrls());
+      document.put("videohook", stored.map(JobJson::of).orElse(null));
+      JobJson.print(out, document);
+    } else {
+      print(out, provider, tenant, remote, remoteError, stored, hasTable);
+    }
+    if (remote == null && stored.isEmpty()) {
+      err.println("error: " + remoteError);
+      return ExitCode.FAILED;
+    }
+    return ExitCode.OK;
+  }
+
+  private static void print(
+      PrintWriter out,
+      Provider provider,
+      String tenant,
+      ProviderJob remote,
+      String remoteError,
+      Optional<Job> stored,
+      boolean hasTable) {
+    String storedNote = hasTable ? "(not recorded)" : "(JOBS_TABLE not set)";
+    out.printf("%-19s %-32s %s%n", "", provider.id(), "videohook (tenant " + tenant + ")");
+    if (remote == null) {
+      row(out, "provider", remoteError, "");
+    }
+    row(
+        out,
+        "status",
+        remote == null ? null : remote.status(),
+        stored.map(s -> s.status().value()).orElse(storedNote));
     row(
         out,
         "unsigned_urls",
-        String.valueOf(remote.unsignedUrls().size()),
+        remote == null ? null : String.valueOf(remote.unsignedUrls().size()),
         stored.map(s -> String.valueOf(s.unsignedUrls().size())).orElse(""));
-    row(out, "error", remote.error(), stored.map(Job::error).orElse(null));
+    row(out, "error", remote == null ? null : remote.error(), stored.map(Job::error).orElse(null));
     stored.ifPresent(
         s -> {
           List<StoredObject> objects = s.stored().objects();
           Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("model", s.model());
+          fields.put("cost", s.usage().cost());
           fields.put("submitted_at", s.times().submittedAt());
           fields.put("terminal_at", s.times().terminalAt());
           fields.put("stored_at", s.times().storedAt());
           fields.put("bucket", s.stored().bucket());
-          fields.put("object_keys", objects.isEmpty() ? null : map(objects, StoredObject::key));
           fields.put(
-              "object_sha256s", objects.isEmpty() ? null : map(objects, StoredObject::sha256));
+              "object_keys",
+              objects.isEmpty() ? null : objects.stream().map(StoredObject::key).toList());
+          fields.put(
+              "object_sha256s",
+              objects.isEmpty() ? null : objects.stream().map(StoredObject::sha256).toList());
+          fields.put("download_attempts", s.download().failedAttempts());
           fields.put("last_download_error", s.download().lastError());
           fields.forEach(
               (name, value) -> {
@@ -72,15 +138,10 @@ final class StatusCommand implements Callable<Integer> {
                 }
               });
         });
-    return ExitCode.OK;
-  }
-
-  private static List<String> map(List<StoredObject> objects, Function<StoredObject, String> f) {
-    return objects.stream().map(f).toList();
   }
 
   private static void row(PrintWriter out, String name, Object remote, Object stored) {
     out.printf(
-        "%-14s %-32s %s%n", name, remote == null ? "-" : remote, stored == null ? "-" : stored);
+        "%-19s %-32s %s%n", name, remote == null ? "-" : remote, stored == null ? "-" : stored);
   }
 }

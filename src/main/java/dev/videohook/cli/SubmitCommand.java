@@ -3,12 +3,13 @@ package dev.videohook.cli;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.provider.SubmittedJob;
+import dev.videohook.provider.Tenants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,23 +32,22 @@ import picocli.CommandLine.Spec;
       "Submits a video job with a callback URL and records it as pending.",
       "The callback URL is derived from VIDEOHOOK_API_URL, the tenant and the provider;"
           + " --callback-url overrides it. Needs the provider's API key (OPENROUTER_API_KEY or"
-          + " MODELGATES_API_KEY) and JOBS_TABLE."
+          + " MODELGATES_API_KEY) and JOBS_TABLE.",
+      "Before any credit is spent, the options are checked against the request schema and"
+          + " against what the model supports (`videohook models`); --no-check skips the latter."
     })
 final class SubmitCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-p", "--provider"},
-      required = true,
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates")
-  Provider provider;
+  @Mixin ProviderOption providerOption;
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
-      description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
+      defaultValue = Tenants.DEFAULT,
+      description =
+          "Tenant (API stage) whose callback URL is used: lowercase letters and digits, as"
+              + " template.yaml allows (default: ${DEFAULT-VALUE}, the local stack's only).")
   String tenant;
 
   @Option(
@@ -58,17 +59,54 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--prompt", required = true, description = "What to generate.")
   String prompt;
 
-  @Option(names = "--duration", description = "Clip length in seconds.")
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description = "Clip length in seconds (see `videohook models`).")
   Integer duration;
 
-  @Option(names = "--resolution", description = "e.g. 720p")
+  @Option(names = "--resolution", description = "One of 480p 720p 768p 1080p 1K 2K 4K.")
   String resolution;
 
-  @Option(names = "--aspect-ratio", description = "e.g. 16:9")
+  @Option(
+      names = "--aspect-ratio",
+      paramLabel = "W:H",
+      description = "One of 16:9 9:16 1:1 4:3 3:4 3:2 2:3 21:9 9:21.")
   String aspectRatio;
 
-  @Option(names = "--generate-audio", negatable = true, description = "Ask for an audio track.")
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description = "Frame size in pixels, e.g. 1280x720, instead of resolution and aspect ratio.")
+  String size;
+
+  @Option(names = "--seed", description = "Seed, for models that take one.")
+  Long seed;
+
+  @Option(
+      names = {"--audio", "--generate-audio"},
+      negatable = true,
+      description = "Ask for an audio track (--no-audio: ask for none).")
   Boolean generateAudio;
+
+  @Option(
+      names = "--first-frame",
+      paramLabel = "IMAGE_URL",
+      description = "Image the video starts from.")
+  String firstFrame;
+
+  @Option(
+      names = "--last-frame",
+      paramLabel = "IMAGE_URL",
+      description = "Image the video ends on.")
+  String lastFrame;
+
+  @Option(
+      names = "--no-check",
+      description =
+          "Do not check the options against the model's published capabilities"
+              + " (GET /videos/models) before submitting.")
+  boolean noCheck;
 
   @Option(
       names = "--callback-url",
@@ -93,37 +131,62 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // before anything is paid for: AWS would answer a tenant with no stage 404, after the
+    // generation
+    checkTenants();
     URI callback = callbackUrl();
+    checkDefaultTenant(callback);
     Map<String, Object> extra = extraFields();
-    ProviderClient client = cli.env.providerClient(provider, apiBase);
+    SubmitRequest request =
+        new SubmitRequest(
+            model,
+            prompt,
+            duration,
+            resolution,
+            aspectRatio,
+            size,
+            seed,
+            generateAudio,
+            firstFrame,
+            lastFrame,
+            callback,
+            extra);
+    SubmitOptions options = new SubmitOptions(request, fields);
+    options.checkSchema();
+    ProviderClient client = cli.env.providerClient(providerOption.provider, apiBase);
     // check the table setting before spending credits on a job we could not record
     JobStore store = noRecord ? null : cli.env.jobStore();
+    if (!noCheck) {
+      options.checkModel(client, spec.commandLine().getErr());
+    }
     SubmittedJob job;
     try {
-      job =
-          client.submit(
-              new SubmitRequest(
-                  model,
-                  prompt,
-                  duration,
-                  resolution,
-                  aspectRatio,
-                  generateAudio,
-                  callback,
-                  extra));
+      job = client.submit(request);
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
-    out.printf("submitted   %s job %s (status %s)%n", provider.id(), job.id(), job.status());
+    out.printf(
+        "submitted   %s job %s (status %s)%n",
+        providerOption.provider.id(), job.id(), job.status());
     out.printf("callback    %s%n", callback);
     if (job.pollingUrl() != null) {
-      out.printf("polling     %s%n", job.pollingUrl());
+      // the provider's example answers with a path on the API's origin
+      out.printf("polling     %s%n", absolute(client.apiBase(), job.pollingUrl()));
     }
     if (store != null) {
-      store.recordSubmitted(new JobKey(tenant, provider, job.id()), model, prompt, Instant.now());
+      store.recordSubmitted(
+          new JobKey(tenant, providerOption.provider, job.id()), model, prompt, Instant.now());
       out.printf("recorded    pending in %s (tenant %s)%n", store.tableName(), tenant);
     }
     return ExitCode.OK;
+  }
+
+  private static String absolute(URI apiBase, String pollingUrl) {
+    try {
+      return apiBase.resolve(pollingUrl).toString();
+    } catch (IllegalArgumentException notAUri) {
+      return pollingUrl;
+    }
   }
 
   private URI callbackUrl() {
@@ -135,12 +198,36 @@ final class SubmitCommand implements Callable<Integer> {
               cli.env.require(
                   CliEnvironment.API_URL,
                   "Set it to the deployed API's URL (stack output WebhookApiUrl), or pass --callback-url."));
-      url = CallbackUrls.forTenant(api, tenant, provider);
+      url = CallbackUrls.forTenant(api, tenant, providerOption.provider);
     }
     try {
       return CallbackUrls.requireSecure(url);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage());
+    }
+  }
+
+  private void checkDefaultTenant(URI callback) {
+    if (tenant.equals(Tenants.DEFAULT)
+        && (callback.getHost() == null || !UrlPolicy.isLoopback(callback.getHost()))) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "give the tenant with -t: a deployed API has no $default tenant (its webhooks would be"
+              + " refused after the generation is paid for)");
+    }
+  }
+
+  private void checkTenants() {
+    if (!tenant.equals(Tenants.DEFAULT) && !Tenants.isDeployable(tenant)) {
+      String suggestion = Tenants.suggestion(tenant);
+      throw new CliException(
+          ExitCode.USAGE,
+          "tenant '"
+              + tenant
+              + "' cannot be deployed: a tenant name is "
+              + Tenants.DEPLOYABLE_RULE
+              + " (template.yaml, Tenants)"
+              + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
 

@@ -5,7 +5,9 @@ import dev.videohook.job.JobStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +36,9 @@ final class UrlCommand implements Callable<Integer> {
           "How long the URLs work, an ISO-8601 duration up to P7D (default: ${DEFAULT-VALUE}).")
   String expires;
 
+  @Option(names = "--json", description = "One JSON document on standard output.")
+  boolean json;
+
   @Override
   public Integer call() {
     Duration expiry;
@@ -41,26 +46,35 @@ final class UrlCommand implements Callable<Integer> {
       expiry = Duration.parse(expires);
     } catch (RuntimeException e) {
       throw new CliException(
-          ExitCode.USAGE, "--expires must be an ISO-8601 duration such as PT1H, got " + expires);
+          ExitCode.USAGE,
+          "--expires must be an ISO-8601 duration such as PT15M or PT1H, got '" + expires + "'");
     }
-    if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
-      throw new CliException(ExitCode.USAGE, "--expires must be between PT1S and P7D");
+    if (expiry.compareTo(ObjectUrls.MIN_EXPIRY) < 0
+        || expiry.compareTo(ObjectUrls.MAX_EXPIRY) > 0) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "--expires must be from PT1S to P7D (S3's limits for a presigned URL), got " + expires);
     }
-    Job found =
-        cli.env
-            .jobStore()
-            .find(job.key())
-            .orElseThrow(
-                () -> new CliException(ExitCode.FAILED, "no job " + job.key() + " recorded"));
+    PrintWriter out = spec.commandLine().getOut();
+    Job found = job.require(cli.env.jobStore(), spec.commandLine().getErr());
     if (found.status() != JobStatus.STORED) {
       throw new CliException(
           ExitCode.FAILED,
-          "job " + job.key() + " is " + found.status().value() + ", not stored: no objects yet");
+          "job " + found.key() + " is " + found.status().value() + ", not stored: no objects yet");
     }
-    PrintWriter out = spec.commandLine().getOut();
     try (S3Presigner presigner = cli.env.presigner()) {
       List<URI> urls = ObjectUrls.presign(presigner, found, expiry);
-      urls.forEach(out::println);
+      if (json) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("tenant", found.tenant());
+        document.put("provider", found.provider().id());
+        document.put("job_id", found.jobId());
+        document.put("expires_in_seconds", expiry.toSeconds());
+        document.put("urls", urls.stream().map(URI::toString).toList());
+        JobJson.print(out, document);
+      } else {
+        urls.forEach(out::println);
+      }
     }
     return ExitCode.OK;
   }

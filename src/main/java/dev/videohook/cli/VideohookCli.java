@@ -1,21 +1,28 @@
 package dev.videohook.cli;
 
 import dev.videohook.config.ConfigurationException;
+import dev.videohook.config.LogSetup;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** The {@code videohook} command line: one entry point, {@code --help} on every command. */
 @Command(
     name = "videohook",
     mixinStandardHelpOptions = true,
-    version = "videohook 0.1.0",
+    versionProvider = VersionProvider.class,
     description =
         "Submit AI video jobs to OpenRouter or ModelGates and follow them to a stored file.",
     subcommands = {
       SubmitCommand.class,
+      ModelsCommand.class,
       StatusCommand.class,
       JobsCommand.class,
       SendTestCommand.class,
@@ -25,29 +32,57 @@ import software.amazon.awssdk.core.exception.SdkException;
       RedriveCommand.class,
       UrlCommand.class,
       CostsCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VideohookCli {
   final CliEnvironment env;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Log lines and metric documents on standard error (-vv: more).")
+  boolean[] verbose = new boolean[0];
 
   VideohookCli(Map<String, String> env) {
     this.env = new CliEnvironment(env);
   }
 
   public static void main(String[] args) {
+    // before any command runs: results alone on standard output, whatever a class logs
+    LogSetup.forCommandLine(0);
     System.exit(
         run(
             args,
             System.getenv(),
             new PrintWriter(System.out, true),
-            new PrintWriter(System.err, true)));
+            new PrintWriter(System.err, true),
+            LogSetup::forCommandLine));
   }
 
-  /** Runs one command line; returns the exit code. */
+  /** Runs one command line; returns the exit code. Logging is left as it is set up. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    return run(args, env, out, err, verbosity -> {});
+  }
+
+  /**
+   * Runs one command line; {@code logging} is given the number of {@code -v} before the command
+   * runs.
+   */
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      IntConsumer logging) {
     CommandLine commandLine = new CommandLine(new VideohookCli(env));
     commandLine.setOut(out);
     commandLine.setErr(err);
+    commandLine.setExecutionStrategy(
+        parseResult -> {
+          logging.accept(verbosity(parseResult));
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     commandLine.setExecutionExceptionHandler(
         (exception, line, parseResult) -> {
           if (exception instanceof CliException known) {
@@ -56,6 +91,11 @@ public final class VideohookCli {
           }
           if (exception instanceof ConfigurationException configuration) {
             configuration.problems().forEach(problem -> line.getErr().println("error: " + problem));
+            return ExitCode.CONFIGURATION;
+          }
+          Optional<String> setup = SetupProblems.describe(exception);
+          if (setup.isPresent()) {
+            line.getErr().println("error: " + setup.get());
             return ExitCode.CONFIGURATION;
           }
           // AWS's messages carry no provider header; any other message might quote one (a key)
@@ -67,5 +107,18 @@ public final class VideohookCli {
           return ExitCode.FAILED;
         });
     return commandLine.execute(args);
+  }
+
+  /** How many {@code -v} were given, before the command's name or after it. */
+  private static int verbosity(ParseResult parseResult) {
+    int count = 0;
+    for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+      OptionSpec option = level.matchedOption("--verbose");
+      if (option != null) {
+        boolean[] flags = option.getValue();
+        count = Math.max(count, flags == null ? 0 : flags.length);
+      }
+    }
+    return count;
   }
 }

@@ -15,6 +15,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * The functions' logging, set up in code: one JSON object per line on standard output (CloudWatch
@@ -41,6 +42,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
+  /**
+   * The command line's logging: standard output carries a command's results only, so log lines and
+   * metric documents go to standard error. Warnings only by default; {@code verbosity} 1 (one
+   * {@code -v}) adds INFO lines and the EMF documents, 2 and more DEBUG lines.
+   */
+  public static void forCommandLine(int verbosity) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return; // another SLF4J binding: it decides
+    }
+    context.reset();
+    configure(context, System.err, verbosity <= 0 ? "WARN" : verbosity == 1 ? "INFO" : "DEBUG");
+    context.getLogger(EMF_LOGGER).setLevel(verbosity <= 0 ? Level.OFF : Level.INFO);
+  }
+
   /** Sets up {@code context} to write to {@code out}; {@code level} null means INFO. */
   static void configure(LoggerContext context, OutputStream out, String level) {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -64,12 +79,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
       LoggerContext context, String name, Encoder<ILoggingEvent> encoder, OutputStream out) {
     encoder.setContext(context);
     encoder.start();
-    OutputStreamAppender<ILoggingEvent> appender =
-        out == System.out ? new ConsoleAppender<>() : new OutputStreamAppender<>();
+    boolean console = out == System.out || out == System.err;
+    OutputStreamAppender<ILoggingEvent> appender;
+    if (console) {
+      // a console appender never closes the process's stream when logging is set up again
+      ConsoleAppender<ILoggingEvent> consoleAppender = new ConsoleAppender<>();
+      consoleAppender.setTarget(out == System.err ? "System.err" : "System.out");
+      appender = consoleAppender;
+    } else {
+      appender = new OutputStreamAppender<>();
+    }
     appender.setContext(context);
     appender.setName(name);
     appender.setEncoder(encoder);
-    if (out != System.out) {
+    if (!console) {
       appender.setOutputStream(out);
     }
     appender.start();

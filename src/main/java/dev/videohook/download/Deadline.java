@@ -3,6 +3,8 @@ package dev.videohook.download;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * The instant a download must stop by, so that the invocation still has time to abort its upload
@@ -11,14 +13,16 @@ import java.time.Instant;
  */
 public final class Deadline {
   private static final long MIB = 1024 * 1024;
-  private static final Deadline NONE = new Deadline(Clock.systemUTC(), null);
+  private static final Deadline NONE = new Deadline(Clock.systemUTC(), null, bytes -> {});
 
   private final Clock clock;
   private final Instant at;
+  private final LongConsumer progress;
 
-  private Deadline(Clock clock, Instant at) {
+  private Deadline(Clock clock, Instant at, LongConsumer progress) {
     this.clock = clock;
     this.at = at;
+    this.progress = progress;
   }
 
   /** No deadline. */
@@ -28,12 +32,25 @@ public final class Deadline {
 
   /** {@code at}, as {@code clock} tells the time. */
   public static Deadline at(Instant at, Clock clock) {
-    return new Deadline(clock, at);
+    return new Deadline(clock, at, NONE.progress);
   }
 
   /** {@code remaining} from now, less {@code margin}. */
   public static Deadline fromRemaining(Clock clock, Duration remaining, Duration margin) {
-    return new Deadline(clock, clock.instant().plus(remaining).minus(margin));
+    return new Deadline(clock, clock.instant().plus(remaining).minus(margin), NONE.progress);
+  }
+
+  /**
+   * This deadline, also telling {@code progress} the bytes read from the current source after every
+   * read: the deadline is what every read already consults (the command line's progress line).
+   */
+  public Deadline reportingTo(LongConsumer progress) {
+    return new Deadline(clock, at, progress);
+  }
+
+  /** The time left, or empty for no deadline; zero or negative once passed. */
+  Optional<Duration> remaining() {
+    return at == null ? Optional.empty() : Optional.of(Duration.between(clock.instant(), at));
   }
 
   public boolean passed() {
@@ -45,6 +62,7 @@ public final class Deadline {
    * @throws DownloadException (a {@link DownloadException#isDeadline deadline}) once passed
    */
   void check(long bytes) {
+    progress.accept(bytes);
     if (passed()) {
       throw DownloadException.deadline(
           "deadline: the invocation would time out after " + bytes / MIB + " MiB");

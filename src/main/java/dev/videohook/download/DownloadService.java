@@ -99,6 +99,11 @@ public final class DownloadService {
     return process(job, true, Deadline.none());
   }
 
+  /** As {@link #redrive(CompletedJob)}, within {@code deadline} (which may report progress). */
+  public Outcome redrive(CompletedJob job, Deadline deadline) {
+    return process(job, true, deadline);
+  }
+
   private Outcome process(CompletedJob job, boolean redrive, Deadline deadline) {
     JobStatus status = jobs.status(job.key()).orElse(null);
     if (status == JobStatus.STORED) {
@@ -114,8 +119,8 @@ public final class DownloadService {
               + giveUpAfterAttempts
               + " attempts: redrive it with videohook replay");
     }
-    boolean waiting =
-        status == JobStatus.COMPLETED || (redrive && status == JobStatus.DOWNLOAD_FAILED);
+    // a download_failed job waits for its video only when it is re-driven (refused above otherwise)
+    boolean waiting = status != null && status.isWaitingForVideo();
     if (!waiting) {
       log(LOG.atWarn(), job)
           .addKeyValue("status", status == null ? "missing" : status.value())
@@ -159,7 +164,7 @@ public final class DownloadService {
   static String describe(RuntimeException failure) {
     return failure instanceof DownloadException
         ? failure.getMessage()
-        : "unexpected failure: " + VideoDownloader.kind(failure);
+        : "unexpected failure: " + DownloadException.kind(failure);
   }
 
   private void noteFailure(CompletedJob job, RuntimeException failure, boolean redrive) {

@@ -1,19 +1,39 @@
 package dev.videohook.provider;
 
+import dev.videohook.net.HttpStatus;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The provider's API refused or failed a call. The message carries the provider's own error text
  * and never the API key.
  */
 public final class ProviderApiException extends Exception {
   private final int statusCode;
+  private final Duration retryAfter;
 
   public ProviderApiException(int statusCode, String message) {
+    this(statusCode, message, null);
+  }
+
+  public ProviderApiException(int statusCode, String message, Duration retryAfter) {
     super(message);
     this.statusCode = statusCode;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Worth another try later ({@link HttpStatus#isRetryable}): unreachable, 429 or 5xx. */
+  public boolean isRetryable() {
+    return HttpStatus.isRetryable(statusCode);
   }
 
   /** The HTTP status, or 0 when the API could not be reached. */
   public int statusCode() {
     return statusCode;
+  }
+
+  /** The wait the provider asked for ({@code Retry-After}) and the client did not take. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 }

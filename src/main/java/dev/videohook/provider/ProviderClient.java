@@ -1,6 +1,7 @@
 package dev.videohook.provider;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.retry.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,38 +9,80 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The provider's video API: submit a job, read its status. Both providers speak the same API; only
- * the base URL and the key differ. The key is sent only to the configured API base.
+ * The provider's video API: submit a job, read its status, list the video models. Both providers
+ * speak the same API; only the base URL and the key differ. The key is sent only to the configured
+ * API base. A 429 or 503 with {@code Retry-After} is tried again within {@link RetryAfter}'s
+ * bounds, for every caller (the command line, the reconciler, the downloader).
  */
 public final class ProviderClient {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Provider provider;
   private final URI apiBase;
   private final String apiKey;
   private final HttpClient http;
+  private final RetryAfter retryAfter;
+  private final Clock clock;
+  private final Sleeper sleeper;
 
-  public ProviderClient(Provider provider, URI apiBase, String apiKey, HttpClient http) {
+  /**
+   * @param apiKey the bearer key, or null for a call the provider answers without one ({@link
+   *     #models})
+   */
+  public ProviderClient(
+      Provider provider,
+      URI apiBase,
+      String apiKey,
+      HttpClient http,
+      RetryAfter retryAfter,
+      Clock clock,
+      Sleeper sleeper) {
     this.provider = provider;
     this.apiBase = withoutTrailingSlash(apiBase);
     this.apiKey = apiKey;
     this.http = http;
+    this.retryAfter = retryAfter;
+    this.clock = clock;
+    this.sleeper = sleeper;
   }
 
+  public ProviderClient(Provider provider, URI apiBase, String apiKey, HttpClient http) {
+    this(provider, apiBase, apiKey, http, RetryAfter.DEFAULT, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /** A client on the {@link #sharedHttp shared} HTTP client. */
   public ProviderClient(Provider provider, URI apiBase, String apiKey) {
-    this(
-        provider,
-        apiBase,
-        apiKey,
+    this(provider, apiBase, apiKey, sharedHttp());
+  }
+
+  public ProviderClient(Provider provider, URI apiBase, String apiKey, RetryAfter retryAfter) {
+    this(provider, apiBase, apiKey, sharedHttp(), retryAfter, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /**
+   * The one HTTP client every provider API call shares (built once, on first use): no redirects
+   * followed, so the key never travels to another origin.
+   */
+  public static HttpClient sharedHttp() {
+    return SharedHttp.CLIENT;
+  }
+
+  private static final class SharedHttp {
+    static final HttpClient CLIENT =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
-            .build());
+            .build();
   }
 
   public Provider provider() {
@@ -71,6 +114,20 @@ public final class ProviderClient {
     return new SubmittedJob(id, string(json, "polling_url"), string(json, "status"));
   }
 
+  /**
+   * {@code GET {apiBase}/videos/models}: every video model and what it accepts. Sent with the key
+   * when the client has one.
+   */
+  public VideoModels models() throws ProviderApiException {
+    String body =
+        fetch("models", HttpRequest.newBuilder(URI.create(apiBase + "/videos/models")).GET());
+    try {
+      return VideoModels.parse(body);
+    } catch (IllegalArgumentException e) {
+      throw new ProviderApiException(200, provider.id() + " models: " + e.getMessage());
+    }
+  }
+
   /** {@code GET {apiBase}/videos/{id}}. */
   public ProviderJob status(String jobId) throws ProviderApiException {
     Map<String, Object> json =
@@ -94,15 +151,74 @@ public final class ProviderClient {
 
   private Map<String, Object> call(String what, HttpRequest.Builder builder)
       throws ProviderApiException {
-    HttpRequest request =
-        builder
-            .timeout(TIMEOUT)
-            .header("Authorization", "Bearer " + apiKey)
-            .header("Accept", "application/json")
-            .build();
-    HttpResponse<String> response;
+    String body = fetch(what, builder);
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      Object tree = JSON.std.anyFrom(body);
+      if (tree instanceof Map<?, ?> map) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) map;
+        return json;
+      }
+    } catch (IOException notJson) {
+      // reported below
+    }
+    throw new ProviderApiException(
+        200, provider.id() + " " + what + ": the answer is not a JSON object");
+  }
+
+  /** The body of a 2xx answer, after the retries {@link RetryAfter} allows. */
+  private String fetch(String what, HttpRequest.Builder builder) throws ProviderApiException {
+    builder.timeout(TIMEOUT).header("Accept", "application/json");
+    if (apiKey != null) {
+      builder.header("Authorization", "Bearer " + apiKey);
+    }
+    HttpRequest request = builder.build();
+    for (int retries = 0; ; retries++) {
+      HttpResponse<String> response = send(what, request);
+      int code = response.statusCode();
+      if (code / 100 == 2) {
+        return response.body();
+      }
+      String header = response.headers().firstValue("Retry-After").orElse(null);
+      Optional<Duration> wait =
+          RetryAfter.appliesTo(code)
+              ? retryAfter.waitBeforeRetry(retries, header, clock.instant())
+              : Optional.empty();
+      if (wait.isEmpty()) {
+        Duration asked =
+            RetryAfter.appliesTo(code)
+                ? RetryAfter.parse(header, clock.instant()).orElse(null)
+                : null;
+        throw new ProviderApiException(
+            code,
+            provider.id()
+                + " "
+                + what
+                + " failed: HTTP "
+                + code
+                + explain(code, asked)
+                + ": "
+                + errorText(response.body()),
+            asked);
+      }
+      LOG.atInfo()
+          .addKeyValue("provider", provider.id())
+          .addKeyValue("call", what)
+          .addKeyValue("httpStatus", code)
+          .addKeyValue("waitSeconds", wait.get().toSeconds())
+          .log("the provider asked to retry after a wait: waiting");
+      try {
+        sleeper.sleep(wait.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProviderApiException(0, provider.id() + " " + what + ": interrupted");
+      }
+    }
+  }
+
+  private HttpResponse<String> send(String what, HttpRequest request) throws ProviderApiException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new ProviderApiException(
           0,
@@ -118,39 +234,19 @@ public final class ProviderClient {
       Thread.currentThread().interrupt();
       throw new ProviderApiException(0, provider.id() + " " + what + ": interrupted");
     }
-    int code = response.statusCode();
-    if (code / 100 != 2) {
-      throw new ProviderApiException(
-          code,
-          provider.id()
-              + " "
-              + what
-              + " failed: HTTP "
-              + code
-              + explain(code)
-              + ": "
-              + errorText(response.body()));
-    }
-    try {
-      Object tree = JSON.std.anyFrom(response.body());
-      if (tree instanceof Map<?, ?> map) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) map;
-        return json;
-      }
-    } catch (IOException notJson) {
-      // reported below
-    }
-    throw new ProviderApiException(
-        code, provider.id() + " " + what + ": the answer is not a JSON object");
   }
 
-  private String explain(int code) {
+  private String explain(int code, Duration asked) {
+    String later =
+        asked == null ? "try again later" : "the provider asks to wait " + asked.toSeconds() + " s";
     return switch (code) {
-      case 401 -> " (the API key was refused: check " + provider.apiKeyEnv() + ")";
+      case 401 ->
+          apiKey == null
+              ? " (the provider wants an API key: set " + provider.apiKeyEnv() + ")"
+              : " (the API key was refused: check " + provider.apiKeyEnv() + ")";
       case 402 -> " (the account has no credits left)";
-      case 429 -> " (rate limited: try again later)";
-      default -> code >= 500 ? " (the provider failed: try again later)" : "";
+      case 429 -> " (rate limited: " + later + ")";
+      default -> code >= 500 ? " (the provider failed: " + later + ")" : "";
     };
   }
 

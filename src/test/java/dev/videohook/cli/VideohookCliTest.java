@@ -13,9 +13,11 @@ import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStack;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +25,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,7 +183,16 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", API_KEY + "\n");
 
     Run run =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+        run(
+            env,
+            "submit",
+            "-p",
+            "openrouter",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "p",
+            "--no-record");
 
     assertEquals(0, run.exitCode(), run.err());
   }
@@ -246,7 +263,16 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", "sk-wrong-key");
 
     Run run =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record");
+        run(
+            env,
+            "submit",
+            "-p",
+            "openrouter",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "p",
+            "--no-record");
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
@@ -396,6 +422,8 @@ class VideohookCliTest {
 
     assertEquals(0, replay.exitCode(), replay.err());
     assertTrue(replay.out().contains("job " + jobId + ": stored"), replay.out());
+    assertTrue(replay.err().contains("MiB downloaded"), "progress: " + replay.err());
+    assertFalse(replay.out().contains("MiB downloaded"), replay.out());
     assertEquals(1, stack.s3().objects("replay-videos").size());
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("already stored"), again.out());
@@ -457,7 +485,16 @@ class VideohookCliTest {
     JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =
-        run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p", "--no-record")
+        run(
+                env,
+                "submit",
+                "-p",
+                "openrouter",
+                "--model",
+                "google/veo-3.1-lite",
+                "--prompt",
+                "p",
+                "--no-record")
             .out()
             .lines()
             .filter(l -> l.startsWith("submitted"))
@@ -536,6 +573,7 @@ class VideohookCliTest {
     assertTrue(run.out().contains("RetryAttemptsExhausted, 1 record(s)"), run.out());
     assertTrue(run.out().contains("skipped notes.txt"), run.out());
     assertTrue(run.out().contains(": stored"), run.out());
+    assertTrue(run.err().contains("MiB downloaded"), "progress: " + run.err());
     assertTrue(run.out().contains("1 on-failure record(s) read, 1 deleted"), run.out());
     assertEquals(
         JobStatus.STORED,
@@ -553,5 +591,355 @@ class VideohookCliTest {
 
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--completed-older-than"), run.err());
+  }
+
+  // --- scriptable: results on stdout, logs on stderr, --json, --version, completion ---
+
+  @Test
+  void version_printsTheProjectVersion_fromTheBuild() throws Exception {
+    Matcher pom =
+        Pattern.compile("<artifactId>videohook</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(Path.of("pom.xml")));
+    assertTrue(pom.find(), "pom.xml's version");
+
+    Run run = run(env(), "--version");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("videohook " + pom.group(1), run.out().strip());
+  }
+
+  @Test
+  void completion_printsABashScript_namingEveryCommand() {
+    Run run = run(env(), "completion");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("complete -F"), run.out());
+    for (String command : List.of("submit", "status", "redrive", "costs", "completion")) {
+      assertTrue(run.out().contains(command), command);
+    }
+  }
+
+  /**
+   * The command line as a user runs it: its own JVM, its own stdout and stderr, no test logging.
+   */
+  private static Run runMain(Map<String, String> env, String... args) throws Exception {
+    String classPath =
+        Arrays.stream(
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"))
+                    .split(File.pathSeparator))
+            .filter(entry -> !entry.endsWith("test-classes")) // no logback-test.xml
+            .collect(Collectors.joining(File.pathSeparator));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-cp", classPath, VideohookCli.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Path out = Files.createTempFile("cli", ".out");
+    Path err = Files.createTempFile("cli", ".err");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the command line did not end");
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void logsAndMetrics_goToStandardError_onlyWithVerbose_neverToStandardOutput() throws Exception {
+    // two jobs the local stack stored, copied as they were before their download into a table no
+    // stream poller watches: each replay downloads one, logs it and counts it in a metric
+    Job first = submittedAndStored();
+    Job second = submittedAndStored();
+    stack.dynamoDb().createTable(JobTable.createTableRequest("quiet-jobs"));
+    stack.s3().createBucket("quiet-videos");
+    for (Job job : List.of(first, second)) {
+      TestJobs.put(stack.dynamoDb(), "quiet-jobs", TestJobs.withStatus(job, JobStatus.COMPLETED));
+    }
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "quiet-jobs");
+    env.put("VIDEO_BUCKET", "quiet-videos");
+    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+
+    Run quiet = runMain(env, "replay", first.jobId());
+    Run verbose = runMain(env, "replay", second.jobId(), "-v");
+
+    for (Run run : List.of(quiet, verbose)) {
+      assertEquals(0, run.exitCode(), run.err());
+      assertTrue(run.out().contains(": stored"), run.out());
+      assertTrue(run.out().lines().noneMatch(l -> l.contains("{")), run.out());
+      assertTrue(run.err().contains("MiB downloaded"), run.err());
+    }
+    assertFalse(quiet.err().contains("\"level\":\"INFO\""), quiet.err());
+    assertFalse(quiet.err().contains("\"_aws\""), quiet.err());
+    assertTrue(verbose.err().contains("\"level\":\"INFO\""), verbose.err());
+    assertTrue(verbose.err().contains("\"_aws\""), "the EMF documents: " + verbose.err());
+  }
+
+  @Test
+  void jobsAndStatus_withJson_printOneDocument_withTheRecordsFields() throws Exception {
+    Run submitted =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "-t",
+            "initech",
+            "--model",
+            "google/veo-3.1-lite",
+            "--prompt",
+            "p");
+    String jobId =
+        submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
+
+    Run jobs = run(env(), "jobs", "-t", "initech", "--json");
+    Run status = run(env(), "status", jobId, "-p", "openrouter", "-t", "initech", "--json");
+
+    assertEquals(0, jobs.exitCode(), jobs.err());
+    List<Object> list = JSON.std.listFrom(jobs.out());
+    assertEquals(1, list.size(), jobs.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> job = (Map<String, Object>) list.get(0);
+    assertEquals(jobId, job.get("job_id"));
+    assertEquals("pending", job.get("status"));
+    assertEquals("google/veo-3.1-lite", job.get("model"));
+    assertEquals(0, status.exitCode(), status.err());
+    Map<String, Object> document = JSON.std.mapFrom(status.out());
+    assertEquals("pending", document.get("provider_status"));
+    assertEquals("pending", ((Map<?, ?>) document.get("videohook")).get("status"));
+  }
+
+  @Test
+  void costsAndRedrive_withJson_printOneDocument() throws Exception {
+    stack.dynamoDb().createTable(JobTable.createTableRequest("json-jobs"));
+    TestJobs.put(
+        stack.dynamoDb(),
+        "json-jobs",
+        TestJobs.job(
+            new JobKey("umbrella", Provider.OPENROUTER, "json_failed"),
+            JobStatus.DOWNLOAD_FAILED,
+            List.of(),
+            Instant.now().minusSeconds(10)));
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", "json-jobs");
+
+    Run costs = run(env, "costs", "-t", "umbrella", "--json");
+    Run redrive = run(env, "redrive", "--dry-run", "--json");
+
+    assertEquals(0, costs.exitCode(), costs.err());
+    Map<String, Object> report = JSON.std.mapFrom(costs.out());
+    assertEquals(1, ((Number) report.get("jobs")).intValue(), costs.out());
+    assertEquals(0, redrive.exitCode(), redrive.err());
+    Map<String, Object> redriven = JSON.std.mapFrom(redrive.out());
+    assertEquals(1, ((Number) redriven.get("found")).intValue(), redrive.out());
+    assertEquals(
+        "json_failed", ((Map<?, ?>) ((List<?>) redriven.get("jobs")).get(0)).get("job_id"));
+  }
+
+  // --- status: our side always, the job found by id ---
+
+  @Test
+  void status_ofAJobTheProviderDoesNotKnow_showsOurSide_andFindsItWithoutTenantOrProvider() {
+    Job failed =
+        new Job(
+            new JobKey("hooli", Provider.OPENROUTER, "status_unknown_upstream"),
+            JobStatus.DOWNLOAD_FAILED,
+            "google/veo-3.1-lite",
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Job.DownloadAttempts(3, "HTTP 403 from the video host"),
+            new Job.Times(null, null, null, Instant.now()));
+    TestJobs.put(stack.dynamoDb(), LocalStack.TABLE, failed);
+
+    Run run = run(env(), "status", "status_unknown_upstream");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.err().contains("tenant hooli, provider openrouter"), run.err());
+    assertTrue(run.out().contains("HTTP 404"), "the provider's answer: " + run.out());
+    assertTrue(
+        run.out().lines().anyMatch(l -> l.matches("last_download_error\\s+HTTP 403 from .*")),
+        run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.matches("download_attempts\\s+3")), run.out());
+    assertTrue(run.out().contains("download_failed"), run.out());
+  }
+
+  @Test
+  void status_ofAnIdRecordedTwice_isAUsageError_listingBoth() {
+    for (String tenant : List.of("alpha", "beta")) {
+      TestJobs.put(
+          stack.dynamoDb(),
+          LocalStack.TABLE,
+          TestJobs.job(
+              new JobKey(tenant, Provider.OPENROUTER, "status_twice"),
+              JobStatus.PENDING,
+              List.of(),
+              Instant.now()));
+    }
+
+    Run run = run(env(), "status", "status_twice");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("tenant alpha, provider openrouter"), run.err());
+    assertTrue(run.err().contains("tenant beta, provider openrouter"), run.err());
+    assertTrue(run.err().contains("-t and -p"), run.err());
+  }
+
+  // --- submit, send-test, sign-event, url: user mistakes answered clearly ---
+
+  @Test
+  void submit_withATenantTheTemplateRefuses_isAUsageError_andSubmitsNothing() {
+    int requestsBefore = simulator.apiRequests().size();
+
+    Run run =
+        run(env(), "submit", "-p", "openrouter", "-t", "Acme-EU", "--model", "m", "--prompt", "p");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("tenant 'Acme-EU' cannot be deployed"), run.err());
+    assertTrue(run.err().contains("did you mean 'acmeeu'"), run.err());
+    assertEquals(requestsBefore, simulator.apiRequests().size());
+  }
+
+  @Test
+  void submit_toTheDefaultTenant_ofADeployedApi_isAUsageError() {
+    Map<String, String> env = env();
+    env.put("VIDEOHOOK_API_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com");
+    int requestsBefore = simulator.apiRequests().size();
+
+    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("give the tenant with -t"), run.err());
+    assertEquals(requestsBefore, simulator.apiRequests().size());
+  }
+
+  @Test
+  void tenantRule_isTheTemplates() throws Exception {
+    String template = Files.readString(Path.of("template.yaml"));
+
+    assertTrue(
+        template.contains("AllowedPattern: \"" + Tenants.DEPLOYABLE.pattern() + "\""),
+        "template.yaml's Tenants pattern");
+  }
+
+  @Test
+  void sendTest_withATenant_signsForItsStage_andExplainsA401() {
+    Map<String, String> env = env();
+    env.remove("OPENROUTER_WEBHOOK_SECRET"); // the local stack's default secret applies
+
+    Run ok = run(env, "send-test", "-t", "acme", "--job-id", "cli_send_tenant");
+    Run refused = run(env, "send-test", "-t", "acme", "--secret", "wrong");
+
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertEquals("204", ok.out().strip());
+    assertTrue(
+        stack
+            .jobStore()
+            .find(new JobKey("acme", Provider.OPENROUTER, "cli_send_tenant"))
+            .isPresent());
+    assertEquals(1, refused.exitCode());
+    assertEquals("401", refused.out().strip());
+    assertTrue(refused.err().contains("refused the signature"), refused.err());
+    assertTrue(refused.err().contains("tenant acme and provider openrouter"), refused.err());
+    assertTrue(refused.err().contains("/acme/openrouter/webhook"), refused.err());
+  }
+
+  @Test
+  void sendTest_toAPathNothingServes_explainsA404() {
+    Run run = run(env(), "send-test", "--url", stack.apiBase() + "/acme/runway/video-webhook");
+
+    assertEquals(1, run.exitCode());
+    assertEquals("404", run.out().strip());
+    assertTrue(run.err().contains("404: nothing answers /acme/runway/video-webhook"), run.err());
+  }
+
+  @Test
+  void signEvent_asTheReadmeGivesIt_needsNoSecret() throws Exception {
+    Map<String, String> env = env();
+    env.remove("OPENROUTER_WEBHOOK_SECRET");
+
+    Run run = run(env, "sign-event", "events/openrouter-completed.json");
+
+    assertEquals(0, run.exitCode(), run.err());
+    Map<String, Object> event = JSON.std.mapFrom(run.out());
+    @SuppressWarnings("unchecked")
+    String header = ((Map<String, String>) event.get("headers")).get("x-openrouter-signature");
+    byte[] body = ((String) event.get("body")).getBytes(StandardCharsets.UTF_8);
+    assertTrue(new SignatureVerifier(List.of("dev_secret")).verify(header, body).isVerified());
+  }
+
+  @Test
+  void signEvent_ofAFileThatIsNotJson_saysWhy_withoutTheParsersSourceText(@TempDir Path dir)
+      throws Exception {
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"body\": ");
+
+    Run run = run(env(), "sign-event", broken.toString());
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("is not JSON"), run.err());
+    assertFalse(run.err().contains("Source"), run.err());
+    assertFalse(run.err().contains("REDACTED"), run.err());
+  }
+
+  @Test
+  void signEvent_intoAMissingFolder_saysSo(@TempDir Path dir) {
+    Path output = dir.resolve("nope").resolve("signed.json");
+
+    Run run = run(env(), "sign-event", "events/openrouter-completed.json", "-o", output.toString());
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("does not exist; create it first"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+  }
+
+  @Test
+  void url_withAnExpiryUnderASecond_isAUsageError() {
+    Run run = run(env(), "url", "job_x", "-p", "openrouter", "--expires", "PT0.5S");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("--expires must be from PT1S to P7D"), run.err());
+  }
+
+  // --- settings checked first: one line naming the variable, exit 3 ---
+
+  @Test
+  void anUnreachableEmulator_isOneLineNamingTheVariable() {
+    Map<String, String> env = env();
+    env.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:9");
+
+    Run run = run(env, "jobs", "-t", "acme");
+
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().startsWith("error: DYNAMODB_ENDPOINT http://127.0.0.1:9 does not"));
+    assertEquals(1, run.err().lines().count(), run.err());
+  }
+
+  @Test
+  void replay_withoutS3Endpoint_namesIt_andWritesNothingOnTheJob() {
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, "replay_no_s3");
+    TestJobs.put(
+        stack.dynamoDb(),
+        LocalStack.TABLE,
+        TestJobs.job(key, JobStatus.DOWNLOAD_FAILED, List.of(), Instant.now()));
+    Map<String, String> env = env();
+    env.put("VIDEO_BUCKET", "videohook-videos");
+
+    Run run = run(env, "replay", "replay_no_s3", "-p", "openrouter", "-t", "acme");
+
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().contains("S3_ENDPOINT is not set, but DYNAMODB_ENDPOINT is"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    Job after = stack.jobStore().find(key).orElseThrow();
+    assertEquals(JobStatus.DOWNLOAD_FAILED, after.status());
+    assertEquals(null, after.download().lastError(), "nothing noted on the job");
   }
 }

@@ -16,6 +16,7 @@ import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
+import dev.videohook.job.JobScan;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
@@ -103,7 +104,9 @@ class ReliabilityTest {
       assertEquals(jobs + duplicated, answers.size());
       assertEquals(Set.of(204), Set.copyOf(answers), "every delivery acknowledged");
       List<Job> recorded =
-          stack.jobStore().allJobs().stream().filter(j -> j.tenant().equals("battery")).toList();
+          JobScan.allJobs(stack.jobStore()).stream()
+              .filter(j -> j.tenant().equals("battery"))
+              .toList();
       assertEquals(jobs, recorded.size(), "one job per job id, none lost");
       await(() -> storedCount(stack.jobStore(), "battery") == jobs, "every completed job stored");
       List<S3Object> objects =
@@ -355,7 +358,7 @@ class ReliabilityTest {
   }
 
   private static long storedCount(JobStore store, String tenant) {
-    return store.allJobs().stream()
+    return JobScan.allJobs(store).stream()
         .filter(j -> j.tenant().equals(tenant) && j.status() == JobStatus.STORED)
         .count();
   }

@@ -69,6 +69,10 @@ public final class ProviderSimulator implements AutoCloseable {
   private final List<ReceivedRequest> apiRequests = new CopyOnWriteArrayList<>();
   private final List<ReceivedRequest> cdnRequests = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesServed = new AtomicLong();
+  private final List<Map<String, Object>> submitBodies = new CopyOnWriteArrayList<>();
+  private final AtomicInteger throttledCalls = new AtomicInteger();
+  private volatile int throttleStatus = 429;
+  private volatile String throttleRetryAfter;
 
   private static final class SimulatedJob {
     final String id;
@@ -124,7 +128,6 @@ public final class ProviderSimulator implements AutoCloseable {
     return provider;
   }
 
-  /** Faults for jobs submitted from now on. */
   /**
    * How many videos each job completed from now on produces: its status lists that many signed
    * {@code urls} (and {@code unsigned_urls}, unless the content endpoint is the only way), and the
@@ -134,8 +137,24 @@ public final class ProviderSimulator implements AutoCloseable {
     this.outputs = count;
   }
 
+  /** Faults for jobs submitted from now on. */
   public void setFaults(Faults faults) {
     this.faults = faults;
+  }
+
+  /**
+   * The next {@code calls} API calls (any path, submit included) are answered {@code status} (429
+   * or 503, say) in the provider's error shape, with {@code Retry-After: retryAfter} unless null.
+   */
+  public void throttleNext(int calls, int status, String retryAfter) {
+    this.throttleStatus = status;
+    this.throttleRetryAfter = retryAfter;
+    this.throttledCalls.set(calls);
+  }
+
+  /** Every body {@code POST /videos} received, accepted or refused, as parsed JSON. */
+  public List<Map<String, Object>> submitBodies() {
+    return Collections.unmodifiableList(submitBodies);
   }
 
   public List<DeliveryAttempt> deliveries(String jobId) {
@@ -168,6 +187,22 @@ public final class ProviderSimulator implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       apiRequests.add(new ReceivedRequest(path, authorization));
+      if (throttledCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (throttleRetryAfter != null) {
+          exchange.getResponseHeaders().set("Retry-After", throttleRetryAfter);
+        }
+        sendError(exchange, throttleStatus, "Rate limited: try again later");
+        return;
+      }
+      if (path.equals("/api/v1/videos/models") && exchange.getRequestMethod().equals("GET")) {
+        // public, as published: no key needed; nulls written ("seed": null means no seed)
+        byte[] json =
+            JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asBytes(Map.of("data", MODELS));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, json.length);
+        exchange.getResponseBody().write(json);
+        return;
+      }
       if (!("Bearer " + apiKey).equals(authorization)) {
         sendJson(
             exchange,
@@ -215,11 +250,17 @@ public final class ProviderSimulator implements AutoCloseable {
       sendJson(exchange, 400, Map.of("error", Map.of("code", 400, "message", "Body is not JSON")));
       return;
     }
+    submitBodies.add(body);
     if (!(body.get("model") instanceof String model) || !(body.get("prompt") instanceof String)) {
       sendJson(
           exchange,
           400,
           Map.of("error", Map.of("code", 400, "message", "model and prompt are required")));
+      return;
+    }
+    String unsupported = unsupported(body);
+    if (unsupported != null) {
+      sendError(exchange, 400, unsupported);
       return;
     }
     String callback = body.get("callback_url") instanceof String url ? url : null;
@@ -229,7 +270,7 @@ public final class ProviderSimulator implements AutoCloseable {
         () -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", job.id);
-    answer.put("polling_url", apiBase() + "/videos/" + job.id);
+    answer.put("polling_url", "/api/v1/videos/" + job.id); // relative, as in the provider's example
     answer.put("status", "pending");
     sendJson(exchange, 202, answer);
   }
@@ -495,6 +536,106 @@ public final class ProviderSimulator implements AutoCloseable {
       id.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
     }
     return id.toString();
+  }
+
+  /**
+   * A few published-style models of different capabilities: durations, resolutions, sizes, frame
+   * images, audio and seed each differ between them.
+   */
+  private static final List<Map<String, Object>> MODELS =
+      List.of(
+          model(
+              "google/veo-3.1-lite",
+              "Google: Veo 3.1 Lite",
+              List.of(4, 6, 8),
+              List.of("720p", "1080p"),
+              List.of("16:9", "9:16"),
+              null,
+              List.of("first_frame", "last_frame"),
+              true,
+              Map.of("type", "integer"),
+              Map.of("video_per_second", "0.05", "video_with_audio_per_second", "0.10")),
+          model(
+              "openai/sora-2",
+              "OpenAI: Sora 2",
+              List.of(4, 8, 12),
+              List.of("720p"),
+              List.of("16:9", "9:16"),
+              List.of("1280x720", "720x1280"),
+              List.of("first_frame"),
+              true,
+              null,
+              Map.of("video_per_second", "0.10")),
+          model(
+              "bytedance/seedance-1-lite",
+              "ByteDance: Seedance 1 Lite",
+              List.of(5, 10),
+              List.of("480p", "720p", "1080p"),
+              List.of("16:9", "9:16", "1:1", "4:3", "3:4", "21:9"),
+              null,
+              List.of(),
+              null,
+              Map.of("type", "integer"),
+              Map.of("video_per_second", "0.018")));
+
+  private static Map<String, Object> model(
+      String id,
+      String name,
+      List<Integer> durations,
+      List<String> resolutions,
+      List<String> aspectRatios,
+      List<String> sizes,
+      List<String> frames,
+      Boolean audio,
+      Object seed,
+      Map<String, String> pricing) {
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("id", id);
+    model.put("canonical_slug", id + "-20260101");
+    model.put("name", name);
+    model.put("description", name + " (simulated)");
+    model.put("created", 1_767_225_600L);
+    model.put("supported_durations", durations);
+    model.put("supported_resolutions", resolutions);
+    model.put("supported_aspect_ratios", aspectRatios);
+    model.put("supported_sizes", sizes);
+    model.put("supported_frame_images", frames);
+    model.put("generate_audio", audio);
+    model.put("seed", seed);
+    model.put("allowed_passthrough_parameters", List.of());
+    model.put("pricing_skus", new java.util.TreeMap<>(pricing)); // one order on every run
+    return model;
+  }
+
+  /** The provider's 400 message for a value the model does not support, or null. */
+  private static String unsupported(Map<String, Object> body) {
+    Map<String, Object> model =
+        MODELS.stream().filter(m -> m.get("id").equals(body.get("model"))).findFirst().orElse(null);
+    if (model == null) {
+      return "Model " + body.get("model") + " is not a video model";
+    }
+    String[][] checks = {
+      {"duration", "supported_durations"},
+      {"resolution", "supported_resolutions"},
+      {"aspect_ratio", "supported_aspect_ratios"},
+      {"size", "supported_sizes"}
+    };
+    for (String[] check : checks) {
+      Object value = body.get(check[0]);
+      if (value != null
+          && !(model.get(check[1]) instanceof List<?> allowed && allowed.contains(value))) {
+        return check[0] + " " + value + " is not supported by " + model.get("id");
+      }
+    }
+    if (body.get("seed") != null && model.get("seed") == null) {
+      return "seed is not supported by " + model.get("id");
+    }
+    return null;
+  }
+
+  private static void sendError(HttpExchange exchange, int status, String message)
+      throws IOException {
+    sendJson(exchange, status, Map.of("error", Map.of("code", status, "message", message)));
   }
 
   private static void sendJson(HttpExchange exchange, int status, Object value) throws IOException {

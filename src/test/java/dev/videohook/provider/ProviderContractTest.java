@@ -1,0 +1,260 @@
+package dev.videohook.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.sun.net.httpserver.HttpServer;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulated provider's answers and the client's requests, against a JSON-schema fixture written
+ * from the provider's published API ({@code provider/video-api.schema.json}): a simulator that
+ * drifts from the real API, or a client that sends a field the API does not have, fails here.
+ */
+class ProviderContractTest {
+  private static final String KEY = "sk-contract";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static JsonNode fixture;
+  private static SchemaRegistry registry;
+  private static ProviderSimulator simulator;
+  private static HttpServer receiver;
+  private static final List<byte[]> webhooks = new CopyOnWriteArrayList<>();
+  private static final CountDownLatch firstWebhook = new CountDownLatch(1);
+
+  @BeforeAll
+  static void start() throws Exception {
+    try (InputStream in =
+        ProviderContractTest.class.getResourceAsStream("/provider/video-api.schema.json")) {
+      fixture = MAPPER.readTree(in);
+    }
+    registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    simulator =
+        ProviderSimulator.start(
+            Provider.OPENROUTER,
+            KEY,
+            "whsec-contract",
+            Faults.none().withCompletionDelay(Duration.ofMillis(50)));
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          webhooks.add(exchange.getRequestBody().readAllBytes());
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+          firstWebhook.countDown();
+        });
+    receiver.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    simulator.close();
+    receiver.stop(0);
+  }
+
+  @BeforeEach
+  void noThrottle() {
+    simulator.throttleNext(0, 429, null);
+  }
+
+  /** The fixture's definition {@code name} as a schema of its own. */
+  private static Schema schema(String name) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("$schema", fixture.get("$schema").asText());
+    root.set("$defs", fixture.get("$defs"));
+    root.put("$ref", "#/$defs/" + name);
+    return registry.getSchema(root);
+  }
+
+  private static void assertValid(String definition, String json) throws Exception {
+    List<Error> errors = schema(definition).validate(MAPPER.readTree(json));
+    assertEquals(List.of(), errors, definition + ": " + json);
+  }
+
+  private static boolean valid(String definition, String json) throws Exception {
+    return schema(definition).validate(MAPPER.readTree(json)).isEmpty();
+  }
+
+  private static URI callback() {
+    return URI.create(
+        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/acme/openrouter/video-webhook");
+  }
+
+  private static HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(simulator.apiBase() + path)).GET();
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(Map<String, Object> body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(simulator.apiBase() + "/videos"))
+            .header("Authorization", "Bearer " + KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static SubmitRequest everyOption() {
+    return new SubmitRequest(
+        "google/veo-3.1-lite",
+        "a desk lamp",
+        8,
+        "1080p",
+        "9:16",
+        null,
+        7L,
+        true,
+        "https://img.example.com/first.png",
+        "https://img.example.com/last.png",
+        callback(),
+        Map.of());
+  }
+
+  @Test
+  void models_answerAsPublished_withModelsOfDifferentCapabilities() throws Exception {
+    HttpResponse<String> answer = get("/videos/models", null);
+
+    assertEquals(200, answer.statusCode());
+    assertValid("ModelList", answer.body());
+    JsonNode data = MAPPER.readTree(answer.body()).get("data");
+    Set<String> durations = new HashSet<>();
+    Set<String> sizes = new HashSet<>();
+    Set<String> seeds = new HashSet<>();
+    data.forEach(
+        model -> {
+          durations.add(model.get("supported_durations").toString());
+          sizes.add(model.get("supported_sizes").toString());
+          seeds.add(model.get("seed").toString());
+        });
+    assertTrue(data.size() >= 3, answer.body());
+    assertEquals(data.size(), durations.size(), "each model its own durations");
+    assertTrue(sizes.size() > 1 && seeds.size() > 1, "sizes and seed differ between models");
+  }
+
+  @Test
+  void theClientsRequest_withEveryTypedOption_isAPublishedRequest() throws Exception {
+    int before = simulator.submitBodies().size();
+
+    new ProviderClient(Provider.OPENROUTER, simulator.apiBase(), KEY).submit(everyOption());
+
+    assertValid("SubmitRequest", MAPPER.writeValueAsString(simulator.submitBodies().get(before)));
+    SubmitRequest withSize =
+        new SubmitRequest(
+            "openai/sora-2",
+            "p",
+            4,
+            null,
+            null,
+            "1280x720",
+            null,
+            false,
+            null,
+            null,
+            callback(),
+            Map.of());
+    new ProviderClient(Provider.OPENROUTER, simulator.apiBase(), KEY).submit(withSize);
+    assertValid(
+        "SubmitRequest", MAPPER.writeValueAsString(simulator.submitBodies().get(before + 1)));
+  }
+
+  @Test
+  void submit_is202_withAPendingJob_andARelativePollingUrl_thenStatusAndWebhookAsPublished()
+      throws Exception {
+    HttpResponse<String> answer = post(everyOption().toJson());
+
+    assertEquals(202, answer.statusCode());
+    assertValid("SubmitAnswer", answer.body());
+    JsonNode job = MAPPER.readTree(answer.body());
+    String pollingUrl = job.get("polling_url").asText();
+    assertTrue(pollingUrl.startsWith("/api/v1/videos/"), pollingUrl);
+
+    assertTrue(firstWebhook.await(10, TimeUnit.SECONDS), "the webhook came");
+    HttpResponse<String> status = get("/videos/" + job.get("id").asText(), KEY);
+    assertEquals(200, status.statusCode());
+    assertValid("Job", status.body());
+    assertEquals("completed", MAPPER.readTree(status.body()).get("status").asText());
+    assertValid(
+        "WebhookEvent", new String(webhooks.get(0), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void errors_comeInTheProvidersShape_400_401_404_and429WithRetryAfter() throws Exception {
+    Map<String, Object> unsupported = new java.util.HashMap<>(everyOption().toJson());
+    unsupported.put("duration", 5);
+    List<HttpResponse<String>> errors = new ArrayList<>();
+
+    errors.add(post(unsupported));
+    errors.add(get("/videos/whatever", "sk-wrong"));
+    errors.add(get("/videos/no-such-job", KEY));
+    simulator.throttleNext(1, 429, "3");
+    HttpResponse<String> throttled = get("/videos/no-such-job", KEY);
+    errors.add(throttled);
+
+    assertEquals(
+        List.of(400, 401, 404, 429), errors.stream().map(HttpResponse::statusCode).toList());
+    for (HttpResponse<String> error : errors) {
+      assertValid("Error", error.body());
+    }
+    assertEquals("3", throttled.headers().firstValue("Retry-After").orElse(null));
+    assertTrue(errors.get(0).body().contains("duration 5"), errors.get(0).body());
+  }
+
+  @Test
+  void theClientsEnums_areThePublishedOnes() {
+    JsonNode defs = fixture.get("$defs");
+    assertEquals(enumOf(defs.get("Resolution")), RequestCheck.RESOLUTIONS);
+    assertEquals(enumOf(defs.get("AspectRatio")), RequestCheck.ASPECT_RATIOS);
+    assertEquals(enumOf(defs.get("FrameType")), RequestCheck.FRAME_TYPES);
+  }
+
+  @Test
+  void theFixture_refusesWhatThePublishedApiRefuses() throws Exception {
+    assertFalse(valid("SubmitRequest", "{\"model\":\"m\",\"resolution\":\"720\"}"));
+    assertFalse(valid("SubmitRequest", "{\"model\":\"m\",\"size\":\"1280*720\"}"));
+    assertFalse(valid("SubmitRequest", "{\"model\":\"m\",\"aspectRatio\":\"16:9\"}"));
+    assertFalse(valid("Job", "{\"id\":\"j\",\"status\":\"done\",\"polling_url\":\"/x\"}"));
+    assertFalse(valid("ModelList", "{\"data\":[{\"name\":\"no id\"}]}"));
+    assertFalse(valid("Error", "{\"message\":\"flat\"}"));
+  }
+
+  private static List<String> enumOf(JsonNode definition) {
+    List<String> values = new ArrayList<>();
+    definition.get("enum").forEach(v -> values.add(v.asText()));
+    return values;
+  }
+}
