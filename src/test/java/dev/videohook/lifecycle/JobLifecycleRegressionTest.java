@@ -119,9 +119,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "a negative Content-Length ends as 'unexpected failure: IllegalArgumentException' after"
-          + " every attempt (the downloader's negative length check)")
   void negativeContentLength_shouldEndDownloadFailedWithAClearReason() {
     world.submit(1, "video/mp4", "urls");
     world.sourceFault("job-0", SourceFault.NEGATIVE_LENGTH, Integer.MAX_VALUE);
