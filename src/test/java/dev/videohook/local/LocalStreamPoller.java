@@ -212,7 +212,7 @@ public final class LocalStreamPoller implements AutoCloseable {
     return typed;
   }
 
-  static DynamodbEvent.DynamodbStreamRecord toLambdaRecord(Record record) {
+  public static DynamodbEvent.DynamodbStreamRecord toLambdaRecord(Record record) {
     DynamodbEvent.DynamodbStreamRecord lambda = new DynamodbEvent.DynamodbStreamRecord();
     lambda.setEventID(record.eventID());
     lambda.setEventName(record.eventNameAsString());

@@ -1,0 +1,132 @@
+package dev.videohook.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.videohook.event.EventType;
+import dev.videohook.job.JobStatus;
+import dev.videohook.testing.ScriptedProvider.SourceFault;
+import dev.videohook.testing.ScriptedProvider.StatusAnswer;
+import dev.videohook.webhook.WebhookOutcome;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shortest action sequences {@link JobLifecyclePropertyTest} found that broke an invariant,
+ * each replayed as a plain test on the same world (real actors, emulators, scripted provider,
+ * controlled clock), so that each stays fixed.
+ */
+class JobLifecycleRegressionTest {
+  private final LifecycleWorld world = new LifecycleWorld();
+
+  @AfterEach
+  void close() {
+    world.close();
+  }
+
+  private void step() {
+    world.check();
+  }
+
+  @Test
+  void happyPath_shouldStoreTheVideo_whenTheWebhookArrives() {
+    world.submit(2, "video/mp4", "urls");
+    world.finish("job-0", EventType.COMPLETED);
+    assertEquals(WebhookOutcome.RECORDED, world.deliver("job-0", EventType.COMPLETED));
+    step();
+    world.processStream();
+    step();
+
+    assertEquals(JobStatus.STORED, world.jobs.get("job-0").status);
+    world.quietPeriod(false);
+    world.checkSettled();
+  }
+
+  @Test
+  @Disabled(
+      "reconciler starvation: a status answer of 401 never counts toward the job's deadline, so"
+          + " the job stays pending for ever (fixed on the reconciler fairness branch)")
+  void unauthorizedStatusForever_shouldStillExpireTheJob() {
+    world.submit(1, "video/mp4", "urls");
+    world.answerStatus("job-0", StatusAnswer.UNAUTHORIZED);
+    step();
+
+    world.quietPeriod(false);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+
+  @Test
+  @Disabled(
+      "reconciler starvation: an answer about another job's id never counts toward the job's"
+          + " deadline (fixed on the reconciler fairness branch)")
+  void answerAboutAnotherIdForever_shouldStillExpireTheJob() {
+    world.submit(1, "video/mp4", "urls");
+    world.answerStatus("job-0", StatusAnswer.OTHER_ID);
+
+    world.quietPeriod(false);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+
+  @Test
+  @Disabled(
+      "reconciler starvation: a status answer that is not a valid event never counts toward the"
+          + " job's deadline (fixed on the reconciler fairness branch)")
+  void invalidStatusForever_shouldStillExpireTheJob() {
+    world.submit(1, "video/mp4", "urls");
+    world.finish("job-0", EventType.COMPLETED);
+    world.answerStatus("job-0", StatusAnswer.INVALID);
+
+    world.quietPeriod(false);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+
+  @Test
+  @Disabled(
+      "rotated API key never reaches the reconciler: a warm reconciler keeps the revoked key"
+          + " (fixed on the reconciler fairness branch)")
+  void keyRotatedUnderAWarmReconciler_shouldStillRecoverTheLostWebhook() {
+    world.submit(1, "video/mp4", "urls");
+    world.clockJump(Duration.ofMinutes(15));
+    world.reconcile(); // the reconciler's client for the tenant is built, with the first key
+    step();
+    world.rotateApiKey();
+    world.finish("job-0", EventType.COMPLETED); // its webhook is lost
+
+    world.quietPeriod(true);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+
+  @Test
+  @Disabled(
+      "a paid video thrown away: the provider's completed event after the reconciler's own"
+          + " expired is answered 204 and dropped (the expired-override commit rule)")
+  void completedAfterTheReconcilersExpiry_shouldReplaceTheExpiredAndStore() {
+    world.submit(1, "video/mp4", "urls");
+    world.answerStatus("job-0", StatusAnswer.NOT_FOUND);
+    world.clockJump(Duration.ofHours(25));
+    world.reconcile();
+    step();
+    assertEquals(JobStatus.EXPIRED, world.jobs.get("job-0").status);
+    world.finish("job-0", EventType.COMPLETED);
+
+    assertDoesNotThrow(() -> world.deliver("job-0", EventType.COMPLETED));
+  }
+
+  @Test
+  void negativeContentLength_shouldEndDownloadFailedWithAClearReason() {
+    world.submit(1, "video/mp4", "urls");
+    world.sourceFault("job-0", SourceFault.NEGATIVE_LENGTH, Integer.MAX_VALUE);
+    world.finish("job-0", EventType.COMPLETED);
+    world.deliver("job-0", EventType.COMPLETED);
+
+    world.quietPeriod(true);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+}
