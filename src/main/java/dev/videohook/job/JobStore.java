@@ -132,6 +132,12 @@ public final class JobStore {
                 terminal.withValues(Map.of(":pending", JobItems.s(JobStatus.PENDING.value()))))
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .build();
+    Map<String, AttributeValue> item = new HashMap<>(commit.key());
+    item.putAll(sets);
+    if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
+      // refused before the write: nothing of it may reach the table or its stream
+      throw new UnstorableDeliveryException(delivery.jobKey(), ItemSize.of(item));
+    }
     try {
       dynamoDb.updateItem(commit);
       return RecordOutcome.RECORDED;

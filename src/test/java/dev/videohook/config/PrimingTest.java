@@ -3,7 +3,7 @@ package dev.videohook.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.videohook.job.JobStore;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class PrimingTest {
   @Test
   void beforeCheckpoint_shouldReadWithoutWriting() {
-    DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
-    String table = SharedDynamoDb.newJobTable();
+    DynamoDbClient dynamoDb = SharedMoto.get().client();
+    String table = SharedMoto.newJobTable();
 
     new Priming(new JobStore(dynamoDb, table)::prime).beforeCheckpoint(null);
 
@@ -36,6 +36,6 @@ class PrimingTest {
 
   @Test
   void register_shouldAcceptTheResource_outsideACracJvm() {
-    Priming.register(new JobStore(SharedDynamoDb.get().client(), "jobs")::prime);
+    Priming.register(new JobStore(SharedMoto.get().client(), "jobs")::prime);
   }
 }

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Submission to stored state through the whole local stack: the simulated provider takes the job
  * and delivers a signed webhook over HTTP to the local API server, which runs the real handler on
- * DynamoDB Local. Each fault switch ends in the state a careful receiver must reach.
+ * moto. Each fault switch ends in the state a careful receiver must reach.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {

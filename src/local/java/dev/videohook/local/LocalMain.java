@@ -48,7 +48,17 @@ public final class LocalMain {
   public static void main(String[] args) {
     // serve returns only on a start-up error; the emulators' threads would keep the JVM alive
     System.exit(
-        new CommandLine(new LocalMain()).execute(args.length == 0 ? new String[] {"demo"} : args));
+        new CommandLine(new LocalMain())
+            .setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                  if (e instanceof MotoServer.MotoException) {
+                    // moto missing, its port taken, or it failing: the message says what to do
+                    System.err.println("Could not start the local stack: " + e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                })
+            .execute(args.length == 0 ? new String[] {"demo"} : args));
   }
 
   @Command(
@@ -87,7 +97,7 @@ public final class LocalMain {
             Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
         step(
             "local stack up",
-            "DynamoDB Local " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
+            "moto " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
         step(
             "",
             "webhook server " + stack.apiBase() + ", stream poller on table " + LocalStack.TABLE);
@@ -256,7 +266,7 @@ public final class LocalMain {
               + stack.apiBase()
               + "/events");
       OUT.println(
-          "  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
+          "  moto (DynamoDB)         " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
       OUT.println(
           "  S3Proxy                 "
               + stack.s3Endpoint()
@@ -306,7 +316,7 @@ public final class LocalMain {
       name = "sam-local",
       mixinStandardHelpOptions = true,
       description =
-          "Starts DynamoDB Local (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
+          "Starts moto (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
               + " table and bucket, and writes the --env-vars file; up until Ctrl-C.")
   static final class SamLocal implements Callable<Integer> {
     @Option(
@@ -345,7 +355,7 @@ public final class LocalMain {
       }
       Files.writeString(envFile, env + System.lineSeparator());
       OUT.printf(
-          "DynamoDB Local  http://%s:%d   table %s%n",
+          "moto (DynamoDB) http://%s:%d   table %s%n",
           host, SamLocalStack.DYNAMODB_PORT, LocalStack.TABLE);
       OUT.printf(
           "S3Proxy         http://%s:%d   bucket %s%n",

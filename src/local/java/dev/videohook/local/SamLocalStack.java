@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code sam local invoke} needs from this machine: DynamoDB Local and S3Proxy on fixed ports
+ * What {@code sam local invoke} needs from this machine: moto and S3Proxy on fixed ports
  * that the function's container can reach, the jobs table and the video bucket created, and a small
  * video host for the {@code *-local.json} sample events. {@link #envJson} is the {@code --env-vars}
  * file for both functions.
@@ -33,11 +33,11 @@ public final class SamLocalStack implements AutoCloseable {
   /** The size of every video the video host serves, under {@code /videos/{jobId}/...}. */
   public static final long VIDEO_BYTES = 1024 * 1024;
 
-  private final LocalDynamoDb dynamoDb;
+  private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final HttpServer videos;
 
-  private SamLocalStack(LocalDynamoDb dynamoDb, LocalS3 s3, HttpServer videos) {
+  private SamLocalStack(MotoServer dynamoDb, LocalS3 s3, HttpServer videos) {
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
     this.videos = videos;
@@ -49,7 +49,7 @@ public final class SamLocalStack implements AutoCloseable {
    * loopback port {@link #VIDEO_PORT}.
    */
   public static SamLocalStack start() throws IOException {
-    LocalDynamoDb dynamoDb = LocalDynamoDb.start(DYNAMODB_PORT);
+    MotoServer dynamoDb = MotoServer.start(System.getenv(), "0.0.0.0", DYNAMODB_PORT);
     LocalS3 s3 = null;
     try {
       dynamoDb.createJobTable(LocalStack.TABLE);
@@ -125,7 +125,7 @@ public final class SamLocalStack implements AutoCloseable {
     return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(envJson(host));
   }
 
-  public LocalDynamoDb dynamoDb() {
+  public MotoServer dynamoDb() {
     return dynamoDb;
   }
 

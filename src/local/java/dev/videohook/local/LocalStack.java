@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole system on this machine: DynamoDB Local and S3Proxy, the local API server in front of
+ * The whole system on this machine: moto and S3Proxy, the local API server in front of
  * the same webhook handler that Lambda runs, the stream poller that drives the same download
  * handler with the template's filter, and a simulated provider for each of OpenRouter and
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
@@ -57,7 +57,7 @@ public final class LocalStack implements AutoCloseable {
   /** The API key the simulated providers expect; the real ones never reach the local stack. */
   public static final String SIMULATOR_API_KEY = "sk-local-simulator";
 
-  private final LocalDynamoDb dynamoDb;
+  private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final LocalApiServer api;
   private final LocalStreamPoller poller;
@@ -74,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
           });
 
   private LocalStack(
-      LocalDynamoDb dynamoDb,
+      MotoServer dynamoDb,
       LocalS3 s3,
       LocalApiServer api,
       LocalStreamPoller poller,
@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
     for (Provider provider : Provider.values()) {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
     }
-    LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+    MotoServer dynamoDb = MotoServer.start();
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
     LocalStreamPoller notifyPoller = null;
@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
   public Map<String, String> reconcileSettings() {
     Map<String, String> settings = new HashMap<>();
     settings.put("JOBS_TABLE", TABLE);
-    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put(ReconcileConfig.RECONCILE_ALLOW_LOOPBACK_HTTP, "true");
     for (String name :
@@ -254,11 +254,11 @@ public final class LocalStack implements AutoCloseable {
 
   /** What the download function's environment holds in AWS, pointed at this machine. */
   private static Map<String, String> downloadSettings(
-      LocalDynamoDb dynamoDb, LocalS3 s3, Map<Provider, ProviderSimulator> simulators) {
+      MotoServer dynamoDb, LocalS3 s3, Map<Provider, ProviderSimulator> simulators) {
     Map<String, String> settings = new HashMap<>();
     settings.put("JOBS_TABLE", TABLE);
     settings.put("VIDEO_BUCKET", BUCKET);
-    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put("S3_ENDPOINT", s3.endpoint().toString());
     // the simulated providers serve plain http on loopback: local mode only
