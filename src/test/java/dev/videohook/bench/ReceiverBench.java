@@ -5,7 +5,7 @@ import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
@@ -109,8 +109,8 @@ public final class ReceiverBench implements Callable<Integer> {
             .retryOnConnectionFailure(false)
             .build();
     Process express = guideDir == null ? null : startExpress(guideDir);
-    try (LocalStack stack =
-        LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
+    try (LocalVideohook stack =
+        LocalVideohook.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
       // intake only: the stream's consumers would share the two cores with both series
       stack.stopStreamConsumers();
       URI videohook = stack.callbackUrl("$default", Provider.OPENROUTER);
@@ -237,7 +237,7 @@ public final class ReceiverBench implements Callable<Integer> {
           item.put("raw_event", AttributeValue.fromS(event(jobId)));
           PutItemRequest put =
               PutItemRequest.builder()
-                  .tableName(LocalStack.TABLE)
+                  .tableName(LocalVideohook.TABLE)
                   .item(item)
                   .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
                   .expressionAttributeNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))

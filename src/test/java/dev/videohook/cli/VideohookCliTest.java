@@ -11,7 +11,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
@@ -38,19 +38,19 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
   private static final String API_KEY = "sk-test-never-printed";
-  private static LocalStack stack;
+  private static LocalVideohook stack;
   private static ProviderSimulator simulator;
 
   record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of());
     simulator =
         ProviderSimulator.start(
             Provider.OPENROUTER,
             API_KEY,
-            LocalStack.DEFAULT_SECRET,
+            LocalVideohook.DEFAULT_SECRET,
             Faults.none().withCompletionDelay(Duration.ofHours(1)));
   }
 
@@ -65,11 +65,11 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", API_KEY);
     env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalStack.TABLE);
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
     env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
     env.put("AWS_REGION", "us-east-1");
     env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
-    env.put("OPENROUTER_WEBHOOK_SECRET", LocalStack.DEFAULT_SECRET);
+    env.put("OPENROUTER_WEBHOOK_SECRET", LocalVideohook.DEFAULT_SECRET);
     return env;
   }
 
@@ -388,7 +388,7 @@ class VideohookCliTest {
     env.put("VIDEO_BUCKET", "replay-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
@@ -427,7 +427,7 @@ class VideohookCliTest {
     String jobId = "replay_unconfigured";
     TestJobs.put(
         stack.dynamoDb(),
-        LocalStack.TABLE,
+        LocalVideohook.TABLE,
         TestJobs.job(
             new JobKey("$default", Provider.OPENROUTER, jobId),
             JobStatus.FAILED,
@@ -521,7 +521,7 @@ class VideohookCliTest {
     env.put("VIDEO_BUCKET", "redrive-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");

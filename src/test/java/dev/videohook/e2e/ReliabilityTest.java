@@ -23,8 +23,8 @@ import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalApiServer;
 import dev.videohook.local.LocalEventBus;
 import dev.videohook.local.LocalS3;
-import dev.videohook.local.LocalStack;
 import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.local.LoopbackPort;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
@@ -85,7 +85,7 @@ class ReliabilityTest {
   void thousandDeliveriesForNineHundredJobs_at32Way_storeEveryJobExactlyOnce() throws Exception {
     int jobs = 900;
     int duplicated = 100;
-    try (LocalStack stack = LocalStack.start(0, Map.of());
+    try (LocalVideohook stack = LocalVideohook.start(0, Map.of());
         VideoServer videos = new VideoServer()) {
       List<HttpRequest> requests = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
@@ -116,7 +116,7 @@ class ReliabilityTest {
       }
       await(() -> allStored(stack.jobStore(), unstored), "every completed job stored");
       List<S3Object> objects =
-          stack.s3().objects(LocalStack.BUCKET).stream()
+          stack.s3().objects(LocalVideohook.BUCKET).stream()
               .filter(o -> o.key().startsWith("battery/"))
               .toList();
       assertEquals(jobs, objects.size(), "one object per job");

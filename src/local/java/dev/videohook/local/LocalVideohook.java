@@ -41,8 +41,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * handler with the template's filter, and a simulated provider for each of OpenRouter and
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
  */
-public final class LocalStack implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+public final class LocalVideohook implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalVideohook.class);
   public static final String TABLE = "videohook-jobs";
   public static final String BUCKET = "videohook-videos";
 
@@ -73,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
             return thread;
           });
 
-  private LocalStack(
+  private LocalVideohook(
       MotoServer dynamoDb,
       LocalS3 s3,
       LocalApiServer api,
@@ -97,7 +97,7 @@ public final class LocalStack implements AutoCloseable {
    * @param environment where the signing secrets come from; a provider without one gets {@link
    *     #DEFAULT_SECRET}
    */
-  public static LocalStack start(int port, Map<String, String> environment) throws IOException {
+  public static LocalVideohook start(int port, Map<String, String> environment) throws IOException {
     Map<String, String> env = new HashMap<>(environment);
     for (Provider provider : Provider.values()) {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
@@ -153,8 +153,8 @@ public final class LocalStack implements AutoCloseable {
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
       LocalApiServer api = LocalApiServer.start(port, handler, store, eventBus, s3.presigner());
-      LocalStack stack =
-          new LocalStack(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
+      LocalVideohook stack =
+          new LocalVideohook(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
       try {
         stack.scheduleReconciler(env);
       } catch (RuntimeException e) {
