@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.videohook.cli.ObjectUrls;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
+import dev.videohook.job.JobScan;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.Provider;
 import dev.videohook.webhook.WebhookHandler;
@@ -173,7 +174,7 @@ public final class LocalApiServer implements AutoCloseable {
   private void serveJobs(HttpExchange exchange, String path) throws IOException {
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
     List<Job> jobs =
-        jobStore.allJobs().stream()
+        JobScan.allJobs(jobStore).stream()
             .filter(job -> !query.containsKey("tenant") || query.get("tenant").equals(job.tenant()))
             .filter(
                 job ->

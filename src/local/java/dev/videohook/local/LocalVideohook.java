@@ -295,7 +295,6 @@ public final class LocalVideohook implements AutoCloseable {
     return s3.endpoint();
   }
 
-  /** Stream batches the download handler failed for good: the local on-failure destination. */
   /**
    * Stops the stream's consumers (download and notify) for good: for a bench that measures the
    * intake alone, so that they do not share the machine with it. Closing the stack is still safe.
@@ -305,6 +304,10 @@ public final class LocalVideohook implements AutoCloseable {
     notifyPoller.close();
   }
 
+  /**
+   * The download function's stream consumer; its {@link LocalStreamPoller#failedBatches()} are the
+   * batches the download handler failed for good: the local on-failure destination.
+   */
   public LocalStreamPoller streamPoller() {
     return poller;
   }

@@ -124,7 +124,6 @@ public final class ProviderSimulator implements AutoCloseable {
     return provider;
   }
 
-  /** Faults for jobs submitted from now on. */
   /**
    * How many videos each job completed from now on produces: its status lists that many signed
    * {@code urls} (and {@code unsigned_urls}, unless the content endpoint is the only way), and the
@@ -134,6 +133,7 @@ public final class ProviderSimulator implements AutoCloseable {
     this.outputs = count;
   }
 
+  /** Faults for jobs submitted from now on. */
   public void setFaults(Faults faults) {
     this.faults = faults;
   }

@@ -2,6 +2,8 @@ package dev.videohook.cli;
 
 import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -10,20 +12,19 @@ final class JobReference {
   @Parameters(index = "0", paramLabel = "JOB_ID", description = "The provider's job id.")
   String jobId;
 
-  @Option(
-      names = {"-p", "--provider"},
-      required = true,
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates")
-  Provider provider;
+  @Mixin ProviderOption providerOption;
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 
+  Provider provider() {
+    return providerOption.provider;
+  }
+
   JobKey key() {
-    return new JobKey(tenant, provider, jobId);
+    return new JobKey(tenant, providerOption.provider, jobId);
   }
 }

@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import dev.videohook.job.Job;
+import dev.videohook.provider.Tenants;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +21,7 @@ final class JobsCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (default: ${DEFAULT-VALUE}).")
   String tenant;
 

@@ -46,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
                         "no job "
                             + job.jobId
                             + " for "
-                            + job.provider.id()
+                            + job.provider().id()
                             + " and tenant "
                             + job.tenant
                             + " in "
@@ -55,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
       out.printf("job %s is already stored: %s%n", job.jobId, keys(found));
       return ExitCode.OK;
     }
-    if (found.status() != JobStatus.COMPLETED && found.status() != JobStatus.DOWNLOAD_FAILED) {
+    if (!found.status().isWaitingForVideo()) {
       throw new CliException(
           ExitCode.FAILED,
           "job "

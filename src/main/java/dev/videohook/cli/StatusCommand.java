@@ -38,14 +38,15 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ProviderJob remote;
     try {
-      remote = cli.env.providerClient(job.provider, apiBase).status(job.jobId);
+      remote = cli.env.providerClient(job.provider(), apiBase).status(job.jobId);
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
     Optional<Job> stored =
         cli.env.hasJobTable() ? cli.env.jobStore().find(job.key()) : Optional.empty();
     String storedNote = cli.env.hasJobTable() ? "(not recorded)" : "(JOBS_TABLE not set)";
-    out.printf("%-14s %-32s %s%n", "", job.provider.id(), "videohook (tenant " + job.tenant + ")");
+    out.printf(
+        "%-14s %-32s %s%n", "", job.provider().id(), "videohook (tenant " + job.tenant + ")");
     row(out, "status", remote.status(), stored.map(s -> s.status().value()).orElse(storedNote));
     row(
         out,

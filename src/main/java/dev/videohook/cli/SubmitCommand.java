@@ -4,11 +4,11 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.provider.CallbackUrls;
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.provider.SubmittedJob;
+import dev.videohook.provider.Tenants;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,16 +37,11 @@ final class SubmitCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-p", "--provider"},
-      required = true,
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates")
-  Provider provider;
+  @Mixin ProviderOption providerOption;
 
   @Option(
       names = {"-t", "--tenant"},
-      defaultValue = "$default",
+      defaultValue = Tenants.DEFAULT,
       description = "Tenant (API stage) whose callback URL is used (default: ${DEFAULT-VALUE}).")
   String tenant;
 
@@ -95,7 +91,7 @@ final class SubmitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     URI callback = callbackUrl();
     Map<String, Object> extra = extraFields();
-    ProviderClient client = cli.env.providerClient(provider, apiBase);
+    ProviderClient client = cli.env.providerClient(providerOption.provider, apiBase);
     // check the table setting before spending credits on a job we could not record
     JobStore store = noRecord ? null : cli.env.jobStore();
     SubmittedJob job;
@@ -114,13 +110,16 @@ final class SubmitCommand implements Callable<Integer> {
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
-    out.printf("submitted   %s job %s (status %s)%n", provider.id(), job.id(), job.status());
+    out.printf(
+        "submitted   %s job %s (status %s)%n",
+        providerOption.provider.id(), job.id(), job.status());
     out.printf("callback    %s%n", callback);
     if (job.pollingUrl() != null) {
       out.printf("polling     %s%n", job.pollingUrl());
     }
     if (store != null) {
-      store.recordSubmitted(new JobKey(tenant, provider, job.id()), model, prompt, Instant.now());
+      store.recordSubmitted(
+          new JobKey(tenant, providerOption.provider, job.id()), model, prompt, Instant.now());
       out.printf("recorded    pending in %s (tenant %s)%n", store.tableName(), tenant);
     }
     return ExitCode.OK;
@@ -135,7 +134,7 @@ final class SubmitCommand implements Callable<Integer> {
               cli.env.require(
                   CliEnvironment.API_URL,
                   "Set it to the deployed API's URL (stack output WebhookApiUrl), or pass --callback-url."));
-      url = CallbackUrls.forTenant(api, tenant, provider);
+      url = CallbackUrls.forTenant(api, tenant, providerOption.provider);
     }
     try {
       return CallbackUrls.requireSecure(url);

@@ -121,13 +121,17 @@ public final class AwsClients {
    * but Lambda sets no AWS_ACCESS_KEY_ID in a SnapStart function, which gets them from the
    * container credentials endpoint instead. Against a local emulator any static pair will do.
    */
+  /** Set by Lambda where credentials come from the container endpoint (SnapStart). */
+  private static final String CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+
   static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
     if (endpoint.isPresent()) {
       // an endpoint override is the local stack's emulator: never send it real credentials
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
-    if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {
-      return System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null
+    Settings settings = new Settings(System.getenv());
+    if (SharedConfig.onLambda(settings)) {
+      return settings.optional(CONTAINER_CREDENTIALS_FULL_URI).isPresent()
           ? ContainerCredentialsProvider.builder().build()
           : EnvironmentVariableCredentialsProvider.create();
     }

@@ -33,6 +33,11 @@ public final class Priming implements Resource {
     Core.getGlobalContext().register(priming);
   }
 
+  /** How many resources are kept reachable. */
+  static int registered() {
+    return REGISTERED.size();
+  }
+
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
     prime();

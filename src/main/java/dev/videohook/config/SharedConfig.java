@@ -25,6 +25,14 @@ public record SharedConfig(
 
   public static final Region DEFAULT_REGION = Region.US_EAST_1;
 
+  /** Set by Lambda in every function's environment. */
+  public static final String AWS_LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+
+  /** Whether this process is a Lambda function ({@value #AWS_LAMBDA_FUNCTION_NAME} is set). */
+  public static boolean onLambda(Settings settings) {
+    return settings.optional(AWS_LAMBDA_FUNCTION_NAME).isPresent();
+  }
+
   /** Every variable {@link #read} reads. */
   public static final Set<String> ENVIRONMENT =
       Set.of(JOBS_TABLE, AWS_REGION, DYNAMODB_ENDPOINT, S3_ENDPOINT);

@@ -3,6 +3,7 @@ package dev.videohook.download;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The instant a download must stop by, so that the invocation still has time to abort its upload
@@ -34,6 +35,11 @@ public final class Deadline {
   /** {@code remaining} from now, less {@code margin}. */
   public static Deadline fromRemaining(Clock clock, Duration remaining, Duration margin) {
     return new Deadline(clock, clock.instant().plus(remaining).minus(margin));
+  }
+
+  /** The time left, or empty for no deadline; zero or negative once passed. */
+  Optional<Duration> remaining() {
+    return at == null ? Optional.empty() : Optional.of(Duration.between(clock.instant(), at));
   }
 
   public boolean passed() {

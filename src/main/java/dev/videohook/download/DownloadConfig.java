@@ -7,7 +7,6 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ public record DownloadConfig(
   public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
 
   /** Set by Lambda in every function: local mode is refused where it is set. */
-  public static final String AWS_LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+  public static final String AWS_LAMBDA_FUNCTION_NAME = SharedConfig.AWS_LAMBDA_FUNCTION_NAME;
 
   /** Set by SAM CLI in {@code sam local invoke}'s container, which is not AWS. */
   public static final String AWS_SAM_LOCAL = "AWS_SAM_LOCAL";
@@ -71,9 +70,7 @@ public record DownloadConfig(
   public static final Set<String> ENVIRONMENT = environment();
 
   public DownloadConfig {
-    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
-    copy.putAll(apiBases);
-    apiBases = Collections.unmodifiableMap(copy);
+    apiBases = ApiBases.copyOf(apiBases);
   }
 
   /** Failed attempts after which a job is marked {@code download_failed}. */
@@ -93,9 +90,7 @@ public record DownloadConfig(
     SharedConfig shared = SharedConfig.read(settings);
     String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
     boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
-    if (allowLoopbackHttp
-        && settings.optional(AWS_LAMBDA_FUNCTION_NAME).isPresent()
-        && !settings.flag(AWS_SAM_LOCAL)) {
+    if (allowLoopbackHttp && SharedConfig.onLambda(settings) && !settings.flag(AWS_SAM_LOCAL)) {
       settings.problem(
           DOWNLOAD_ALLOW_LOOPBACK_HTTP
               + " is for the local stack only and is refused inside Lambda ("
@@ -136,19 +131,16 @@ public record DownloadConfig(
   }
 
   private static Set<String> environment() {
-    Set<String> names =
-        new LinkedHashSet<>(
-            List.of(
-                VIDEO_BUCKET,
-                DOWNLOAD_ALLOW_LOOPBACK_HTTP,
-                DOWNLOAD_MAX_BYTES,
-                DOWNLOAD_RETRY_ATTEMPTS,
-                AWS_LAMBDA_FUNCTION_NAME,
-                AWS_SAM_LOCAL));
-    names.addAll(SharedConfig.ENVIRONMENT);
-    for (Provider provider : Provider.values()) {
-      names.add(provider.apiBaseEnv());
-    }
+    Set<String> names = new LinkedHashSet<>(SharedConfig.ENVIRONMENT);
+    names.addAll(
+        List.of(
+            VIDEO_BUCKET,
+            DOWNLOAD_ALLOW_LOOPBACK_HTTP,
+            DOWNLOAD_MAX_BYTES,
+            DOWNLOAD_RETRY_ATTEMPTS,
+            AWS_LAMBDA_FUNCTION_NAME,
+            AWS_SAM_LOCAL));
+    names.addAll(ApiBases.ENVIRONMENT);
     names.addAll(SECRETS_VARIABLES);
     return Collections.unmodifiableSet(names);
   }

@@ -43,6 +43,17 @@ public final class DownloadException extends RuntimeException {
     return new DownloadException(message, false, false, true);
   }
 
+  /** The exception's kind and its causes' kinds, never their messages. */
+  static String kind(Throwable e) {
+    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
+    for (Throwable cause = e.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      text.append(" <- ").append(cause.getClass().getSimpleName());
+    }
+    return text.toString();
+  }
+
   public boolean isTransient() {
     return transientFailure;
   }

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTableActions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ public class DownloadHandler implements RequestHandler<DynamodbEvent, StreamsEve
   }
 
   private static Set<String> awsActions() {
-    Set<String> actions = new HashSet<>(JobStore.DOWNLOAD_ACTIONS);
+    Set<String> actions = new HashSet<>(JobTableActions.DOWNLOAD);
     // PutObject covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload
     actions.addAll(
         Set.of("s3:PutObject", "s3:AbortMultipartUpload", "secretsmanager:GetSecretValue"));

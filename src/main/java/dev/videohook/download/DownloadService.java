@@ -114,8 +114,8 @@ public final class DownloadService {
               + giveUpAfterAttempts
               + " attempts: redrive it with videohook replay");
     }
-    boolean waiting =
-        status == JobStatus.COMPLETED || (redrive && status == JobStatus.DOWNLOAD_FAILED);
+    // a download_failed job waits for its video only when it is re-driven (refused above otherwise)
+    boolean waiting = status != null && status.isWaitingForVideo();
     if (!waiting) {
       log(LOG.atWarn(), job)
           .addKeyValue("status", status == null ? "missing" : status.value())
@@ -159,7 +159,7 @@ public final class DownloadService {
   static String describe(RuntimeException failure) {
     return failure instanceof DownloadException
         ? failure.getMessage()
-        : "unexpected failure: " + VideoDownloader.kind(failure);
+        : "unexpected failure: " + DownloadException.kind(failure);
   }
 
   private void noteFailure(CompletedJob job, RuntimeException failure, boolean redrive) {

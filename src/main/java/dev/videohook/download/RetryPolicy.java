@@ -1,5 +1,7 @@
 package dev.videohook.download;
 
+import dev.videohook.retry.Backoff;
+import dev.videohook.retry.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -17,12 +19,6 @@ import org.slf4j.LoggerFactory;
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Sleeper sleeper) {
   private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
 
-  /** A pause; {@link Thread#sleep} in production. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
-
   /** One attempt at some work. */
   @FunctionalInterface
   public interface Attempt<T> {
@@ -36,8 +32,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   }
 
   public static RetryPolicy defaults() {
-    return new RetryPolicy(
-        4, Duration.ofMillis(500), Duration.ofSeconds(8), d -> Thread.sleep(d.toMillis()));
+    return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(8), Sleeper.SYSTEM);
   }
 
   /**
@@ -71,14 +66,9 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     }
   }
 
-  /** The pause after failed attempt {@code n}: base * 2^(n-1), capped, jittered into [d/2, d]. */
+  /** The pause after failed attempt {@code n}: {@link Backoff#capped}, jittered into [d/2, d]. */
   Duration backoff(int n) {
-    long cap = maxDelay.toNanos();
-    long capped = Math.max(1, baseDelay.toNanos());
-    for (int i = 1; i < n && capped < cap; i++) {
-      capped *= 2;
-    }
-    capped = Math.min(capped, cap);
+    long capped = Backoff.capped(baseDelay, maxDelay, n).toNanos();
     long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     return Duration.ofNanos(jittered);
   }

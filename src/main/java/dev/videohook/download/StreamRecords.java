@@ -1,11 +1,10 @@
 package dev.videohook.download;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.StreamImages;
 import java.util.Optional;
 
 /**
@@ -27,8 +26,8 @@ public final class StreamRecords {
     if (record == null || record.getDynamodb() == null) {
       return Optional.empty();
     }
-    Optional<Job> oldJob = job(record.getDynamodb(), false);
-    Optional<Job> newJob = job(record.getDynamodb(), true);
+    Optional<Job> oldJob = StreamImages.oldJob(record.getDynamodb());
+    Optional<Job> newJob = StreamImages.newJob(record.getDynamodb());
     return isNewlyCompleted(record.getEventName(), oldJob, newJob)
         ? newJob.map(CompletedJob::of)
         : Optional.empty();
@@ -49,13 +48,5 @@ public final class StreamRecords {
       return false;
     }
     return oldJob.isEmpty() || oldJob.get().status() != JobStatus.COMPLETED;
-  }
-
-  /** The job in one image of a stream record; empty for no image or a non-job item. */
-  private static Optional<Job> job(StreamRecord stream, boolean newImage) {
-    var image = newImage ? stream.getNewImage() : stream.getOldImage();
-    return image == null || image.isEmpty()
-        ? Optional.empty()
-        : JobItems.job(DynamodbAttributeValueTransformer.toAttributeValueMapV2(image));
   }
 }

@@ -35,21 +35,17 @@ public record Delivery(
 
   /** The job as this delivery's terminal event describes it. */
   Job reportedJob() {
-    return new Job(
-        jobKey(),
-        JobStatus.of(event.type()),
-        event.model(),
-        null,
-        event.generationId(),
-        event.unsignedUrls(),
-        new Usage(event.cost(), event.byok()),
-        event.error(),
-        event.type().wireName(),
-        event.createdAt(),
-        dedupeKey(),
-        null,
-        null,
-        new Job.Times(null, receivedAt, null, receivedAt));
+    return Job.builder(jobKey(), JobStatus.of(event.type()))
+        .model(event.model())
+        .generationId(event.generationId())
+        .unsignedUrls(event.unsignedUrls())
+        .usage(new Usage(event.cost(), event.byok()))
+        .error(event.error())
+        .eventType(event.type().wireName())
+        .eventCreatedAt(event.createdAt())
+        .terminalDelivery(dedupeKey())
+        .times(new Job.Times(null, receivedAt, null, receivedAt))
+        .build();
   }
 
   /** The record kept of this delivery, until {@code ttl} after it was received. */

@@ -1,6 +1,11 @@
 package dev.videohook.job;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * A committed delivery, kept for audit and replay until DynamoDB's TTL removes it.
@@ -20,4 +25,39 @@ public record DeliveryRecord(
     String rawEvent,
     String idempotencyHeader,
     Instant receivedAt,
-    Instant expiresAt) {}
+    Instant expiresAt) {
+
+  /** Dedupe keys of unknown event types; no {@code {id}-{status}} key can start so. */
+  static final String UNKNOWN_EVENT_KEY_PREFIX = "unknown-type-sha256-";
+
+  /**
+   * A verified event of a type this version does not know, kept raw, deduplicated by the SHA-256 of
+   * its body, until {@code ttl} after it was received.
+   */
+  static DeliveryRecord unknownEvent(
+      JobKey job,
+      String type,
+      String rawBody,
+      String idempotencyHeader,
+      Instant receivedAt,
+      Duration ttl) {
+    return new DeliveryRecord(
+        job,
+        UNKNOWN_EVENT_KEY_PREFIX + sha256Hex(rawBody),
+        type,
+        rawBody,
+        idempotencyHeader,
+        receivedAt,
+        receivedAt.plus(ttl));
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -52,6 +52,28 @@ public record Job(
     times = times == null ? Times.NONE : times;
   }
 
+  /** A job with only its key and status; the rest is set on the builder. */
+  public static Builder builder(JobKey key, JobStatus status) {
+    return new Builder(key, status);
+  }
+
+  /** A builder holding every component of this job, to change a few. */
+  public Builder toBuilder() {
+    return new Builder(key, status)
+        .model(model)
+        .prompt(prompt)
+        .generationId(generationId)
+        .unsignedUrls(unsignedUrls)
+        .usage(usage)
+        .error(error)
+        .eventType(eventType)
+        .eventCreatedAt(eventCreatedAt)
+        .terminalDelivery(terminalDelivery)
+        .stored(stored)
+        .download(download)
+        .times(times);
+  }
+
   public String tenant() {
     return key.tenant();
   }
@@ -92,5 +114,116 @@ public record Job(
   public record Times(
       Instant submittedAt, Instant terminalAt, Instant storedAt, Instant updatedAt) {
     public static final Times NONE = new Times(null, null, null, null);
+  }
+
+  /** Builds a {@link Job}; a component left unset takes the record's default (null or NONE). */
+  public static final class Builder {
+    private JobKey key;
+    private JobStatus status;
+    private String model;
+    private String prompt;
+    private String generationId;
+    private List<String> unsignedUrls;
+    private Usage usage;
+    private String error;
+    private String eventType;
+    private String eventCreatedAt;
+    private String terminalDelivery;
+    private StoredVideos stored;
+    private DownloadAttempts download;
+    private Times times;
+
+    private Builder(JobKey key, JobStatus status) {
+      this.key = key;
+      this.status = status;
+    }
+
+    public Builder key(JobKey key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder status(JobStatus status) {
+      this.status = status;
+      return this;
+    }
+
+    public Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder prompt(String prompt) {
+      this.prompt = prompt;
+      return this;
+    }
+
+    public Builder generationId(String generationId) {
+      this.generationId = generationId;
+      return this;
+    }
+
+    public Builder unsignedUrls(List<String> unsignedUrls) {
+      this.unsignedUrls = unsignedUrls;
+      return this;
+    }
+
+    public Builder usage(Usage usage) {
+      this.usage = usage;
+      return this;
+    }
+
+    public Builder error(String error) {
+      this.error = error;
+      return this;
+    }
+
+    public Builder eventType(String eventType) {
+      this.eventType = eventType;
+      return this;
+    }
+
+    public Builder eventCreatedAt(String eventCreatedAt) {
+      this.eventCreatedAt = eventCreatedAt;
+      return this;
+    }
+
+    public Builder terminalDelivery(String terminalDelivery) {
+      this.terminalDelivery = terminalDelivery;
+      return this;
+    }
+
+    public Builder stored(StoredVideos stored) {
+      this.stored = stored;
+      return this;
+    }
+
+    public Builder download(DownloadAttempts download) {
+      this.download = download;
+      return this;
+    }
+
+    public Builder times(Times times) {
+      this.times = times;
+      return this;
+    }
+
+    public Job build() {
+      return new Job(
+          key,
+          status,
+          model,
+          prompt,
+          generationId,
+          unsignedUrls,
+          usage,
+          error,
+          eventType,
+          eventCreatedAt,
+          terminalDelivery,
+          stored,
+          download,
+          times);
+    }
   }
 }

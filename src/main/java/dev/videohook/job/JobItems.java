@@ -5,6 +5,7 @@ import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,9 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The one translation between {@link Job} (and {@link DeliveryRecord}) and DynamoDB items. Every
- * write {@link JobStore} makes takes its attributes from here, and every read, the stream's images
+ * The one translation between {@link Job} (and {@link DeliveryRecord}) and DynamoDB items, and the
+ * one place outside {@link JobTable} that names an attribute: every write {@link JobStore} makes
+ * takes its attributes, its key and its condition from here, and every read, the stream's images
  * included, comes back through here.
  */
 public final class JobItems {
@@ -48,29 +50,30 @@ public final class JobItems {
           "job item without a known provider, tenant, id or status: " + string(item, JobTable.PK));
     }
     return Optional.of(
-        new Job(
-            new JobKey(tenant, provider.get(), jobId),
-            status.get(),
-            string(item, JobTable.MODEL),
-            string(item, JobTable.PROMPT),
-            string(item, JobTable.GENERATION_ID),
-            strings(item, JobTable.UNSIGNED_URLS),
-            new Usage(number(item, JobTable.USAGE_COST), bool(item, JobTable.USAGE_IS_BYOK)),
-            string(item, JobTable.ERROR),
-            string(item, JobTable.EVENT_TYPE),
-            string(item, JobTable.EVENT_CREATED_AT),
-            string(item, JobTable.TERMINAL_DELIVERY),
-            new Job.StoredVideos(string(item, JobTable.BUCKET), storedObjects(item)),
-            new Job.DownloadAttempts(
-                Optional.ofNullable(number(item, JobTable.DOWNLOAD_ATTEMPTS))
-                    .map(BigDecimal::intValue)
-                    .orElse(0),
-                string(item, JobTable.LAST_DOWNLOAD_ERROR)),
-            new Job.Times(
-                instant(item, JobTable.SUBMITTED_AT),
-                instant(item, JobTable.TERMINAL_AT),
-                instant(item, JobTable.STORED_AT),
-                instant(item, JobTable.UPDATED_AT))));
+        Job.builder(new JobKey(tenant, provider.get(), jobId), status.get())
+            .model(string(item, JobTable.MODEL))
+            .prompt(string(item, JobTable.PROMPT))
+            .generationId(string(item, JobTable.GENERATION_ID))
+            .unsignedUrls(strings(item, JobTable.UNSIGNED_URLS))
+            .usage(new Usage(number(item, JobTable.USAGE_COST), bool(item, JobTable.USAGE_IS_BYOK)))
+            .error(string(item, JobTable.ERROR))
+            .eventType(string(item, JobTable.EVENT_TYPE))
+            .eventCreatedAt(string(item, JobTable.EVENT_CREATED_AT))
+            .terminalDelivery(string(item, JobTable.TERMINAL_DELIVERY))
+            .stored(new Job.StoredVideos(string(item, JobTable.BUCKET), storedObjects(item)))
+            .download(
+                new Job.DownloadAttempts(
+                    Optional.ofNullable(number(item, JobTable.DOWNLOAD_ATTEMPTS))
+                        .map(BigDecimal::intValue)
+                        .orElse(0),
+                    string(item, JobTable.LAST_DOWNLOAD_ERROR)))
+            .times(
+                new Job.Times(
+                    instant(item, JobTable.SUBMITTED_AT),
+                    instant(item, JobTable.TERMINAL_AT),
+                    instant(item, JobTable.STORED_AT),
+                    instant(item, JobTable.UPDATED_AT)))
+            .build());
   }
 
   /** The delivery a delivery item holds; empty for any other item. */
@@ -210,6 +213,169 @@ public final class JobItems {
     item.put(JobTable.CONTENT_TYPES, list(objects, o -> s(o.contentType())));
     putIfPresent(item, JobTable.STORED_AT, at);
     return item;
+  }
+
+  /** The table key of a job's item. */
+  static Map<String, AttributeValue> key(JobKey job) {
+    return Map.of(JobTable.PK, s(JobTable.jobKey(job)));
+  }
+
+  /** The table key of a delivery item. */
+  static Map<String, AttributeValue> deliveryKey(JobKey job, String dedupeKey) {
+    return Map.of(JobTable.PK, s(JobTable.deliveryKey(job, dedupeKey)));
+  }
+
+  /** The table key of {@link JobTable#PRIMING_KEY}, which no item ever has. */
+  static Map<String, AttributeValue> primingKey() {
+    return Map.of(JobTable.PK, s(JobTable.PRIMING_KEY));
+  }
+
+  /** The status an item holds, if it holds a known one. */
+  static Optional<JobStatus> status(Map<String, AttributeValue> item) {
+    return Optional.ofNullable(item)
+        .map(i -> string(i, JobTable.STATUS))
+        .flatMap(JobStatus::fromValue);
+  }
+
+  /**
+   * What a submit sets on a job item, whether or not its webhook came first: the identity, model,
+   * prompt and submit time.
+   */
+  static Map<String, AttributeValue> submittedAttributes(Job submitted) {
+    Map<String, AttributeValue> identity = terminalAttributes(submitted);
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    for (String name :
+        List.of(JobTable.ITEM_TYPE, JobTable.TENANT, JobTable.PROVIDER, JobTable.JOB_ID)) {
+      item.put(name, identity.get(name));
+    }
+    item.put(JobTable.MODEL, s(submitted.model()));
+    item.put(JobTable.PROMPT, s(submitted.prompt()));
+    item.put(JobTable.SUBMITTED_AT, s(submitted.times().submittedAt().toString()));
+    return item;
+  }
+
+  /** What a submit sets only on a job not seen yet: its status and last change. */
+  static Map<String, AttributeValue> submittedIfAbsent(Job submitted) {
+    Map<String, AttributeValue> identity = terminalAttributes(submitted);
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.STATUS, identity.get(JobTable.STATUS));
+    item.put(JobTable.UPDATED_AT, identity.get(JobTable.UPDATED_AT));
+    return item;
+  }
+
+  /** A job becoming {@code stored}: where its videos are, the new status and when. */
+  static Map<String, AttributeValue> storedTransition(Job.StoredVideos stored, Instant at) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>(storedAttributes(stored, at));
+    item.put(JobTable.STATUS, s(JobStatus.STORED.value()));
+    item.put(JobTable.UPDATED_AT, s(at.toString()));
+    return item;
+  }
+
+  /** A failed download noted: its reason and when; with {@code giveUp}, the job's new status. */
+  static Map<String, AttributeValue> downloadFailure(String error, Instant at, boolean giveUp) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put(JobTable.LAST_DOWNLOAD_ERROR, s(error));
+    item.put(JobTable.UPDATED_AT, s(at.toString()));
+    if (giveUp) {
+      item.putAll(status(JobStatus.DOWNLOAD_FAILED));
+    }
+    return item;
+  }
+
+  /** One more failed download attempt, for an ADD. */
+  static Map<String, AttributeValue> oneMoreAttempt() {
+    return Map.of(JobTable.DOWNLOAD_ATTEMPTS, n("1"));
+  }
+
+  /** A status alone. */
+  static Map<String, AttributeValue> status(JobStatus status) {
+    return Map.of(JobTable.STATUS, s(status.value()));
+  }
+
+  /** A pending job given up on: {@code expired}, the reason as its error, and when. */
+  static Map<String, AttributeValue> expiredTransition(String reason, Instant at) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>(status(JobStatus.EXPIRED));
+    item.put(JobTable.ERROR, s(reason));
+    item.put(JobTable.TERMINAL_AT, s(at.toString()));
+    item.put(JobTable.UPDATED_AT, s(at.toString()));
+    return item;
+  }
+
+  // --- expressions: every attribute name a condition, query or projection needs ---
+
+  /** No item has this key yet. */
+  static Expression absent() {
+    return new Expression("attribute_not_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
+  }
+
+  /** An item has this key. */
+  static Expression present() {
+    return new Expression("attribute_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
+  }
+
+  /** The receiver's commit: a job never seen, or one still pending (a terminal state is final). */
+  static Expression newOrPending() {
+    return new Expression(
+        "attribute_not_exists(#pk) OR #status = :pending",
+        Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS),
+        Map.of(":pending", s(JobStatus.PENDING.value())));
+  }
+
+  /** The job is in one of {@code statuses}. */
+  static Expression inStatus(JobStatus... statuses) {
+    Map<String, AttributeValue> values = new LinkedHashMap<>();
+    for (JobStatus status : statuses) {
+      values.put(":s_" + status.value(), s(status.value()));
+    }
+    String text =
+        values.size() == 1
+            ? "#status = " + values.keySet().iterator().next()
+            : "#status IN (" + String.join(", ", values.keySet()) + ")";
+    return new Expression(text, Map.of("#status", JobTable.STATUS), values);
+  }
+
+  /** The job is waiting for its video ({@link JobStatus#isWaitingForVideo}). */
+  static Expression waitingForVideo() {
+    return inStatus(
+        Arrays.stream(JobStatus.values())
+            .filter(JobStatus::isWaitingForVideo)
+            .toArray(JobStatus[]::new));
+  }
+
+  /** A {@code completed} job whose failed download attempts have reached {@code limit}. */
+  static Expression completedWithAttemptsAtLeast(int limit) {
+    Expression completed = inStatus(JobStatus.COMPLETED);
+    return new Expression(
+        completed.text() + " AND #attempts >= :limit",
+        Expression.joined(completed.names(), Map.of("#attempts", JobTable.DOWNLOAD_ATTEMPTS)),
+        Expression.joined(completed.values(), Map.of(":limit", n(Integer.toString(limit)))));
+  }
+
+  /** Key condition on {@link JobTable#BY_STATUS_INDEX}: this status, last changed before. */
+  static Expression statusUpdatedBefore(JobStatus status, Instant before) {
+    return new Expression(
+        "#status = :status AND #updatedAt < :before",
+        Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT),
+        Map.of(":status", s(status.value()), ":before", s(before.toString())));
+  }
+
+  /** Key condition on {@link JobTable#BY_TENANT_INDEX}: this tenant. */
+  static Expression tenantIs(String tenant) {
+    return new Expression(
+        "#tenant = :tenant", Map.of("#tenant", JobTable.TENANT), Map.of(":tenant", s(tenant)));
+  }
+
+  /** Key condition on {@link JobTable#BY_TENANT_INDEX}: this tenant, last changed since. */
+  static Expression tenantUpdatedSince(String tenant, Instant since) {
+    return new Expression(
+        "#tenant = :tenant AND #updatedAt >= :since",
+        Map.of("#tenant", JobTable.TENANT, "#updatedAt", JobTable.UPDATED_AT),
+        Map.of(":tenant", s(tenant), ":since", s(since.toString())));
+  }
+
+  /** A projection of the status alone. */
+  static Expression statusOnly() {
+    return new Expression("#status", Map.of("#status", JobTable.STATUS), Map.of());
   }
 
   /**

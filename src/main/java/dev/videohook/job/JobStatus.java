@@ -27,6 +27,14 @@ public enum JobStatus {
     return this == COMPLETED || this == FAILED || this == CANCELLED || this == EXPIRED;
   }
 
+  /**
+   * Waiting for its video: {@link #COMPLETED}, or {@link #DOWNLOAD_FAILED} (which an operator may
+   * re-drive). Only such a job may become {@link #STORED} or have a failed download counted.
+   */
+  public boolean isWaitingForVideo() {
+    return this == COMPLETED || this == DOWNLOAD_FAILED;
+  }
+
   /** The state a provider's terminal event puts a job in. */
   public static JobStatus of(EventType type) {
     return switch (type) {

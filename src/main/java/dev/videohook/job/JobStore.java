@@ -1,18 +1,13 @@
 package dev.videohook.job;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.videohook.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -20,9 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Every read and write of the jobs table, one method per state transition:
@@ -42,41 +36,24 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * </ul>
  *
  * The table's stream drives everything downstream of a commit, so nothing else has to be written
- * for a delivery to take effect. Items are translated by {@link JobItems} only.
+ * for a delivery to take effect. Items, keys and conditions come from {@link JobItems} only;
+ * updates are put together by {@link Update}; what a refused commit means is {@link
+ * RefusedCommit}'s to say; the IAM actions each caller needs are {@link JobTableActions}.
  */
 public final class JobStore {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);
 
-  /**
-   * The IAM actions {@link #recordDelivery} and {@link #recordUnknownEvent} call: the commit is one
-   * UpdateItem of the job item; a late terminal event or an unknown event type is one PutItem of a
-   * delivery item.
-   */
-  public static final Set<String> RECORD_ACTIONS =
-      Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
+  /** How many days delivery items are kept; every function that writes them reads it here. */
+  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
 
-  /** The IAM actions {@link #find} and {@link #recentJobs} need (the latter on the index). */
-  public static final Set<String> READ_ACTIONS = Set.of("dynamodb:GetItem", "dynamodb:Query");
-
-  /** The IAM actions the downloader's transitions need ({@link #status} and the two updates). */
-  public static final Set<String> DOWNLOAD_ACTIONS =
-      Set.of("dynamodb:GetItem", "dynamodb:UpdateItem");
-
-  /**
-   * The IAM actions the reconciler needs: {@link #pendingUpdatedBefore} (a Query on {@link
-   * JobTable#BY_STATUS_INDEX}), {@link #recordDelivery} and {@link #expirePending}.
-   */
-  public static final Set<String> RECONCILE_ACTIONS = reconcileActions();
-
-  /** What {@link #prime} calls; template.yaml grants it on {@link JobTable#PRIMING_KEY} only. */
-  public static final Set<String> PRIMING_ACTIONS = Set.of("dynamodb:GetItem");
+  /** {@link #DELIVERY_TTL_DAYS}, default 30; problems are collected in {@code settings}. */
+  public static Duration deliveryTtl(Settings settings) {
+    return Duration.ofDays(settings.positiveLong(DELIVERY_TTL_DAYS, DEFAULT_DELIVERY_TTL.toDays()));
+  }
 
   private static final String VALIDATION_EXCEPTION = "ValidationException";
-
-  /** Dedupe keys of unknown event types; no {@code {id}-{status}} key can start so. */
-  static final String UNKNOWN_EVENT_KEY_PREFIX = "unknown-type-sha256-";
 
   private static final int MAX_ERROR_LENGTH = 1000;
 
@@ -99,15 +76,21 @@ public final class JobStore {
     return tableName;
   }
 
+  /** The client, for {@link JobScan}'s local-only Scan. */
+  DynamoDbClient dynamoDb() {
+    return dynamoDb;
+  }
+
   // --- transitions ---
 
   /**
    * Commits a verified delivery exactly once, with ONE conditional write: an UpdateItem of the job
    * item that sets its terminal state, the delivery's dedupe key ({@code terminal_delivery}) and
    * the raw event, on condition that the job is new or still {@code pending}. When the condition
-   * fails, the old item (returned with the failure) tells the two cases apart: the same dedupe key
-   * is a duplicate; another one is a late terminal event, kept as a delivery item for audit (the
-   * only path that writes a second item) while the job's terminal state stays final.
+   * fails, the old item (returned with the failure) tells the two cases apart ({@link
+   * RefusedCommit}): the same dedupe key is a duplicate; another one is a late terminal event, kept
+   * as a delivery item for audit (the only path that writes a second item) while the job's terminal
+   * state stays final.
    *
    * @throws UnstorableDeliveryException when DynamoDB refuses the values themselves (a
    *     ValidationException): the event is bad, retrying it cannot help
@@ -118,35 +101,23 @@ public final class JobStore {
     Map<String, AttributeValue> sets =
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
-    Expression terminal = Expression.set(sets);
-    UpdateItemRequest commit =
-        UpdateItemRequest.builder()
-            .tableName(tableName)
-            .key(key(delivery.jobKey()))
-            .updateExpression(terminal.text())
-            // a terminal state is final: only a job we have never seen or one still pending moves
-            .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
-            .expressionAttributeNames(
-                terminal.withNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS)))
-            .expressionAttributeValues(
-                terminal.withValues(Map.of(":pending", JobItems.s(JobStatus.PENDING.value()))))
-            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-            .build();
-    Map<String, AttributeValue> item = new HashMap<>(commit.key());
+    // a terminal state is final: only a job we have never seen or one still pending moves
+    Update commit = Update.set(sets).when(JobItems.newOrPending());
+    Map<String, AttributeValue> item = new HashMap<>(JobItems.key(delivery.jobKey()));
     item.putAll(sets);
     if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
       // refused before the write: nothing of it may reach the table or its stream
       throw new UnstorableDeliveryException(delivery.jobKey(), ItemSize.of(item));
     }
     try {
-      dynamoDb.updateItem(commit);
+      dynamoDb.updateItem(commit.request(tableName, JobItems.key(delivery.jobKey())));
       return RecordOutcome.RECORDED;
     } catch (ConditionalCheckFailedException e) {
-      if (delivery.dedupeKey().equals(JobItems.terminalDeliveryKey(e.item()))) {
+      if (RefusedCommit.of(delivery, e.item()) == RefusedCommit.DUPLICATE) {
         return RecordOutcome.DUPLICATE;
       }
-      RecordOutcome kept = putDeliveryIfNew(JobItems.toItem(delivery.record(deliveryTtl)));
-      return kept == RecordOutcome.RECORDED ? RecordOutcome.JOB_ALREADY_TERMINAL : kept;
+      return RefusedCommit.lateOutcome(
+          putDeliveryIfNew(JobItems.toItem(delivery.record(deliveryTtl))));
     } catch (DynamoDbException e) {
       throw unstorableOrSame(e, delivery.jobKey());
     }
@@ -164,14 +135,7 @@ public final class JobStore {
   public RecordOutcome recordUnknownEvent(
       JobKey job, String type, String rawBody, String idempotencyHeader, Instant receivedAt) {
     DeliveryRecord record =
-        new DeliveryRecord(
-            job,
-            UNKNOWN_EVENT_KEY_PREFIX + sha256Hex(rawBody),
-            type,
-            rawBody,
-            idempotencyHeader,
-            receivedAt,
-            receivedAt.plus(deliveryTtl));
+        DeliveryRecord.unknownEvent(job, type, rawBody, idempotencyHeader, receivedAt, deliveryTtl);
     try {
       return putDeliveryIfNew(JobItems.toItem(record));
     } catch (DynamoDbException e) {
@@ -181,13 +145,14 @@ public final class JobStore {
 
   /** Puts a delivery item unless its key exists: RECORDED, or DUPLICATE when it exists. */
   private RecordOutcome putDeliveryIfNew(Map<String, AttributeValue> item) {
+    Expression absent = JobItems.absent();
     try {
       dynamoDb.putItem(
           PutItemRequest.builder()
               .tableName(tableName)
               .item(item)
-              .conditionExpression("attribute_not_exists(#pk)")
-              .expressionAttributeNames(Map.of("#pk", JobTable.PK))
+              .conditionExpression(absent.text())
+              .expressionAttributeNames(absent.names())
               .build());
       return RecordOutcome.RECORDED;
     } catch (ConditionalCheckFailedException duplicate) {
@@ -202,16 +167,6 @@ public final class JobStore {
     return validation ? new UnstorableDeliveryException(job, e) : e;
   }
 
-  private static String sha256Hex(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
-
   /**
    * Records a job just submitted to the provider as {@code pending}, so that the receiver and the
    * operators know it. If its webhook has already arrived (a fast job), the terminal state stays
@@ -219,42 +174,15 @@ public final class JobStore {
    */
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
     Job submitted =
-        new Job(
-            job,
-            JobStatus.PENDING,
-            model,
-            prompt,
-            null,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new Job.Times(submittedAt, null, null, submittedAt));
-    Map<String, AttributeValue> identity = JobItems.terminalAttributes(submitted);
-    Map<String, AttributeValue> sets = new HashMap<>();
-    for (String name :
-        List.of(JobTable.ITEM_TYPE, JobTable.TENANT, JobTable.PROVIDER, JobTable.JOB_ID)) {
-      sets.put(name, identity.get(name));
-    }
-    sets.put(JobTable.MODEL, JobItems.s(model));
-    sets.put(JobTable.PROMPT, JobItems.s(prompt));
-    sets.put(JobTable.SUBMITTED_AT, JobItems.s(submittedAt.toString()));
-    Map<String, AttributeValue> ifAbsent = new HashMap<>();
-    ifAbsent.put(JobTable.STATUS, identity.get(JobTable.STATUS));
-    ifAbsent.put(JobTable.UPDATED_AT, identity.get(JobTable.UPDATED_AT));
-    Expression update = Expression.set(sets).setIfNotExists(ifAbsent);
-    dynamoDb.updateItem(
-        UpdateItemRequest.builder()
-            .tableName(tableName)
-            .key(key(job))
-            .updateExpression(update.text())
-            .expressionAttributeNames(update.withNames(Map.of()))
-            .expressionAttributeValues(update.withValues(Map.of()))
-            .build());
+        Job.builder(job, JobStatus.PENDING)
+            .model(model)
+            .prompt(prompt)
+            .times(new Job.Times(submittedAt, null, null, submittedAt))
+            .build();
+    Update update =
+        Update.set(JobItems.submittedAttributes(submitted))
+            .andSetIfNotExists(JobItems.submittedIfAbsent(submitted));
+    dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
   }
 
   /**
@@ -264,22 +192,11 @@ public final class JobStore {
    */
   public StoreOutcome markStored(
       JobKey job, String bucket, List<StoredObject> objects, Instant at) {
-    Map<String, AttributeValue> sets =
-        new HashMap<>(JobItems.storedAttributes(new Job.StoredVideos(bucket, objects), at));
-    sets.put(JobTable.STATUS, JobItems.s(JobStatus.STORED.value()));
-    sets.put(JobTable.UPDATED_AT, JobItems.s(at.toString()));
-    Expression update = Expression.set(sets);
+    Update update =
+        Update.set(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at))
+            .when(JobItems.waitingForVideo());
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression(update.text())
-              .conditionExpression("#status IN (:completed, :download_failed)")
-              .expressionAttributeNames(update.withNames(Map.of("#status", JobTable.STATUS)))
-              .expressionAttributeValues(update.withValues(waitingForVideo()))
-              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-              .build());
+      dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return StoreOutcome.STORED;
     } catch (ConditionalCheckFailedException e) {
       boolean stored =
@@ -299,21 +216,12 @@ public final class JobStore {
     if (!noteDownloadFailure(job, error, at, false)) {
       return; // stored meanwhile, or gone: nothing more to note
     }
+    // a second write, after the count: the give-up mark must see the attempt just counted
+    Update giveUp =
+        Update.set(JobItems.status(JobStatus.DOWNLOAD_FAILED))
+            .when(JobItems.completedWithAttemptsAtLeast(giveUpAfterAttempts));
     try {
-      // a second write, after the count: the give-up mark must see the attempt just counted
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression("SET #status = :download_failed")
-              .conditionExpression("#status = :completed AND #attempts >= :limit")
-              .expressionAttributeNames(
-                  Map.of("#status", JobTable.STATUS, "#attempts", JobTable.DOWNLOAD_ATTEMPTS))
-              .expressionAttributeValues(
-                  with(
-                      waitingForVideo(),
-                      Map.of(":limit", JobItems.n(Integer.toString(giveUpAfterAttempts)))))
-              .build());
+      dynamoDb.updateItem(giveUp.request(tableName, JobItems.key(job)));
     } catch (ConditionalCheckFailedException attemptsLeft) {
       // not the last attempt yet
     }
@@ -327,29 +235,12 @@ public final class JobStore {
    * @return false when the job is not waiting for its video (stored meanwhile, another state, gone)
    */
   private boolean noteDownloadFailure(JobKey job, String error, Instant at, boolean giveUpNow) {
-    String set = "SET #error = :error, #updatedAt = :at";
+    Update update =
+        Update.set(JobItems.downloadFailure(bounded(error, "unknown error"), at, giveUpNow))
+            .andAdd(JobItems.oneMoreAttempt())
+            .when(JobItems.waitingForVideo());
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression(
-                  (giveUpNow ? set + ", #status = :download_failed" : set) + " ADD #attempts :one")
-              .conditionExpression("#status IN (:completed, :download_failed)")
-              .expressionAttributeNames(
-                  Map.of(
-                      "#error", JobTable.LAST_DOWNLOAD_ERROR,
-                      "#attempts", JobTable.DOWNLOAD_ATTEMPTS,
-                      "#updatedAt", JobTable.UPDATED_AT,
-                      "#status", JobTable.STATUS))
-              .expressionAttributeValues(
-                  with(
-                      waitingForVideo(),
-                      Map.of(
-                          ":error", JobItems.s(bounded(error, "unknown error")),
-                          ":at", JobItems.s(at.toString()),
-                          ":one", JobItems.n("1"))))
-              .build());
+      dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return true;
     } catch (ConditionalCheckFailedException notWaiting) {
       return false;
@@ -370,28 +261,11 @@ public final class JobStore {
    * @return true if the job was moved, false if it was not pending (or is gone)
    */
   public boolean expirePending(JobKey job, String reason, Instant at) {
-    String message = bounded(reason, "expired");
+    Update update =
+        Update.set(JobItems.expiredTransition(bounded(reason, "expired"), at))
+            .when(JobItems.inStatus(JobStatus.PENDING));
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key(job))
-              .updateExpression(
-                  "SET #status = :expired, #error = :error, #terminalAt = :at, #updatedAt = :at")
-              .conditionExpression("#status = :pending")
-              .expressionAttributeNames(
-                  Map.of(
-                      "#status", JobTable.STATUS,
-                      "#error", JobTable.ERROR,
-                      "#terminalAt", JobTable.TERMINAL_AT,
-                      "#updatedAt", JobTable.UPDATED_AT))
-              .expressionAttributeValues(
-                  Map.of(
-                      ":expired", JobItems.s(JobStatus.EXPIRED.value()),
-                      ":pending", JobItems.s(JobStatus.PENDING.value()),
-                      ":error", JobItems.s(message),
-                      ":at", JobItems.s(at.toString())))
-              .build());
+      dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
       return true;
     } catch (ConditionalCheckFailedException notPending) {
       return false;
@@ -432,21 +306,14 @@ public final class JobStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
+    Expression keys = JobItems.statusUpdatedBefore(status, before);
     QueryResponse response =
         dynamoDb.query(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_STATUS_INDEX)
-                    .keyConditionExpression("#status = :status AND #updatedAt < :before")
-                    .expressionAttributeNames(
-                        Map.of("#status", JobTable.STATUS, "#updatedAt", JobTable.UPDATED_AT))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":status", JobItems.s(status.value()),
-                            ":before", JobItems.s(before.toString())))
-                    .scanIndexForward(true)
-                    .limit(limit)
-                    .exclusiveStartKey(cursor == null ? null : cursor.lastKey));
+            onIndex(JobTable.BY_STATUS_INDEX, keys)
+                .scanIndexForward(true)
+                .limit(limit)
+                .exclusiveStartKey(cursor == null ? null : cursor.lastKey)
+                .build());
     List<Job> jobs = new ArrayList<>();
     for (Map<String, AttributeValue> item : response.items()) {
       try {
@@ -467,7 +334,7 @@ public final class JobStore {
 
   /** The job as stored now (consistent read). */
   public Optional<Job> find(JobKey job) {
-    return JobItems.job(getItem(key(job)));
+    return JobItems.job(getItem(JobItems.key(job)));
   }
 
   /**
@@ -475,7 +342,7 @@ public final class JobStore {
    * does not expire with the delivery items).
    */
   public Optional<DeliveryRecord> terminalDelivery(JobKey job) {
-    return JobItems.terminalDelivery(getItem(key(job)));
+    return JobItems.terminalDelivery(getItem(JobItems.key(job)));
   }
 
   /**
@@ -483,38 +350,29 @@ public final class JobStore {
    * removed it. A job's first terminal delivery is on the job item ({@link #terminalDelivery}).
    */
   public Optional<DeliveryRecord> findDelivery(JobKey job, String dedupeKey) {
-    return JobItems.delivery(
-        getItem(Map.of(JobTable.PK, JobItems.s(JobTable.deliveryKey(job, dedupeKey)))));
+    return JobItems.delivery(getItem(JobItems.deliveryKey(job, dedupeKey)));
   }
 
   /** The job's status as stored now (consistent read), if the job is known. */
   public Optional<JobStatus> status(JobKey job) {
-    Map<String, AttributeValue> item =
+    Expression projection = JobItems.statusOnly();
+    return JobItems.status(
         dynamoDb
             .getItem(
                 b ->
                     b.tableName(tableName)
-                        .key(key(job))
+                        .key(JobItems.key(job))
                         .consistentRead(true)
-                        .projectionExpression("#status")
-                        .expressionAttributeNames(Map.of("#status", JobTable.STATUS)))
-            .item();
-    AttributeValue status = item == null ? null : item.get(JobTable.STATUS);
-    return status == null ? Optional.empty() : JobStatus.fromValue(status.s());
+                        .projectionExpression(projection.text())
+                        .expressionAttributeNames(projection.names()))
+            .item());
   }
 
   /** A tenant's jobs, most recently updated first. */
   public List<Job> recentJobs(String tenant, int limit) {
+    Expression keys = JobItems.tenantIs(tenant);
     return dynamoDb
-        .query(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_TENANT_INDEX)
-                    .keyConditionExpression("#tenant = :tenant")
-                    .expressionAttributeNames(Map.of("#tenant", JobTable.TENANT))
-                    .expressionAttributeValues(Map.of(":tenant", JobItems.s(tenant)))
-                    .scanIndexForward(false)
-                    .limit(limit))
+        .query(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).limit(limit).build())
         .items()
         .stream()
         .flatMap(item -> JobItems.job(item).stream())
@@ -526,37 +384,12 @@ public final class JobStore {
    * by-tenant index, every page.
    */
   public List<Job> jobsUpdatedSince(String tenant, Instant since) {
+    Expression keys = JobItems.tenantUpdatedSince(tenant, since);
     List<Job> jobs = new ArrayList<>();
     dynamoDb
-        .queryPaginator(
-            b ->
-                b.tableName(tableName)
-                    .indexName(JobTable.BY_TENANT_INDEX)
-                    .keyConditionExpression("#tenant = :tenant AND #updatedAt >= :since")
-                    .expressionAttributeNames(
-                        Map.of("#tenant", JobTable.TENANT, "#updatedAt", JobTable.UPDATED_AT))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":tenant", JobItems.s(tenant), ":since", JobItems.s(since.toString())))
-                    .scanIndexForward(false))
+        .queryPaginator(onIndex(JobTable.BY_TENANT_INDEX, keys).scanIndexForward(false).build())
         .items()
         .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
-    return jobs;
-  }
-
-  /**
-   * Every job in the table, most recently updated first: a Scan, for the local stack and small
-   * tables only (no function is granted it).
-   */
-  public List<Job> allJobs() {
-    List<Job> jobs = new ArrayList<>();
-    dynamoDb
-        .scanPaginator(b -> b.tableName(tableName).consistentRead(true))
-        .items()
-        .forEach(item -> JobItems.job(item).ifPresent(jobs::add));
-    jobs.sort(
-        (a, b) ->
-            String.valueOf(b.times().updatedAt()).compareTo(String.valueOf(a.times().updatedAt())));
     return jobs;
   }
 
@@ -567,96 +400,27 @@ public final class JobStore {
    * conditional update whose condition cannot hold because the priming item never exists.
    */
   public void prime() {
-    Map<String, AttributeValue> key = Map.of(JobTable.PK, JobItems.s(JobTable.PRIMING_KEY));
+    Map<String, AttributeValue> key = JobItems.primingKey();
     getItem(key);
+    Update update = Update.set(JobItems.status(JobStatus.COMPLETED)).when(JobItems.present());
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(tableName)
-              .key(key)
-              .updateExpression("SET #status = :status")
-              .conditionExpression("attribute_exists(#pk)")
-              .expressionAttributeNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))
-              .expressionAttributeValues(Map.of(":status", JobItems.s(JobStatus.COMPLETED.value())))
-              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-              .build());
+      dynamoDb.updateItem(update.request(tableName, key));
     } catch (ConditionalCheckFailedException expected) {
       // the priming item does not exist, so nothing was written: the path is warm
     }
   }
 
-  // --- helpers ---
-
-  private static Set<String> reconcileActions() {
-    Set<String> actions = new HashSet<>(RECORD_ACTIONS);
-    actions.add("dynamodb:Query");
-    actions.add("dynamodb:UpdateItem");
-    return Set.copyOf(actions);
+  /** A Query of {@code index} on {@code keys}, the rest left to the caller. */
+  private QueryRequest.Builder onIndex(String index, Expression keys) {
+    return QueryRequest.builder()
+        .tableName(tableName)
+        .indexName(index)
+        .keyConditionExpression(keys.text())
+        .expressionAttributeNames(keys.names())
+        .expressionAttributeValues(keys.values());
   }
 
   private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
     return dynamoDb.getItem(b -> b.tableName(tableName).key(key).consistentRead(true)).item();
-  }
-
-  private static Map<String, AttributeValue> key(JobKey job) {
-    return Map.of(JobTable.PK, JobItems.s(JobTable.jobKey(job)));
-  }
-
-  private static Map<String, AttributeValue> waitingForVideo() {
-    return Map.of(
-        ":completed", JobItems.s(JobStatus.COMPLETED.value()),
-        ":download_failed", JobItems.s(JobStatus.DOWNLOAD_FAILED.value()));
-  }
-
-  private static Map<String, AttributeValue> with(
-      Map<String, AttributeValue> a, Map<String, AttributeValue> b) {
-    Map<String, AttributeValue> all = new HashMap<>(a);
-    all.putAll(b);
-    return all;
-  }
-
-  /**
-   * An update expression that sets attributes from a map, with placeholders for every name and
-   * value, so that no attribute name has to be spelled in an expression.
-   */
-  private record Expression(
-      String text, Map<String, String> names, Map<String, AttributeValue> values) {
-    static Expression set(Map<String, AttributeValue> attributes) {
-      return new Expression("", Map.of(), Map.of()).add(attributes, false);
-    }
-
-    Expression setIfNotExists(Map<String, AttributeValue> attributes) {
-      return add(attributes, true);
-    }
-
-    private Expression add(Map<String, AttributeValue> attributes, boolean ifNotExists) {
-      Map<String, String> allNames = new HashMap<>(names);
-      Map<String, AttributeValue> allValues = new HashMap<>(values);
-      List<String> clauses = new ArrayList<>();
-      for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
-        int i = allNames.size();
-        allNames.put("#a" + i, attribute.getKey());
-        allValues.put(":a" + i, attribute.getValue());
-        clauses.add(
-            ifNotExists
-                ? "#a" + i + " = if_not_exists(#a" + i + ", :a" + i + ")"
-                : "#a" + i + " = :a" + i);
-      }
-      String joined = String.join(", ", clauses);
-      String all = text.isEmpty() ? "SET " + joined : text + ", " + joined;
-      return new Expression(all, allNames, allValues);
-    }
-
-    Map<String, String> withNames(Map<String, String> more) {
-      Map<String, String> all = new HashMap<>(names);
-      all.putAll(more);
-      return all;
-    }
-
-    Map<String, AttributeValue> withValues(Map<String, AttributeValue> more) {
-      Map<String, AttributeValue> all = new HashMap<>(values);
-      all.putAll(more);
-      return all;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.videohook.metrics;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.config.LogSetup;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * notify, reconcile); a rejection also has {@code Service, Reason}. Tenant, provider and job id go
  * along as properties, searchable in Logs Insights but not dimensions (no per-job metric cost).
  *
- * <p>The lines go through the SLF4J logger {@link #LOGGER}, which logback.xml writes as the bare
- * message (an EMF document must be the whole line); tests pass their own sink.
+ * <p>The lines go through the SLF4J logger {@link #LOGGER}, which {@link LogSetup} writes as the
+ * bare message (an EMF document must be the whole line); tests pass their own sink.
  */
 public final class Metrics {
   public static final String NAMESPACE = "videohook";
-  public static final String LOGGER = "videohook.emf";
+  public static final String LOGGER = LogSetup.EMF_LOGGER;
 
   public static final String ACCEPTED = "WebhookAccepted";
   public static final String DUPLICATE = "WebhookDuplicate";

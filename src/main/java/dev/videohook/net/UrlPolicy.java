@@ -51,11 +51,16 @@ public final class UrlPolicy {
   public static String origin(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    int port = uri.getPort();
-    if (port == -1) {
-      port = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+    return scheme + "://" + host + ":" + port(uri);
+  }
+
+  /** The URL's port, the scheme's default when it names none (-1 for another scheme). */
+  public static int port(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getPort() != -1) {
+      return uri.getPort();
     }
-    return scheme + "://" + host + ":" + port;
+    return scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
   }
 
   public static boolean sameOrigin(URI a, URI b) {

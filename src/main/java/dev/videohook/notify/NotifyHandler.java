@@ -5,11 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
 import dev.videohook.config.AwsClients;
-import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
+import dev.videohook.job.StreamImages;
 import dev.videohook.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,13 +105,8 @@ public class NotifyHandler implements RequestHandler<DynamodbEvent, StreamsEvent
       return Optional.empty();
     }
     return JobEvents.of(
-        record.getEventName(), job(record.getDynamodb(), false), job(record.getDynamodb(), true));
-  }
-
-  private static Optional<Job> job(StreamRecord stream, boolean newImage) {
-    var image = newImage ? stream.getNewImage() : stream.getOldImage();
-    return image == null || image.isEmpty()
-        ? Optional.empty()
-        : JobItems.job(DynamodbAttributeValueTransformer.toAttributeValueMapV2(image));
+        record.getEventName(),
+        StreamImages.oldJob(record.getDynamodb()),
+        StreamImages.newJob(record.getDynamodb()));
   }
 }

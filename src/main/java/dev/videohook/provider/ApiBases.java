@@ -3,13 +3,22 @@ package dev.videohook.provider;
 import dev.videohook.config.Settings;
 import dev.videohook.net.UrlPolicy;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Each provider's API base as a function's settings give it: where the API key may be sent. */
 public final class ApiBases {
   private ApiBases() {}
+
+  /** The variables {@link #read} reads: each provider's API base. */
+  public static final Set<String> ENVIRONMENT =
+      Arrays.stream(Provider.values())
+          .map(Provider::apiBaseEnv)
+          .collect(Collectors.toUnmodifiableSet());
 
   /**
    * {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}, each provider's public API base when
@@ -33,5 +42,12 @@ public final class ApiBases {
       apiBases.put(provider, base);
     }
     return Collections.unmodifiableMap(apiBases);
+  }
+
+  /** An unmodifiable copy, in provider order. */
+  public static Map<Provider, URI> copyOf(Map<Provider, URI> apiBases) {
+    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
+    copy.putAll(apiBases);
+    return Collections.unmodifiableMap(copy);
   }
 }

@@ -20,7 +20,7 @@ public final class CallbackUrls {
     if (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    String stage = tenant.equals("$default") ? "" : "/" + tenant;
+    String stage = Tenants.isDefault(tenant) ? "" : "/" + tenant;
     return URI.create(base + stage + provider.webhookPath());
   }
 

@@ -1,5 +1,7 @@
 package dev.videohook.provider;
 
+import dev.videohook.net.HttpStatus;
+
 /**
  * The provider's API refused or failed a call. The message carries the provider's own error text
  * and never the API key.
@@ -10,6 +12,11 @@ public final class ProviderApiException extends Exception {
   public ProviderApiException(int statusCode, String message) {
     super(message);
     this.statusCode = statusCode;
+  }
+
+  /** Worth another try later ({@link HttpStatus#isRetryable}): unreachable, 429 or 5xx. */
+  public boolean isRetryable() {
+    return HttpStatus.isRetryable(statusCode);
   }
 
   /** The HTTP status, or 0 when the API could not be reached. */

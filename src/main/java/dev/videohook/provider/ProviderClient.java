@@ -31,15 +31,25 @@ public final class ProviderClient {
     this.http = http;
   }
 
+  /** A client on the {@link #sharedHttp shared} HTTP client. */
   public ProviderClient(Provider provider, URI apiBase, String apiKey) {
-    this(
-        provider,
-        apiBase,
-        apiKey,
+    this(provider, apiBase, apiKey, sharedHttp());
+  }
+
+  /**
+   * The one HTTP client every provider API call shares (built once, on first use): no redirects
+   * followed, so the key never travels to another origin.
+   */
+  public static HttpClient sharedHttp() {
+    return SharedHttp.CLIENT;
+  }
+
+  private static final class SharedHttp {
+    static final HttpClient CLIENT =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
-            .build());
+            .build();
   }
 
   public Provider provider() {

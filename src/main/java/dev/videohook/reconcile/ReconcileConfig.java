@@ -9,7 +9,6 @@ import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public record ReconcileConfig(
   public static final String RECONCILE_DEADLINE_SECONDS = "RECONCILE_DEADLINE_SECONDS";
   public static final String RECONCILE_MAX_JOBS_PER_RUN = "RECONCILE_MAX_JOBS_PER_RUN";
   public static final String RECONCILE_ALLOW_LOOPBACK_HTTP = "RECONCILE_ALLOW_LOOPBACK_HTTP";
-  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+  public static final String DELIVERY_TTL_DAYS = JobStore.DELIVERY_TTL_DAYS;
   public static final String RECONCILE_STRANDED_DOWNLOAD_SECONDS =
       "RECONCILE_STRANDED_DOWNLOAD_SECONDS";
 
@@ -75,9 +74,7 @@ public record ReconcileConfig(
   public static final Set<String> ENVIRONMENT = environment();
 
   public ReconcileConfig {
-    Map<Provider, URI> copy = new EnumMap<>(Provider.class);
-    copy.putAll(apiBases);
-    apiBases = Collections.unmodifiableMap(copy);
+    apiBases = ApiBases.copyOf(apiBases);
   }
 
   public URI apiBase(Provider provider) {
@@ -112,9 +109,7 @@ public record ReconcileConfig(
     boolean allowLoopbackHttp = settings.flag(RECONCILE_ALLOW_LOOPBACK_HTTP);
     Map<Provider, URI> apiBases =
         ApiBases.read(settings, allowLoopbackHttp, RECONCILE_ALLOW_LOOPBACK_HTTP);
-    Duration ttl =
-        Duration.ofDays(
-            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    Duration ttl = JobStore.deliveryTtl(settings);
     Duration strandedAfter =
         settings.seconds(RECONCILE_STRANDED_DOWNLOAD_SECONDS, DEFAULT_STRANDED_AFTER);
     settings.check();

@@ -3,7 +3,7 @@ package dev.videohook.reconcile;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTableActions;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +33,12 @@ public class ReconcileHandler implements RequestHandler<ScheduledEvent, Map<Stri
 
   /** Builds everything from the environment, once per execution environment. */
   public ReconcileHandler() {
-    this(
-        Reconciler.fromEnvironment(System.getenv()),
-        ReconcileConfig.fromEnvironment(System.getenv()).interval(),
-        Clock.systemUTC());
+    this(ReconcileConfig.fromEnvironment(System.getenv()), System.getenv());
+  }
+
+  /** The configuration read once, for the reconciler and the interval alike. */
+  private ReconcileHandler(ReconcileConfig config, Map<String, String> env) {
+    this(Reconciler.fromConfig(config, env), config.interval(), Clock.systemUTC());
   }
 
   ReconcileHandler(Reconciler reconciler, Duration interval, Clock clock) {
@@ -59,7 +61,7 @@ public class ReconcileHandler implements RequestHandler<ScheduledEvent, Map<Stri
   }
 
   private static Set<String> awsActions() {
-    Set<String> actions = new HashSet<>(JobStore.RECONCILE_ACTIONS);
+    Set<String> actions = new HashSet<>(JobTableActions.RECONCILE);
     actions.addAll(SecretsManagerTenantSecrets.AWS_ACTIONS);
     return Set.copyOf(actions);
   }

@@ -15,6 +15,8 @@ import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.ProviderJob;
+import dev.videohook.retry.Backoff;
+import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,12 +58,6 @@ public final class Reconciler {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
   private static final int QUERY_PAGE = 100;
 
-  /** Waits between provider calls after a throttle; tests pass one that only records. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
-
   /** Builds the provider client for one tenant and provider, its API key included. */
   @FunctionalInterface
   public interface ProviderClients {
@@ -87,7 +83,10 @@ public final class Reconciler {
    * @throws dev.videohook.config.ConfigurationException naming every missing or invalid setting
    */
   public static Reconciler fromEnvironment(Map<String, String> env) {
-    ReconcileConfig config = ReconcileConfig.fromEnvironment(env);
+    return fromConfig(ReconcileConfig.fromEnvironment(env), env);
+  }
+
+  static Reconciler fromConfig(ReconcileConfig config, Map<String, String> env) {
     TenantSecrets secrets = TenantSecrets.fromEnvironment(ReconcileConfig.secretsSettings(env));
     JobStore jobs =
         new JobStore(
@@ -95,7 +94,7 @@ public final class Reconciler {
             config.shared().tableName(),
             config.deliveryTtl());
     return new Reconciler(
-        jobs, clients(config, secrets), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), config);
+        jobs, clients(config, secrets), Clock.systemUTC(), Sleeper.SYSTEM, config);
   }
 
   public Reconciler(
@@ -305,7 +304,7 @@ public final class Reconciler {
 
   private void onProviderError(Job job, ProviderApiException e, Run run) {
     int code = e.statusCode();
-    if (code == 0 || code == 429 || code >= 500) {
+    if (e.isRetryable()) {
       run.throttled++;
       int inARow = run.consecutiveThrottles.merge(job.provider(), 1, Integer::sum);
       log(LOG.atWarn(), job)
@@ -393,10 +392,7 @@ public final class Reconciler {
 
     /** Waits 1 s, 2 s, 4 s, ... (at most 20 s), never past the run's deadline. */
     void backOff(int inARow) {
-      Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(inARow - 1, 10));
-      if (wait.compareTo(MAX_BACKOFF) > 0) {
-        wait = MAX_BACKOFF;
-      }
+      Duration wait = Backoff.capped(FIRST_BACKOFF, MAX_BACKOFF, inARow);
       Duration left = Duration.between(clock.instant(), stopBy);
       if (left.isNegative() || left.isZero()) {
         return;

@@ -1,6 +1,7 @@
 package dev.videohook.secrets;
 
 import dev.videohook.config.ConfigurationException;
+import dev.videohook.config.Settings;
 import dev.videohook.provider.Provider;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,27 +36,19 @@ public final class EnvironmentTenantSecrets implements TenantSecrets {
    *     SecretValues}), never the value
    */
   public EnvironmentTenantSecrets(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
+    Settings settings = new Settings(env);
     for (Provider provider : Provider.values()) {
       List<String> accepted = new ArrayList<>(2);
-      read(env, provider.webhookSecretEnv(), problems).ifPresent(accepted::add);
-      read(env, provider.previousWebhookSecretEnv(), problems).ifPresent(accepted::add);
+      read(settings, env, provider.webhookSecretEnv()).ifPresent(accepted::add);
+      read(settings, env, provider.previousWebhookSecretEnv()).ifPresent(accepted::add);
       webhookSecrets.put(provider, List.copyOf(accepted));
-      read(env, provider.apiKeyEnv(), problems).ifPresent(key -> apiKeys.put(provider, key));
+      read(settings, env, provider.apiKeyEnv()).ifPresent(key -> apiKeys.put(provider, key));
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    settings.check();
   }
 
-  private static Optional<String> read(
-      Map<String, String> env, String name, List<String> problems) {
-    Optional<String> value = SecretValues.trimmed(env.get(name));
-    if (value.isPresent() && !SecretValues.isValid(value.get())) {
-      problems.add(SecretValues.problem(name));
-      return Optional.empty();
-    }
-    return value;
+  private static Optional<String> read(Settings settings, Map<String, String> env, String name) {
+    return SecretValues.read(settings, name, env.get(name));
   }
 
   @Override

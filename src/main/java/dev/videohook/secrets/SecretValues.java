@@ -1,7 +1,8 @@
 package dev.videohook.secrets;
 
 import dev.videohook.config.ConfigurationException;
-import java.util.List;
+import dev.videohook.config.Settings;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,9 +34,21 @@ public final class SecretValues {
    * @throws ConfigurationException naming {@code setting} when the trimmed value is not valid
    */
   public static Optional<String> clean(String setting, String raw) {
+    Settings settings = new Settings(Map.of());
+    Optional<String> value = read(settings, setting, raw);
+    settings.check();
+    return value;
+  }
+
+  /**
+   * The value of {@code setting}, trimmed; empty when it is unset or blank, or when it is not
+   * valid, which is then recorded in {@code settings} (without the value).
+   */
+  public static Optional<String> read(Settings settings, String setting, String raw) {
     Optional<String> value = trimmed(raw);
     if (value.isPresent() && !isValid(value.get())) {
-      throw new ConfigurationException(List.of(problem(setting)));
+      settings.problem(problem(setting));
+      return Optional.empty();
     }
     return value;
   }

@@ -2,6 +2,7 @@ package dev.videohook.secrets;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,9 +48,6 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
   public static final String WEBHOOK_SUFFIX = "webhook";
 
   public static final String API_KEY_SUFFIX = "api-key";
-
-  /** Characters a secret name may hold, less '/', so that a tenant cannot reach another path. */
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
 
   private final SecretsManagerClient client;
   private final String prefix;
@@ -93,8 +90,9 @@ public final class SecretsManagerTenantSecrets implements TenantSecrets {
   }
 
   private Entry entry(String tenant, String id, boolean webhook) {
-    if (!TENANT.matcher(tenant).matches()) {
-      return Entry.NONE; // e.g. "$default": no secret can have that name
+    if (!Tenants.isNamed(tenant)) {
+      // the default stage, or no tenant at all: no secret has such a name, nor can reach another
+      return Entry.NONE;
     }
     Instant now = clock.instant();
     Cached cached = cache.get(id);

@@ -3,6 +3,7 @@ package dev.videohook.webhook;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.JobTableActions;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
@@ -24,7 +25,7 @@ public record ReceiverConfig(
 
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String WEBHOOK_MAX_BODY_BYTES = "WEBHOOK_MAX_BODY_BYTES";
-  public static final String DELIVERY_TTL_DAYS = "DELIVERY_TTL_DAYS";
+  public static final String DELIVERY_TTL_DAYS = JobStore.DELIVERY_TTL_DAYS;
 
   /**
    * Every variable the receiver reads, those of its secrets source included ({@link
@@ -44,9 +45,7 @@ public record ReceiverConfig(
   /** Every AWS action the receiver calls; template.yaml grants exactly these. */
   public static final Set<String> AWS_ACTIONS =
       union(
-          JobStore.RECORD_ACTIONS,
-          JobStore.PRIMING_ACTIONS,
-          SecretsManagerTenantSecrets.AWS_ACTIONS);
+          JobTableActions.RECORD, JobTableActions.PRIMING, SecretsManagerTenantSecrets.AWS_ACTIONS);
 
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -88,9 +87,7 @@ public record ReceiverConfig(
               + " (what one DynamoDB item holds beside the job's fields), got "
               + maxBody);
     }
-    Duration ttl =
-        Duration.ofDays(
-            settings.positiveLong(DELIVERY_TTL_DAYS, JobStore.DEFAULT_DELIVERY_TTL.toDays()));
+    Duration ttl = JobStore.deliveryTtl(settings);
     settings.check();
     return new ReceiverConfig(shared, tolerance, (int) maxBody, ttl);
   }

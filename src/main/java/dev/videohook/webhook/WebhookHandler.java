@@ -9,6 +9,7 @@ import dev.videohook.config.Priming;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.secrets.TenantSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -30,15 +30,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
-  public static final String DEFAULT_TENANT = "$default";
+  public static final String DEFAULT_TENANT = Tenants.DEFAULT;
 
   /** Every environment variable this function reads; template.yaml must set exactly these. */
   public static final Set<String> ENVIRONMENT = ReceiverConfig.ENVIRONMENT;
 
   /** Every AWS action this function calls; template.yaml must grant exactly these. */
   public static final Set<String> AWS_ACTIONS = ReceiverConfig.AWS_ACTIONS;
-
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_$-]{1,128}");
 
   private final WebhookReceiver receiver;
   private final Metrics metrics;
@@ -107,7 +105,7 @@ public class WebhookHandler
   public WebhookOutcome handle(APIGatewayV2HTTPEvent event) {
     Optional<Provider> provider = Provider.fromWebhookPath(path(event));
     String tenant = tenant(event);
-    if (provider.isEmpty() || !TENANT.matcher(tenant).matches()) {
+    if (provider.isEmpty() || !Tenants.isValid(tenant)) {
       return WebhookOutcome.NOT_FOUND;
     }
     String body = event.getBody() == null ? "" : event.getBody();

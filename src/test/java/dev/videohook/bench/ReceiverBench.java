@@ -219,21 +219,14 @@ public final class ReceiverBench implements Callable<Integer> {
           Map<String, AttributeValue> item =
               new HashMap<>(
                   JobItems.toItem(
-                      new Job(
-                          new JobKey("$default", Provider.OPENROUTER, jobId),
-                          JobStatus.FAILED,
-                          null,
-                          null,
-                          null,
-                          List.of(),
-                          null,
-                          "The prompt was rejected by the model's safety filter.",
-                          "video.generation.failed",
-                          now.toString(),
-                          jobId + "-failed",
-                          null,
-                          null,
-                          new Job.Times(null, now, null, now))));
+                      Job.builder(
+                              new JobKey("$default", Provider.OPENROUTER, jobId), JobStatus.FAILED)
+                          .error("The prompt was rejected by the model's safety filter.")
+                          .eventType("video.generation.failed")
+                          .eventCreatedAt(now.toString())
+                          .terminalDelivery(jobId + "-failed")
+                          .times(new Job.Times(null, now, null, now))
+                          .build()));
           item.put("raw_event", AttributeValue.fromS(event(jobId)));
           PutItemRequest put =
               PutItemRequest.builder()

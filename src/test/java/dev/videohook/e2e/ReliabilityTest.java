@@ -16,6 +16,7 @@ import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
+import dev.videohook.job.JobScan;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
@@ -108,7 +109,9 @@ class ReliabilityTest {
       assertEquals(jobs + duplicated, answers.size());
       assertEquals(Set.of(204), Set.copyOf(answers), "every delivery acknowledged");
       List<Job> recorded =
-          stack.jobStore().allJobs().stream().filter(j -> j.tenant().equals("battery")).toList();
+          JobScan.allJobs(stack.jobStore()).stream()
+              .filter(j -> j.tenant().equals("battery"))
+              .toList();
       assertEquals(jobs, recorded.size(), "one job per job id, none lost");
       Set<JobKey> unstored = new HashSet<>();
       for (int i = 0; i < jobs; i++) {

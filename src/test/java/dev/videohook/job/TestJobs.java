@@ -10,60 +10,27 @@ public final class TestJobs {
 
   /** A job as the receiver leaves it: identity, status, unsigned URLs and its last change. */
   public static Job job(JobKey key, JobStatus status, List<String> unsignedUrls, Instant at) {
-    return new Job(
-        key,
-        status,
-        null,
-        null,
-        null,
-        unsignedUrls,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new Job.Times(null, null, null, at));
+    return Job.builder(key, status)
+        .unsignedUrls(unsignedUrls)
+        .times(new Job.Times(null, null, null, at))
+        .build();
   }
 
   /** The same job in another status, with nothing the downloader set. */
   public static Job withStatus(Job job, JobStatus status) {
-    return new Job(
-        job.key(),
-        status,
-        job.model(),
-        job.prompt(),
-        job.generationId(),
-        job.unsignedUrls(),
-        job.usage(),
-        job.error(),
-        job.eventType(),
-        job.eventCreatedAt(),
-        job.terminalDelivery(),
-        null,
-        null,
-        new Job.Times(
-            job.times().submittedAt(), job.times().terminalAt(), null, job.times().updatedAt()));
+    return job.toBuilder()
+        .status(status)
+        .stored(null)
+        .download(null)
+        .times(
+            new Job.Times(
+                job.times().submittedAt(), job.times().terminalAt(), null, job.times().updatedAt()))
+        .build();
   }
 
   /** The same job with other unsigned URLs. */
   public static Job withUnsignedUrls(Job job, List<String> unsignedUrls) {
-    return new Job(
-        job.key(),
-        job.status(),
-        job.model(),
-        job.prompt(),
-        job.generationId(),
-        unsignedUrls,
-        job.usage(),
-        job.error(),
-        job.eventType(),
-        job.eventCreatedAt(),
-        job.terminalDelivery(),
-        job.stored(),
-        job.download(),
-        job.times());
+    return job.toBuilder().unsignedUrls(unsignedUrls).build();
   }
 
   /** Writes the job's item as is, unconditionally. */

@@ -22,21 +22,14 @@ class JobEventsTest {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
   private static Job job(JobStatus status, Job.StoredVideos stored) {
-    return new Job(
-        KEY,
-        status,
-        "google/veo-3.1-lite",
-        null,
-        "gen-1",
-        List.of(),
-        new Usage(new BigDecimal("0.40"), false),
-        status == JobStatus.FAILED ? "model refused" : null,
-        null,
-        null,
-        null,
-        stored,
-        null,
-        new Job.Times(T0, T0.plusSeconds(5), T0.plusSeconds(9), T0.plusSeconds(9)));
+    return Job.builder(KEY, status)
+        .model("google/veo-3.1-lite")
+        .generationId("gen-1")
+        .usage(new Usage(new BigDecimal("0.40"), false))
+        .error(status == JobStatus.FAILED ? "model refused" : null)
+        .stored(stored)
+        .times(new Job.Times(T0, T0.plusSeconds(5), T0.plusSeconds(9), T0.plusSeconds(9)))
+        .build();
   }
 
   private static final Job.StoredVideos TWO_OUTPUTS =

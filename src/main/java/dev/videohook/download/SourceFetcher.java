@@ -1,0 +1,345 @@
+package dev.videohook.download;
+
+import dev.videohook.net.AddressPolicy;
+import dev.videohook.net.Destination;
+import dev.videohook.net.HostResolver;
+import dev.videohook.net.HttpStatus;
+import dev.videohook.net.RefusedDestinationException;
+import dev.videohook.net.UrlPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Fetches one source, hop by hop, up to the response whose body holds the video; the decisions
+ * (what the next hop is, which failures are worth a retry, which port may be fetched) are small
+ * functions apart from the loop.
+ *
+ * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
+ * port) is the provider API's; redirects are followed here, so a redirect to another origin is
+ * fetched without it. Only https is fetched, on port 443 or a port configured (an API base's, or
+ * one given to the builder), and plain http only to loopback hosts in local mode, on every hop.
+ *
+ * <p>Only public addresses: every hop's host is resolved once through the {@link HostResolver},
+ * every address checked ({@link Destination#check}), and the connection made to exactly those
+ * addresses (OkHttp's {@link Dns} hook answers with them; no second lookup), while TLS still checks
+ * the certificate against the URL's host. A refused destination is a permanent failure ({@link
+ * DownloadException#refused}).
+ *
+ * <p>No call outlives the invocation: each one has the time left before the {@link Deadline} as its
+ * overall timeout, so a source that trickles its status line or headers just inside the read
+ * timeout is cut off at the deadline.
+ *
+ * <p>Nothing a failed request throws is passed on: failures carry the exception's kind and a
+ * message written here, since a JDK or client message may quote a header value.
+ */
+final class SourceFetcher {
+  static final int MAX_REDIRECTS = 5;
+
+  /** The one port fetched unless another is configured: https's. */
+  static final int HTTPS_PORT = 443;
+
+  private final OkHttpClient http;
+  private final HostResolver resolver;
+  private final boolean allowLoopbackHttp;
+  private final Set<Integer> allowedPorts;
+
+  /**
+   * @param allowedPorts the ports fetched, 443 among them; any port of a loopback host in local
+   *     mode
+   */
+  SourceFetcher(
+      Duration responseTimeout,
+      HostResolver resolver,
+      boolean allowLoopbackHttp,
+      Set<Integer> allowedPorts) {
+    this.http = httpClient(responseTimeout);
+    this.resolver = resolver;
+    this.allowLoopbackHttp = allowLoopbackHttp;
+    this.allowedPorts = Set.copyOf(allowedPorts);
+  }
+
+  /**
+   * A source's answer: HTTP 200, its headers read and checked, its body still to be read (the
+   * caller closes the response).
+   *
+   * @param contentLength the declared length, or -1 when none was declared
+   * @param contentType what the video is stored as ({@link ObjectKeys#allowedContentType})
+   */
+  record Fetched(URI uri, Response response, long contentLength, String contentType) {}
+
+  /**
+   * The provider API key and where it may go.
+   *
+   * @param origin the provider API's base: only a hop of its origin carries the key
+   * @param key asked for only when a hop goes to that origin
+   * @param owner whose key it is, for a failure's reason (never the key)
+   */
+  record ApiKey(URI origin, Supplier<String> key, String owner) {}
+
+  /**
+   * HTTP/1.1, no proxy, no automatic redirects or retries (every hop is checked here), no
+   * transparent gzip (the bytes stored are the bytes served).
+   */
+  private static OkHttpClient httpClient(Duration responseTimeout) {
+    return new OkHttpClient.Builder()
+        .protocols(List.of(Protocol.HTTP_1_1))
+        .proxy(Proxy.NO_PROXY)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(responseTimeout)
+        .writeTimeout(responseTimeout)
+        .build();
+  }
+
+  /**
+   * Follows {@code source} to the response that holds its video.
+   *
+   * @throws DownloadException when a hop is refused, fails, or answers anything but 200 or a
+   *     redirect
+   */
+  Fetched fetch(URI source, ApiKey apiKey, Deadline deadline) {
+    URI uri = source;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      deadline.check(0);
+      HttpUrl url = httpUrl(uri);
+      OkHttpClient client = pinnedClient(url, uri, deadline);
+      Request request = request(url, UrlPolicy.sameOrigin(uri, apiKey.origin()) ? apiKey : null);
+      Response response = send(client, request, uri);
+      try {
+        Optional<URI> next = followUp(response.code(), response.header("Location"), uri);
+        if (next.isEmpty()) {
+          return new Fetched(
+              uri,
+              response,
+              contentLength(response.header("Content-Length"), uri),
+              ObjectKeys.allowedContentType(response.header("Content-Type")));
+        }
+        response.close();
+        uri = next.get();
+      } catch (DownloadException e) {
+        closeQuietly(response);
+        throw e;
+      }
+    }
+    throw DownloadException.permanent(
+        "more than " + MAX_REDIRECTS + " redirects from " + UrlPolicy.redacted(source));
+  }
+
+  private static Request request(HttpUrl url, ApiKey apiKey) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(url)
+            .get()
+            .header("Accept", "video/*, */*")
+            .header("Accept-Encoding", "identity");
+    if (apiKey != null) {
+      String key = apiKey.key().get();
+      try {
+        request.header("Authorization", "Bearer " + key);
+      } catch (RuntimeException invalid) {
+        // the client's message could quote the value: say what is wrong in our own words
+        throw DownloadException.permanent(
+            "the API key for "
+                + apiKey.owner()
+                + " cannot be sent: it holds characters a header cannot carry");
+      }
+    }
+    return request.build();
+  }
+
+  /**
+   * Resolves and checks the hop's host and port, and returns a client that connects to exactly the
+   * checked addresses, within the time the deadline leaves. A refused destination fails at once:
+   * retrying cannot make it allowed.
+   */
+  private OkHttpClient pinnedClient(HttpUrl url, URI uri, Deadline deadline) {
+    Destination destination;
+    try {
+      destination = Destination.check(url.scheme(), url.host(), resolver, allowLoopbackHttp);
+    } catch (RefusedDestinationException e) {
+      throw DownloadException.refused(e.getMessage() + " (" + UrlPolicy.redacted(uri) + ")");
+    } catch (UnknownHostException e) {
+      throw DownloadException.retryable(
+          "GET " + UrlPolicy.redacted(uri) + " failed: its host does not resolve");
+    } catch (RuntimeException e) {
+      throw DownloadException.retryable(
+          "GET "
+              + UrlPolicy.redacted(uri)
+              + " failed: resolving its host threw "
+              + DownloadException.kind(e));
+    }
+    Optional<String> refusedPort =
+        portRefusal(url.port(), destination, allowLoopbackHttp, allowedPorts);
+    if (refusedPort.isPresent()) {
+      throw DownloadException.refused(refusedPort.get() + " (" + UrlPolicy.redacted(uri) + ")");
+    }
+    List<InetAddress> checked = destination.addresses();
+    Dns pinned =
+        host -> {
+          if (host.equalsIgnoreCase(destination.host())) {
+            return checked;
+          }
+          throw new UnknownHostException("not the host that was checked");
+        };
+    OkHttpClient.Builder client = http.newBuilder().dns(pinned);
+    deadline.remaining().ifPresent(left -> client.callTimeout(atLeastOneMilli(left)));
+    return client.build();
+  }
+
+  private static Duration atLeastOneMilli(Duration left) {
+    return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+  }
+
+  /**
+   * The one place a request is sent. What the client throws never leaves here: its message could
+   * quote a header (the API key), so only its kind is kept.
+   */
+  private static Response send(OkHttpClient client, Request request, URI uri) {
+    Call call = client.newCall(request);
+    try {
+      return call.execute();
+    } catch (IOException | RuntimeException e) {
+      throw sendFailure(e, uri, Thread.currentThread().isInterrupted(), call.isCanceled());
+    }
+  }
+
+  // --- the decisions, apart from the loop ---
+
+  /**
+   * What a failed send means: an interrupt stops the download; a call cut off at the deadline, or
+   * any other failure to get an answer, is worth a retry (in this invocation if time is left, else
+   * in the next one).
+   */
+  static DownloadException sendFailure(
+      Throwable e, URI uri, boolean interrupted, boolean cutOffAtDeadline) {
+    if (interrupted) {
+      return DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
+    }
+    if (cutOffAtDeadline) {
+      return DownloadException.retryable(
+          "GET "
+              + UrlPolicy.redacted(uri)
+              + " failed: no status and headers before the invocation's deadline");
+    }
+    return DownloadException.retryable(
+        "GET " + UrlPolicy.redacted(uri) + " failed: " + DownloadException.kind(e));
+  }
+
+  /**
+   * The next hop after a response: empty for a 200 (this response holds the video), the resolved
+   * {@code Location} of a redirect; any other status is a failure, retryable when the status says
+   * so ({@link HttpStatus#isRetryable}).
+   */
+  static Optional<URI> followUp(int status, String location, URI uri) {
+    if (status == 200) {
+      return Optional.empty();
+    }
+    if (isRedirect(status)) {
+      if (location == null) {
+        throw DownloadException.permanent(
+            "HTTP " + status + " without Location from " + UrlPolicy.redacted(uri));
+      }
+      return Optional.of(resolve(uri, location));
+    }
+    String message = "HTTP " + status + " from " + UrlPolicy.redacted(uri);
+    throw HttpStatus.isRetryable(status)
+        ? DownloadException.retryable(message)
+        : DownloadException.permanent(message);
+  }
+
+  static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private static URI resolve(URI base, String location) {
+    try {
+      return base.resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw DownloadException.permanent(
+          "redirect from " + UrlPolicy.redacted(base) + " to something that is not a URL");
+    }
+  }
+
+  /**
+   * Why a port may not be fetched, if it may not: only the allowed ports (443, and any configured),
+   * except to a loopback host in local mode.
+   */
+  static Optional<String> portRefusal(
+      int port, Destination destination, boolean allowLoopbackHttp, Set<Integer> allowedPorts) {
+    if (allowedPorts.contains(port)) {
+      return Optional.empty();
+    }
+    boolean loopback = destination.addresses().stream().allMatch(AddressPolicy::isLoopback);
+    if (allowLoopbackHttp && loopback) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "refused port "
+            + port
+            + " of "
+            + destination.host()
+            + ": only port "
+            + HTTPS_PORT
+            + " or a configured port is fetched");
+  }
+
+  /**
+   * The declared length: -1 when none is declared (or it is not a number, as before: the body
+   * decides), a failure when it is negative, which no body can have.
+   */
+  static long contentLength(String header, URI uri) {
+    if (header == null) {
+      return -1;
+    }
+    long declared;
+    try {
+      declared = Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+    if (declared < 0) {
+      throw DownloadException.permanent(
+          "Content-Length " + declared + " from " + UrlPolicy.redacted(uri) + ": not a length");
+    }
+    return declared;
+  }
+
+  /**
+   * Closes a response that is not used; a body the client cannot even discard (a negative
+   * Content-Length) must not hide the reason it is refused.
+   */
+  private static void closeQuietly(Response response) {
+    try {
+      response.close();
+    } catch (RuntimeException unreadable) {
+      // the connection is dropped either way
+    }
+  }
+
+  private static HttpUrl httpUrl(URI uri) {
+    HttpUrl url = HttpUrl.parse(uri.toString());
+    if (url == null) {
+      throw DownloadException.refused(
+          "refused to fetch " + UrlPolicy.redacted(uri) + ": only https, or http in local mode");
+    }
+    return url;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.videohook.download;
+
+import dev.videohook.provider.Provider;
+import dev.videohook.provider.ProviderApiException;
+import dev.videohook.provider.ProviderClient;
+import dev.videohook.secrets.TenantSecrets;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a completed job's videos come from: every {@code unsigned_urls} entry, or, when there is
+ * none, the provider's content endpoint {@code GET {apiBase}/videos/{id}/content?index=N} for each
+ * output N the provider's status counts (asked on the shared provider HTTP client). Also the one
+ * place that knows a provider's API origin and the tenant's key for it.
+ */
+final class VideoSources {
+  private static final Logger LOG = LoggerFactory.getLogger(VideoSources.class);
+
+  private final Map<Provider, URI> apiBases;
+  private final TenantSecrets secrets;
+  private final HttpClient providerHttp;
+  private final RetryPolicy retry;
+
+  VideoSources(
+      Map<Provider, URI> apiBases,
+      TenantSecrets secrets,
+      HttpClient providerHttp,
+      RetryPolicy retry) {
+    this.apiBases = new EnumMap<>(Provider.class);
+    this.apiBases.putAll(apiBases);
+    this.secrets = secrets;
+    this.providerHttp = providerHttp;
+    this.retry = retry;
+  }
+
+  /** The job's sources, in output order. */
+  List<URI> of(CompletedJob job) {
+    if (job.unsignedUrls().isEmpty()) {
+      // every output, index 0..n-1, the count from the provider's status
+      int outputs = retry.run("status of " + job, () -> outputCount(job));
+      List<URI> endpoints = new ArrayList<>(outputs);
+      for (int index = 0; index < outputs; index++) {
+        endpoints.add(contentEndpoint(job, index));
+      }
+      return endpoints;
+    }
+    List<URI> sources = new ArrayList<>();
+    for (String url : job.unsignedUrls()) {
+      try {
+        sources.add(new URI(url));
+      } catch (URISyntaxException e) {
+        throw DownloadException.permanent("job " + job + " has an unsigned URL that is not a URL");
+      }
+    }
+    return sources;
+  }
+
+  /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
+  private int outputCount(CompletedJob job) {
+    try {
+      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
+          .status(job.jobId())
+          .outputCount();
+    } catch (ProviderApiException e) {
+      if (e.isRetryable()) {
+        throw DownloadException.retryable("status of " + job + ": " + e.getMessage());
+      }
+      // the provider will not say (no status for this job): the first output is all we can name
+      DownloadService.log(LOG.atWarn(), job)
+          .addKeyValue("outcome", "output_count_unknown")
+          .addKeyValue("statusCode", e.statusCode())
+          .log("provider status unavailable: fetching output 0 only");
+      return 1;
+    }
+  }
+
+  /** {@code {apiBase}/videos/{id}/content?index=N}. */
+  URI contentEndpoint(CompletedJob job, int index) {
+    String base = apiBase(job.provider()).toString();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return URI.create(
+        base + "/videos/" + ObjectKeys.pathSegment(job.jobId()) + "/content?index=" + index);
+  }
+
+  /** The provider's API base: the configured one, else its public one. */
+  URI apiBase(Provider provider) {
+    URI base = apiBases.get(provider);
+    return base != null ? base : provider.defaultApiBase();
+  }
+
+  /** Every configured API base, whose ports are fetched as configured. */
+  Iterable<URI> configuredApiBases() {
+    return apiBases.values();
+  }
+
+  /** The tenant's key for the job's provider; none is a permanent failure. */
+  String apiKey(CompletedJob job) {
+    return secrets
+        .apiKey(job.tenant(), job.provider())
+        .orElseThrow(
+            () ->
+                DownloadException.permanent(
+                    "no API key for " + job.provider().id() + " (tenant " + job.tenant() + ")"));
+  }
+}
