@@ -101,10 +101,16 @@ public final class JobStore {
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
     // a terminal state is final, but for an expiry the reconciler wrote itself
-    // (JobItems.committable); an event without an error clears the reason that expiry left
+    // (JobExpressions.committable); an event without an error clears the reason that expiry left
     Update commit = Update.set(sets).when(JobExpressions.committable());
     if (!sets.containsKey(JobTable.ERROR)) {
       commit.andRemove(JobTable.ERROR);
+    }
+    Map<String, AttributeValue> item = new HashMap<>(JobItems.key(delivery.jobKey()));
+    item.putAll(sets);
+    if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
+      // refused before the write: nothing of it may reach the table or its stream
+      throw new UnstorableDeliveryException(delivery.jobKey(), ItemSize.of(item));
     }
     try {
       dynamoDb.updateItem(commit.request(tableName, JobItems.key(delivery.jobKey())));

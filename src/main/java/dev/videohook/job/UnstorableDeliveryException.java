@@ -3,8 +3,9 @@ package dev.videohook.job;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
- * DynamoDB refused a delivery's values themselves (a ValidationException): the event is bad, not
- * the storage, so retrying it can never succeed. The receiver answers 400 and logs it for an alarm.
+ * DynamoDB refused a delivery's values themselves (a ValidationException), or they would not fit in
+ * one item: the event is bad, not the storage, so retrying it can never succeed. The receiver
+ * answers 400 and logs it for an alarm.
  */
 public final class UnstorableDeliveryException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -13,6 +14,17 @@ public final class UnstorableDeliveryException extends RuntimeException {
 
   UnstorableDeliveryException(JobKey job, DynamoDbException cause) {
     super("DynamoDB refused the delivery for " + job + ": " + cause.getMessage(), cause);
+    this.job = job;
+  }
+
+  UnstorableDeliveryException(JobKey job, long itemBytes) {
+    super(
+        "the delivery for "
+            + job
+            + " would make an item of "
+            + itemBytes
+            + " bytes, over DynamoDB's "
+            + ItemSize.MAX_BYTES);
     this.job = job;
   }
 

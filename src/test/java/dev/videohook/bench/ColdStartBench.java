@@ -1,9 +1,11 @@
 package dev.videohook.bench;
 
-import dev.videohook.local.LocalDynamoDb;
+import dev.videohook.local.MotoServer;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,13 +24,16 @@ import picocli.CommandLine.Option;
 
 /**
  * Cold start: from process spawn to the first accepted delivery, videohook's handler in a fresh JVM
- * (built from the environment, one signed delivery committed to DynamoDB Local) against the guide's
- * Express receiver (spawned with npx tsx, polled until it answers 204). Medians of several runs,
- * and their ratio. A Lambda cold start adds the runtime's own start, and SnapStart replaces most of
- * the JVM's part with a snapshot restore; this measures what the code controls.
+ * (built from the environment, one signed delivery committed to moto) against the guide's Express
+ * receiver (spawned with npx tsx, polled until it answers 204). Medians of several runs, and their
+ * ratio. A Lambda cold start adds the runtime's own start, and SnapStart replaces most of the JVM's
+ * part with a snapshot restore; this measures what the code controls.
  */
 @Command(name = "coldstart-bench", mixinStandardHelpOptions = true)
 public final class ColdStartBench implements Callable<Integer> {
+  /** Where the guide's Express server listens (its server.ts fixes it). */
+  static final int GUIDE_PORT = 3000;
+
   @Option(
       names = "--runs",
       defaultValue = "5",
@@ -54,7 +59,7 @@ public final class ColdStartBench implements Callable<Integer> {
     List<Long> firstRequestPrimed = new ArrayList<>();
     List<Long> express = new ArrayList<>();
     List<Long> archived = new ArrayList<>();
-    try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
+    try (MotoServer dynamoDb = MotoServer.start()) {
       dynamoDb.createJobTable("coldstart-jobs");
       String jars = jarredClasspath(classpath);
       Path archive = trainClassArchive(jars, dynamoDb);
@@ -116,7 +121,7 @@ public final class ColdStartBench implements Callable<Integer> {
    * init, after priming (equal to init when not primed), and after the first delivery.
    */
   private static long[] probe(
-      String classpath, LocalDynamoDb dynamoDb, String jobId, boolean prime, String... jvmOptions)
+      String classpath, MotoServer dynamoDb, String jobId, boolean prime, String... jvmOptions)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -178,7 +183,7 @@ public final class ColdStartBench implements Callable<Integer> {
    * that wrote an archive can use it, which is why the functions do not ship one (Lambda's managed
    * runtime updates its JVM on its own schedule; SnapStart is what they use instead).
    */
-  private static Path trainClassArchive(String jars, LocalDynamoDb dynamoDb)
+  private static Path trainClassArchive(String jars, MotoServer dynamoDb)
       throws IOException, InterruptedException {
     Path archive = Files.createTempDirectory("coldstart-cds").resolve("videohook.jsa");
     probe(jars, dynamoDb, "coldstart_training", false, "-XX:ArchiveClassesAtExit=" + archive);
@@ -236,6 +241,7 @@ public final class ColdStartBench implements Callable<Integer> {
       throw new IllegalArgumentException(
           guideDir + " has no node_modules: run npm install there first");
     }
+    requireFree(GUIDE_PORT);
     long spawned = System.nanoTime();
     ProcessBuilder builder =
         new ProcessBuilder("npx", "tsx", "server.ts")
@@ -254,7 +260,8 @@ public final class ColdStartBench implements Callable<Integer> {
           int status =
               http.send(
                       HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:3000/openrouter/video-webhook"))
+                              URI.create(
+                                  "http://127.0.0.1:" + GUIDE_PORT + "/openrouter/video-webhook"))
                           .header("Content-Type", "application/json")
                           .header(
                               "X-OpenRouter-Signature",
@@ -278,7 +285,23 @@ public final class ColdStartBench implements Callable<Integer> {
       process.descendants().forEach(ProcessHandle::destroy);
       process.destroy();
       process.waitFor();
-      Thread.sleep(300); // let port 3000 go
+      Thread.sleep(300); // let the port go
+    }
+  }
+
+  /**
+   * Refuses to run while anything listens on {@code port}: the bench would time that (serve mode,
+   * say) instead of the guide's server, which listens there and cannot be told another port.
+   */
+  static void requireFree(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(port));
+    } catch (IOException taken) {
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " is taken (is the local stack's serve mode running?): the guide's server must"
+              + " listen there for this bench. Stop what uses it and run the bench again.");
     }
   }
 

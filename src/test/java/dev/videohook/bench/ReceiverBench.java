@@ -5,7 +5,7 @@ import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
@@ -48,9 +48,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * Webhook intake, videohook against the provider guide's Express receiver, driven by the same
  * client in the same process: signed deliveries at a fixed concurrency, throughput and latency
  * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also commits
- * each delivery to DynamoDB Local, so the ratio is the price of a durable exactly-once commit on
- * this machine. A third series, in the same run, puts job-sized items into the same DynamoDB Local
- * table with one conditional PutItem each: the floor under a one-write commit.
+ * each delivery to moto, so the ratio is the price of a durable exactly-once commit on this
+ * machine. A third series, in the same run, puts job-sized items into the same moto table with one
+ * conditional PutItem each: the floor under a one-write commit.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
 public final class ReceiverBench implements Callable<Integer> {
@@ -109,8 +109,8 @@ public final class ReceiverBench implements Callable<Integer> {
             .retryOnConnectionFailure(false)
             .build();
     Process express = guideDir == null ? null : startExpress(guideDir);
-    try (LocalStack stack =
-        LocalStack.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
+    try (LocalVideohook stack =
+        LocalVideohook.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
       // intake only: the stream's consumers would share the two cores with both series
       stack.stopStreamConsumers();
       URI videohook = stack.callbackUrl("$default", Provider.OPENROUTER);
@@ -121,7 +121,7 @@ public final class ReceiverBench implements Callable<Integer> {
           concurrency,
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
-      // warm every series up (the JIT compiles DynamoDB Local, the SDK and the receiver for
+      // warm every series up (the JIT compiles the SDK and the receiver for
       // tens of seconds), then alternate the measured rounds so drift hits all alike
       for (int round = 1; round <= warmUpRounds; round++) {
         run("warm-up", videohook, requests);
@@ -137,7 +137,7 @@ public final class ReceiverBench implements Callable<Integer> {
             run("videohook (verify + DynamoDB commit), round " + round, videohook, requests));
         results.add(
             rawPut(
-                "DynamoDB Local: 1 conditional PutItem, job-sized, round " + round,
+                "moto: 1 conditional PutItem, job-sized, round " + round,
                 stack.dynamoDb(),
                 requests));
         results.add(
@@ -160,7 +160,7 @@ public final class ReceiverBench implements Callable<Integer> {
       }
       System.out.printf(
           "%nthroughput ratio videohook accepted / raw conditional PutItem, best rounds: %.2f%n",
-          best(results, "videohook (") / best(results, "DynamoDB Local: 1 conditional PutItem"));
+          best(results, "videohook (") / best(results, "moto: 1 conditional PutItem"));
       if (express != null) {
         System.out.printf(
             "%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
@@ -230,7 +230,7 @@ public final class ReceiverBench implements Callable<Integer> {
           item.put("raw_event", AttributeValue.fromS(event(jobId)));
           PutItemRequest put =
               PutItemRequest.builder()
-                  .tableName(LocalStack.TABLE)
+                  .tableName(LocalVideohook.TABLE)
                   .item(item)
                   .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
                   .expressionAttributeNames(Map.of("#pk", JobTable.PK, "#status", JobTable.STATUS))

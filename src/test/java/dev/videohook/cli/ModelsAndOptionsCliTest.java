@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
@@ -31,19 +31,19 @@ import org.junit.jupiter.api.Test;
 class ModelsAndOptionsCliTest {
   private static final String API_KEY = "sk-options-never-printed";
   private static final String VEO = "google/veo-3.1-lite";
-  private static LocalStack stack;
+  private static LocalVideohook stack;
   private static ProviderSimulator simulator;
 
   record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of());
     simulator =
         ProviderSimulator.start(
             Provider.OPENROUTER,
             API_KEY,
-            LocalStack.DEFAULT_SECRET,
+            LocalVideohook.DEFAULT_SECRET,
             Faults.none().withCompletionDelay(Duration.ofHours(1)));
   }
 
@@ -63,7 +63,7 @@ class ModelsAndOptionsCliTest {
     env.put("OPENROUTER_API_KEY", API_KEY);
     env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalStack.TABLE);
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
     env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
     env.put("AWS_REGION", "us-east-1");
     env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());

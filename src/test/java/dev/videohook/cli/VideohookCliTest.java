@@ -11,7 +11,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
 import dev.videohook.signature.SignatureVerifier;
@@ -47,19 +47,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
   private static final String API_KEY = "sk-test-never-printed";
-  private static LocalStack stack;
+  private static LocalVideohook stack;
   private static ProviderSimulator simulator;
 
   record Run(int exitCode, String out, String err) {}
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of());
     simulator =
         ProviderSimulator.start(
             Provider.OPENROUTER,
             API_KEY,
-            LocalStack.DEFAULT_SECRET,
+            LocalVideohook.DEFAULT_SECRET,
             Faults.none().withCompletionDelay(Duration.ofHours(1)));
   }
 
@@ -74,11 +74,11 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", API_KEY);
     env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalStack.TABLE);
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
     env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
     env.put("AWS_REGION", "us-east-1");
     env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
-    env.put("OPENROUTER_WEBHOOK_SECRET", LocalStack.DEFAULT_SECRET);
+    env.put("OPENROUTER_WEBHOOK_SECRET", LocalVideohook.DEFAULT_SECRET);
     return env;
   }
 
@@ -415,7 +415,7 @@ class VideohookCliTest {
     env.put("VIDEO_BUCKET", "replay-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
@@ -456,7 +456,7 @@ class VideohookCliTest {
     String jobId = "replay_unconfigured";
     TestJobs.put(
         stack.dynamoDb(),
-        LocalStack.TABLE,
+        LocalVideohook.TABLE,
         TestJobs.job(
             new JobKey("$default", Provider.OPENROUTER, jobId),
             JobStatus.FAILED,
@@ -559,7 +559,7 @@ class VideohookCliTest {
     env.put("VIDEO_BUCKET", "redrive-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
@@ -660,7 +660,7 @@ class VideohookCliTest {
     env.put("JOBS_TABLE", "quiet-jobs");
     env.put("VIDEO_BUCKET", "quiet-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run quiet = runMain(env, "replay", first.jobId());
@@ -759,7 +759,7 @@ class VideohookCliTest {
             null,
             new Job.DownloadAttempts(3, "HTTP 403 from the video host"),
             new Job.Times(null, null, null, Instant.now()));
-    TestJobs.put(stack.dynamoDb(), LocalStack.TABLE, failed);
+    TestJobs.put(stack.dynamoDb(), LocalVideohook.TABLE, failed);
 
     Run run = run(env(), "status", "status_unknown_upstream");
 
@@ -778,7 +778,7 @@ class VideohookCliTest {
     for (String tenant : List.of("alpha", "beta")) {
       TestJobs.put(
           stack.dynamoDb(),
-          LocalStack.TABLE,
+          LocalVideohook.TABLE,
           TestJobs.job(
               new JobKey(tenant, Provider.OPENROUTER, "status_twice"),
               JobStatus.PENDING,
@@ -911,7 +911,7 @@ class VideohookCliTest {
     env.put("VIDEO_BUCKET", name + "-videos");
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalStack.SIMULATOR_API_KEY);
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
     env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
     return env;
   }
@@ -1024,7 +1024,7 @@ class VideohookCliTest {
     JobKey key = new JobKey("acme", Provider.OPENROUTER, "replay_no_s3");
     TestJobs.put(
         stack.dynamoDb(),
-        LocalStack.TABLE,
+        LocalVideohook.TABLE,
         TestJobs.job(key, JobStatus.DOWNLOAD_FAILED, List.of(), Instant.now()));
     Map<String, String> env = env();
     env.put("VIDEO_BUCKET", "videohook-videos");
@@ -1042,7 +1042,7 @@ class VideohookCliTest {
   @Test
   void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
     JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
-    new JobStore(stack.dynamoDb(), LocalStack.TABLE)
+    new JobStore(stack.dynamoDb(), LocalVideohook.TABLE)
         .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
 
     Run run = run(env(), "jobs", "-t", "initech");
@@ -1055,14 +1055,14 @@ class VideohookCliTest {
   @Test
   void costs_withoutSince_readsOnlyTheFieldsItSums() {
     JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
-    JobStore jobs = new JobStore(stack.dynamoDb(), LocalStack.TABLE);
+    JobStore jobs = new JobStore(stack.dynamoDb(), LocalVideohook.TABLE);
     jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
     // a field the report has no use for, unreadable: never read, so it cannot stop the report
     stack
         .dynamoDb()
         .updateItem(
             b ->
-                b.tableName(LocalStack.TABLE)
+                b.tableName(LocalVideohook.TABLE)
                     .key(Map.of("pk", AttributeValue.fromS("job#hooli#openrouter#job_costly")))
                     .updateExpression("SET submitted_at = :bad")
                     .expressionAttributeValues(Map.of(":bad", AttributeValue.fromS("yesterday"))));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.videohook.job.JobStore;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class PrimingTest {
   @Test
   void beforeCheckpoint_shouldReadWithoutWriting() {
-    DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
-    String table = SharedDynamoDb.newJobTable();
+    DynamoDbClient dynamoDb = SharedMoto.get().client();
+    String table = SharedMoto.newJobTable();
 
     new Priming(new JobStore(dynamoDb, table)::prime).beforeCheckpoint(null);
 

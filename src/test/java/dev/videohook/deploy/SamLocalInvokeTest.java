@@ -18,7 +18,7 @@ import dev.videohook.download.StreamRecords;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.local.SamLocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
@@ -88,7 +88,8 @@ class SamLocalInvokeTest {
           function.getKey()
               + ": sam local invoke ignores variables the template does not declare: "
               + function.getValue().keySet());
-      assertEquals(LocalStack.TABLE, function.getValue().get("JOBS_TABLE"), "not the logical id");
+      assertEquals(
+          LocalVideohook.TABLE, function.getValue().get("JOBS_TABLE"), "not the logical id");
       function
           .getValue()
           .forEach(
@@ -131,15 +132,15 @@ class SamLocalInvokeTest {
         StreamRecords.newlyCompletedJob(stream.getRecords().get(0)).orElseThrow();
     String jobId = completed.jobId();
     Job job =
-        new JobStore(stack.dynamoDb().client(), LocalStack.TABLE)
+        new JobStore(stack.dynamoDb().client(), LocalVideohook.TABLE)
             .find(completed.key())
             .orElseThrow();
     assertEquals(JobStatus.STORED, job.status());
-    assertEquals(LocalStack.BUCKET, job.stored().bucket());
+    assertEquals(LocalVideohook.BUCKET, job.stored().bucket());
     String key = job.stored().objects().get(0).key();
     MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
     try (InputStream in =
-        stack.s3().client().getObject(b -> b.bucket(LocalStack.BUCKET).key(key))) {
+        stack.s3().client().getObject(b -> b.bucket(LocalVideohook.BUCKET).key(key))) {
       sha256.update(in.readAllBytes());
     }
     String stored = HexFormat.of().formatHex(sha256.digest());

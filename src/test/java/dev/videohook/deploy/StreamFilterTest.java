@@ -15,8 +15,8 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.EventFilter;
 import dev.videohook.local.LocalStreamPoller;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The template's FilterCriteria against the stream records that the receiver's and the downloader's
- * real writes produce on DynamoDB Local: the downloader sees a job's transition to {@code
- * completed}, once, and nothing else (not its delivery records, not its later updates).
+ * real writes produce on moto: the downloader sees a job's transition to {@code completed}, once,
+ * and nothing else (not its delivery records, not its later updates).
  */
 class StreamFilterTest {
   private DynamoDbClient dynamoDb;
@@ -46,9 +46,9 @@ class StreamFilterTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    dynamoDb = SharedDynamoDb.get().client();
-    streams = SharedDynamoDb.get().streamsClient();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    streams = SharedMoto.get().streamsClient();
+    table = SharedMoto.newJobTable();
     store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
     CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
     Object filters =

@@ -1035,7 +1035,13 @@ class TemplateContractTest {
       Metrics metrics = new Metrics("stack", lines::add, Clock.systemUTC());
       Object[] args =
           Arrays.stream(method.getParameterTypes())
-              .map(t -> t == long.class ? 1L : t == double.class ? 1.0 : (Object) "x")
+              .map(
+                  t ->
+                      t == long.class
+                          ? 1L
+                          : t == double.class
+                              ? 1.0
+                              : t == int.class ? 1 : t == boolean.class ? false : (Object) "x")
               .toArray();
       method.invoke(metrics, args);
       for (String line : lines) {

@@ -13,11 +13,11 @@ import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalStreamPoller;
-import dev.videohook.local.SharedDynamoDb;
-import dev.videohook.local.SharedS3;
 import dev.videohook.net.TestDns;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.SharedS3;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A downloader wired to the shared DynamoDB Local and S3Proxy, a fresh table and bucket, and a
- * video server playing both the provider API and the storage hosts of unsigned URLs.
+ * A downloader wired to the shared moto and S3Proxy, a fresh table and bucket, and a video server
+ * playing both the provider API and the storage hosts of unsigned URLs.
  */
 final class DownloadFixture implements AutoCloseable {
   static final String TENANT = "acme";
@@ -44,9 +44,9 @@ final class DownloadFixture implements AutoCloseable {
   /** As the stream would: the first attempt and two retries. */
   static final int GIVE_UP_AFTER_ATTEMPTS = 3;
 
-  final DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
+  final DynamoDbClient dynamoDb = SharedMoto.get().client();
   final LocalS3 s3 = SharedS3.get();
-  final String table = SharedDynamoDb.newJobTable();
+  final String table = SharedMoto.newJobTable();
   final String bucket = SharedS3.newBucket();
 
   /** The provider API (content endpoint) and, by default, the unsigned URLs' host. */

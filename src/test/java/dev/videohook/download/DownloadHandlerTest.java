@@ -30,7 +30,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStreamPoller;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-/** The downloader end to end: stream record in, S3Proxy object and DynamoDB Local item out. */
+/** The downloader end to end: stream record in, S3Proxy object and moto item out. */
 class DownloadHandlerTest {
   private static final int MIB = 1024 * 1024;
   private static final String JOB = "job-1";
@@ -705,7 +705,7 @@ class DownloadHandlerTest {
                     "VIDEO_BUCKET",
                     f.bucket,
                     "DYNAMODB_ENDPOINT",
-                    SharedDynamoDb.get().endpoint().toString(),
+                    SharedMoto.get().endpoint().toString(),
                     "S3_ENDPOINT",
                     f.s3.endpoint().toString(),
                     "DOWNLOAD_ALLOW_LOOPBACK_HTTP",

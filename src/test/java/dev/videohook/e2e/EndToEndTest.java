@@ -11,7 +11,7 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.reconcile.ReconcileReport;
@@ -47,17 +47,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Submission to stored state through the whole local stack: the simulated provider takes the job
  * and delivers a signed webhook over HTTP to the local API server, which runs the real handler on
- * DynamoDB Local. Each fault switch ends in the state a careful receiver must reach.
+ * moto. Each fault switch ends in the state a careful receiver must reach.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
-  private static LocalStack stack;
+  private static LocalVideohook stack;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of());
   }
 
   @AfterAll
@@ -81,7 +81,7 @@ class EndToEndTest {
   }
 
   private static long deliveryRecords(String jobId) {
-    return TestJobs.deliveryRecords(stack.dynamoDb(), LocalStack.TABLE, jobId);
+    return TestJobs.deliveryRecords(stack.dynamoDb(), LocalVideohook.TABLE, jobId);
   }
 
   private static List<Integer> statuses(Provider provider, String jobId) {
@@ -106,7 +106,7 @@ class EndToEndTest {
   }
 
   private static List<S3Object> objects(String jobId) {
-    return stack.s3().objects(LocalStack.BUCKET).stream()
+    return stack.s3().objects(LocalVideohook.BUCKET).stream()
         .filter(o -> o.key().contains("/" + jobId + "/"))
         .toList();
   }
@@ -140,7 +140,7 @@ class EndToEndTest {
         stack
             .s3()
             .client()
-            .getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key(key))
+            .getObjectAsBytes(b -> b.bucket(LocalVideohook.BUCKET).key(key))
             .asByteArray();
     assertEquals(
         VideoBytes.sha256(jobId, size),
@@ -301,7 +301,7 @@ class EndToEndTest {
     assertTrue(job.download().lastError().length() > 0);
     assertTrue(objects(jobId).isEmpty(), "no object");
     assertTrue(
-        stack.s3().multipartUploads(LocalStack.BUCKET).stream()
+        stack.s3().multipartUploads(LocalVideohook.BUCKET).stream()
             .noneMatch(u -> u.key().contains(jobId)),
         "no dangling multipart upload");
     assertEquals(

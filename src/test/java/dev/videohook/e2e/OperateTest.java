@@ -9,7 +9,7 @@ import dev.videohook.cli.VideohookCli;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.local.LocalStack;
+import dev.videohook.local.LocalVideohook;
 import dev.videohook.notify.JobEvents;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
@@ -48,13 +48,13 @@ class OperateTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String TENANT = "ops";
   private final HttpClient http = HttpClient.newHttpClient();
-  private LocalStack stack;
+  private LocalVideohook stack;
   private String storedJob;
   private String failedJob;
 
   @BeforeAll
   void start() throws Exception {
-    stack = LocalStack.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of());
     var simulator = stack.simulator(Provider.OPENROUTER);
     simulator.setFaults(Faults.none().withCompletionDelay(Duration.ofMillis(50)));
     storedJob = stack.submit(Provider.OPENROUTER, TENANT, "google/veo-3.1-lite", "a lamp").id();
@@ -116,7 +116,7 @@ class OperateTest {
     assertEquals("google/veo-3.1-lite", detail.get("model"));
     List<Map<String, Object>> outputs = (List<Map<String, Object>>) detail.get("outputs");
     assertEquals(1, outputs.size());
-    assertEquals(LocalStack.BUCKET, outputs.get(0).get("bucket"));
+    assertEquals(LocalVideohook.BUCKET, outputs.get(0).get("bucket"));
     assertEquals(job.stored().objects().get(0).key(), outputs.get(0).get("key"));
     assertEquals(job.stored().objects().get(0).sha256(), outputs.get(0).get("sha256"));
     assertEquals(
@@ -146,7 +146,7 @@ class OperateTest {
 
   private Map<String, String> cliEnv() {
     Map<String, String> env = new HashMap<>();
-    env.put("JOBS_TABLE", LocalStack.TABLE);
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
     env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
     env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
     env.put("AWS_REGION", "us-east-1");
@@ -299,7 +299,7 @@ class OperateTest {
     assertTrue(storedRow.contains(job(storedJob).stored().objects().get(0).sha256()), storedRow);
     assertTrue(storedRow.contains("class=\"object-link\""), storedRow);
     assertTrue(
-        storedRow.contains("href=\"" + stack.s3Endpoint() + "/" + LocalStack.BUCKET + "/"),
+        storedRow.contains("href=\"" + stack.s3Endpoint() + "/" + LocalVideohook.BUCKET + "/"),
         storedRow);
     assertTrue(dom.contains("id=\"job-" + failedJob + "\""), dom);
     assertTrue(dom.contains(JobEvents.STORED) && dom.contains(JobEvents.FAILED), dom);

@@ -22,11 +22,12 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalApiServer;
-import dev.videohook.local.LocalDynamoDb;
 import dev.videohook.local.LocalEventBus;
 import dev.videohook.local.LocalS3;
-import dev.videohook.local.LocalStack;
 import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.local.LocalVideohook;
+import dev.videohook.local.LoopbackPort;
+import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
@@ -35,6 +36,9 @@ import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
+import dev.videohook.testing.Await;
+import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.TcpProxy;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
@@ -51,6 +55,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +86,7 @@ class ReliabilityTest {
   void thousandDeliveriesForNineHundredJobs_at32Way_storeEveryJobExactlyOnce() throws Exception {
     int jobs = 900;
     int duplicated = 100;
-    try (LocalStack stack = LocalStack.start(0, Map.of());
+    try (LocalVideohook stack = LocalVideohook.start(0, Map.of());
         VideoServer videos = new VideoServer()) {
       List<HttpRequest> requests = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
@@ -108,9 +113,13 @@ class ReliabilityTest {
               .filter(j -> j.tenant().equals("battery"))
               .toList();
       assertEquals(jobs, recorded.size(), "one job per job id, none lost");
-      await(() -> storedCount(stack.jobStore(), "battery") == jobs, "every completed job stored");
+      Set<JobKey> unstored = new HashSet<>();
+      for (int i = 0; i < jobs; i++) {
+        unstored.add(new JobKey("battery", PROVIDER, "load_" + i));
+      }
+      await(() -> allStored(stack.jobStore(), unstored), "every completed job stored");
       List<S3Object> objects =
-          stack.s3().objects(LocalStack.BUCKET).stream()
+          stack.s3().objects(LocalVideohook.BUCKET).stream()
               .filter(o -> o.key().startsWith("battery/"))
               .toList();
       assertEquals(jobs, objects.size(), "one object per job");
@@ -121,21 +130,19 @@ class ReliabilityTest {
   }
 
   @Test
-  void dynamoDbStoppedMidRun_everyAcknowledgedDeliveryIsKept_andTheRestAreRetriedInto(
-      @TempDir Path dir) throws Exception {
-    int port = LocalDynamoDb.freePort();
+  void dynamoDbUnreachableMidRun_everyAcknowledgedDeliveryIsKept_andTheRestAreRetriedInto()
+      throws Exception {
     String secret = "battery-secret";
-    LocalDynamoDb dynamoDb = LocalDynamoDb.startOnDisk(dir, port);
-    dynamoDb.createJobTable("outage-jobs");
+    String table = SharedMoto.newJobTable();
+    // the store stays up and keeps its items (moto keeps nothing over a restart): the outage is
+    // the network path to it, cut and given back
+    TcpProxy path = new TcpProxy(SharedMoto.get().endpoint());
     JobStore store =
         new JobStore(
             AwsClients.dynamoDb(
                 new SharedConfig(
-                    "outage-jobs",
-                    Region.US_EAST_1,
-                    Optional.of(dynamoDb.endpoint()),
-                    Optional.empty())),
-            "outage-jobs");
+                    table, Region.US_EAST_1, Optional.of(path.endpoint()), Optional.empty())),
+            table);
     WebhookHandler handler =
         new WebhookHandler(
             new WebhookReceiver(
@@ -148,7 +155,7 @@ class ReliabilityTest {
     S3Presigner presigner =
         S3Presigner.builder()
             .region(Region.US_EAST_1)
-            .credentialsProvider(LocalDynamoDb.CREDENTIALS)
+            .credentialsProvider(MotoServer.CREDENTIALS)
             .endpointOverride(URI.create("http://127.0.0.1:1"))
             .build();
     try (LocalApiServer api =
@@ -166,7 +173,7 @@ class ReliabilityTest {
         assertTrue(simulator.awaitDelivered(jobId, TIMEOUT), jobId + " was never delivered");
       }
 
-      dynamoDb.close(); // the store goes away while webhooks keep arriving
+      path.cut(); // the store goes away while webhooks keep arriving
       // as many as the simulator sends at once, so that each meets the outage before it retries
       List<String> during = submit(client, callback, 4);
       await(
@@ -174,7 +181,7 @@ class ReliabilityTest {
               during.stream()
                   .allMatch(id -> answers(simulator, id).stream().anyMatch(s -> s >= 500)),
           "every delivery during the outage was refused with 5xx");
-      dynamoDb = LocalDynamoDb.startOnDisk(dir, port);
+      path.restore();
       for (String jobId : during) {
         assertTrue(simulator.awaitDelivered(jobId, TIMEOUT), jobId + " was never delivered");
       }
@@ -195,7 +202,7 @@ class ReliabilityTest {
             jobId + ", refused during the outage, was retried and recorded after it");
       }
     } finally {
-      dynamoDb.close();
+      path.close();
     }
   }
 
@@ -203,22 +210,22 @@ class ReliabilityTest {
   @SuppressWarnings("try") // the poller works for its effect: the stream drives the download
   void s3StoppedMidDownload_leavesNoPartialObject_andTheRetryStoresTheVideo(@TempDir Path dir)
       throws Exception {
-    int s3Port = LocalDynamoDb.freePort();
+    int s3Port = LoopbackPort.free();
     int retries = 6;
     byte[] video = GeneratedBytes.bytes(40 * 1024 * 1024);
     CountDownLatch s3Stopped = new CountDownLatch(1);
     AtomicReference<LocalS3> s3 = new AtomicReference<>(LocalS3.startOnDisk(dir, s3Port));
     s3.get().createBucket("outage-videos");
-    try (LocalDynamoDb dynamoDb = LocalDynamoDb.start();
-        VideoServer videos = new VideoServer()) {
-      dynamoDb.createJobTable("outage-jobs");
+    MotoServer dynamoDb = SharedMoto.get();
+    String table = SharedMoto.newJobTable();
+    try (VideoServer videos = new VideoServer()) {
       // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is down
       videos.on(
           path("job_s3"),
           (socket, out) -> pausedReply(out, video, 20 * 1024 * 1024, s3Stopped),
           VideoServer.ok(video, "video/mp4"));
       Map<String, String> settings = new HashMap<>();
-      settings.put("JOBS_TABLE", "outage-jobs");
+      settings.put("JOBS_TABLE", table);
       settings.put("VIDEO_BUCKET", "outage-videos");
       settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
       settings.put("S3_ENDPOINT", s3.get().endpoint().toString());
@@ -226,13 +233,13 @@ class ReliabilityTest {
       settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(retries));
       settings.put(PROVIDER.apiKeyEnv(), "sk-battery");
       DownloadHandler downloads = new DownloadHandler(DownloadService.fromEnvironment(settings));
-      JobStore store = new JobStore(dynamoDb.client(), "outage-jobs");
+      JobStore store = new JobStore(dynamoDb.client(), table);
       JobKey key = new JobKey("acme", PROVIDER, "job_s3");
       try (LocalStreamPoller poller =
           new LocalStreamPoller(
               dynamoDb.client(),
               dynamoDb.streamsClient(),
-              "outage-jobs",
+              table,
               JobTable.DOWNLOAD_FILTER_PATTERNS,
               event -> downloads.handleRequest(event, null),
               10,
@@ -357,10 +364,12 @@ class ReliabilityTest {
     }
   }
 
-  private static long storedCount(JobStore store, String tenant) {
-    return JobScan.allJobs(store).stream()
-        .filter(j -> j.tenant().equals(tenant) && j.status() == JobStatus.STORED)
-        .count();
+  /**
+   * Reads each job not yet seen stored (GetItem), forgets those now stored: true when none is left.
+   */
+  private static boolean allStored(JobStore store, Set<JobKey> unstored) {
+    unstored.removeIf(key -> store.find(key).orElseThrow().status() == JobStatus.STORED);
+    return unstored.isEmpty();
   }
 
   /** The head and the first {@code before} bytes, then the rest once {@code release} opens. */
@@ -382,11 +391,7 @@ class ReliabilityTest {
     out.write(body, before, body.length - before);
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (!condition.getAsBoolean()) {
-      assertTrue(Instant.now().isBefore(deadline), "not within " + TIMEOUT + ": " + what);
-      Thread.sleep(50);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Await.until(condition, TIMEOUT, what);
   }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.event.VideoEvent;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +30,7 @@ class ExpiredOverrideTest {
 
   @BeforeEach
   void newTable() {
-    jobs = new JobStore(SharedDynamoDb.get().client(), SharedDynamoDb.newJobTable());
+    jobs = new JobStore(SharedMoto.get().client(), SharedMoto.newJobTable());
     jobs.recordSubmitted(KEY, "m", "a lamp", Instant.now().minusSeconds(90_000));
   }
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.videohook.event.VideoEvent;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +36,8 @@ class IndexProjectionTest {
 
   @BeforeEach
   void setUp() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
     store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
   }
 

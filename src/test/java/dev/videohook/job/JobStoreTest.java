@@ -8,8 +8,8 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.event.VideoEvent;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +41,8 @@ class JobStoreTest {
 
   @BeforeEach
   void setUp() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
     store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
     key = new JobKey("acme", Provider.OPENROUTER, "job-" + System.nanoTime());
   }

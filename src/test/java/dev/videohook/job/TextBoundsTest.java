@@ -3,8 +3,8 @@ package dev.videohook.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TextBoundsTest {
   @Test
   void longPromptOfThreeByteCharacters_isKeptWithinItsByteBound_andTheJobIsRecorded() {
-    JobStore jobs = new JobStore(SharedDynamoDb.get().client(), SharedDynamoDb.newJobTable());
+    JobStore jobs = new JobStore(SharedMoto.get().client(), SharedMoto.newJobTable());
     JobKey key = new JobKey("acme", Provider.OPENROUTER, "job_long_prompt");
     String prompt = "灯".repeat(200_000); // 600,000 bytes: more than an item may hold
 

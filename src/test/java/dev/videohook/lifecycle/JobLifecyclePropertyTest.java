@@ -38,38 +38,12 @@ import net.jqwik.api.state.Transformer;
  * here), {@code -Dlifecycle.seed=S} another seed (default {@value #DEFAULT_SEED}, logged). A
  * failure is shrunk to a shortest sequence; each one found is kept as a named test in {@link
  * JobLifecycleRegressionTest}.
- *
- * <p>Generator constraints that keep it clear of holes not closed yet, each liftable on its own:
- * {@code -Dlifecycle.keepStatusFaults=true} (a status fault outlives the quiet period: the
- * reconciler must still settle the job), {@code -Dlifecycle.warmRotation=true} (a key rotation
- * reaches a reconciler that stays warm), {@code -Dlifecycle.deliverAfterExpiry=true} (a provider's
- * terminal event after the reconciler's own expiry).
  */
 class JobLifecyclePropertyTest {
   static final int DEFAULT_TRIES = 10;
   static final String DEFAULT_SEED = "20261130";
   static final int MAX_ACTIONS = 30;
   static final int MAX_JOBS = 4;
-
-  /**
-   * Reconciler starvation: a status answer that is 401/403, about another id, invalid, or a
-   * throttle, never counts toward the job's deadline, so a job whose provider keeps answering so
-   * stays {@code pending} for ever. Until that is fixed, the quiet period clears status faults.
-   */
-  static final boolean KEEP_STATUS_FAULTS = Boolean.getBoolean("lifecycle.keepStatusFaults");
-
-  /**
-   * A warm reconciler keeps the API key it first read: after a rotation it sends the revoked key
-   * for ever. Until that is fixed, a rotation also starts a new reconciler container.
-   */
-  static final boolean WARM_ROTATION = Boolean.getBoolean("lifecycle.warmRotation");
-
-  /**
-   * A provider's terminal event after the reconciler's own {@code expired} is refused (204, nothing
-   * changes, the paid video is never fetched). Until the override is implemented, no provider
-   * terminal event is delivered to a job the reconciler expired.
-   */
-  static final boolean DELIVER_AFTER_EXPIRY = Boolean.getBoolean("lifecycle.deliverAfterExpiry");
 
   /** Sources may send a negative Content-Length (the downloader names it as the reason). */
   static final boolean NEGATIVE_LENGTH =
@@ -99,7 +73,7 @@ class JobLifecyclePropertyTest {
     LifecycleWorld last = chain.finalState().orElseThrow();
     STEPS.addAndGet(last.steps.size());
     long q0 = System.nanoTime();
-    last.quietPeriod(!KEEP_STATUS_FAULTS);
+    last.quietPeriod(false); // status faults outlive it: the reconciler must settle the job still
     TIMES.merge("QUIET", System.nanoTime() - q0, Long::sum);
     last.checkSettled();
   }
@@ -222,11 +196,7 @@ class JobLifecyclePropertyTest {
   }
 
   private static List<String> deliverable(LifecycleWorld w) {
-    return w.jobs.values().stream()
-        // constraint (DELIVER_AFTER_EXPIRY): nothing for a job the reconciler expired
-        .filter(k -> DELIVER_AFTER_EXPIRY || !k.expiredByReconciler)
-        .map(k -> k.id)
-        .toList();
+    return w.jobs.values().stream().map(k -> k.id).toList();
   }
 
   /** A delivery sent before: again, freshly signed, or replayed byte for byte. */
@@ -241,9 +211,6 @@ class JobLifecyclePropertyTest {
       public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
         return Combinators.combine(
                 Arbitraries.integers().between(0, w.sent.size() - 1), Arbitraries.of(true, false))
-            .filter(
-                (i, fresh) ->
-                    DELIVER_AFTER_EXPIRY || !w.jobs.get(w.sent.get(i).jobId()).expiredByReconciler)
             .as(
                 (i, fresh) ->
                     fresh
@@ -338,10 +305,6 @@ class JobLifecyclePropertyTest {
             "operator: rotate the API key",
             w -> {
               w.rotateApiKey();
-              if (!WARM_ROTATION) {
-                // constraint (WARM_ROTATION): the rotated key reaches only a new container
-                w.coldStartReconciler();
-              }
             }));
   }
 

@@ -10,7 +10,6 @@ import dev.videohook.testing.ScriptedProvider.StatusAnswer;
 import dev.videohook.webhook.WebhookOutcome;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +44,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "reconciler starvation: a status answer of 401 never counts toward the job's deadline, so"
-          + " the job stays pending for ever (fixed on the reconciler fairness branch)")
   void unauthorizedStatusForever_shouldStillExpireTheJob() {
     world.submit(1, "video/mp4", "urls");
     world.answerStatus("job-0", StatusAnswer.UNAUTHORIZED);
@@ -59,9 +55,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "reconciler starvation: an answer about another job's id never counts toward the job's"
-          + " deadline (fixed on the reconciler fairness branch)")
   void answerAboutAnotherIdForever_shouldStillExpireTheJob() {
     world.submit(1, "video/mp4", "urls");
     world.answerStatus("job-0", StatusAnswer.OTHER_ID);
@@ -72,9 +65,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "reconciler starvation: a status answer that is not a valid event never counts toward the"
-          + " job's deadline (fixed on the reconciler fairness branch)")
   void invalidStatusForever_shouldStillExpireTheJob() {
     world.submit(1, "video/mp4", "urls");
     world.finish("job-0", EventType.COMPLETED);
@@ -86,9 +76,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "rotated API key never reaches the reconciler: a warm reconciler keeps the revoked key"
-          + " (fixed on the reconciler fairness branch)")
   void keyRotatedUnderAWarmReconciler_shouldStillRecoverTheLostWebhook() {
     world.submit(1, "video/mp4", "urls");
     world.clockJump(Duration.ofMinutes(15));
@@ -103,9 +90,6 @@ class JobLifecycleRegressionTest {
   }
 
   @Test
-  @Disabled(
-      "a paid video thrown away: the provider's completed event after the reconciler's own"
-          + " expired is answered 204 and dropped (the expired-override commit rule)")
   void completedAfterTheReconcilersExpiry_shouldReplaceTheExpiredAndStore() {
     world.submit(1, "video/mp4", "urls");
     world.answerStatus("job-0", StatusAnswer.NOT_FOUND);

@@ -19,10 +19,8 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.EventFilter;
-import dev.videohook.local.LocalDynamoDb;
 import dev.videohook.local.LocalStreamPoller;
-import dev.videohook.local.SharedDynamoDb;
-import dev.videohook.local.SharedS3;
+import dev.videohook.local.MotoServer;
 import dev.videohook.net.TestDns;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
@@ -33,6 +31,8 @@ import dev.videohook.testing.ControlledClock;
 import dev.videohook.testing.ScriptedProvider;
 import dev.videohook.testing.ScriptedProvider.SourceFault;
 import dev.videohook.testing.ScriptedProvider.StatusAnswer;
+import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.SharedS3;
 import dev.videohook.testing.StoreOutage;
 import dev.videohook.webhook.WebhookOutcome;
 import dev.videohook.webhook.WebhookReceiver;
@@ -123,14 +123,14 @@ final class LifecycleWorld implements AutoCloseable {
   final ControlledClock clock = new ControlledClock(START);
   final StoreOutage outage = new StoreOutage();
   final ScriptedProvider provider;
-  final String table = SharedDynamoDb.newJobTable();
+  final String table = SharedMoto.newJobTable();
   final String bucket = SharedS3.newBucket();
   final Map<String, Known> jobs = new LinkedHashMap<>();
   final List<Sent> sent = new ArrayList<>();
   final List<String> steps = new ArrayList<>();
   final List<DynamodbStreamRecord> onFailure = new ArrayList<>();
 
-  private final DynamoDbClient checkClient = SharedDynamoDb.get().client();
+  private final DynamoDbClient checkClient = SharedMoto.get().client();
   private final JobStore checkStore;
   private final JobStore store;
   private final Secrets secrets;
@@ -143,7 +143,7 @@ final class LifecycleWorld implements AutoCloseable {
   private int nextJob;
 
   // the stream, as the event source mapping sees it
-  private final DynamoDbStreamsClient streams = SharedDynamoDb.get().streamsClient();
+  private final DynamoDbStreamsClient streams = SharedMoto.get().streamsClient();
   private final String streamArn;
   private final EventFilter filter = new EventFilter(JobTable.DOWNLOAD_FILTER_PATTERNS);
   private final Map<String, String> iterators = new HashMap<>();
@@ -157,8 +157,7 @@ final class LifecycleWorld implements AutoCloseable {
     provider = new ScriptedProvider(key, RESPONSE_TIMEOUT.toMillis() + 100);
     secrets = new Secrets(key);
     DynamoDbClient faulty =
-        outage.client(
-            SharedDynamoDb.get().endpoint(), LocalDynamoDb.REGION, LocalDynamoDb.CREDENTIALS);
+        outage.client(SharedMoto.get().endpoint(), MotoServer.REGION, MotoServer.CREDENTIALS);
     store = new JobStore(faulty, table);
     checkStore = new JobStore(checkClient, table);
     receiver = new WebhookReceiver(store, secrets, TOLERANCE, 256 * 1024, clock);
@@ -182,8 +181,8 @@ final class LifecycleWorld implements AutoCloseable {
         new ReconcileConfig(
             new SharedConfig(
                 table,
-                LocalDynamoDb.REGION,
-                Optional.of(SharedDynamoDb.get().endpoint()),
+                MotoServer.REGION,
+                Optional.of(SharedMoto.get().endpoint()),
                 Optional.empty()),
             Duration.ofMinutes(10),
             Duration.ofMinutes(10),

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class GuideSenderTest {
   private static final Path SENDER = Path.of("src/test/resources/guide/send-test-webhook.mjs");
-  private static LocalStack stack;
+  private static LocalVideohook stack;
 
   @BeforeAll
   static void serveOnPort3000() throws IOException {
     assumeTrue(nodeAvailable(), "Node.js 20+ is needed to run the guide's sender");
-    stack = LocalStack.start(3000, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"));
+    stack = LocalVideohook.start(3000, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"));
   }
 
   @AfterAll

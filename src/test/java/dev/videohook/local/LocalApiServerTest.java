@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 /** The local API server over real HTTP: the same handler, the same event shape as API Gateway. */
 class LocalApiServerTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static LocalStack stack;
+  private static LocalVideohook stack;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(0, Map.of("MODELGATES_WEBHOOK_SECRET", "mg_secret"));
+    stack = LocalVideohook.start(0, Map.of("MODELGATES_WEBHOOK_SECRET", "mg_secret"));
   }
 
   @AfterAll

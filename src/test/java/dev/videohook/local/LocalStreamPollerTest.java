@@ -6,14 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.event.EventType;
+import dev.videohook.event.SampleEvents;
+import dev.videohook.event.VideoEvent;
+import dev.videohook.job.Delivery;
 import dev.videohook.job.DeliveryRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.TestJobs;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The local event source mapping on DynamoDB Local's real stream. The handler here is a recorder:
- * what is under test is which records reach it, in what shape, and how failures are retried.
+ * The local event source mapping on moto's real stream. The handler here is a recorder: what is
+ * under test is which records reach it, in what shape, and how failures are retried.
  */
 class LocalStreamPollerTest {
   private DynamoDbClient dynamoDb;
@@ -36,15 +44,15 @@ class LocalStreamPollerTest {
 
   @BeforeEach
   void newTable() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
   }
 
   private LocalStreamPoller poller(
       Function<DynamodbEvent, StreamsEventResponse> handler, int maxRetries) {
     return new LocalStreamPoller(
         dynamoDb,
-        SharedDynamoDb.get().streamsClient(),
+        SharedMoto.get().streamsClient(),
         table,
         JobTable.DOWNLOAD_FILTER_PATTERNS,
         handler,
@@ -177,6 +185,51 @@ class LocalStreamPollerTest {
 
       assertEquals(3, calls.get(), "one attempt and two retries");
       assertEquals("job_poison", jobId(poller.failedBatches().get(0).get(0)));
+    }
+  }
+
+  @Test
+  @SuppressWarnings("try") // the poller works for its effect: running while the items are written
+  void itemCreatingUpdate_reachesTheHandlerAsOneInsert_withTheWholeItem() throws Exception {
+    // moto writes such an update as two INSERT records, the first with the keys alone; Lambda
+    // (DynamoDB) would see one INSERT of the whole item
+    try (LocalStreamPoller poller =
+        new LocalStreamPoller(
+            dynamoDb,
+            SharedMoto.get().streamsClient(),
+            table,
+            List.of("{\"eventName\":[\"INSERT\"]}"),
+            event -> {
+              received.addAll(event.getRecords());
+              return ok(event);
+            },
+            10,
+            0,
+            Duration.ofMillis(20))) {
+      byte[] body =
+          JSON.std.asBytes(
+              SampleEvents.terminal(
+                  EventType.COMPLETED, "job_new", List.of("https://cdn.example/v.mp4")));
+      new JobStore(dynamoDb, table)
+          .recordDelivery(
+              new Delivery(
+                  "$default",
+                  Provider.OPENROUTER,
+                  VideoEvent.parse(body).orElseThrow(),
+                  new String(body, StandardCharsets.UTF_8),
+                  null,
+                  Instant.now()));
+      putJob("job_marker", "completed"); // one PutItem, one INSERT: read past it, all is read
+
+      await(() -> received.stream().anyMatch(r -> jobId(r).equals("job_marker")));
+
+      List<Job> inserted =
+          received.stream()
+              .map(r -> image(r, true))
+              .filter(j -> j.jobId().equals("job_new"))
+              .toList();
+      assertEquals(1, inserted.size(), "one INSERT for one new item");
+      assertEquals(JobStatus.COMPLETED, inserted.get(0).status());
     }
   }
 }

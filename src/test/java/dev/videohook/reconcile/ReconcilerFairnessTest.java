@@ -10,8 +10,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.LocalDynamoDb;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.local.MotoServer;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
@@ -19,6 +18,7 @@ import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +63,8 @@ class ReconcilerFairnessTest {
 
   @BeforeEach
   void newTable() {
-    table = SharedDynamoDb.newJobTable();
-    jobs = new JobStore(SharedDynamoDb.get().client(), table);
+    table = SharedMoto.newJobTable();
+    jobs = new JobStore(SharedMoto.get().client(), table);
     simulator.setFaults(Faults.none());
     metricLines.clear();
   }
@@ -72,10 +72,7 @@ class ReconcilerFairnessTest {
   private ReconcileConfig config() {
     return new ReconcileConfig(
         new SharedConfig(
-            table,
-            LocalDynamoDb.REGION,
-            Optional.of(SharedDynamoDb.get().endpoint()),
-            Optional.empty()),
+            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
         ReconcileConfig.DEFAULT_INTERVAL,
         ReconcileConfig.DEFAULT_MIN_AGE,
         ReconcileConfig.DEFAULT_DEADLINE,
@@ -155,7 +152,7 @@ class ReconcilerFairnessTest {
     }
     JobKey stranded = new JobKey("acme", PROVIDER, "stranded");
     TestJobs.put(
-        SharedDynamoDb.get().client(),
+        SharedMoto.get().client(),
         table,
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
     Reconciler.ProviderClients clients = unsettleableClients();

@@ -7,14 +7,14 @@ import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
-import dev.videohook.local.LocalDynamoDb;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +36,8 @@ class ReconcilerRetryAfterTest {
 
   @Test
   void throttledStatusCall_withRetryAfter_isTriedAgain_andTheJobRecovered() throws Exception {
-    String table = SharedDynamoDb.newJobTable();
-    JobStore jobs = new JobStore(SharedDynamoDb.get().client(), table);
+    String table = SharedMoto.newJobTable();
+    JobStore jobs = new JobStore(SharedMoto.get().client(), table);
     List<Duration> reconcilerSleeps = new CopyOnWriteArrayList<>();
     try (ProviderSimulator simulator =
         ProviderSimulator.start(
@@ -65,8 +65,8 @@ class ReconcilerRetryAfterTest {
           new ReconcileConfig(
               new SharedConfig(
                   table,
-                  LocalDynamoDb.REGION,
-                  Optional.of(SharedDynamoDb.get().endpoint()),
+                  MotoServer.REGION,
+                  Optional.of(SharedMoto.get().endpoint()),
                   Optional.empty()),
               Duration.ofMinutes(10),
               Duration.ofMinutes(15),

@@ -14,14 +14,14 @@ import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.LocalDynamoDb;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler against DynamoDB Local and the simulated provider: lost webhooks recorded through
- * the receiver's commit, young and running jobs left alone, overdue ones expired, throttling backed
+ * The reconciler against moto and the simulated provider: lost webhooks recorded through the
+ * receiver's commit, young and running jobs left alone, overdue ones expired, throttling backed
  * off, bad jobs counted, work bounded.
  */
 class ReconcilerTest {
@@ -65,18 +65,15 @@ class ReconcilerTest {
 
   @BeforeEach
   void newTable() {
-    table = SharedDynamoDb.newJobTable();
-    jobs = new JobStore(SharedDynamoDb.get().client(), table);
+    table = SharedMoto.newJobTable();
+    jobs = new JobStore(SharedMoto.get().client(), table);
     sleeps.clear();
   }
 
   private ReconcileConfig config(int maxJobs) {
     return new ReconcileConfig(
         new SharedConfig(
-            table,
-            LocalDynamoDb.REGION,
-            Optional.of(SharedDynamoDb.get().endpoint()),
-            Optional.empty()),
+            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
         Duration.ofMinutes(10),
         Duration.ofMinutes(15),
         Duration.ofHours(24),
@@ -170,7 +167,7 @@ class ReconcilerTest {
 
     ReconcileReport again = reconciler(Duration.ofHours(1)).run(later());
     assertEquals(0, again.examined(), "a recorded job is not pending any more");
-    assertEquals(1, TestJobs.deliveryRecords(SharedDynamoDb.get().client(), table, key.jobId()));
+    assertEquals(1, TestJobs.deliveryRecords(SharedMoto.get().client(), table, key.jobId()));
   }
 
   @Test
@@ -302,7 +299,7 @@ class ReconcilerTest {
     }
     jobs.recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
     TestJobs.put(
-        SharedDynamoDb.get().client(),
+        SharedMoto.get().client(),
         table,
         TestJobs.job(new JobKey("acme", PROVIDER, "done"), JobStatus.COMPLETED, List.of(), t0));
 
@@ -366,13 +363,11 @@ class ReconcilerTest {
     JobKey stored = new JobKey("acme", PROVIDER, "job_stored_long_ago");
     Instant now = Instant.now();
     TestJobs.put(
-        SharedDynamoDb.get().client(),
+        SharedMoto.get().client(),
         table,
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
     TestJobs.put(
-        SharedDynamoDb.get().client(),
-        table,
-        TestJobs.job(stored, JobStatus.STORED, List.of(), now));
+        SharedMoto.get().client(), table, TestJobs.job(stored, JobStatus.STORED, List.of(), now));
 
     ReconcileReport report = reconciler(Duration.ofHours(26)).run(later());
 
@@ -387,7 +382,7 @@ class ReconcilerTest {
   void completedJobTheStreamCanStillDeliver_isLeftAlone() {
     JobKey recent = new JobKey("acme", PROVIDER, "job_recent");
     TestJobs.put(
-        SharedDynamoDb.get().client(),
+        SharedMoto.get().client(),
         table,
         TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
 

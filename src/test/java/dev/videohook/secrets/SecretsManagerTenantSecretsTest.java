@@ -5,43 +5,54 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.TcpProxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * Parsing, caching and source selection. There is no Secrets Manager emulator on this machine, so
- * the client here is a small fake that answers GetSecretValue from a map; the real client's wire
- * behaviour is not tested here.
+ * Parsing, caching and source selection, on the wire: the real Secrets Manager client against
+ * moto's Secrets Manager.
  */
 class SecretsManagerTenantSecretsTest {
   private static final Duration TTL = Duration.ofMinutes(5);
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-  private final FakeSecretsManager secretsManager = new FakeSecretsManager();
+  private final WireSecretsManager secretsManager = new WireSecretsManager();
   private final MutableClock clock = new MutableClock();
   private final SecretsManagerTenantSecrets secrets =
-      new SecretsManagerTenantSecrets(secretsManager, "videohook", TTL, clock);
+      new SecretsManagerTenantSecrets(secretsManager.client, secretsManager.prefix, TTL, clock);
+
+  @AfterEach
+  void close() {
+    secretsManager.close();
+  }
 
   @Test
   void webhookSecrets_shouldBeCurrentThenPrevious_whenRotating() {
     secretsManager.put(
-        "videohook/acme/openrouter/webhook",
+        "acme/openrouter/webhook",
         "{\"webhook_secret\":\"new\",\"webhook_secret_previous\":\"old\"}");
-    secretsManager.put("videohook/acme/openrouter/api-key", "{\"api_key\":\"sk-or\"}");
+    secretsManager.put("acme/openrouter/api-key", "{\"api_key\":\"sk-or\"}");
 
     assertEquals(List.of("new", "old"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     assertEquals(Optional.of("sk-or"), secrets.apiKey("acme", Provider.OPENROUTER));
@@ -51,19 +62,20 @@ class SecretsManagerTenantSecretsTest {
   void signingSecretsAndApiKey_shouldComeFromTheirOwnSecrets_eachReadOnlyWhenAskedFor() {
     // an API key left in the signing secret (the old single-secret layout) is not used
     secretsManager.put(
-        "videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"s\",\"api_key\":\"sk-old\"}");
+        "acme/openrouter/webhook", "{\"webhook_secret\":\"s\",\"api_key\":\"sk-old\"}");
 
     assertEquals(List.of("s"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
-    assertEquals(List.of("videohook/acme/openrouter/webhook"), secretsManager.calls);
+    String webhookId = secretsManager.prefix + "/acme/openrouter/webhook";
+    assertEquals(List.of(webhookId), secretsManager.calls);
     assertEquals(Optional.empty(), secrets.apiKey("acme", Provider.OPENROUTER));
     assertEquals(
-        List.of("videohook/acme/openrouter/webhook", "videohook/acme/openrouter/api-key"),
+        List.of(webhookId, secretsManager.prefix + "/acme/openrouter/api-key"),
         secretsManager.calls);
   }
 
   @Test
   void secrets_shouldBeReadPerTenantAndProvider() {
-    secretsManager.put("videohook/acme/modelgates/webhook", "{\"webhook_secret\":\"mg\"}");
+    secretsManager.put("acme/modelgates/webhook", "{\"webhook_secret\":\"mg\"}");
 
     assertEquals(List.of("mg"), secrets.webhookSecrets("acme", Provider.MODELGATES));
     assertEquals(Optional.empty(), secrets.apiKey("acme", Provider.MODELGATES));
@@ -73,9 +85,9 @@ class SecretsManagerTenantSecretsTest {
 
   @Test
   void secret_shouldBeReadOncePerTtl() {
-    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
+    secretsManager.put("acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
     secrets.webhookSecrets("acme", Provider.OPENROUTER);
-    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v2\"}");
+    secretsManager.put("acme/openrouter/webhook", "{\"webhook_secret\":\"v2\"}");
 
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     clock.advance(TTL);
@@ -92,10 +104,10 @@ class SecretsManagerTenantSecretsTest {
 
   @Test
   void failedCall_shouldKeepTheLastValue_andRetryNextTime() {
-    secretsManager.put("videohook/acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
+    secretsManager.put("acme/openrouter/webhook", "{\"webhook_secret\":\"v1\"}");
     secrets.webhookSecrets("acme", Provider.OPENROUTER);
     clock.advance(TTL);
-    secretsManager.failing = true;
+    secretsManager.fail();
 
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
     assertEquals(List.of("v1"), secrets.webhookSecrets("acme", Provider.OPENROUTER));
@@ -104,14 +116,14 @@ class SecretsManagerTenantSecretsTest {
 
   @Test
   void failedCall_shouldBeRetryable_forAnApiKeyNeverReadBefore() {
-    secretsManager.failing = true;
+    secretsManager.fail();
     assertThrows(
         SecretsUnavailableException.class, () -> secrets.apiKey("acme", Provider.OPENROUTER));
   }
 
   @Test
   void failedCall_shouldBeEmpty_whenNothingWasReadBefore() {
-    secretsManager.failing = true;
+    secretsManager.fail();
     assertEquals(List.of(), secrets.webhookSecrets("acme", Provider.OPENROUTER));
   }
 
@@ -165,36 +177,51 @@ class SecretsManagerTenantSecretsTest {
         SecretsManagerTenantSecrets.apiKeySecretId("videohook", "acme", Provider.MODELGATES));
   }
 
-  /** Answers GetSecretValue from a map and records the ids asked for. */
-  private static final class FakeSecretsManager implements SecretsManagerClient {
-    final Map<String, String> values = new HashMap<>();
-    final List<String> calls = new ArrayList<>();
-    boolean failing;
+  /**
+   * moto's Secrets Manager through the real client, which records the ids asked for and, while
+   * {@link #failing}, goes through a cut network path.
+   */
+  private static final class WireSecretsManager implements AutoCloseable {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final String prefix = "videohook-" + PREFIXES.incrementAndGet();
+    private final TcpProxy path = new TcpProxy(SharedMoto.get().endpoint());
+    private final SecretsManagerClient admin = SharedMoto.get().secretsClient();
+    final SecretsManagerClient client =
+        MotoServer.configure(SecretsManagerClient.builder(), path.endpoint())
+            .overrideConfiguration(
+                c ->
+                    c.addExecutionInterceptor(
+                        new ExecutionInterceptor() {
+                          @Override
+                          public void beforeExecution(
+                              Context.BeforeExecution context, ExecutionAttributes attributes) {
+                            if (context.request() instanceof GetSecretValueRequest get) {
+                              calls.add(get.secretId());
+                            }
+                          }
+                        }))
+            .build();
 
-    void put(String id, String json) {
-      values.put(id, json);
-    }
-
-    @Override
-    public GetSecretValueResponse getSecretValue(GetSecretValueRequest request) {
-      calls.add(request.secretId());
-      if (failing) {
-        throw SdkClientException.create("connection refused");
+    /** Creates or replaces the secret {@code prefix/name}. */
+    void put(String name, String json) {
+      String id = prefix + "/" + name;
+      try {
+        admin.putSecretValue(b -> b.secretId(id).secretString(json));
+      } catch (ResourceNotFoundException e) {
+        admin.createSecret(b -> b.name(id).secretString(json));
       }
-      String value = values.get(request.secretId());
-      if (value == null) {
-        throw ResourceNotFoundException.builder().message("not found").build();
-      }
-      return GetSecretValueResponse.builder().name(request.secretId()).secretString(value).build();
+    }
+
+    void fail() {
+      path.cut();
     }
 
     @Override
-    public String serviceName() {
-      return "secretsmanager";
+    public void close() {
+      client.close();
+      admin.close();
+      path.close();
     }
-
-    @Override
-    public void close() {}
   }
 
   private static final class MutableClock extends Clock {

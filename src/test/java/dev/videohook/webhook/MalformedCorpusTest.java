@@ -19,10 +19,10 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.testing.SharedMoto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,8 +60,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The malformed and hostile request corpus ({@code
  * src/test/resources/corpus/malformed-requests.json}), each request sent through {@link
- * WebhookHandler} against DynamoDB Local with a fixed clock: its documented status, and either
- * nothing written (every refusal, every duplicate) or exactly the record it documents.
+ * WebhookHandler} against moto with a fixed clock: its documented status, and either nothing
+ * written (every refusal, every duplicate) or exactly the record it documents.
  *
  * <p>An entry's request: {@code provider} (whose path and header names; default openrouter), {@code
  * stage} (default {@code $default}), {@code rawPath} / {@code routeKey} (override the path; {@code
@@ -122,8 +122,8 @@ class MalformedCorpusTest {
 
   @BeforeEach
   void newTable() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
     JobStore store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
     handler =
         new WebhookHandler(

@@ -17,9 +17,9 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.testing.SharedMoto;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +40,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Poison-proof intake on DynamoDB Local: a validly signed event is recorded (204) or refused (400),
- * never a 5xx the provider would retry forever; what is written is exactly the stored record.
+ * Poison-proof intake on moto: a validly signed event is recorded (204) or refused (400), never a
+ * 5xx the provider would retry forever; what is written is exactly the stored record.
  */
 class PoisonIntakeTest {
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
@@ -51,8 +51,8 @@ class PoisonIntakeTest {
 
   @BeforeEach
   void newTable() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
   }
 
   private WebhookHandler handler(int maxBodyBytes) {
@@ -331,9 +331,11 @@ class PoisonIntakeTest {
   // --- DynamoDB refusing the values is a bad event, not a storage failure ---
 
   @Test
-  void eventDynamoDbRefuses_gets400_notA5xx_andWritesNothing() {
+  void eventTooLargeForOneItem_gets400_notA5xx_andWritesNothing() {
     // a receiver whose cap exceeds what one item holds (ReceiverConfig never allows one): the
-    // commit's ValidationException (item over 400 KB) must still not become a 5xx retry loop
+    // item would pass DynamoDB's 400 KB, so the store refuses it by its own size check before any
+    // write, and the receiver answers 400, not a 5xx retry loop. What this proves is that check:
+    // moto, unlike DynamoDB, would leave a keys-only item behind from a refused update
     WebhookHandler oversized = handler(1024 * 1024);
     String body = completed("job_big", ",\"padding\":\"" + "p".repeat(450 * 1024) + "\"");
 

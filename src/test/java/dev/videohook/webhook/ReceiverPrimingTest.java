@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.job.JobStore;
-import dev.videohook.local.SharedDynamoDb;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
+import dev.videohook.testing.SharedMoto;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * SnapStart priming walks a delivery's path, the commit's requests included, and writes nothing.
  */
 class ReceiverPrimingTest {
-  private final DynamoDbClient dynamoDb = SharedDynamoDb.get().client();
-  private final String table = SharedDynamoDb.newJobTable();
+  private final DynamoDbClient dynamoDb = SharedMoto.get().client();
+  private final String table = SharedMoto.newJobTable();
   private final WebhookReceiver receiver =
       new WebhookReceiver(
           new JobStore(dynamoDb, table),

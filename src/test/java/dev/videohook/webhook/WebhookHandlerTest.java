@@ -25,11 +25,12 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.StoreOutcome;
-import dev.videohook.local.LocalDynamoDb;
-import dev.videohook.local.SharedDynamoDb;
+import dev.videohook.local.LoopbackPort;
+import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.testing.SharedMoto;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The receiver end to end on DynamoDB Local: real conditional writes, really evaluated. */
+/** The receiver end to end on moto: real conditional writes, really evaluated. */
 class WebhookHandlerTest {
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC);
   private static final String ROTATED_OUT = "previous_secret";
@@ -68,8 +69,8 @@ class WebhookHandlerTest {
 
   @BeforeEach
   void newTable() {
-    dynamoDb = SharedDynamoDb.get().client();
-    table = SharedDynamoDb.newJobTable();
+    dynamoDb = SharedMoto.get().client();
+    table = SharedMoto.newJobTable();
     handler = handler(dynamoDb, table, secrets(List.of(SECRET, ROTATED_OUT)));
   }
 
@@ -479,8 +480,9 @@ class WebhookHandlerTest {
 
   @Test
   void unreachableDynamoDb_gets5xx_neverAnAcknowledgement() {
-    URI closedPort = URI.create("http://127.0.0.1:" + LocalDynamoDb.freePort());
-    try (DynamoDbClient unreachable = LocalDynamoDb.client(closedPort)) {
+    URI closedPort = URI.create("http://127.0.0.1:" + LoopbackPort.free());
+    try (DynamoDbClient unreachable =
+        MotoServer.configure(DynamoDbClient.builder(), closedPort).build()) {
       WebhookHandler cut = handler(unreachable, table, secrets(List.of(SECRET)));
 
       int status =

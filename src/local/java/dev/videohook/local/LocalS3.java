@@ -43,7 +43,7 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Objects under {@code directory}: for large ones. */
   public static LocalS3 startOnDisk(Path directory) {
-    return startOnDisk(directory, LocalDynamoDb.freePort());
+    return startOnDisk(directory, LoopbackPort.free());
   }
 
   /**
@@ -70,7 +70,7 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   private static LocalS3 start(String provider, Properties properties) {
-    return start(provider, properties, "127.0.0.1", LocalDynamoDb.freePort());
+    return start(provider, properties, "127.0.0.1", LoopbackPort.free());
   }
 
   private static LocalS3 start(
@@ -116,8 +116,8 @@ public final class LocalS3 implements AutoCloseable {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .forcePathStyle(true)
-        .region(LocalDynamoDb.REGION)
-        .credentialsProvider(LocalDynamoDb.CREDENTIALS)
+        .region(MotoServer.REGION)
+        .credentialsProvider(MotoServer.CREDENTIALS)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .httpClient(UrlConnectionHttpClient.create())
@@ -128,8 +128,8 @@ public final class LocalS3 implements AutoCloseable {
   public S3Presigner presigner() {
     return S3Presigner.builder()
         .endpointOverride(endpoint)
-        .region(LocalDynamoDb.REGION)
-        .credentialsProvider(LocalDynamoDb.CREDENTIALS)
+        .region(MotoServer.REGION)
+        .credentialsProvider(MotoServer.CREDENTIALS)
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
         .build();
   }

@@ -1,5 +1,6 @@
-package dev.videohook.local;
+package dev.videohook.testing;
 
+import dev.videohook.local.LocalS3;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One S3Proxy (transient store) for the whole test run; each test gets its own bucket. */

@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole system on this machine: DynamoDB Local and S3Proxy, the local API server in front of
+ * The whole system on this machine: moto and S3Proxy, the local API server in front of
  * the same webhook handler that Lambda runs, the stream poller that drives the same download
  * handler with the template's filter, and a simulated provider for each of OpenRouter and
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
  */
-public final class LocalStack implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+public final class LocalVideohook implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalVideohook.class);
   public static final String TABLE = "videohook-jobs";
   public static final String BUCKET = "videohook-videos";
 
@@ -57,7 +57,7 @@ public final class LocalStack implements AutoCloseable {
   /** The API key the simulated providers expect; the real ones never reach the local stack. */
   public static final String SIMULATOR_API_KEY = "sk-local-simulator";
 
-  private final LocalDynamoDb dynamoDb;
+  private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final LocalApiServer api;
   private final LocalStreamPoller poller;
@@ -73,8 +73,8 @@ public final class LocalStack implements AutoCloseable {
             return thread;
           });
 
-  private LocalStack(
-      LocalDynamoDb dynamoDb,
+  private LocalVideohook(
+      MotoServer dynamoDb,
       LocalS3 s3,
       LocalApiServer api,
       LocalStreamPoller poller,
@@ -97,12 +97,12 @@ public final class LocalStack implements AutoCloseable {
    * @param environment where the signing secrets come from; a provider without one gets {@link
    *     #DEFAULT_SECRET}
    */
-  public static LocalStack start(int port, Map<String, String> environment) throws IOException {
+  public static LocalVideohook start(int port, Map<String, String> environment) throws IOException {
     Map<String, String> env = new HashMap<>(environment);
     for (Provider provider : Provider.values()) {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
     }
-    LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+    MotoServer dynamoDb = MotoServer.start();
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
     LocalStreamPoller notifyPoller = null;
@@ -153,8 +153,8 @@ public final class LocalStack implements AutoCloseable {
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
       LocalApiServer api = LocalApiServer.start(port, handler, store, eventBus, s3.presigner());
-      LocalStack stack =
-          new LocalStack(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
+      LocalVideohook stack =
+          new LocalVideohook(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
       try {
         stack.scheduleReconciler(env);
       } catch (RuntimeException e) {
@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
   public Map<String, String> reconcileSettings() {
     Map<String, String> settings = new HashMap<>();
     settings.put("JOBS_TABLE", TABLE);
-    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put(ReconcileConfig.RECONCILE_ALLOW_LOOPBACK_HTTP, "true");
     for (String name :
@@ -254,11 +254,11 @@ public final class LocalStack implements AutoCloseable {
 
   /** What the download function's environment holds in AWS, pointed at this machine. */
   private static Map<String, String> downloadSettings(
-      LocalDynamoDb dynamoDb, LocalS3 s3, Map<Provider, ProviderSimulator> simulators) {
+      MotoServer dynamoDb, LocalS3 s3, Map<Provider, ProviderSimulator> simulators) {
     Map<String, String> settings = new HashMap<>();
     settings.put("JOBS_TABLE", TABLE);
     settings.put("VIDEO_BUCKET", BUCKET);
-    settings.put("AWS_REGION", LocalDynamoDb.REGION.id());
+    settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put("S3_ENDPOINT", s3.endpoint().toString());
     // the simulated providers serve plain http on loopback: local mode only

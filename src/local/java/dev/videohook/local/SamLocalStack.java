@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code sam local invoke} needs from this machine: DynamoDB Local and S3Proxy on fixed ports
+ * What {@code sam local invoke} needs from this machine: moto and S3Proxy on fixed ports
  * that the function's container can reach, the jobs table and the video bucket created, and a small
  * video host for the {@code *-local.json} sample events. {@link #envJson} is the {@code --env-vars}
  * file for both functions.
@@ -33,11 +33,11 @@ public final class SamLocalStack implements AutoCloseable {
   /** The size of every video the video host serves, under {@code /videos/{jobId}/...}. */
   public static final long VIDEO_BYTES = 1024 * 1024;
 
-  private final LocalDynamoDb dynamoDb;
+  private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final HttpServer videos;
 
-  private SamLocalStack(LocalDynamoDb dynamoDb, LocalS3 s3, HttpServer videos) {
+  private SamLocalStack(MotoServer dynamoDb, LocalS3 s3, HttpServer videos) {
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
     this.videos = videos;
@@ -49,12 +49,12 @@ public final class SamLocalStack implements AutoCloseable {
    * loopback port {@link #VIDEO_PORT}.
    */
   public static SamLocalStack start() throws IOException {
-    LocalDynamoDb dynamoDb = LocalDynamoDb.start(DYNAMODB_PORT);
+    MotoServer dynamoDb = MotoServer.start(System.getenv(), "0.0.0.0", DYNAMODB_PORT);
     LocalS3 s3 = null;
     try {
-      dynamoDb.createJobTable(LocalStack.TABLE);
+      dynamoDb.createJobTable(LocalVideohook.TABLE);
       s3 = LocalS3.start("0.0.0.0", S3_PORT);
-      s3.createBucket(LocalStack.BUCKET);
+      s3.createBucket(LocalVideohook.BUCKET);
       HttpServer videos = HttpServer.create(new InetSocketAddress("127.0.0.1", VIDEO_PORT), 0);
       videos.createContext(
           "/videos/",
@@ -87,16 +87,16 @@ public final class SamLocalStack implements AutoCloseable {
   public static Map<String, Map<String, String>> envJson(String host) {
     String dynamoDbEndpoint = "http://" + host + ":" + DYNAMODB_PORT;
     Map<String, String> webhook = new TreeMap<>();
-    webhook.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
+    webhook.put(SharedConfig.JOBS_TABLE, LocalVideohook.TABLE);
     webhook.put(SharedConfig.DYNAMODB_ENDPOINT, dynamoDbEndpoint);
     // no prefix: the signing secrets come from the variables below, not Secrets Manager
     webhook.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
     for (Provider provider : Provider.values()) {
-      webhook.put(provider.webhookSecretEnv(), LocalStack.DEFAULT_SECRET);
+      webhook.put(provider.webhookSecretEnv(), LocalVideohook.DEFAULT_SECRET);
     }
     Map<String, String> download = new TreeMap<>();
-    download.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
-    download.put(DownloadConfig.VIDEO_BUCKET, LocalStack.BUCKET);
+    download.put(SharedConfig.JOBS_TABLE, LocalVideohook.TABLE);
+    download.put(DownloadConfig.VIDEO_BUCKET, LocalVideohook.BUCKET);
     download.put(SharedConfig.DYNAMODB_ENDPOINT, dynamoDbEndpoint);
     download.put(SharedConfig.S3_ENDPOINT, "http://" + host + ":" + S3_PORT);
     download.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
@@ -105,7 +105,7 @@ public final class SamLocalStack implements AutoCloseable {
     // the reconciler reads API keys from the variables the template declares empty: set them to
     // run it against a provider
     Map<String, String> reconcile = new TreeMap<>();
-    reconcile.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
+    reconcile.put(SharedConfig.JOBS_TABLE, LocalVideohook.TABLE);
     reconcile.put(SharedConfig.DYNAMODB_ENDPOINT, dynamoDbEndpoint);
     reconcile.put(SecretsManagerTenantSecrets.TENANT_SECRETS_PREFIX, "");
     Map<String, Map<String, String>> env = new LinkedHashMap<>();
@@ -113,7 +113,7 @@ public final class SamLocalStack implements AutoCloseable {
     // EventBridge has no local emulator: under sam local invoke the notify function would publish
     // to this bus in the account the shell's credentials name; the local stack records instead
     Map<String, String> notify = new TreeMap<>();
-    notify.put(SharedConfig.JOBS_TABLE, LocalStack.TABLE);
+    notify.put(SharedConfig.JOBS_TABLE, LocalVideohook.TABLE);
     notify.put(NotifyConfig.EVENT_BUS_NAME, "default");
     env.put("DownloadFunction", download);
     env.put("ReconcileFunction", reconcile);
@@ -125,7 +125,7 @@ public final class SamLocalStack implements AutoCloseable {
     return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(envJson(host));
   }
 
-  public LocalDynamoDb dynamoDb() {
+  public MotoServer dynamoDb() {
     return dynamoDb;
   }
 

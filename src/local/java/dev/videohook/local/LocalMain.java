@@ -48,7 +48,17 @@ public final class LocalMain {
   public static void main(String[] args) {
     // serve returns only on a start-up error; the emulators' threads would keep the JVM alive
     System.exit(
-        new CommandLine(new LocalMain()).execute(args.length == 0 ? new String[] {"demo"} : args));
+        new CommandLine(new LocalMain())
+            .setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                  if (e instanceof MotoServer.MotoException) {
+                    // moto missing, its port taken, or it failing: the message says what to do
+                    System.err.println("Could not start the local stack: " + e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                })
+            .execute(args.length == 0 ? new String[] {"demo"} : args));
   }
 
   @Command(
@@ -80,17 +90,17 @@ public final class LocalMain {
         System.err.println("--video-mib must be at least 1, got " + videoMib);
         return 2;
       }
-      try (LocalStack stack = LocalStack.start(0, System.getenv())) {
+      try (LocalVideohook stack = LocalVideohook.start(0, System.getenv())) {
         ProviderSimulator simulator = stack.simulator(provider);
         long videoBytes = videoMib * 1024L * 1024L;
         simulator.setFaults(
             Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
         step(
             "local stack up",
-            "DynamoDB Local " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
+            "moto " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
         step(
             "",
-            "webhook server " + stack.apiBase() + ", stream poller on table " + LocalStack.TABLE);
+            "webhook server " + stack.apiBase() + ", stream poller on table " + LocalVideohook.TABLE);
         step("", "simulated " + provider.id() + " API " + simulator.apiBase());
 
         String jobId =
@@ -206,13 +216,13 @@ public final class LocalMain {
 
     @Override
     public Integer call() throws Exception {
-      LocalStack stack;
+      LocalVideohook stack;
       try {
         Map<String, String> env = new HashMap<>(System.getenv());
         // the reconciler runs on a timer, as on its schedule in AWS; quicker than AWS's defaults
         env.putIfAbsent(ReconcileConfig.RECONCILE_INTERVAL_SECONDS, "60");
         env.putIfAbsent(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, "120");
-        stack = LocalStack.start(port, env);
+        stack = LocalVideohook.start(port, env);
       } catch (BindException e) {
         System.err.println(
             "Port "
@@ -234,14 +244,14 @@ public final class LocalMain {
             "  %-10s secret       %s%n",
             provider.id(),
             stack.usesDefaultSecret(provider)
-                ? LocalStack.DEFAULT_SECRET
+                ? LocalVideohook.DEFAULT_SECRET
                     + " (default; set "
                     + provider.webhookSecretEnv()
                     + " to change)"
                 : "from " + provider.webhookSecretEnv());
         OUT.printf(
             "  %-10s simulated API %s   (API key %s)%n",
-            provider.id(), stack.simulator(provider).apiBase(), LocalStack.SIMULATOR_API_KEY);
+            provider.id(), stack.simulator(provider).apiBase(), LocalVideohook.SIMULATOR_API_KEY);
       }
       OUT.println(
           "  jobs                    GET  "
@@ -256,12 +266,12 @@ public final class LocalMain {
               + stack.apiBase()
               + "/events");
       OUT.println(
-          "  DynamoDB Local          " + stack.dynamoDbEndpoint() + "   table " + LocalStack.TABLE);
+          "  moto (DynamoDB)         " + stack.dynamoDbEndpoint() + "   table " + LocalVideohook.TABLE);
       OUT.println(
           "  S3Proxy                 "
               + stack.s3Endpoint()
               + "   bucket "
-              + LocalStack.BUCKET
+              + LocalVideohook.BUCKET
               + "   (access key local, secret local)");
       OUT.println(
           "  stream poller           completed jobs are downloaded into the bucket, then marked stored");
@@ -285,11 +295,11 @@ public final class LocalMain {
           "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
       OUT.println(
           "  OPENROUTER_API_KEY="
-              + LocalStack.SIMULATOR_API_KEY
+              + LocalVideohook.SIMULATOR_API_KEY
               + " DOWNLOAD_ALLOW_LOOPBACK_HTTP=true OPENROUTER_API_BASE="
               + stack.simulator(Provider.OPENROUTER).apiBase()
               + " JOBS_TABLE="
-              + LocalStack.TABLE
+              + LocalVideohook.TABLE
               + " DYNAMODB_ENDPOINT="
               + stack.dynamoDbEndpoint()
               + " VIDEOHOOK_API_URL="
@@ -306,7 +316,7 @@ public final class LocalMain {
       name = "sam-local",
       mixinStandardHelpOptions = true,
       description =
-          "Starts DynamoDB Local (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
+          "Starts moto (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
               + " table and bucket, and writes the --env-vars file; up until Ctrl-C.")
   static final class SamLocal implements Callable<Integer> {
     @Option(
@@ -345,11 +355,11 @@ public final class LocalMain {
       }
       Files.writeString(envFile, env + System.lineSeparator());
       OUT.printf(
-          "DynamoDB Local  http://%s:%d   table %s%n",
-          host, SamLocalStack.DYNAMODB_PORT, LocalStack.TABLE);
+          "moto (DynamoDB) http://%s:%d   table %s%n",
+          host, SamLocalStack.DYNAMODB_PORT, LocalVideohook.TABLE);
       OUT.printf(
           "S3Proxy         http://%s:%d   bucket %s%n",
-          host, SamLocalStack.S3_PORT, LocalStack.BUCKET);
+          host, SamLocalStack.S3_PORT, LocalVideohook.BUCKET);
       OUT.printf(
           "video host      http://127.0.0.1:%d/videos/{jobId}/0.mp4   (events/*-local.json)%n",
           SamLocalStack.VIDEO_PORT);
@@ -361,7 +371,7 @@ public final class LocalMain {
       OUT.println(
           "  java -jar target/videohook-cli.jar sign-event events/openrouter-completed-local.json"
               + " --secret "
-              + LocalStack.DEFAULT_SECRET
+              + LocalVideohook.DEFAULT_SECRET
               + " -o target/sam-local/signed.json");
       String network = host.equals(SamLocalStack.DOCKER_HOST) ? "" : " --docker-network host";
       OUT.println(
@@ -382,7 +392,7 @@ public final class LocalMain {
     return error == null ? "no error recorded" : error;
   }
 
-  static Optional<String> status(LocalStack stack, Provider provider, String jobId) {
+  static Optional<String> status(LocalVideohook stack, Provider provider, String jobId) {
     return stack
         .jobStore()
         .find(new JobKey("acme", provider, jobId))
@@ -390,7 +400,7 @@ public final class LocalMain {
   }
 
   static Optional<String> awaitStatus(
-      LocalStack stack, Provider provider, String jobId, Predicate<String> done)
+      LocalVideohook stack, Provider provider, String jobId, Predicate<String> done)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(STEP_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {

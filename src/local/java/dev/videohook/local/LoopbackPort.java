@@ -1,0 +1,20 @@
+package dev.videohook.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** Free ports on loopback, for a server that must be told its port before it starts. */
+public final class LoopbackPort {
+  private LoopbackPort() {}
+
+  /** A port nothing listens on right now (another process may still take it before use). */
+  public static int free() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+}
