@@ -1,5 +1,6 @@
 package dev.videohook.job;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,12 @@ final class ItemSize {
   private static long of(AttributeValue value) {
     return switch (value.type()) {
       case S -> utf8(value.s());
-      // at most 21 bytes; one per two significant digits plus one is DynamoDB's own estimate
-      case N -> value.n().length() / 2 + 1;
+      // one byte per two significant digits, plus one: DynamoDB's own rule ("Item sizes")
+      case N -> number(value.n());
       case B -> value.b().asByteArray().length;
       case BOOL, NUL -> 1;
       case SS -> value.ss().stream().mapToLong(ItemSize::utf8).sum();
-      case NS -> value.ns().stream().mapToLong(n -> n.length() / 2 + 1).sum();
+      case NS -> value.ns().stream().mapToLong(ItemSize::number).sum();
       case BS -> value.bs().stream().mapToLong(b -> b.asByteArray().length).sum();
       // a list or map costs 3 bytes, and 1 more per element
       case L -> 3 + list(value.l());
@@ -43,6 +44,11 @@ final class ItemSize {
 
   private static long list(List<AttributeValue> values) {
     return values.stream().mapToLong(v -> 1 + of(v)).sum();
+  }
+
+  private static long number(String n) {
+    String digits = new BigDecimal(n).unscaledValue().abs().toString();
+    return (digits.length() + 1) / 2 + 1;
   }
 
   private static long utf8(String text) {

@@ -992,7 +992,14 @@ class TemplateContractTest {
       assertEquals(ref("AWS::StackName"), dimensions.get(Metrics.STACK), alarm);
       assertEquals(Set.of(Metrics.STACK, Metrics.SERVICE), dimensions.keySet(), alarm);
     }
-    assertEquals(Set.of("RejectionSpikeAlarm", "LostWebhooksAlarm"), new HashSet<>(own));
+    assertEquals(
+        Set.of(
+            "RejectionSpikeAlarm",
+            "LostWebhooksAlarm",
+            "ReconcileRunErrorsAlarm",
+            "ReconcileRunIncompleteAlarm",
+            "LateTerminalEventsAlarm"),
+        new HashSet<>(own));
   }
 
   @Test

@@ -101,19 +101,24 @@ class IndexProjectionTest {
             .item();
     Map<String, AttributeValue> entry = indexEntry(JobTable.BY_STATUS_INDEX, status, after);
     assertFalse(entry.containsKey(JobTable.RAW_EVENT), name + ": the raw event is not projected");
-    int itemBytes = ItemSize.of(item);
-    int entryBytes = ItemSize.of(entry);
+    long itemBytes = ItemSize.of(item);
+    long entryBytes = ItemSize.of(entry);
     assertTrue(entryBytes <= 1024, name + ": one write unit per index write, got " + entryBytes);
     return name
         + ": item "
         + itemBytes
         + " B ("
-        + ItemSize.writeUnits(itemBytes)
+        + writeUnits(itemBytes)
         + " WCU), index entry "
         + entryBytes
         + " B ("
-        + ItemSize.writeUnits(entryBytes)
+        + writeUnits(entryBytes)
         + " WCU)";
+  }
+
+  /** Write units of one write of this many bytes: 1 KB each, rounded up. */
+  private static long writeUnits(long bytes) {
+    return Math.max(1, (bytes + 1023) / 1024);
   }
 
   private Map<String, AttributeValue> indexEntry(String index, JobStatus status, Instant before) {
