@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * How the simulated provider misbehaves for the jobs it takes. {@link #none()} is a well-behaved
- * provider; each {@code with...} method switches one fault on.
+ * provider; each {@code with...} method switches one fault on, and {@link #toBuilder} sets several.
  *
  * @param outcome the terminal status every job ends in
  * @param videoBytes size of the generated video
@@ -39,241 +39,182 @@ public record Faults(
     boolean webhookNeverSent,
     int throttledStatusCalls) {
 
+  /** A well-behaved provider: every job completes with a 1 MiB video, each webhook sent once. */
   public static Faults none() {
-    return new Faults(
-        JobStatus.COMPLETED,
-        1024 * 1024,
-        Duration.ofMillis(200),
-        false,
-        0,
-        1,
-        0,
-        0,
-        0,
-        false,
-        0,
-        false,
-        0);
+    return new Builder().build();
+  }
+
+  /** These faults, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public Faults withOutcome(JobStatus status) {
-    return new Faults(
-        status,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().outcome(status).build();
   }
 
   public Faults withVideoBytes(long bytes) {
-    return new Faults(
-        outcome,
-        bytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().videoBytes(bytes).build();
   }
 
   public Faults withCompletionDelay(Duration delay) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        delay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().completionDelay(delay).build();
   }
 
   public Faults withContentEndpointOnly() {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        true,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().contentEndpointOnly(true).build();
   }
 
   public Faults withDuplicateDeliveries(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        count,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().duplicateDeliveries(count).build();
   }
 
   public Faults withConcurrentDuplicates(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        count,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().concurrentDuplicates(count).build();
   }
 
   public Faults withWrongSecretAttempts(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        count,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().wrongSecretAttempts(count).build();
   }
 
   public Faults withStaleAttempts(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        count,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().staleAttempts(count).build();
   }
 
   public Faults withContentBytesPerSecond(long rate) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        rate,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().contentBytesPerSecond(rate).build();
   }
 
   public Faults withTruncatedContent() {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        true,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().truncateContent(true).build();
   }
 
   public Faults withBadGatewayFirstFetches(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        count,
-        webhookNeverSent,
-        throttledStatusCalls);
+    return toBuilder().badGatewayFirstFetches(count).build();
   }
 
   public Faults withWebhookNeverSent() {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        true,
-        throttledStatusCalls);
+    return toBuilder().webhookNeverSent(true).build();
   }
 
   public Faults withThrottledStatusCalls(int count) {
-    return new Faults(
-        outcome,
-        videoBytes,
-        completionDelay,
-        contentEndpointOnly,
-        duplicateDeliveries,
-        concurrentDuplicates,
-        wrongSecretAttempts,
-        staleAttempts,
-        contentBytesPerSecond,
-        truncateContent,
-        badGatewayFirstFetches,
-        webhookNeverSent,
-        count);
+    return toBuilder().throttledStatusCalls(count).build();
+  }
+
+  /** Faults one component at a time; starts from {@link #none()}'s. */
+  public static final class Builder {
+    private JobStatus outcome = JobStatus.COMPLETED;
+    private long videoBytes = 1024 * 1024;
+    private Duration completionDelay = Duration.ofMillis(200);
+    private boolean contentEndpointOnly;
+    private int duplicateDeliveries;
+    private int concurrentDuplicates = 1;
+    private int wrongSecretAttempts;
+    private int staleAttempts;
+    private long contentBytesPerSecond;
+    private boolean truncateContent;
+    private int badGatewayFirstFetches;
+    private boolean webhookNeverSent;
+    private int throttledStatusCalls;
+
+    private Builder() {}
+
+    private Builder(Faults faults) {
+      outcome = faults.outcome;
+      videoBytes = faults.videoBytes;
+      completionDelay = faults.completionDelay;
+      contentEndpointOnly = faults.contentEndpointOnly;
+      duplicateDeliveries = faults.duplicateDeliveries;
+      concurrentDuplicates = faults.concurrentDuplicates;
+      wrongSecretAttempts = faults.wrongSecretAttempts;
+      staleAttempts = faults.staleAttempts;
+      contentBytesPerSecond = faults.contentBytesPerSecond;
+      truncateContent = faults.truncateContent;
+      badGatewayFirstFetches = faults.badGatewayFirstFetches;
+      webhookNeverSent = faults.webhookNeverSent;
+      throttledStatusCalls = faults.throttledStatusCalls;
+    }
+
+    public Builder outcome(JobStatus outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    public Builder videoBytes(long videoBytes) {
+      this.videoBytes = videoBytes;
+      return this;
+    }
+
+    public Builder completionDelay(Duration completionDelay) {
+      this.completionDelay = completionDelay;
+      return this;
+    }
+
+    public Builder contentEndpointOnly(boolean contentEndpointOnly) {
+      this.contentEndpointOnly = contentEndpointOnly;
+      return this;
+    }
+
+    public Builder duplicateDeliveries(int duplicateDeliveries) {
+      this.duplicateDeliveries = duplicateDeliveries;
+      return this;
+    }
+
+    public Builder concurrentDuplicates(int concurrentDuplicates) {
+      this.concurrentDuplicates = concurrentDuplicates;
+      return this;
+    }
+
+    public Builder wrongSecretAttempts(int wrongSecretAttempts) {
+      this.wrongSecretAttempts = wrongSecretAttempts;
+      return this;
+    }
+
+    public Builder staleAttempts(int staleAttempts) {
+      this.staleAttempts = staleAttempts;
+      return this;
+    }
+
+    public Builder contentBytesPerSecond(long contentBytesPerSecond) {
+      this.contentBytesPerSecond = contentBytesPerSecond;
+      return this;
+    }
+
+    public Builder truncateContent(boolean truncateContent) {
+      this.truncateContent = truncateContent;
+      return this;
+    }
+
+    public Builder badGatewayFirstFetches(int badGatewayFirstFetches) {
+      this.badGatewayFirstFetches = badGatewayFirstFetches;
+      return this;
+    }
+
+    public Builder webhookNeverSent(boolean webhookNeverSent) {
+      this.webhookNeverSent = webhookNeverSent;
+      return this;
+    }
+
+    public Builder throttledStatusCalls(int throttledStatusCalls) {
+      this.throttledStatusCalls = throttledStatusCalls;
+      return this;
+    }
+
+    public Faults build() {
+      return new Faults(
+          outcome,
+          videoBytes,
+          completionDelay,
+          contentEndpointOnly,
+          duplicateDeliveries,
+          concurrentDuplicates,
+          wrongSecretAttempts,
+          staleAttempts,
+          contentBytesPerSecond,
+          truncateContent,
+          badGatewayFirstFetches,
+          webhookNeverSent,
+          throttledStatusCalls);
+    }
   }
 }
