@@ -8,6 +8,7 @@ installed for this interpreter, 4 when the port is taken.
 """
 
 import argparse
+import io
 import logging
 import sys
 import threading
@@ -15,6 +16,7 @@ import threading
 try:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
+    from werkzeug.wsgi import get_input_stream
 except ImportError as e:
     print("MOTO_MISSING %s" % e, flush=True)
     sys.exit(3)
@@ -27,8 +29,14 @@ def locked(app):
     lock = threading.Lock()
 
     def serve(environ, start_response):
+        # the whole body is read before the lock is taken: a client that is slow to send it, or
+        # that is cut off halfway, then holds up only its own thread, never every other request
+        body = get_input_stream(environ).read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ["wsgi.input_terminated"] = False
         with lock:
-            # the body is read inside the lock too: werkzeug streams it lazily
             return list(app(environ, start_response))
 
     return serve
