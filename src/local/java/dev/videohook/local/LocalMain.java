@@ -323,12 +323,9 @@ public final class LocalMain {
               + " RECONCILE_MIN_AGE_SECONDS)");
       out.println();
       out.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
-      out.println("send a signed test event:");
       out.println(
-          "  java -jar target/videohook-cli.jar send-test --provider openrouter --url "
-              + stack.callbackUrl("$default", Provider.OPENROUTER)
-              + " --secret "
-              + stack.webhookSecret(Provider.OPENROUTER));
+          "send a signed test event (its job is downloaded from the simulated CDN and ends stored):");
+      out.println("  java -jar target/videohook-cli.jar " + sendTestArgs(stack));
       out.println(
           "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
       out.println(
@@ -427,6 +424,19 @@ public final class LocalMain {
       new CountDownLatch(1).await();
       return 0;
     }
+  }
+
+  /**
+   * The printed send-test line's arguments: the event names the simulated CDN's sample video, so
+   * its job is downloaded and ends stored (the simulator's API knows no job the user made up).
+   */
+  static String sendTestArgs(LocalVideohook stack) {
+    return "send-test --provider openrouter --url "
+        + stack.callbackUrl("$default", Provider.OPENROUTER)
+        + " --secret "
+        + stack.webhookSecret(Provider.OPENROUTER)
+        + " --unsigned-url "
+        + stack.simulator(Provider.OPENROUTER).sampleVideoUrl();
   }
 
   private static String text(String error) {

@@ -49,6 +49,11 @@ public final class ProviderSimulator implements AutoCloseable {
   public record ReceivedRequest(String path, String authorization) {}
 
   private static final int MAX_ATTEMPTS = 8;
+
+  /** Size of the CDN's sample video: small, so a first test event is stored in a moment. */
+  public static final long SAMPLE_VIDEO_BYTES = 1024L * 1024L;
+
+  private static final String SAMPLE_PATH = "/samples/sample.mp4";
   private static final String ALPHANUMERIC =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -106,6 +111,7 @@ public final class ProviderSimulator implements AutoCloseable {
     cdn.setExecutor(serverThreads);
     api.createContext("/api/v1/videos", this::serveApi);
     cdn.createContext("/files/", this::serveCdn);
+    cdn.createContext(SAMPLE_PATH, this::serveSample);
     api.start();
     cdn.start();
   }
@@ -122,6 +128,15 @@ public final class ProviderSimulator implements AutoCloseable {
 
   public URI cdnBase() {
     return URI.create("http://127.0.0.1:" + cdn.getAddress().getPort());
+  }
+
+  /**
+   * A public sample video on the CDN origin, for hand-written test events ({@code send-test
+   * --unsigned-url}): a URL any event may name, as a real CDN serves any file it holds, while the
+   * API and its content endpoint still know only the jobs submitted to it.
+   */
+  public URI sampleVideoUrl() {
+    return URI.create(cdnBase() + SAMPLE_PATH);
   }
 
   public Provider provider() {
@@ -301,6 +316,26 @@ public final class ProviderSimulator implements AutoCloseable {
         return;
       }
       serveVideo(exchange, job, 0);
+    }
+  }
+
+  private void serveSample(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      cdnRequests.add(
+          new ReceivedRequest(path, exchange.getRequestHeaders().getFirst("Authorization")));
+      if (!path.equals(SAMPLE_PATH) || !exchange.getRequestMethod().equals("GET")) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+      exchange.sendResponseHeaders(200, SAMPLE_VIDEO_BYTES);
+      OutputStream out = exchange.getResponseBody();
+      try (InputStream video = VideoBytes.stream("sample", SAMPLE_VIDEO_BYTES)) {
+        long sent = video.transferTo(out);
+        bytesServed.addAndGet(sent);
+      }
+      out.close();
     }
   }
 
