@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -55,6 +56,7 @@ public final class LocalApiServer implements AutoCloseable {
   private final JobStore jobStore;
   private final LocalEventBus eventBus;
   private final S3Presigner presigner;
+  private volatile BiConsumer<String, Integer> webhookListener = (path, answer) -> {};
 
   private LocalApiServer(
       HttpServer server,
@@ -95,6 +97,14 @@ public final class LocalApiServer implements AutoCloseable {
     return URI.create(baseUri() + stage + provider.webhookPath());
   }
 
+  /**
+   * Told of each webhook's path and HTTP answer, on the thread that ran the handler (so after
+   * everything the receiver logged for it): serve mode's console line.
+   */
+  public void onWebhook(BiConsumer<String, Integer> listener) {
+    webhookListener = listener;
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
@@ -127,6 +137,7 @@ public final class LocalApiServer implements AutoCloseable {
       }
       APIGatewayV2HTTPResponse response =
           handler.handleRequest(toEvent(exchange, path, body), null);
+      webhookListener.accept(path, response.getStatusCode());
       send(exchange, response.getStatusCode(), null);
     } catch (RuntimeException e) {
       exchange.sendResponseHeaders(500, -1);

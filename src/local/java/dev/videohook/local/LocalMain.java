@@ -44,6 +44,8 @@ import picocli.CommandLine.Option;
 public final class LocalMain {
   private static final PrintStream OUT = System.out;
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+  /** Where logback writes the JSON log (see logback-test.xml, which the local stack runs with). */
+  static final String LOG_FILE = "VIDEOHOOK_LOG_FILE";
 
   public static void main(String[] args) {
     // serve returns only on a start-up error; the emulators' threads would keep the JVM alive
@@ -214,11 +216,40 @@ public final class LocalMain {
         description = "Webhook server port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(
+        names = "--quiet",
+        description = "Print the banner only, not a line per webhook, download and event.")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      LocalVideohook stack = start(env, OUT, ServeConsole.colourWanted(env));
+      if (stack == null) {
+        return 2;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+      new CountDownLatch(1).await();
+      return 0;
+    }
+
+    /**
+     * Starts the stack, prints the banner on {@code out}, then (unless quiet) a line per event; null
+     * when the port is taken.
+     */
+    LocalVideohook start(Map<String, String> env, PrintStream out, boolean colour)
+        throws IOException {
+      // one JSON log file per instance: two serves on different ports never share one; read when
+      // logging starts, which is with the stack
+      if (env.get(LOG_FILE) == null && System.getProperty(LOG_FILE) == null) {
+        System.setProperty(
+            LOG_FILE,
+            "target/videohook-local-"
+                + (port == 0 ? "pid" + ProcessHandle.current().pid() : port)
+                + ".log");
+      }
       LocalVideohook stack;
       try {
-        Map<String, String> env = new HashMap<>(System.getenv());
         // the reconciler runs on a timer, as on its schedule in AWS; quicker than AWS's defaults
         env.putIfAbsent(ReconcileConfig.RECONCILE_INTERVAL_SECONDS, "60");
         env.putIfAbsent(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, "120");
@@ -228,19 +259,26 @@ public final class LocalMain {
             "Port "
                 + port
                 + " is in use. Stop what uses it, or pick another: -Dexec.args=\"serve --port 3001\"");
-        return 2;
+        return null;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
-      OUT.println("videohook local stack is up (Ctrl-C to stop)");
-      OUT.println();
+      banner(stack, out);
+      if (!quiet) {
+        ServeConsole.attach(stack, out, colour);
+      }
+      return stack;
+    }
+
+    private static void banner(LocalVideohook stack, PrintStream out) {
+      out.println("videohook local stack is up (Ctrl-C to stop)");
+      out.println();
       for (Provider provider : Provider.values()) {
-        OUT.printf(
+        out.printf(
             "  %-10s webhook      POST %s   (tenant $default)%n",
             provider.id(), stack.callbackUrl("$default", provider));
-        OUT.printf(
+        out.printf(
             "  %-10s webhook      POST %s   (tenant acme)%n",
             provider.id(), stack.callbackUrl("acme", provider));
-        OUT.printf(
+        out.printf(
             "  %-10s secret       %s%n",
             provider.id(),
             stack.usesDefaultSecret(provider)
@@ -249,48 +287,48 @@ public final class LocalMain {
                     + provider.webhookSecretEnv()
                     + " to change)"
                 : "from " + provider.webhookSecretEnv());
-        OUT.printf(
+        out.printf(
             "  %-10s simulated API %s   (API key %s)%n",
             provider.id(), stack.simulator(provider).apiBase(), LocalVideohook.SIMULATOR_API_KEY);
       }
-      OUT.println(
+      out.println(
           "  jobs                    GET  "
               + stack.apiBase()
               + "/jobs   and   "
               + stack.apiBase()
               + "/jobs/{id}");
-      OUT.println(
+      out.println(
           "  jobs page, events       "
               + stack.apiBase()
               + "/   and   GET "
               + stack.apiBase()
               + "/events");
-      OUT.println(
+      out.println(
           "  moto (DynamoDB)         " + stack.dynamoDbEndpoint() + "   table " + LocalVideohook.TABLE);
-      OUT.println(
+      out.println(
           "  S3Proxy                 "
               + stack.s3Endpoint()
               + "   bucket "
               + LocalVideohook.BUCKET
               + "   (access key local, secret local)");
-      OUT.println(
+      out.println(
           "  stream poller           completed jobs are downloaded into the bucket, then marked stored");
       Map<String, String> reconcile = stack.reconcileSettings();
-      OUT.println(
+      out.println(
           "  reconciler              every "
               + reconcile.get(ReconcileConfig.RECONCILE_INTERVAL_SECONDS)
               + " s: jobs pending over "
               + reconcile.get(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS)
               + " s are looked up at the provider (RECONCILE_INTERVAL_SECONDS,"
               + " RECONCILE_MIN_AGE_SECONDS)");
-      OUT.println();
-      OUT.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
-      OUT.println(
+      out.println();
+      out.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
+      out.println(
           "send a signed test event (its job is downloaded from the simulated CDN and ends stored):");
-      OUT.println("  java -jar target/videohook-cli.jar " + sendTestArgs(stack));
-      OUT.println(
+      out.println("  java -jar target/videohook-cli.jar " + sendTestArgs(stack));
+      out.println(
           "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
-      OUT.println(
+      out.println(
           "  OPENROUTER_API_KEY="
               + LocalVideohook.SIMULATOR_API_KEY
               + " DOWNLOAD_ALLOW_LOOPBACK_HTTP=true OPENROUTER_API_BASE="
@@ -302,10 +340,13 @@ public final class LocalMain {
               + " VIDEOHOOK_API_URL="
               + stack.apiBase()
               + " \\");
-      OUT.println(
+      out.println(
           "    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
-      new CountDownLatch(1).await();
-      return 0;
+      out.println();
+      out.println(
+          "Logs, as JSON lines: "
+              + ServeConsole.logFile().orElse("(none: no file appender is configured)"));
+      out.println();
     }
   }
 

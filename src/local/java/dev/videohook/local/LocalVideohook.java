@@ -271,6 +271,11 @@ public final class LocalVideohook implements AutoCloseable {
     return settings;
   }
 
+  /** See {@link LocalApiServer#onWebhook}. */
+  public void onWebhook(java.util.function.BiConsumer<String, Integer> listener) {
+    api.onWebhook(listener);
+  }
+
   public URI apiBase() {
     return api.baseUri();
   }

@@ -1,0 +1,164 @@
+package dev.videohook.local;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.FileAppender;
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Serve mode's live console: one readable line per webhook, download outcome, reconciler recovery
+ * and downstream event. It reads the key-value pairs the handlers already log (never the message
+ * text), so the console and the JSON log file cannot disagree; only values the handlers chose to
+ * log are shown, so no secret reaches the terminal either.
+ */
+final class ServeConsole extends AppenderBase<ILoggingEvent> {
+  private static final String ROOT = "dev.videohook";
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final String GREEN = "32";
+  private static final String RED = "31";
+  private static final String YELLOW = "33";
+  private static final String CYAN = "36";
+
+  /** What the receiver logged for the webhook this thread is handling, read by its answer line. */
+  private final ThreadLocal<Map<String, Object>> webhook = new ThreadLocal<>();
+
+  private final PrintStream out;
+  private final boolean colour;
+
+  ServeConsole(PrintStream out, boolean colour) {
+    this.out = out;
+    this.colour = colour;
+  }
+
+  /** Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org). */
+  static boolean colourWanted(Map<String, String> env) {
+    return System.console() != null && env.get("NO_COLOR") == null;
+  }
+
+  /** Prints the stack's events on {@code out} until the stack is closed. */
+  static ServeConsole attach(LocalVideohook stack, PrintStream out, boolean colour) {
+    ServeConsole console = new ServeConsole(out, colour);
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    console.setContext(context);
+    console.setName("SERVE_CONSOLE");
+    console.start();
+    context.getLogger(ROOT).addAppender(console);
+    stack.onWebhook(console::webhook);
+    return console;
+  }
+
+  void detach() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(ROOT).detachAppender(this);
+    stop();
+  }
+
+  /** The JSON log file the local stack writes, as logback was configured to. */
+  static Optional<String> logFile() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    return context.getLoggerList().stream()
+        .flatMap(
+            logger -> {
+              java.util.List<String> files = new java.util.ArrayList<>();
+              logger
+                  .iteratorForAppenders()
+                  .forEachRemaining(
+                      appender -> {
+                        if (appender instanceof FileAppender<?> file) {
+                          files.add(file.getFile());
+                        }
+                      });
+              return files.stream();
+            })
+        .findFirst();
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    Map<String, Object> kv = keyValues(event);
+    String logger = event.getLoggerName();
+    Object outcome = kv.get("outcome");
+    if (logger.endsWith(".WebhookReceiver")) {
+      // the last line wins: a refusal's or the write's outcome, not the adjustments noted before
+      webhook.set(kv);
+    } else if (logger.endsWith(".VideoDownloader") && kv.containsKey("bytes")) {
+      print(GREEN, "download", job(kv) + " stored " + kv.get("bytes") + " bytes as " + kv.get("key"));
+    } else if (logger.endsWith(".DownloadService")
+        && ("failed".equals(text(outcome)) || "deadline".equals(text(outcome)))) {
+      print(RED, "download", job(kv) + " failed: " + kv.get("error"));
+    } else if (logger.endsWith(".LostWebhookPass") && "recovered".equals(text(outcome))) {
+      print(
+          YELLOW,
+          "reconcile",
+          job(kv) + " recovered: its webhook never came, provider says " + kv.get("status"));
+    } else if (logger.endsWith(".NotifyHandler") && "published".equals(text(outcome))) {
+      print(CYAN, "event", kv.get("detailType") + " " + job(kv));
+    }
+  }
+
+  /** The webhook's line: its path, the receiver's view of it, and the HTTP answer. */
+  void webhook(String path, int answer) {
+    Map<String, Object> kv = Optional.ofNullable(webhook.get()).orElse(Map.of());
+    webhook.remove();
+    StringBuilder line = new StringBuilder("POST ").append(path);
+    if (kv.containsKey("jobId")) {
+      line.append(" job ").append(kv.get("jobId"));
+    }
+    if (kv.containsKey("status")) {
+      line.append(" ").append(kv.get("status"));
+    } else if (kv.containsKey("eventType")) {
+      line.append(" ").append(kv.get("eventType"));
+    }
+    line.append(" -> ").append(answer);
+    if (answer >= 400 && kv.containsKey("outcome")) {
+      line.append(" ").append(text(kv.get("outcome")));
+      if (kv.containsKey("reason")) {
+        Object reason = kv.get("reason");
+        // a verifier's reason is an enum constant (MISMATCH): shown as words, a parser's as written
+        line.append(": ")
+            .append(reason instanceof Enum<?> e ? text(e).replace('_', ' ') : reason);
+      }
+    } else if (kv.containsKey("outcome")) {
+      line.append(" (").append(text(kv.get("outcome"))).append(")");
+    }
+    print(answer < 300 ? GREEN : RED, "webhook", line.toString());
+  }
+
+  private void print(String colourCode, String what, String detail) {
+    String label = String.format("%-9s", what);
+    String line = LocalTime.now().format(TIME) + " " + paint(colourCode, label) + " " + detail;
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  private String paint(String code, String text) {
+    return colour ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+  }
+
+  private static String job(Map<String, Object> kv) {
+    return kv.get("provider") + " job " + kv.get("jobId") + " (tenant " + kv.get("tenant") + ")";
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Map<String, Object> keyValues(ILoggingEvent event) {
+    Map<String, Object> kv = new HashMap<>();
+    if (event.getKeyValuePairs() != null) {
+      for (KeyValuePair pair : event.getKeyValuePairs()) {
+        kv.put(pair.key, pair.value);
+      }
+    }
+    return kv;
+  }
+}
