@@ -16,6 +16,7 @@ import dev.videohook.config.ConfigurationException;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.testing.ControlledClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class DownloadDeadlineTest {
   private static final int MIB = 1024 * 1024;
   private static final Duration TIMEOUT = Duration.ofSeconds(900);
 
-  private final TestClock clock = new TestClock(DownloadFixture.NOW);
+  private final ControlledClock clock = new ControlledClock(DownloadFixture.NOW);
   private DownloadFixture f;
 
   @BeforeEach
