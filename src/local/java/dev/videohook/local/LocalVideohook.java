@@ -1,10 +1,15 @@
 package dev.videohook.local;
 
+import dev.videohook.config.AwsClients;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
+import dev.videohook.download.StreamingUploader;
+import dev.videohook.download.VideoDownloader;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.notify.EventBridgePublisher;
 import dev.videohook.notify.NotifyHandler;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
@@ -14,6 +19,7 @@ import dev.videohook.provider.SubmittedJob;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.ReconcileReport;
 import dev.videohook.reconcile.Reconciler;
+import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
@@ -57,12 +63,16 @@ public final class LocalVideohook implements AutoCloseable {
   /** The API key the simulated providers expect; the real ones never reach the local stack. */
   public static final String SIMULATOR_API_KEY = "sk-local-simulator";
 
+  /** The stack's bus on moto ({@code EVENT_BUS_NAME}), and the queue its rule delivers to. */
+  public static final String EVENT_BUS = "videohook-events";
+
   private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final LocalApiServer api;
   private final LocalStreamPoller poller;
   private final LocalStreamPoller notifyPoller;
   private final LocalEventBus eventBus;
+  private final TenantSecrets secrets;
   private final Map<String, String> env;
   private final Map<Provider, ProviderSimulator> simulators;
   private final ScheduledExecutorService reconcileTimer =
@@ -80,6 +90,7 @@ public final class LocalVideohook implements AutoCloseable {
       LocalStreamPoller poller,
       LocalStreamPoller notifyPoller,
       LocalEventBus eventBus,
+      TenantSecrets secrets,
       Map<String, String> env,
       Map<Provider, ProviderSimulator> simulators) {
     this.dynamoDb = dynamoDb;
@@ -88,6 +99,7 @@ public final class LocalVideohook implements AutoCloseable {
     this.poller = poller;
     this.notifyPoller = notifyPoller;
     this.eventBus = eventBus;
+    this.secrets = secrets;
     this.env = env;
     this.simulators = simulators;
   }
@@ -106,6 +118,7 @@ public final class LocalVideohook implements AutoCloseable {
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
     LocalStreamPoller notifyPoller = null;
+    LocalEventBus eventBus = null;
     Map<Provider, ProviderSimulator> simulators = new EnumMap<>(Provider.class);
     try {
       s3 = LocalS3.start();
@@ -117,18 +130,22 @@ public final class LocalVideohook implements AutoCloseable {
                 provider, SIMULATOR_API_KEY, env.get(provider.webhookSecretEnv()), Faults.none()));
       }
       dynamoDb.createJobTable(TABLE);
+      // the secrets every function reads, where template.yaml puts them, read as in AWS
+      LocalSecrets.create(
+          dynamoDb.secretsClient(), LocalSecrets.tenants(env), env, SIMULATOR_API_KEY);
+      TenantSecrets secrets = LocalSecrets.reader(dynamoDb.secretsClient());
       JobStore store = new JobStore(dynamoDb.client(), TABLE);
       WebhookHandler handler =
           new WebhookHandler(
               new WebhookReceiver(
                   store,
-                  TenantSecrets.fromEnvironment(env),
+                  secrets,
                   SignatureVerifier.DEFAULT_TOLERANCE,
                   64 * 1024,
                   Clock.systemUTC()));
       DownloadHandler downloads =
           new DownloadHandler(
-              DownloadService.fromEnvironment(downloadSettings(dynamoDb, s3, simulators)));
+              downloadService(downloadSettings(dynamoDb, s3, simulators), secrets, dynamoDb));
       poller =
           new LocalStreamPoller(
               dynamoDb.client(),
@@ -139,9 +156,11 @@ public final class LocalVideohook implements AutoCloseable {
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,
               Duration.ofMillis(200));
-      // the notify function's event source: the same stream, its own filter, events kept locally
-      LocalEventBus eventBus = new LocalEventBus();
-      NotifyHandler notify = new NotifyHandler(eventBus);
+      // the notify function's event source: the same stream, its own filter; its events go
+      // through EventBridge (a bus, a rule, a queue) as in AWS
+      eventBus = LocalEventBus.create(dynamoDb.eventsClient(), dynamoDb.sqsClient(), EVENT_BUS);
+      NotifyHandler notify =
+          new NotifyHandler(new EventBridgePublisher(dynamoDb.eventsClient(), EVENT_BUS));
       notifyPoller =
           new LocalStreamPoller(
               dynamoDb.client(),
@@ -154,7 +173,8 @@ public final class LocalVideohook implements AutoCloseable {
               Duration.ofMillis(200));
       LocalApiServer api = LocalApiServer.start(port, handler, store, eventBus, s3.presigner());
       LocalVideohook stack =
-          new LocalVideohook(dynamoDb, s3, api, poller, notifyPoller, eventBus, env, simulators);
+          new LocalVideohook(
+              dynamoDb, s3, api, poller, notifyPoller, eventBus, secrets, env, simulators);
       try {
         stack.scheduleReconciler(env);
       } catch (RuntimeException e) {
@@ -171,6 +191,9 @@ public final class LocalVideohook implements AutoCloseable {
       }
       if (notifyPoller != null) {
         notifyPoller.close();
+      }
+      if (eventBus != null) {
+        eventBus.close();
       }
       if (s3 != null) {
         s3.close();
@@ -191,7 +214,7 @@ public final class LocalVideohook implements AutoCloseable {
     }
     Map<String, String> settings = reconcileSettings();
     ReconcileConfig config = ReconcileConfig.fromEnvironment(settings);
-    Reconciler reconciler = Reconciler.fromEnvironment(settings);
+    Reconciler reconciler = reconciler(config, Clock.systemUTC(), Sleeper.SYSTEM);
     long seconds = config.interval().toSeconds();
     reconcileTimer.scheduleWithFixedDelay(
         () -> {
@@ -241,15 +264,39 @@ public final class LocalVideohook implements AutoCloseable {
   public ReconcileReport reconcile(Clock clock) {
     Map<String, String> settings = reconcileSettings();
     ReconcileConfig config = ReconcileConfig.fromEnvironment(settings);
-    Reconciler reconciler =
-        new Reconciler(
-            new JobStore(dynamoDb.client(), TABLE, config.deliveryTtl()),
-            Reconciler.clients(
-                config, TenantSecrets.fromEnvironment(ReconcileConfig.secretsSettings(settings))),
-            clock,
-            d -> Thread.sleep(d.toMillis()),
-            config);
-    return reconciler.run(clock.instant().plus(config.interval()));
+    return reconciler(config, clock, Sleeper.SYSTEM).run(clock.instant().plus(config.interval()));
+  }
+
+  /** The reconcile function, its provider API keys read from Secrets Manager as in AWS. */
+  private Reconciler reconciler(ReconcileConfig config, Clock clock, Sleeper sleeper) {
+    return new Reconciler(
+        new JobStore(dynamoDb.client(), TABLE, config.deliveryTtl()),
+        Reconciler.clients(config, secrets),
+        clock,
+        sleeper,
+        config);
+  }
+
+  /**
+   * As {@code DownloadService.fromEnvironment} builds the download function, with the provider API
+   * keys read from Secrets Manager as in AWS.
+   */
+  private static DownloadService downloadService(
+      Map<String, String> settings, TenantSecrets secrets, MotoServer dynamoDb) {
+    DownloadConfig config = DownloadConfig.fromEnvironment(settings);
+    StreamingUploader uploader =
+        new StreamingUploader(AwsClients.s3(config.shared()), config.bucket());
+    VideoDownloader downloader =
+        VideoDownloader.builder(uploader, secrets)
+            .apiBases(config.apiBases())
+            .allowLoopbackHttp(config.allowLoopbackHttp())
+            .maxBytes(config.maxBytes())
+            .build();
+    return new DownloadService(
+        downloader,
+        new JobStore(dynamoDb.client(), TABLE),
+        Clock.systemUTC(),
+        config.giveUpAfterAttempts());
   }
 
   /** What the download function's environment holds in AWS, pointed at this machine. */
@@ -266,7 +313,6 @@ public final class LocalVideohook implements AutoCloseable {
     settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(STREAM_MAX_RETRIES));
     for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
       settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());
-      settings.put(simulator.getKey().apiKeyEnv(), SIMULATOR_API_KEY);
     }
     return settings;
   }
@@ -307,6 +353,7 @@ public final class LocalVideohook implements AutoCloseable {
   public void stopStreamConsumers() {
     poller.close();
     notifyPoller.close();
+    eventBus.close();
   }
 
   /**
@@ -317,7 +364,7 @@ public final class LocalVideohook implements AutoCloseable {
     return poller;
   }
 
-  /** The downstream events the notify handler published: the local event bus. */
+  /** The downstream events the notify handler published, as the bus's rule delivered them. */
   public LocalEventBus eventBus() {
     return eventBus;
   }
@@ -373,6 +420,7 @@ public final class LocalVideohook implements AutoCloseable {
     api.close();
     poller.close();
     notifyPoller.close();
+    eventBus.close();
     s3.close();
     dynamoDb.close();
   }

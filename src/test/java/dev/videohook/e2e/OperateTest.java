@@ -9,6 +9,7 @@ import dev.videohook.cli.VideohookCli;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.local.LocalSecrets;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.notify.JobEvents;
 import dev.videohook.provider.Provider;
@@ -54,7 +55,7 @@ class OperateTest {
 
   @BeforeAll
   void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
+    stack = LocalVideohook.start(0, Map.of(LocalSecrets.TENANTS_ENV, TENANT));
     var simulator = stack.simulator(Provider.OPENROUTER);
     simulator.setFaults(Faults.none().withCompletionDelay(Duration.ofMillis(50)));
     storedJob = stack.submit(Provider.OPENROUTER, TENANT, "google/veo-3.1-lite", "a lamp").id();
@@ -108,8 +109,9 @@ class OperateTest {
     assertEquals(JobStatus.STORED, job.status());
     assertEquals(JobEvents.SOURCE, stored.get("source"));
     assertEquals(JobEvents.STORED, stored.get("detail-type"));
-    assertEquals(JobEvents.eventId(job), stored.get("id"));
     Map<String, Object> detail = (Map<String, Object>) stored.get("detail");
+    // EventBridge sets the envelope's own id; ours, stable across redeliveries, is in the detail
+    assertEquals(JobEvents.eventId(job), detail.get("event_id"));
     assertEquals(TENANT, detail.get("tenant"));
     assertEquals("openrouter", detail.get("provider"));
     assertEquals("stored", detail.get("status"));

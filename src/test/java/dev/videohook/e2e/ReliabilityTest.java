@@ -24,6 +24,7 @@ import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalApiServer;
 import dev.videohook.local.LocalEventBus;
 import dev.videohook.local.LocalS3;
+import dev.videohook.local.LocalSecrets;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.local.LoopbackPort;
@@ -86,7 +87,8 @@ class ReliabilityTest {
   void thousandDeliveriesForNineHundredJobs_at32Way_storeEveryJobExactlyOnce() throws Exception {
     int jobs = 900;
     int duplicated = 100;
-    try (LocalVideohook stack = LocalVideohook.start(0, Map.of());
+    try (LocalVideohook stack =
+            LocalVideohook.start(0, Map.of(LocalSecrets.TENANTS_ENV, "battery"));
         VideoServer videos = new VideoServer()) {
       List<HttpRequest> requests = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
@@ -158,8 +160,10 @@ class ReliabilityTest {
             .credentialsProvider(MotoServer.CREDENTIALS)
             .endpointOverride(URI.create("http://127.0.0.1:1"))
             .build();
-    try (LocalApiServer api =
-            LocalApiServer.start(0, handler, store, new LocalEventBus(), presigner);
+    try (LocalEventBus events =
+            LocalEventBus.create(
+                SharedMoto.get().eventsClient(), SharedMoto.get().sqsClient(), table + "-events");
+        LocalApiServer api = LocalApiServer.start(0, handler, store, events, presigner);
         ProviderSimulator simulator =
             ProviderSimulator.start(
                 PROVIDER,

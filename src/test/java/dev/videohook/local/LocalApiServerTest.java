@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The local API server over real HTTP: the same handler, the same event shape as API Gateway. */
 class LocalApiServerTest {
@@ -25,7 +26,11 @@ class LocalApiServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of("MODELGATES_WEBHOOK_SECRET", "mg_secret"));
+    stack =
+        LocalVideohook.start(
+            0,
+            Map.of(
+                "MODELGATES_WEBHOOK_SECRET", "mg_secret", LocalSecrets.TENANTS_ENV, "acme,globex"));
   }
 
   @AfterAll
@@ -85,6 +90,45 @@ class LocalApiServerTest {
     List<Map<String, Object>> jobs = (List<Map<String, Object>>) listing.get("jobs");
     assertEquals(1, jobs.size());
     assertEquals("job_globex", jobs.get(0).get("job_id"));
+  }
+
+  @Test
+  void secrets_areInSecretsManager_underTheTemplatesNamesAndShape_forEachTenantAndTheDefaultStage()
+      throws Exception {
+    SecretsManagerClient secretsManager =
+        MotoServer.configure(SecretsManagerClient.builder(), stack.dynamoDbEndpoint()).build();
+
+    for (String tenant : List.of("acme", "globex", LocalSecrets.DEFAULT_STAGE_TENANT)) {
+      assertEquals(
+          Map.of("webhook_secret", "mg_secret"),
+          secret(secretsManager, "videohook/" + tenant + "/modelgates/webhook"));
+      assertEquals(
+          Map.of("webhook_secret", LocalVideohook.DEFAULT_SECRET),
+          secret(secretsManager, "videohook/" + tenant + "/openrouter/webhook"));
+      assertEquals(
+          Map.of("api_key", LocalVideohook.SIMULATOR_API_KEY),
+          secret(secretsManager, "videohook/" + tenant + "/openrouter/api-key"));
+    }
+  }
+
+  @Test
+  void aStageWithoutSecrets_is503_asADeployedTenantWithoutItsSecret_andWritesNothing()
+      throws Exception {
+    int status =
+        post(
+            stack.callbackUrl("initech", Provider.MODELGATES),
+            Provider.MODELGATES,
+            "mg_secret",
+            LocalMain.completedEvent("job_initech"),
+            "application/json");
+
+    assertEquals(503, status);
+    assertEquals(404, get("/jobs/job_initech").statusCode());
+  }
+
+  private static Map<String, Object> secret(SecretsManagerClient client, String name)
+      throws Exception {
+    return JSON.std.mapFrom(client.getSecretValue(b -> b.secretId(name)).secretString());
   }
 
   @Test

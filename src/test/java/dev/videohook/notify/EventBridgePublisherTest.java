@@ -6,6 +6,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.TestJobs;
+import dev.videohook.local.LocalEventBus;
 import dev.videohook.provider.Provider;
 import dev.videohook.testing.Await;
 import dev.videohook.testing.SharedMoto;
@@ -100,13 +101,41 @@ class EventBridgePublisherTest {
         "nothing else matched");
   }
 
+  @Test
+  void readmesEveryEventRule_matchesEachEventTypeTheNotifyFunctionPublishes_andIsTheLocalRule()
+      throws Exception {
+    String pattern = readmeRulePattern("EveryVideohookEventRule");
+    String queue = subscribe("readme-every", pattern);
+    EventBridgePublisher publisher = new EventBridgePublisher(events, bus);
+    Set<String> published = new HashSet<>();
+    for (JobStatus status : JobEvents.DETAIL_TYPES.keySet()) {
+      JobEvent event = JobEvents.of(TestJobs.job(key("globex", status), status, List.of(), AT));
+      publisher.publish(event);
+      published.add(event.detailType());
+    }
+
+    List<Map<String, Object>> received = receive(queue, published.size());
+
+    assertEquals(
+        published, received.stream().map(e -> e.get("detail-type")).collect(Collectors.toSet()));
+    assertEquals(
+        JSON.std.anyFrom(LocalEventBus.EVERY_EVENT_PATTERN),
+        JSON.std.anyFrom(pattern),
+        "the local stack's rule is the README's");
+  }
+
   /** The EventPattern of the README's sample rule, as JSON. */
   private static String readmeSampleRulePattern() throws IOException {
+    return readmeRulePattern("AcmeVideosRule");
+  }
+
+  /** The EventPattern of the README's rule {@code name}, as JSON. */
+  private static String readmeRulePattern(String name) throws IOException {
     String readme = Files.readString(Path.of("README.md"));
-    int rule = readme.indexOf("AcmeVideosRule:");
+    int rule = readme.indexOf(name + ":");
     String yaml = readme.substring(rule, readme.indexOf("```", rule));
     Map<String, Map<String, Map<String, Object>>> parsed = new Yaml().load(yaml);
-    return JSON.std.asString(parsed.get("AcmeVideosRule").get("Properties").get("EventPattern"));
+    return JSON.std.asString(parsed.get(name).get("Properties").get("EventPattern"));
   }
 
   private static JobKey key(String tenant, JobStatus status) {
