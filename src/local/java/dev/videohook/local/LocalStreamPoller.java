@@ -47,8 +47,25 @@ public final class LocalStreamPoller implements AutoCloseable {
   private final Set<String> finishedShards = ConcurrentHashMap.newKeySet();
   private final List<List<DynamodbEvent.DynamodbStreamRecord>> failedBatches =
       new CopyOnWriteArrayList<>();
+  private final OnFailure onFailure;
   private final Thread thread;
   private volatile boolean running = true;
+
+  /**
+   * Where a batch given up on goes besides {@link #failedBatches()}, as the event source mapping's
+   * on-failure destination.
+   */
+  @FunctionalInterface
+  public interface OnFailure {
+    /**
+     * @param invokeCount how many times the handler was called with (part of) the batch
+     */
+    void failed(
+        String streamArn,
+        String shardId,
+        List<DynamodbEvent.DynamodbStreamRecord> batch,
+        int invokeCount);
+  }
 
   public LocalStreamPoller(
       DynamoDbClient dynamoDb,
@@ -59,6 +76,29 @@ public final class LocalStreamPoller implements AutoCloseable {
       int batchSize,
       int maxRetries,
       Duration retryDelay) {
+    this(
+        dynamoDb,
+        streams,
+        tableName,
+        filterPatterns,
+        handler,
+        batchSize,
+        maxRetries,
+        retryDelay,
+        (arn, shard, batch, count) -> {});
+  }
+
+  public LocalStreamPoller(
+      DynamoDbClient dynamoDb,
+      DynamoDbStreamsClient streams,
+      String tableName,
+      List<String> filterPatterns,
+      Function<DynamodbEvent, StreamsEventResponse> handler,
+      int batchSize,
+      int maxRetries,
+      Duration retryDelay,
+      OnFailure onFailure) {
+    this.onFailure = onFailure;
     this.streams = streams;
     this.streamArn = dynamoDb.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
     this.handler = handler;
@@ -128,14 +168,16 @@ public final class LocalStreamPoller implements AutoCloseable {
       }
     }
     for (int from = 0; from < matching.size(); from += batchSize) {
-      deliver(matching.subList(from, Math.min(matching.size(), from + batchSize)));
+      deliver(shardId, matching.subList(from, Math.min(matching.size(), from + batchSize)));
     }
     return !result.records().isEmpty();
   }
 
-  private void deliver(List<DynamodbEvent.DynamodbStreamRecord> batch) {
+  private void deliver(String shardId, List<DynamodbEvent.DynamodbStreamRecord> batch) {
     List<DynamodbEvent.DynamodbStreamRecord> pending = batch;
+    int invokes = 0;
     for (int attempt = 0; attempt <= maxRetries && running; attempt++) {
+      invokes++;
       int firstFailed = invoke(pending);
       if (firstFailed < 0) {
         return;
@@ -151,6 +193,12 @@ public final class LocalStreamPoller implements AutoCloseable {
           "stream batch of {} records failed after {} retries: sent to the on-failure list",
           pending.size(),
           maxRetries);
+      try {
+        onFailure.failed(streamArn, shardId, List.copyOf(pending), invokes);
+      } catch (RuntimeException e) {
+        LOG.error("a failed stream batch could not be sent to its destination: {}", e.toString());
+      }
+      // after the destination has it: who sees the batch listed can find it there too
       failedBatches.add(List.copyOf(pending));
     }
   }

@@ -66,6 +66,9 @@ public final class LocalVideohook implements AutoCloseable {
   /** The stack's bus on moto ({@code EVENT_BUS_NAME}), and the queue its rule delivers to. */
   public static final String EVENT_BUS = "videohook-events";
 
+  /** The notify function's on-failure destination on moto, as template.yaml's. */
+  public static final String NOTIFY_FAILED_QUEUE = "videohook-notify-failed";
+
   private final MotoServer dynamoDb;
   private final LocalS3 s3;
   private final LocalApiServer api;
@@ -170,7 +173,9 @@ public final class LocalVideohook implements AutoCloseable {
               event -> notify.handleRequest(event, null),
               STREAM_BATCH_SIZE,
               STREAM_MAX_RETRIES,
-              Duration.ofMillis(200));
+              Duration.ofMillis(200),
+              // template.yaml's NotifyFailedQueue
+              LocalFailedBatchQueue.create(dynamoDb.sqsClient(), NOTIFY_FAILED_QUEUE, "notify"));
       LocalApiServer api = LocalApiServer.start(port, handler, store, eventBus, s3.presigner());
       LocalVideohook stack =
           new LocalVideohook(

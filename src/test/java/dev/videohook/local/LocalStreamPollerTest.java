@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.event.VideoEvent;
@@ -185,6 +186,42 @@ class LocalStreamPollerTest {
 
       assertEquals(3, calls.get(), "one attempt and two retries");
       assertEquals("job_poison", jobId(poller.failedBatches().get(0).get(0)));
+    }
+  }
+
+  @Test
+  void batchGivenUpOn_reachesItsSqsDestination_asLambdasOnFailureRecord() throws Exception {
+    var sqs = SharedMoto.get().sqsClient();
+    LocalFailedBatchQueue queue = LocalFailedBatchQueue.create(sqs, table + "-failed", "notify");
+    try (LocalStreamPoller poller =
+        new LocalStreamPoller(
+            dynamoDb,
+            SharedMoto.get().streamsClient(),
+            table,
+            JobTable.DOWNLOAD_FILTER_PATTERNS,
+            event -> {
+              throw new IllegalStateException("boom");
+            },
+            10,
+            1,
+            Duration.ofMillis(20),
+            queue)) {
+      putJob("job_poison", "completed");
+      await(() -> !poller.failedBatches().isEmpty());
+
+      List<software.amazon.awssdk.services.sqs.model.Message> messages =
+          sqs.receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10)).messages();
+
+      assertEquals(1, messages.size());
+      FailedBatchRecord record =
+          FailedBatchRecord.parse(messages.get(0).body().getBytes(StandardCharsets.UTF_8));
+      var failed = poller.failedBatches().get(0);
+      assertEquals("RetryAttemptsExhausted", record.condition());
+      assertEquals(failed.size(), record.batchSize());
+      assertEquals(failed.get(0).getDynamodb().getSequenceNumber(), record.startSequenceNumber());
+      assertEquals(
+          failed.get(failed.size() - 1).getDynamodb().getSequenceNumber(),
+          record.endSequenceNumber());
     }
   }
 
