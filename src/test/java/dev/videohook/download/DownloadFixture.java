@@ -18,6 +18,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.SharedS3;
+import dev.videohook.testing.StubSecrets;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -105,17 +105,7 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   static TenantSecrets secrets(String apiKey) {
-    return new TenantSecrets() {
-      @Override
-      public List<String> webhookSecrets(String tenant, Provider provider) {
-        return List.of();
-      }
-
-      @Override
-      public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.of(apiKey);
-      }
-    };
+    return StubSecrets.apiKey(apiKey);
   }
 
   String contentTarget(String jobId) {

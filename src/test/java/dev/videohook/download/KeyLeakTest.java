@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
-import dev.videohook.local.LogCapture;
+import dev.videohook.testing.LogCapture;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;

@@ -19,6 +19,7 @@ import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StubSecrets;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -256,17 +257,9 @@ class ReconcilerFairnessTest {
     Map<String, String> env = new HashMap<>(Map.of(PROVIDER.apiKeyEnv(), "sk-old-revoked"));
     // the environment's keys, read at each lookup: what a Secrets Manager entry is past its TTL
     TenantSecrets secrets =
-        new TenantSecrets() {
-          @Override
-          public List<String> webhookSecrets(String tenant, Provider provider) {
-            return List.of();
-          }
-
-          @Override
-          public Optional<String> apiKey(String tenant, Provider provider) {
-            return TenantSecrets.fromEnvironment(Map.copyOf(env)).apiKey(tenant, provider);
-          }
-        };
+        StubSecrets.apiKeys(
+            (tenant, provider) ->
+                TenantSecrets.fromEnvironment(Map.copyOf(env)).apiKey(tenant, provider));
     Reconciler.ProviderClients clients = Reconciler.clients(config(), secrets);
 
     assertEquals(1, runAt(t0.plus(Duration.ofMinutes(16)), clients).errors(), "401 on the old");

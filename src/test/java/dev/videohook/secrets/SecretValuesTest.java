@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.config.ConfigurationException;
-import dev.videohook.local.LogCapture;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.LogCapture;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

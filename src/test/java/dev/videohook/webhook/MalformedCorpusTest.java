@@ -23,6 +23,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StubSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -131,17 +131,8 @@ class MalformedCorpusTest {
   }
 
   private static TenantSecrets secrets() {
-    return new TenantSecrets() {
-      @Override
-      public List<String> webhookSecrets(String tenant, Provider provider) {
-        return CONFIGURED_TENANTS.contains(tenant) ? List.of(SECRET) : List.of();
-      }
-
-      @Override
-      public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.empty();
-      }
-    };
+    return StubSecrets.signing(
+        (tenant, provider) -> CONFIGURED_TENANTS.contains(tenant) ? List.of(SECRET) : List.of());
   }
 
   static Stream<Arguments> corpus() {

@@ -20,6 +20,7 @@ import dev.videohook.job.JobTable;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StubSecrets;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,18 +56,7 @@ class PoisonIntakeTest {
   }
 
   private WebhookHandler handler(int maxBodyBytes) {
-    TenantSecrets secrets =
-        new TenantSecrets() {
-          @Override
-          public List<String> webhookSecrets(String tenant, Provider provider) {
-            return List.of(SECRET);
-          }
-
-          @Override
-          public Optional<String> apiKey(String tenant, Provider provider) {
-            return Optional.empty();
-          }
-        };
+    TenantSecrets secrets = StubSecrets.signing(SECRET);
     return new WebhookHandler(
         new WebhookReceiver(
             new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL),

@@ -31,6 +31,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StubSecrets;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,17 +80,7 @@ class WebhookHandlerTest {
   }
 
   private static TenantSecrets secrets(BiFunction<String, Provider, List<String>> byTenant) {
-    return new TenantSecrets() {
-      @Override
-      public List<String> webhookSecrets(String tenant, Provider provider) {
-        return byTenant.apply(tenant, provider);
-      }
-
-      @Override
-      public Optional<String> apiKey(String tenant, Provider provider) {
-        return Optional.empty();
-      }
-    };
+    return StubSecrets.signing(byTenant);
   }
 
   private static WebhookHandler handler(

@@ -1,4 +1,4 @@
-package dev.videohook.local;
+package dev.videohook.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
