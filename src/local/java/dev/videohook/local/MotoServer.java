@@ -83,6 +83,36 @@ public final class MotoServer implements AutoCloseable {
    */
   public static MotoServer start(Map<String, String> environment, String host, int port) {
     String python = Optional.ofNullable(environment.get(PYTHON_ENV)).orElse("python3");
+    try {
+      return launch(python, host, port);
+    } catch (MotoMissing missing) {
+      String venvPython = MotoVenv.python(python, environment, missing.getMessage());
+      try {
+        return launch(venvPython, host, port);
+      } catch (MotoMissing stillMissing) {
+        throw new MotoException(
+            venvPython
+                + " has no moto ("
+                + stillMissing.getMessage()
+                + "). Run `"
+                + installCommand(python)
+                + "`, or set "
+                + PYTHON_ENV
+                + " to a Python that has moto.");
+      }
+    }
+  }
+
+  /** moto is not installed for the interpreter: its import error. */
+  private static final class MotoMissing extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MotoMissing(String importError) {
+      super(importError, null, false, false);
+    }
+  }
+
+  private static MotoServer launch(String python, String host, int port) throws MotoMissing {
     Path script = launcherScript();
     Path log = tempFile("moto-", ".log");
     Process process;
@@ -129,15 +159,7 @@ public final class MotoServer implements AutoCloseable {
     }
     process.destroyForcibly();
     if (line != null && line.startsWith("MOTO_MISSING")) {
-      throw new MotoException(
-          python
-              + " has no moto ("
-              + line.substring("MOTO_MISSING".length()).trim()
-              + "). Run `"
-              + installCommand(python)
-              + "`, or set "
-              + PYTHON_ENV
-              + " to a Python that has moto.");
+      throw new MotoMissing(line.substring("MOTO_MISSING".length()).trim());
     }
     if (line != null && line.startsWith("PORT_TAKEN")) {
       throw new MotoException(
@@ -162,7 +184,7 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
-  private static String installCommand(String python) {
+  static String installCommand(String python) {
     return python + " -m pip install '" + MOTO_REQUIREMENT + "'";
   }
 

@@ -99,22 +99,66 @@ class MotoServerTest {
   }
 
   @Test
-  void pythonWithoutMoto_stopsWithTheCommandToRun(@TempDir Path dir) throws IOException {
-    // python3 -S leaves site-packages out, where moto lives
-    Path python = dir.resolve("python-without-site");
-    Files.writeString(python, "#!/bin/sh\nexec python3 -S \"$@\"\n");
-    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
+  void pythonWithoutMoto_andNoPackageIndex_stopsWithOneMessageNamingTheCommandToRun(
+      @TempDir Path dir) throws IOException {
+    Path python = pythonWithoutSitePackages(dir);
+    Path venv = dir.resolve("moto-venv");
+    Path noWheels = Files.createDirectory(dir.resolve("no-wheels"));
+    // no package index: pip may look only in an empty folder
+    Map<String, String> environment =
+        Map.of(
+            MotoServer.PYTHON_ENV,
+            python.toString(),
+            MotoVenv.DIR_ENV,
+            venv.toString(),
+            "PIP_NO_INDEX",
+            "1",
+            "PIP_FIND_LINKS",
+            noWheels.toString());
 
     MotoServer.MotoException e =
         assertThrows(
-            MotoServer.MotoException.class,
-            () ->
-                MotoServer.start(Map.of(MotoServer.PYTHON_ENV, python.toString()), "127.0.0.1", 0));
+            MotoServer.MotoException.class, () -> MotoServer.start(environment, "127.0.0.1", 0));
 
     assertTrue(e.getMessage().contains("has no moto"), e.getMessage());
     assertTrue(
+        e.getMessage().contains("installing moto[server]==5.2.1 into " + venv + " failed"),
+        e.getMessage());
+    assertTrue(Files.isExecutable(venv.resolve("bin/python")), "the virtual environment was made");
+    assertTrue(
         e.getMessage().contains(python + " -m pip install 'moto[server]==5.2.1'"), e.getMessage());
     assertTrue(e.getMessage().contains(MotoServer.PYTHON_ENV), e.getMessage());
+  }
+
+  @Test
+  void pythonWithoutMoto_startsMotoFromTheVirtualEnvironment_whereThatHasMoto(@TempDir Path dir)
+      throws Exception {
+    Path venv = dir.resolve("moto-venv");
+    // a virtual environment that sees the machine's moto, as one pip filled would have it
+    Process made =
+        new ProcessBuilder(
+                "python3", "-m", "venv", "--system-site-packages", "--without-pip", venv.toString())
+            .inheritIO()
+            .start();
+    assertEquals(0, made.waitFor());
+    Map<String, String> environment =
+        Map.of(
+            MotoServer.PYTHON_ENV,
+            pythonWithoutSitePackages(dir).toString(),
+            MotoVenv.DIR_ENV,
+            venv.toString());
+
+    try (MotoServer moto = MotoServer.start(environment, "127.0.0.1", 0)) {
+      assertTrue(moto.client().listTables().tableNames().isEmpty());
+    }
+  }
+
+  /** python3 -S leaves site-packages out, where moto lives. */
+  private static Path pythonWithoutSitePackages(Path dir) throws IOException {
+    Path python = dir.resolve("python-without-site");
+    Files.writeString(python, "#!/bin/sh\nexec python3 -S \"$@\"\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
+    return python;
   }
 
   @Test
