@@ -9,6 +9,8 @@ import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -94,7 +97,22 @@ public final class ReceiverBench implements Callable<Integer> {
 
   private static final MediaType JSON = MediaType.get("application/json");
 
-  record Result(String name, double perSecond, double p50Millis, double p99Millis, int non2xx) {}
+  /**
+   * @param cpuMicrosPerCall this JVM's CPU time during the series, less the load generator's own
+   *     threads, per call: the receiver's cost apart from the store (moto and Express are processes
+   *     of their own, not counted); near zero for the series this JVM only drives
+   */
+  record Result(
+      String name,
+      double perSecond,
+      double p50Millis,
+      double p99Millis,
+      int non2xx,
+      double cpuMicrosPerCall) {}
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReceiverBench()).execute(args));
@@ -108,6 +126,10 @@ public final class ReceiverBench implements Callable<Integer> {
             .protocols(List.of(Protocol.HTTP_1_1))
             .retryOnConnectionFailure(false)
             .build();
+    if (guideDir != null) {
+      // never measure a stranger: serve mode, or an earlier Express, on the guide's port
+      ColdStartBench.requireFree(ColdStartBench.GUIDE_PORT);
+    }
     Process express = guideDir == null ? null : startExpress(guideDir);
     try (LocalVideohook stack =
         LocalVideohook.start(0, Map.of("OPENROUTER_WEBHOOK_SECRET", "dev_secret"))) {
@@ -152,12 +174,22 @@ public final class ReceiverBench implements Callable<Integer> {
         }
       }
       System.out.printf(
-          "%n%-58s %10s %9s %9s %7s%n", "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx");
+          "%n%-58s %10s %9s %9s %7s %12s%n",
+          "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx", "JVM CPU us/call");
       for (Result r : results) {
         System.out.printf(
-            "%-58s %10.0f %9.2f %9.2f %7d%n",
-            r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.non2xx());
+            "%-58s %10.0f %9.2f %9.2f %7d %12.0f%n",
+            r.name(),
+            r.perSecond(),
+            r.p50Millis(),
+            r.p99Millis(),
+            r.non2xx(),
+            r.cpuMicrosPerCall());
       }
+      System.out.printf(
+          "%nvideohook's own CPU per accepted delivery (this JVM, load generator excluded), best"
+              + " round: %.0f us; per refused delivery: %.0f us%n",
+          leastCpu(results, "videohook ("), leastCpu(results, "videohook, wrong"));
       System.out.printf(
           "%nthroughput ratio videohook accepted / raw conditional PutItem, best rounds: %.2f%n",
           best(results, "videohook (") / best(results, "moto: 1 conditional PutItem"));
@@ -267,13 +299,16 @@ public final class ReceiverBench implements Callable<Integer> {
     long[] latencies = new long[count];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
+    AtomicLong clientCpu = new AtomicLong();
     String runId = Long.toString(System.nanoTime(), 36);
+    long cpuBefore = OS.getProcessCpuTime();
     long started = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
       workers.add(
           pool.submit(
               () -> {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 for (int i; (i = next.getAndIncrement()) < count; ) {
                   Call call = calls.prepare(jobIdPrefix + runId + "_" + i);
                   long t0 = System.nanoTime();
@@ -283,6 +318,7 @@ public final class ReceiverBench implements Callable<Integer> {
                     failed.incrementAndGet();
                   }
                 }
+                clientCpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                 return null;
               }));
     }
@@ -290,6 +326,7 @@ public final class ReceiverBench implements Callable<Integer> {
       worker.get();
     }
     long elapsed = System.nanoTime() - started;
+    long ownCpu = OS.getProcessCpuTime() - cpuBefore - clientCpu.get();
     pool.shutdown();
     Arrays.sort(latencies);
     return new Result(
@@ -297,7 +334,16 @@ public final class ReceiverBench implements Callable<Integer> {
         count / (elapsed / 1e9),
         latencies[count / 2] / 1e6,
         latencies[(int) (count * 0.99)] / 1e6,
-        failed.get()); // read once every worker is done
+        failed.get(), // read once every worker is done
+        ownCpu / 1e3 / count);
+  }
+
+  private static double leastCpu(List<Result> results, String prefix) {
+    return results.stream()
+        .filter(r -> r.name().startsWith(prefix))
+        .mapToDouble(Result::cpuMicrosPerCall)
+        .min()
+        .orElse(Double.NaN);
   }
 
   private static double best(List<Result> results, String prefix) {
