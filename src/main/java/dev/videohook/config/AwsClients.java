@@ -75,7 +75,9 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /** EventBridge, for the downstream events (no local emulator: the local stack records them). */
+  /**
+   * EventBridge, for the downstream events (the local stack builds its own, on moto's endpoint).
+   */
   public static EventBridgeClient eventBridge(SharedConfig shared) {
     return EventBridgeClient.builder()
         .httpClient(httpClient(API_SOCKET_TIMEOUT))
@@ -104,9 +106,7 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /**
-   * Secrets Manager in AWS (there is no local emulator: the local stack uses plain env secrets).
-   */
+  /** Secrets Manager in AWS (the local stack builds its own, on moto's endpoint). */
   public static SecretsManagerClient secretsManager(Region region) {
     return SecretsManagerClient.builder()
         .httpClient(httpClient(API_SOCKET_TIMEOUT))

@@ -32,13 +32,13 @@ import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
-import dev.videohook.secrets.EnvironmentTenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StubSecrets;
 import dev.videohook.testing.TcpProxy;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
@@ -149,7 +149,7 @@ class ReliabilityTest {
         new WebhookHandler(
             new WebhookReceiver(
                 store,
-                new EnvironmentTenantSecrets(Map.of(PROVIDER.webhookSecretEnv(), secret)),
+                StubSecrets.signing(secret),
                 SignatureVerifier.DEFAULT_TOLERANCE,
                 64 * 1024,
                 Clock.systemUTC()));
