@@ -1,9 +1,12 @@
 package dev.videohook.bench;
 
+import dev.videohook.event.VideoEvent;
+import dev.videohook.job.Delivery;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
@@ -52,8 +55,11 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * client in the same process: signed deliveries at a fixed concurrency, throughput and latency
  * percentiles, and their ratio. The Express receiver verifies and logs only; videohook also commits
  * each delivery to moto, so the ratio is the price of a durable exactly-once commit on this
- * machine. A third series, in the same run, puts job-sized items into the same moto table with one
- * conditional PutItem each: the floor under a one-write commit.
+ * machine. Two more series, in the same run, write to the same moto table from this process: one
+ * conditional PutItem of a job-sized item each (the floor under a one-write commit), and the
+ * receiver's own commit ({@code JobStore.recordDelivery}) alone. moto bounds every rate here, so
+ * beside each series is this JVM's CPU time per call (the load generator's threads and the idle
+ * JVM's own use excluded): videohook's cost apart from the store, which a regression moves.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
 public final class ReceiverBench implements Callable<Integer> {
@@ -148,11 +154,13 @@ public final class ReceiverBench implements Callable<Integer> {
       for (int round = 1; round <= warmUpRounds; round++) {
         run("warm-up", videohook, requests);
         rawPut("warm-up", stack.dynamoDb(), requests);
+        commit("warm-up", stack.jobStore(), requests);
         run("warm-up", videohook, requests / 3, "wrong");
         if (express != null) {
           run("warm-up", guide, requests / 3);
         }
       }
+      idleCpu = idleCpuRate();
       List<Result> results = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         results.add(
@@ -161,6 +169,11 @@ public final class ReceiverBench implements Callable<Integer> {
             rawPut(
                 "moto: 1 conditional PutItem, job-sized, round " + round,
                 stack.dynamoDb(),
+                requests));
+        results.add(
+            commit(
+                "moto: the commit's UpdateItem alone, in-process, round " + round,
+                stack.jobStore(),
                 requests));
         results.add(
             run(
@@ -193,6 +206,10 @@ public final class ReceiverBench implements Callable<Integer> {
       System.out.printf(
           "%nthroughput ratio videohook accepted / raw conditional PutItem, best rounds: %.2f%n",
           best(results, "videohook (") / best(results, "moto: 1 conditional PutItem"));
+      System.out.printf(
+          "throughput ratio videohook accepted / its own commit (JobStore's UpdateItem) alone,"
+              + " best rounds: %.2f%n",
+          best(results, "videohook (") / best(results, "moto: the commit's"));
       if (express != null) {
         System.out.printf(
             "%nthroughput ratio videohook / guide Express, best rounds: accepted %.2f, refused %.2f%n",
@@ -326,7 +343,8 @@ public final class ReceiverBench implements Callable<Integer> {
       worker.get();
     }
     long elapsed = System.nanoTime() - started;
-    long ownCpu = OS.getProcessCpuTime() - cpuBefore - clientCpu.get();
+    // less what this JVM burns while idle (timers, the emulators' own threads) over the series
+    long ownCpu = OS.getProcessCpuTime() - cpuBefore - clientCpu.get() - (long) (idleCpu * elapsed);
     pool.shutdown();
     Arrays.sort(latencies);
     return new Result(
@@ -336,6 +354,42 @@ public final class ReceiverBench implements Callable<Integer> {
         latencies[(int) (count * 0.99)] / 1e6,
         failed.get(), // read once every worker is done
         ownCpu / 1e3 / count);
+  }
+
+  /** CPU time this JVM spends per wall-clock time while no series runs (a fraction of a core). */
+  private double idleCpu;
+
+  private static double idleCpuRate() throws InterruptedException {
+    long cpu0 = OS.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    TimeUnit.SECONDS.sleep(5);
+    return (OS.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+  }
+
+  /**
+   * The receiver's one write on its own: {@code JobStore.recordDelivery} of the same event, parsed
+   * before the clock starts, into the same table from this process, with no HTTP hop, signature or
+   * log line: what videohook's rate is divided by to show its cost apart from the store.
+   */
+  private Result commit(String name, JobStore store, int count) throws Exception {
+    return series(
+        name,
+        count,
+        "commit_",
+        jobId -> {
+          String raw = event(jobId);
+          VideoEvent parsed = (VideoEvent) VideoEvent.read(raw.getBytes(StandardCharsets.UTF_8));
+          Delivery delivery =
+              new Delivery("$default", Provider.OPENROUTER, parsed, raw, null, Instant.now());
+          return () -> {
+            try {
+              store.recordDelivery(delivery);
+              return true;
+            } catch (RuntimeException e) {
+              return false;
+            }
+          };
+        });
   }
 
   private static double leastCpu(List<Result> results, String prefix) {
