@@ -13,6 +13,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,14 +29,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -58,8 +60,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * machine. Two more series, in the same run, write to the same moto table from this process: one
  * conditional PutItem of a job-sized item each (the floor under a one-write commit), and the
  * receiver's own commit ({@code JobStore.recordDelivery}) alone. moto bounds every rate here, so
- * beside each series is this JVM's CPU time per call (the load generator's threads and the idle
- * JVM's own use excluded): videohook's cost apart from the store, which a regression moves.
+ * beside each series is the CPU time of this JVM's threads per call (the load generator's and the
+ * JIT compiler's excluded): videohook's cost apart from the store, which a regression moves.
  */
 @Command(name = "receiver-bench", mixinStandardHelpOptions = true)
 public final class ReceiverBench implements Callable<Integer> {
@@ -104,9 +106,10 @@ public final class ReceiverBench implements Callable<Integer> {
   private static final MediaType JSON = MediaType.get("application/json");
 
   /**
-   * @param cpuMicrosPerCall this JVM's CPU time during the series, less the load generator's own
-   *     threads, per call: the receiver's cost apart from the store (moto and Express are processes
-   *     of their own, not counted); near zero for the series this JVM only drives
+   * @param cpuMicrosPerCall CPU time of this JVM's threads during the series (the load generator's
+   *     and the JIT compiler's excluded), per call: the receiver's cost apart from the store (moto
+   *     and Express are processes of their own, not counted); near zero for the series this JVM
+   *     only drives
    */
   record Result(
       String name,
@@ -117,8 +120,6 @@ public final class ReceiverBench implements Callable<Integer> {
       double cpuMicrosPerCall) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReceiverBench()).execute(args));
@@ -160,7 +161,6 @@ public final class ReceiverBench implements Callable<Integer> {
           run("warm-up", guide, requests / 3);
         }
       }
-      idleCpu = idleCpuRate();
       List<Result> results = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         results.add(
@@ -316,16 +316,16 @@ public final class ReceiverBench implements Callable<Integer> {
     long[] latencies = new long[count];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    AtomicLong clientCpu = new AtomicLong();
+    Set<Long> senders = ConcurrentHashMap.newKeySet();
     String runId = Long.toString(System.nanoTime(), 36);
-    long cpuBefore = OS.getProcessCpuTime();
+    Map<Long, Long> cpuBefore = serverThreadsCpu();
     long started = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
       workers.add(
           pool.submit(
               () -> {
-                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                senders.add(Thread.currentThread().getId());
                 for (int i; (i = next.getAndIncrement()) < count; ) {
                   Call call = calls.prepare(jobIdPrefix + runId + "_" + i);
                   long t0 = System.nanoTime();
@@ -335,7 +335,6 @@ public final class ReceiverBench implements Callable<Integer> {
                     failed.incrementAndGet();
                   }
                 }
-                clientCpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                 return null;
               }));
     }
@@ -343,8 +342,7 @@ public final class ReceiverBench implements Callable<Integer> {
       worker.get();
     }
     long elapsed = System.nanoTime() - started;
-    // less what this JVM burns while idle (timers, the emulators' own threads) over the series
-    long ownCpu = OS.getProcessCpuTime() - cpuBefore - clientCpu.get() - (long) (idleCpu * elapsed);
+    long ownCpu = cpuSince(cpuBefore, senders);
     pool.shutdown();
     Arrays.sort(latencies);
     return new Result(
@@ -356,14 +354,29 @@ public final class ReceiverBench implements Callable<Integer> {
         ownCpu / 1e3 / count);
   }
 
-  /** CPU time this JVM spends per wall-clock time while no series runs (a fraction of a core). */
-  private double idleCpu;
+  /**
+   * CPU time so far of every thread of this JVM but the JIT compiler's (GC threads are not Java
+   * threads and are not counted either): the threads that can serve a delivery.
+   */
+  private static Map<Long, Long> serverThreadsCpu() {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (thread != null && !thread.getThreadName().contains("CompilerThread")) {
+        cpu.put(thread.getThreadId(), THREADS.getThreadCpuTime(thread.getThreadId()));
+      }
+    }
+    return cpu;
+  }
 
-  private static double idleCpuRate() throws InterruptedException {
-    long cpu0 = OS.getProcessCpuTime();
-    long t0 = System.nanoTime();
-    TimeUnit.SECONDS.sleep(5);
-    return (OS.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+  /** The CPU time those threads used since {@code before}, the load generator's excluded. */
+  private static long cpuSince(Map<Long, Long> before, Set<Long> senders) {
+    long used = 0;
+    for (Map.Entry<Long, Long> now : serverThreadsCpu().entrySet()) {
+      if (!senders.contains(now.getKey()) && now.getValue() >= 0) {
+        used += now.getValue() - Math.max(0, before.getOrDefault(now.getKey(), 0L));
+      }
+    }
+    return used;
   }
 
   /**
