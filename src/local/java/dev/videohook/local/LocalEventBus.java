@@ -41,11 +41,13 @@ public final class LocalEventBus implements AutoCloseable {
   private final String busName;
   private final String queueUrl;
   private final List<Map<String, Object>> events = new ArrayList<>();
+  private final int keep;
   private final Thread reader;
   private volatile boolean closed;
 
-  private LocalEventBus(SqsClient sqs, String busName, String queueUrl) {
+  private LocalEventBus(SqsClient sqs, String busName, String queueUrl, int keep) {
     this.sqs = sqs;
+    this.keep = keep;
     this.busName = busName;
     this.queueUrl = queueUrl;
     this.reader = new Thread(this::read, "local-event-reader-" + busName);
@@ -57,6 +59,11 @@ public final class LocalEventBus implements AutoCloseable {
    * reading the queue.
    */
   public static LocalEventBus create(EventBridgeClient events, SqsClient sqs, String busName) {
+    return create(events, sqs, busName, KEEP);
+  }
+
+  /** As {@link #create(EventBridgeClient, SqsClient, String)}, keeping the last {@code keep}. */
+  static LocalEventBus create(EventBridgeClient events, SqsClient sqs, String busName, int keep) {
     events.createEventBus(b -> b.name(busName));
     String url = sqs.createQueue(b -> b.queueName(busName)).queueUrl();
     String arn =
@@ -70,7 +77,7 @@ public final class LocalEventBus implements AutoCloseable {
             b.eventBusName(busName)
                 .rule(rule)
                 .targets(Target.builder().id("local-events-queue").arn(arn).build()));
-    LocalEventBus bus = new LocalEventBus(sqs, busName, url);
+    LocalEventBus bus = new LocalEventBus(sqs, busName, url, keep);
     bus.reader.start();
     return bus;
   }
@@ -137,7 +144,7 @@ public final class LocalEventBus implements AutoCloseable {
       LOG.warn("a message on {} is not an event envelope; dropped", queueUrl);
       return;
     }
-    if (events.size() > KEEP) {
+    if (events.size() > keep) {
       events.remove(0);
     }
   }

@@ -27,9 +27,11 @@ class LocalEventBusTest {
   @Test
   void eventsPublishedOnTheBus_areReadFromItsQueue_andTheLastOnesKept_oldestFirst() {
     String name = "local-bus-" + BUSES.incrementAndGet();
-    int published = LocalEventBus.KEEP + 5;
+    int keep = 4;
+    int published = keep + 2;
     try (LocalEventBus bus =
-        LocalEventBus.create(SharedMoto.get().eventsClient(), SharedMoto.get().sqsClient(), name)) {
+        LocalEventBus.create(
+            SharedMoto.get().eventsClient(), SharedMoto.get().sqsClient(), name, keep)) {
       EventBridgePublisher publisher =
           new EventBridgePublisher(SharedMoto.get().eventsClient(), bus.busName());
       for (int i = 0; i < published; i++) {
@@ -43,11 +45,12 @@ class LocalEventBusTest {
           "the last event read from " + bus.queueUrl());
 
       List<Map<String, Object>> kept = bus.events();
-      assertEquals(LocalEventBus.KEEP, kept.size());
+      assertEquals(keep, kept.size());
       assertEquals(JobEvents.SOURCE, kept.get(0).get("source"));
       assertEquals(JobEvents.FAILED, kept.get(0).get("detail-type"));
       assertEquals(
-          List.of("job_5", "job_6"), kept.subList(0, 2).stream().map(e -> jobId(e)).toList());
+          List.of("job_2", "job_3", "job_4", "job_5"),
+          kept.stream().map(LocalEventBusTest::jobId).toList());
     }
   }
 
