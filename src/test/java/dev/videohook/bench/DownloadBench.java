@@ -1,9 +1,9 @@
 package dev.videohook.bench;
 
-import dev.videohook.download.GeneratedBytes;
 import dev.videohook.download.StreamingUploader;
 import dev.videohook.download.VideoServer;
 import dev.videohook.local.LocalS3;
+import dev.videohook.testing.GeneratedBytes;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

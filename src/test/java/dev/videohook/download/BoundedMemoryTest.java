@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.local.LocalS3;
+import dev.videohook.testing.GeneratedBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -17,6 +17,8 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.testing.ControlledClock;
+import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.testing.TestLambdaContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

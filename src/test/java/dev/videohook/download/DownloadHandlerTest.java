@@ -30,6 +30,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;

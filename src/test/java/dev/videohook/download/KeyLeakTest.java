@@ -13,6 +13,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.local.LogCapture;
+import dev.videohook.testing.GeneratedBytes;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.testing.GeneratedBytes;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
