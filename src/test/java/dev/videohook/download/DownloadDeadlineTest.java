@@ -2,9 +2,9 @@ package dev.videohook.download;
 
 import static dev.videohook.download.DownloadFixture.change;
 import static dev.videohook.download.DownloadFixture.event;
-import static dev.videohook.download.VideoServer.ok;
-import static dev.videohook.download.VideoServer.paused;
-import static dev.videohook.download.VideoServer.status;
+import static dev.videohook.testing.VideoHost.after;
+import static dev.videohook.testing.VideoHost.ok;
+import static dev.videohook.testing.VideoHost.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,8 +19,10 @@ import dev.videohook.job.JobStore;
 import dev.videohook.testing.ControlledClock;
 import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.TestLambdaContext;
+import dev.videohook.testing.VideoHost;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,12 +53,12 @@ class DownloadDeadlineTest {
     f.close();
   }
 
-  /** 12 MiB (two parts), the clock moved past the function's timeout after the first 9 MiB. */
+  /** 12 MiB (two parts), the clock moved past the function's timeout as the request arrives. */
   private List<URI> slowVideo(String jobId, int replies) {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
-    VideoServer.Reply[] script = new VideoServer.Reply[replies];
+    List<VideoHost.Reply> script = new ArrayList<>();
     for (int i = 0; i < replies; i++) {
-      script[i] = paused(video, 9 * MIB, () -> clock.advance(TIMEOUT));
+      script.add(after(() -> clock.advance(TIMEOUT), ok(video, "video/mp4")));
     }
     f.storage.on("/v/" + jobId + ".mp4", script);
     List<URI> urls = List.of(f.storage.url("/v/" + jobId + ".mp4"));

@@ -2,8 +2,7 @@ package dev.videohook.download;
 
 import static dev.videohook.download.DownloadFixture.change;
 import static dev.videohook.download.DownloadFixture.event;
-import static dev.videohook.download.VideoServer.reset;
-import static dev.videohook.download.VideoServer.status;
+import static dev.videohook.testing.VideoHost.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,8 +13,10 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.local.LogCapture;
 import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.testing.StreamingSource;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,12 +39,21 @@ class KeyLeakTest {
     "'valid key, API says 401', 'sk-or-LEAKME0123456789', 401"
   })
   void aFailedDownload_neverRecordsOrLogsTheKey(String what, String key, String server) {
-    Consumer<VideoDownloader.Builder> none = b -> {};
-    try (DownloadFixture f = new DownloadFixture(key, none);
+    // a connection reset is StreamingSource's (MockWebServer's policies close cleanly): for that
+    // case it plays the provider API
+    StreamingSource resetting = new StreamingSource();
+    Consumer<VideoDownloader.Builder> api =
+        server.equals("reset")
+            ? b -> b.apiBases(Map.of(DownloadFixture.PROVIDER, resetting.url("/api/v1")))
+            : b -> {};
+    try (resetting;
+        DownloadFixture f = new DownloadFixture(key, api);
         LogCapture logs = new LogCapture()) {
       String job = "job-leak";
       switch (server) {
-        case "reset" -> f.api.on(f.contentTarget(job), reset(GeneratedBytes.bytes(1000), 100));
+        case "reset" ->
+            resetting.on(
+                f.contentTarget(job), StreamingSource.reset(GeneratedBytes.bytes(1000), 100));
         case "401" -> f.api.on(f.contentTarget(job), status(401));
         default -> f.api.on(f.contentTarget(job), status(200));
       }

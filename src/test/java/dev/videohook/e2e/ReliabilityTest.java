@@ -8,7 +8,6 @@ import dev.videohook.config.AwsClients;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
-import dev.videohook.download.VideoServer;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.event.VideoEvent;
@@ -38,7 +37,9 @@ import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
 import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.TcpProxy;
+import dev.videohook.testing.VideoHost;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
@@ -87,11 +88,11 @@ class ReliabilityTest {
     int jobs = 900;
     int duplicated = 100;
     try (LocalVideohook stack = LocalVideohook.start(0, Map.of());
-        VideoServer videos = new VideoServer()) {
+        VideoHost videos = new VideoHost()) {
       List<HttpRequest> requests = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
         String jobId = "load_" + i;
-        videos.on(path(jobId), VideoServer.ok(GeneratedBytes.bytes(1024 + i), "video/mp4"));
+        videos.on(path(jobId), VideoHost.ok(GeneratedBytes.bytes(1024 + i), "video/mp4"));
         HttpRequest request =
             signedCompleted(
                 stack.callbackUrl("battery", PROVIDER),
@@ -218,12 +219,12 @@ class ReliabilityTest {
     s3.get().createBucket("outage-videos");
     MotoServer dynamoDb = SharedMoto.get();
     String table = SharedMoto.newJobTable();
-    try (VideoServer videos = new VideoServer()) {
+    try (StreamingSource videos = new StreamingSource()) {
       // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is down
       videos.on(
           path("job_s3"),
           (socket, out) -> pausedReply(out, video, 20 * 1024 * 1024, s3Stopped),
-          VideoServer.ok(video, "video/mp4"));
+          StreamingSource.ok(video, "video/mp4"));
       Map<String, String> settings = new HashMap<>();
       settings.put("JOBS_TABLE", table);
       settings.put("VIDEO_BUCKET", "outage-videos");
