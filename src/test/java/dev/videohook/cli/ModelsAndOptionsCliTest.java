@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
-import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,23 +30,18 @@ class ModelsAndOptionsCliTest {
   private static LocalVideohook stack;
   private static ProviderSimulator simulator;
 
-  record Run(int exitCode, String out, String err) {}
+  private static CliStack cli;
 
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
-    simulator =
-        ProviderSimulator.start(
-            Provider.OPENROUTER,
-            API_KEY,
-            LocalVideohook.DEFAULT_SECRET,
-            Faults.none().withCompletionDelay(Duration.ofHours(1)));
+    cli = CliStack.start(API_KEY);
+    stack = cli.stack;
+    simulator = cli.simulator;
   }
 
   @AfterAll
   static void stop() {
-    simulator.close();
-    stack.close();
+    cli.close();
   }
 
   @BeforeEach
@@ -59,22 +50,11 @@ class ModelsAndOptionsCliTest {
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("OPENROUTER_API_KEY", API_KEY);
-    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalVideohook.TABLE);
-    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
-    return env;
+    return cli.env();
   }
 
   private static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return CliStack.run(env, args);
   }
 
   private static Run submit(String... options) {

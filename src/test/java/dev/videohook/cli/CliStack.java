@@ -1,0 +1,74 @@
+package dev.videohook.cli;
+
+import dev.videohook.local.LocalVideohook;
+import dev.videohook.provider.Provider;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the command-line suites run against: the local stack and the simulated provider (whose jobs
+ * stay pending, so a test decides when they finish), the environment a user would set for them, and
+ * a way to run a command and keep what it printed.
+ */
+final class CliStack implements AutoCloseable {
+  /** One run of the command line: its exit code and what it printed. */
+  record Run(int exitCode, String out, String err) {}
+
+  final LocalVideohook stack;
+  final ProviderSimulator simulator;
+  private final String apiKey;
+
+  private CliStack(LocalVideohook stack, ProviderSimulator simulator, String apiKey) {
+    this.stack = stack;
+    this.simulator = simulator;
+    this.apiKey = apiKey;
+  }
+
+  /** Starts both, the simulator accepting {@code apiKey}. */
+  static CliStack start(String apiKey) throws Exception {
+    LocalVideohook stack = LocalVideohook.start(0, Map.of());
+    try {
+      ProviderSimulator simulator =
+          ProviderSimulator.start(
+              Provider.OPENROUTER,
+              apiKey,
+              LocalVideohook.DEFAULT_SECRET,
+              Faults.none().withCompletionDelay(Duration.ofHours(1)));
+      return new CliStack(stack, simulator, apiKey);
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** The settings that point the command line at both, in a map a test may add to. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENROUTER_API_KEY", apiKey);
+    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
+    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
+    return env;
+  }
+
+  static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Override
+  public void close() {
+    simulator.close();
+    stack.close();
+  }
+}
