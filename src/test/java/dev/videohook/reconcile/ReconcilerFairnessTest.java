@@ -4,22 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videohook.config.SharedConfig;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.MotoServer;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
-import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +39,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerFairnessTest {
   private static final String KEY = "sk-fairness-test";
-  private static final Provider PROVIDER = Provider.OPENROUTER;
-  private static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
+  private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
+  private static ReconcileStage stage;
   private static ProviderSimulator simulator;
   private String table;
   private JobStore jobs;
@@ -53,34 +49,26 @@ class ReconcilerFairnessTest {
 
   @BeforeAll
   static void startSimulator() throws Exception {
-    simulator = ProviderSimulator.start(PROVIDER, KEY, "whsec", Faults.none());
+    stage = ReconcileStage.start(KEY);
+    simulator = stage.simulator;
   }
 
   @AfterAll
   static void stopSimulator() {
-    simulator.close();
+    stage.close();
   }
 
   @BeforeEach
   void newTable() {
-    table = SharedMoto.newJobTable();
-    jobs = new JobStore(SharedMoto.get().client(), table);
+    stage.newTable();
+    table = stage.table();
+    jobs = stage.jobs();
     simulator.setFaults(Faults.none());
     metricLines.clear();
   }
 
   private ReconcileConfig config() {
-    return new ReconcileConfig(
-        new SharedConfig(
-            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
-        ReconcileConfig.DEFAULT_INTERVAL,
-        ReconcileConfig.DEFAULT_MIN_AGE,
-        ReconcileConfig.DEFAULT_DEADLINE,
-        ReconcileConfig.DEFAULT_MAX_JOBS_PER_RUN,
-        Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
-        true,
-        JobStore.DEFAULT_DELIVERY_TTL,
-        ReconcileConfig.DEFAULT_STRANDED_AFTER);
+    return stage.config(ReconcileConfig.DEFAULT_MAX_JOBS_PER_RUN);
   }
 
   /**
@@ -118,19 +106,7 @@ class ReconcilerFairnessTest {
 
   private String submitFinishedWithoutWebhook(Instant submittedAt, Faults faults) throws Exception {
     simulator.setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
-    String id =
-        new ProviderClient(PROVIDER, simulator.apiBase(), KEY)
-            .submit(
-                new SubmitRequest(
-                    "google/veo-3.1-lite",
-                    "a lamp",
-                    4,
-                    "720p",
-                    "16:9",
-                    false,
-                    DEAD_CALLBACK,
-                    Map.of()))
-            .id();
+    String id = stage.submitWithDeadCallback();
     assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
     jobs.recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
     return id;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.config.ConfigurationException;
-import dev.videohook.config.SharedConfig;
 import dev.videohook.job.DeliveryRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
@@ -14,22 +13,17 @@ import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
-import dev.videohook.provider.ProviderClient;
-import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,11 +37,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerTest {
   private static final String KEY = "sk-reconcile-test";
-  private static final Provider PROVIDER = Provider.OPENROUTER;
+  private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
-  /** Nothing listens here: a callback URL whose deliveries are lost. */
-  private static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
-
+  private static ReconcileStage stage;
   private static ProviderSimulator simulator;
   private String table;
   private JobStore jobs;
@@ -55,33 +47,25 @@ class ReconcilerTest {
 
   @BeforeAll
   static void startSimulator() throws Exception {
-    simulator = ProviderSimulator.start(PROVIDER, KEY, "whsec", Faults.none());
+    stage = ReconcileStage.start(KEY);
+    simulator = stage.simulator;
   }
 
   @AfterAll
   static void stopSimulator() {
-    simulator.close();
+    stage.close();
   }
 
   @BeforeEach
   void newTable() {
-    table = SharedMoto.newJobTable();
-    jobs = new JobStore(SharedMoto.get().client(), table);
+    stage.newTable();
+    table = stage.table();
+    jobs = stage.jobs();
     sleeps.clear();
   }
 
   private ReconcileConfig config(int maxJobs) {
-    return new ReconcileConfig(
-        new SharedConfig(
-            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(15),
-        Duration.ofHours(24),
-        maxJobs,
-        Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
-        true,
-        JobStore.DEFAULT_DELIVERY_TTL,
-        ReconcileConfig.DEFAULT_STRANDED_AFTER);
+    return stage.config(maxJobs);
   }
 
   /** A reconciler whose clock runs {@code ahead} of the wall clock (so jobs look that old). */
@@ -106,26 +90,10 @@ class ReconcilerTest {
   /** Submits to the simulator with a dead callback URL and records the job pending. */
   private JobKey submit(Faults faults, Instant submittedAt) throws Exception {
     simulator.setFaults(faults);
-    String id =
-        simulatorClient()
-            .submit(
-                new SubmitRequest(
-                    "google/veo-3.1-lite",
-                    "a lamp",
-                    4,
-                    "720p",
-                    "16:9",
-                    false,
-                    DEAD_CALLBACK,
-                    Map.of()))
-            .id();
+    String id = stage.submitWithDeadCallback();
     JobKey key = new JobKey("acme", PROVIDER, id);
     jobs.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
     return key;
-  }
-
-  private static ProviderClient simulatorClient() {
-    return new ProviderClient(PROVIDER, simulator.apiBase(), KEY);
   }
 
   private JobKey finishedWithoutWebhook() throws Exception {
