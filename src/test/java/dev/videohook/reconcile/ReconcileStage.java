@@ -12,38 +12,51 @@ import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the reconciler suites run against: the simulated provider, a fresh job table on the shared
  * moto for each test, the configuration that points at both, and jobs submitted with a callback URL
  * whose webhooks are lost.
  */
-final class ReconcileStage implements AutoCloseable {
+final class ReconcileStage implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   static final Provider PROVIDER = Provider.OPENROUTER;
 
   /** Nothing listens here: a callback URL whose deliveries are lost. */
   static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
 
-  final ProviderSimulator simulator;
   private final String apiKey;
+  private ProviderSimulator simulator;
   private String table;
   private JobStore jobs;
 
-  private ReconcileStage(ProviderSimulator simulator, String apiKey) {
-    this.simulator = simulator;
+  /** A stage whose simulator accepts {@code apiKey}. */
+  ReconcileStage(String apiKey) {
     this.apiKey = apiKey;
   }
 
-  /** Starts the simulator, accepting {@code apiKey}. */
-  static ReconcileStage start(String apiKey) throws Exception {
-    return new ReconcileStage(
-        ProviderSimulator.start(PROVIDER, apiKey, "whsec", Faults.none()), apiKey);
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    simulator = ProviderSimulator.start(PROVIDER, apiKey, "whsec", Faults.none());
   }
 
-  /** A fresh, empty job table, from now on this stage's. */
-  void newTable() {
+  @Override
+  public void beforeEach(ExtensionContext context) {
     table = SharedMoto.newJobTable();
     jobs = new JobStore(SharedMoto.get().client(), table);
+    simulator.setFaults(Faults.none());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    simulator.close();
+  }
+
+  ProviderSimulator simulator() {
+    return simulator;
   }
 
   String table() {
@@ -76,10 +89,5 @@ final class ReconcileStage implements AutoCloseable {
             new SubmitRequest(
                 "google/veo-3.1-lite", "a lamp", 4, "720p", "16:9", false, DEAD_CALLBACK, Map.of()))
         .id();
-  }
-
-  @Override
-  public void close() {
-    simulator.close();
   }
 }

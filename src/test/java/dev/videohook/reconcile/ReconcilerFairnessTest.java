@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
@@ -27,10 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Jobs the reconciler cannot settle never keep it from the others: each pass has its own cap, every
@@ -41,29 +39,12 @@ class ReconcilerFairnessTest {
   private static final String KEY = "sk-fairness-test";
   private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
-  private static ReconcileStage stage;
-  private static ProviderSimulator simulator;
-  private String table;
-  private JobStore jobs;
+  @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
+
   private final List<String> metricLines = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startSimulator() throws Exception {
-    stage = ReconcileStage.start(KEY);
-    simulator = stage.simulator;
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    stage.close();
-  }
-
   @BeforeEach
-  void newTable() {
-    stage.newTable();
-    table = stage.table();
-    jobs = stage.jobs();
-    simulator.setFaults(Faults.none());
+  void clear() {
     metricLines.clear();
   }
 
@@ -79,7 +60,8 @@ class ReconcilerFairnessTest {
     Reconciler.ProviderClients real =
         Reconciler.clients(
             config(), TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY)));
-    ProviderClient revoked = new ProviderClient(PROVIDER, simulator.apiBase(), "sk-revoked");
+    ProviderClient revoked =
+        new ProviderClient(PROVIDER, stage.simulator().apiBase(), "sk-revoked");
     return (tenant, provider) ->
         switch (tenant) {
           case "nokey" -> Optional.empty();
@@ -91,7 +73,7 @@ class ReconcilerFairnessTest {
   private ReconcileReport runAt(Instant now, Reconciler.ProviderClients clients) {
     Reconciler reconciler =
         new Reconciler(
-            jobs,
+            stage.jobs(),
             clients,
             Clock.fixed(now, ZoneOffset.UTC),
             d -> {},
@@ -105,15 +87,17 @@ class ReconcilerFairnessTest {
   }
 
   private String submitFinishedWithoutWebhook(Instant submittedAt, Faults faults) throws Exception {
-    simulator.setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
+    stage
+        .simulator()
+        .setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
     String id = stage.submitWithDeadCallback();
-    assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
-    jobs.recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
+    assertTrue(stage.simulator().awaitDelivered(id, Duration.ofSeconds(10)));
+    stage.jobs().recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
     return id;
   }
 
   private Job job(JobKey key) {
-    return jobs.find(key).orElseThrow();
+    return stage.jobs().find(key).orElseThrow();
   }
 
   @Test
@@ -123,13 +107,13 @@ class ReconcilerFairnessTest {
     String[] tenants = {"nokey", "badkey", "acme"}; // no key, 401, 404 (unknown to the provider)
     for (int i = 0; i < 1000; i++) {
       JobKey key = new JobKey(tenants[i % 3], PROVIDER, String.format("stuck-%04d", i));
-      jobs.recordSubmitted(key, "m", "p", t0.plusMillis(i));
+      stage.jobs().recordSubmitted(key, "m", "p", t0.plusMillis(i));
       stuck.add(key);
     }
     JobKey stranded = new JobKey("acme", PROVIDER, "stranded");
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
     Reconciler.ProviderClients clients = unsettleableClients();
 
@@ -170,7 +154,7 @@ class ReconcilerFairnessTest {
     byOutcome.put("no API key", new JobKey("nokey", PROVIDER, "no-key"));
     byOutcome.put("HTTP 401", new JobKey("badkey", PROVIDER, "revoked"));
     byOutcome.put("404", new JobKey("acme", PROVIDER, "unknown"));
-    byOutcome.values().forEach(k -> jobs.recordSubmitted(k, "m", "p", overdue));
+    byOutcome.values().forEach(k -> stage.jobs().recordSubmitted(k, "m", "p", overdue));
 
     ReconcileReport report = runAt(now, unsettleableClients());
 
@@ -203,7 +187,7 @@ class ReconcilerFairnessTest {
   void jobThatFailedToSettle_isNotAskedAgainBeforeItsNextCheck() {
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     JobKey unknown = new JobKey("acme", PROVIDER, "unknown-to-the-provider");
-    jobs.recordSubmitted(unknown, "m", "p", t0);
+    stage.jobs().recordSubmitted(unknown, "m", "p", t0);
     Reconciler.ProviderClients clients = unsettleableClients();
 
     assertEquals(1, runAt(t0.plus(Duration.ofMinutes(16)), clients).stillRunning());
@@ -216,7 +200,7 @@ class ReconcilerFairnessTest {
   @Test
   void runWithErrors_orLeftIncomplete_saysSoInAMetric() {
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    jobs.recordSubmitted(new JobKey("nokey", PROVIDER, "a"), "m", "p", t0);
+    stage.jobs().recordSubmitted(new JobKey("nokey", PROVIDER, "a"), "m", "p", t0);
 
     runAt(t0.plus(Duration.ofMinutes(16)), unsettleableClients());
 
@@ -252,7 +236,7 @@ class ReconcilerFairnessTest {
     assertEquals(1, after.recovered());
     assertEquals(JobStatus.COMPLETED, job(new JobKey("acme", PROVIDER, id)).status());
     ProviderSimulator.ReceivedRequest last =
-        simulator.apiRequests().get(simulator.apiRequests().size() - 1);
+        stage.simulator().apiRequests().get(stage.simulator().apiRequests().size() - 1);
     assertEquals("Bearer " + KEY, last.authorization());
   }
 }

@@ -11,12 +11,10 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,10 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler against moto and the simulated provider: lost webhooks recorded through the
@@ -39,28 +36,12 @@ class ReconcilerTest {
   private static final String KEY = "sk-reconcile-test";
   private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
-  private static ReconcileStage stage;
-  private static ProviderSimulator simulator;
-  private String table;
-  private JobStore jobs;
+  @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
+
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startSimulator() throws Exception {
-    stage = ReconcileStage.start(KEY);
-    simulator = stage.simulator;
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    stage.close();
-  }
-
   @BeforeEach
-  void newTable() {
-    stage.newTable();
-    table = stage.table();
-    jobs = stage.jobs();
+  void clear() {
     sleeps.clear();
   }
 
@@ -71,7 +52,11 @@ class ReconcilerTest {
   /** A reconciler whose clock runs {@code ahead} of the wall clock (so jobs look that old). */
   private Reconciler reconciler(Duration ahead, int maxJobs, Reconciler.ProviderClients clients) {
     return new Reconciler(
-        jobs, clients, Clock.offset(Clock.systemUTC(), ahead), sleeps::add, config(maxJobs));
+        stage.jobs(),
+        clients,
+        Clock.offset(Clock.systemUTC(), ahead),
+        sleeps::add,
+        config(maxJobs));
   }
 
   private Reconciler reconciler(Duration ahead) {
@@ -89,10 +74,10 @@ class ReconcilerTest {
 
   /** Submits to the simulator with a dead callback URL and records the job pending. */
   private JobKey submit(Faults faults, Instant submittedAt) throws Exception {
-    simulator.setFaults(faults);
+    stage.simulator().setFaults(faults);
     String id = stage.submitWithDeadCallback();
     JobKey key = new JobKey("acme", PROVIDER, id);
-    jobs.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
+    stage.jobs().recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
     return key;
   }
 
@@ -101,22 +86,24 @@ class ReconcilerTest {
         submit(
             Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)),
             Instant.now());
-    assertTrue(simulator.awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
+    assertTrue(stage.simulator().awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
     return key;
   }
 
   private long statusCalls(String jobId) {
-    return simulator.apiRequests().stream().filter(r -> r.path().endsWith("/" + jobId)).count();
+    return stage.simulator().apiRequests().stream()
+        .filter(r -> r.path().endsWith("/" + jobId))
+        .count();
   }
 
   private Job job(JobKey key) {
-    return jobs.find(key).orElseThrow();
+    return stage.jobs().find(key).orElseThrow();
   }
 
   @Test
   void lostWebhook_isRecordedThroughTheWebhooksCommit_withItsDedupeKey() throws Exception {
     JobKey key = finishedWithoutWebhook();
-    assertTrue(simulator.deliveries(key.jobId()).isEmpty(), "no webhook was ever sent");
+    assertTrue(stage.simulator().deliveries(key.jobId()).isEmpty(), "no webhook was ever sent");
 
     ReconcileReport report = reconciler(Duration.ofHours(1)).run(later());
 
@@ -127,15 +114,17 @@ class ReconcilerTest {
     assertEquals(JobStatus.COMPLETED, job.status());
     assertEquals(key.jobId() + "-completed", job.terminalDelivery());
     assertEquals(
-        List.of(simulator.cdnBase() + "/files/" + key.jobId() + "/0.mp4"), job.unsignedUrls());
+        List.of(stage.simulator().cdnBase() + "/files/" + key.jobId() + "/0.mp4"),
+        job.unsignedUrls());
     assertEquals("a lamp", job.prompt(), "what submit recorded stays");
-    DeliveryRecord delivery = jobs.terminalDelivery(key).orElseThrow();
+    DeliveryRecord delivery = stage.jobs().terminalDelivery(key).orElseThrow();
     assertTrue(delivery.rawEvent().contains("\"source\":\"reconciler\""), delivery.rawEvent());
     assertTrue(delivery.rawEvent().contains(key.jobId()), delivery.rawEvent());
 
     ReconcileReport again = reconciler(Duration.ofHours(1)).run(later());
     assertEquals(0, again.examined(), "a recorded job is not pending any more");
-    assertEquals(1, TestJobs.deliveryRecords(SharedMoto.get().client(), table, key.jobId()));
+    assertEquals(
+        1, TestJobs.deliveryRecords(SharedMoto.get().client(), stage.table(), key.jobId()));
   }
 
   @Test
@@ -147,7 +136,7 @@ class ReconcilerTest {
                 .withWebhookNeverSent()
                 .withCompletionDelay(Duration.ofMillis(1)),
             Instant.now());
-    assertTrue(simulator.awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
+    assertTrue(stage.simulator().awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
 
     assertEquals(1, reconciler(Duration.ofHours(1)).run(later()).recovered());
 
@@ -186,7 +175,7 @@ class ReconcilerTest {
   @Test
   void jobUnknownToTheProvider_isExpiredPastTheDeadlineOnly() {
     JobKey unknown = new JobKey("acme", PROVIDER, "never-submitted");
-    jobs.recordSubmitted(unknown, "m", "p", Instant.now());
+    stage.jobs().recordSubmitted(unknown, "m", "p", Instant.now());
 
     assertEquals(1, reconciler(Duration.ofHours(1)).run(later()).stillRunning());
     assertEquals(JobStatus.PENDING, job(unknown).status());
@@ -220,7 +209,7 @@ class ReconcilerTest {
   @Test
   void oneBadJob_neverStopsTheRun() throws Exception {
     JobKey broken = new JobKey("broken", PROVIDER, "whatever");
-    jobs.recordSubmitted(broken, "m", "p", Instant.now().minusSeconds(60));
+    stage.jobs().recordSubmitted(broken, "m", "p", Instant.now().minusSeconds(60));
     JobKey lost = finishedWithoutWebhook();
     Reconciler.ProviderClients real = clients();
     Reconciler.ProviderClients failing =
@@ -263,19 +252,23 @@ class ReconcilerTest {
   void statusIndex_pagesThroughPendingJobsOnly_oldestFirst() {
     Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
     for (int i = 0; i < 3; i++) {
-      jobs.recordSubmitted(new JobKey("acme", PROVIDER, "p" + i), "m", "p", t0.plusSeconds(i));
+      stage
+          .jobs()
+          .recordSubmitted(new JobKey("acme", PROVIDER, "p" + i), "m", "p", t0.plusSeconds(i));
     }
-    jobs.recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
+    stage
+        .jobs()
+        .recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(new JobKey("acme", PROVIDER, "done"), JobStatus.COMPLETED, List.of(), t0));
 
     List<String> ids = new ArrayList<>();
     JobPage.Cursor cursor = null;
     int pages = 0;
     do {
-      JobPage page = jobs.pendingUpdatedBefore(t0.plusSeconds(50), 1, cursor);
+      JobPage page = stage.jobs().pendingUpdatedBefore(t0.plusSeconds(50), 1, cursor);
       page.jobs().forEach(j -> ids.add(j.jobId()));
       cursor = page.next().orElse(null);
       pages++;
@@ -332,10 +325,12 @@ class ReconcilerTest {
     Instant now = Instant.now();
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
     TestJobs.put(
-        SharedMoto.get().client(), table, TestJobs.job(stored, JobStatus.STORED, List.of(), now));
+        SharedMoto.get().client(),
+        stage.table(),
+        TestJobs.job(stored, JobStatus.STORED, List.of(), now));
 
     ReconcileReport report = reconciler(Duration.ofHours(26)).run(later());
 
@@ -351,7 +346,7 @@ class ReconcilerTest {
     JobKey recent = new JobKey("acme", PROVIDER, "job_recent");
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
 
     ReconcileReport report = reconciler(Duration.ofHours(24)).run(later());
