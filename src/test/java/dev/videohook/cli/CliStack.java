@@ -9,41 +9,55 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the command-line suites run against: the local stack and the simulated provider (whose jobs
  * stay pending, so a test decides when they finish), the environment a user would set for them, and
  * a way to run a command and keep what it printed.
  */
-final class CliStack implements AutoCloseable {
+final class CliStack implements BeforeAllCallback, AfterAllCallback {
   /** One run of the command line: its exit code and what it printed. */
   record Run(int exitCode, String out, String err) {}
 
-  final LocalVideohook stack;
-  final ProviderSimulator simulator;
   private final String apiKey;
+  private LocalVideohook stack;
+  private ProviderSimulator simulator;
 
-  private CliStack(LocalVideohook stack, ProviderSimulator simulator, String apiKey) {
-    this.stack = stack;
-    this.simulator = simulator;
+  /** A stack whose simulator accepts {@code apiKey}. */
+  CliStack(String apiKey) {
     this.apiKey = apiKey;
   }
 
-  /** Starts both, the simulator accepting {@code apiKey}. */
-  static CliStack start(String apiKey) throws Exception {
-    LocalVideohook stack = LocalVideohook.start(0, Map.of());
-    try {
-      ProviderSimulator simulator =
-          ProviderSimulator.start(
-              Provider.OPENROUTER,
-              apiKey,
-              LocalVideohook.DEFAULT_SECRET,
-              Faults.none().withCompletionDelay(Duration.ofHours(1)));
-      return new CliStack(stack, simulator, apiKey);
-    } catch (Exception | Error e) {
-      stack.close();
-      throw e;
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    stack = LocalVideohook.start(0, Map.of());
+    simulator =
+        ProviderSimulator.start(
+            Provider.OPENROUTER,
+            apiKey,
+            LocalVideohook.DEFAULT_SECRET,
+            Faults.none().withCompletionDelay(Duration.ofHours(1)));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (simulator != null) {
+      simulator.close();
     }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  LocalVideohook stack() {
+    return stack;
+  }
+
+  ProviderSimulator simulator() {
+    return simulator;
   }
 
   /** The settings that point the command line at both, in a map a test may add to. */
@@ -64,11 +78,5 @@ final class CliStack implements AutoCloseable {
     StringWriter err = new StringWriter();
     int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(code, out.toString(), err.toString());
-  }
-
-  @Override
-  public void close() {
-    simulator.close();
-    stack.close();
   }
 }

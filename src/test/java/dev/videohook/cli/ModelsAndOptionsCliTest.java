@@ -8,16 +8,13 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
-import dev.videohook.simulator.ProviderSimulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code videohook models} and {@code submit}'s typed options, against the local stack and the
@@ -27,26 +24,12 @@ import org.junit.jupiter.api.Test;
 class ModelsAndOptionsCliTest {
   private static final String API_KEY = "sk-options-never-printed";
   private static final String VEO = "google/veo-3.1-lite";
-  private static LocalVideohook stack;
-  private static ProviderSimulator simulator;
 
-  private static CliStack cli;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cli = CliStack.start(API_KEY);
-    stack = cli.stack;
-    simulator = cli.simulator;
-  }
-
-  @AfterAll
-  static void stop() {
-    cli.close();
-  }
+  @RegisterExtension static final CliStack cli = new CliStack(API_KEY);
 
   @BeforeEach
   void noThrottle() {
-    simulator.throttleNext(0, 429, null);
+    cli.simulator().throttleNext(0, 429, null);
   }
 
   private static Map<String, String> env() {
@@ -65,11 +48,11 @@ class ModelsAndOptionsCliTest {
   }
 
   private static long posts() {
-    return simulator.submitBodies().size();
+    return cli.simulator().submitBodies().size();
   }
 
   private static long modelCalls() {
-    return simulator.apiRequests().stream()
+    return cli.simulator().apiRequests().stream()
         .filter(r -> r.path().equals("/api/v1/videos/models"))
         .count();
   }
@@ -119,7 +102,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void models_whenTheProviderFails_saysSo_andFails() {
-    simulator.throttleNext(1, 500, null);
+    cli.simulator().throttleNext(1, 500, null);
 
     Run run = run(env(), "models");
 
@@ -150,7 +133,8 @@ class ModelsAndOptionsCliTest {
             "provider={\"options\":{\"x\":1}}");
 
     assertEquals(0, run.exitCode(), run.err());
-    Map<String, Object> body = simulator.submitBodies().get(simulator.submitBodies().size() - 1);
+    Map<String, Object> body =
+        cli.simulator().submitBodies().get(cli.simulator().submitBodies().size() - 1);
     assertEquals(6, body.get("duration"));
     assertEquals("1080p", body.get("resolution"));
     assertEquals("9:16", body.get("aspect_ratio"));
@@ -170,11 +154,11 @@ class ModelsAndOptionsCliTest {
     assertEquals(Map.of("options", Map.of("x", 1)), body.get("provider"));
     String jobId = jobId(run);
     assertTrue(
-        run.out().contains("polling     " + simulator.apiBase() + "/videos/" + jobId),
+        run.out().contains("polling     " + cli.simulator().apiBase() + "/videos/" + jobId),
         "the relative polling_url, made absolute: " + run.out());
     assertEquals(
         JobStatus.PENDING,
-        stack
+        cli.stack()
             .jobStore()
             .find(new JobKey("acme", Provider.OPENROUTER, jobId))
             .orElseThrow()
@@ -215,7 +199,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_withAValueOutsideTheSchema_isRefusedBeforeAnyRequest() {
-    int requests = simulator.apiRequests().size();
+    int requests = cli.simulator().apiRequests().size();
 
     Run resolution = submit("--model", VEO, "--resolution", "720");
     Run size = submit("--model", VEO, "--size", "wide");
@@ -229,7 +213,8 @@ class ModelsAndOptionsCliTest {
     assertTrue(size.err().contains("--size wide: must be WIDTHxHEIGHT"), size.err());
     assertEquals(2, field.exitCode());
     assertTrue(field.err().contains("--field aspect_ratio 16/9: must be one of"), field.err());
-    assertEquals(requests, simulator.apiRequests().size(), "not even the model list was read");
+    assertEquals(
+        requests, cli.simulator().apiRequests().size(), "not even the model list was read");
   }
 
   @Test
@@ -257,7 +242,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_whenTheModelListCannotBeHad_warns_andSubmits() {
-    simulator.throttleNext(1, 500, null); // the model list's call
+    cli.simulator().throttleNext(1, 500, null); // the model list's call
 
     Run run = submit("--model", VEO, "--duration", "4", "--no-record");
 
@@ -269,7 +254,7 @@ class ModelsAndOptionsCliTest {
   @Test
   void submit_throttledWithRetryAfter_isTriedAgain_andSucceeds() {
     long before = posts();
-    simulator.throttleNext(1, 429, "0"); // --no-check: the submit itself is throttled
+    cli.simulator().throttleNext(1, 429, "0"); // --no-check: the submit itself is throttled
 
     Run run = submit("--model", VEO, "--no-check", "--no-record");
 
@@ -279,7 +264,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_throttledWithoutRetryAfter_failsWithTheRateLimitMessage() {
-    simulator.throttleNext(1, 429, null);
+    cli.simulator().throttleNext(1, 429, null);
 
     Run run = submit("--model", VEO, "--no-check", "--no-record");
 
