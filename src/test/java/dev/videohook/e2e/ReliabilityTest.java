@@ -43,7 +43,6 @@ import dev.videohook.testing.VideoHost;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -223,7 +222,7 @@ class ReliabilityTest {
       // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is down
       videos.on(
           path("job_s3"),
-          (socket, out) -> pausedReply(out, video, 20 * 1024 * 1024, s3Stopped),
+          StreamingSource.paused(video, 20 * 1024 * 1024, () -> awaitQuietly(s3Stopped)),
           StreamingSource.ok(video, "video/mp4"));
       Map<String, String> settings = new HashMap<>();
       settings.put("JOBS_TABLE", table);
@@ -373,23 +372,13 @@ class ReliabilityTest {
     return unstored.isEmpty();
   }
 
-  /** The head and the first {@code before} bytes, then the rest once {@code release} opens. */
-  private static void pausedReply(OutputStream out, byte[] body, int before, CountDownLatch release)
-      throws IOException {
-    out.write(
-        ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: video/mp4\r\nContent-Length: "
-                + body.length
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1));
-    out.write(body, 0, before);
-    out.flush();
+  /** Waits for {@code latch} (within the test's timeout), keeping an interrupt for the caller. */
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
-      release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      latch.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
     }
-    out.write(body, before, body.length - before);
   }
 
   private static void await(BooleanSupplier condition, String what) {

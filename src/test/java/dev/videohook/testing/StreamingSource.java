@@ -180,6 +180,20 @@ public final class StreamingSource implements AutoCloseable {
     };
   }
 
+  /**
+   * Sends the first {@code sent} bytes, runs {@code between} (e.g. waits until a store is down),
+   * then sends the rest: the whole body, as declared.
+   */
+  public static Reply paused(byte[] body, int sent, Runnable between) {
+    return (socket, out) -> {
+      head(out, 200, "Content-Type: video/mp4", "Content-Length: " + body.length);
+      out.write(body, 0, sent);
+      out.flush();
+      between.run();
+      out.write(body, sent, body.length - sent);
+    };
+  }
+
   /** Sends the first {@code sent} bytes, then resets the connection (TCP RST). */
   public static Reply reset(byte[] body, int sent) {
     return reset(body, sent, () -> {});
