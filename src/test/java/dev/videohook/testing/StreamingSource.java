@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
  * ({@link VideoHost}) cannot do: a body generated while it is sent (MockWebServer holds a whole
  * body in one buffer, which would swamp the bounded-memory measurements and the download bench), a
  * TCP reset mid-body (its socket policies only close cleanly), and an action timed to a byte of the
- * body (waiting until the client has started a multipart upload). Each path has a script of
- * replies; the last one repeats. It records the target of every request.
+ * body (waiting until the client has started a multipart upload, moving a test clock). Each path
+ * has a script of replies; the last one repeats. It records every request it received.
  */
 public final class StreamingSource implements AutoCloseable {
   /** A request as received; header names in lower case. */
@@ -49,12 +49,12 @@ public final class StreamingSource implements AutoCloseable {
       server = new ServerSocket();
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (IOException e) {
-      throw new IllegalStateException("no loopback port for the video server", e);
+      throw new IllegalStateException("no loopback port for the streaming source", e);
     }
     threads =
         Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "video-server");
+              Thread t = new Thread(r, "streaming-source");
               t.setDaemon(true);
               return t;
             });

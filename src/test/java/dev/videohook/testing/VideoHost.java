@@ -58,12 +58,6 @@ public final class VideoHost implements AutoCloseable {
     return this;
   }
 
-  /** Responses for {@code target}, in order. */
-  public synchronized VideoHost on(String target, List<Reply> responses) {
-    scripts.put(target, new ArrayDeque<>(responses));
-    return this;
-  }
-
   public URI url(String target) {
     return URI.create("http://127.0.0.1:" + server.getPort() + target);
   }
@@ -155,14 +149,6 @@ public final class VideoHost implements AutoCloseable {
             .setBody(new Buffer().write(body, 0, sent))
             .setHeader("Content-Length", body.length)
             .setSocketPolicy(SocketPolicy.KEEP_OPEN);
-  }
-
-  /** {@code then}, after running {@code first} as the request arrives (e.g. moves a test clock). */
-  public static Reply after(Runnable first, Reply then) {
-    return () -> {
-      first.run();
-      return then.response();
-    };
   }
 
   private static Buffer buffer(byte[] body) {
