@@ -1,5 +1,6 @@
 package dev.videohook.local;
 
+import dev.videohook.config.LocalMode;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.JobKey;
@@ -215,7 +216,7 @@ public final class LocalVideohook implements AutoCloseable {
     settings.put("JOBS_TABLE", TABLE);
     settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
-    settings.put(ReconcileConfig.RECONCILE_ALLOW_LOOPBACK_HTTP, "true");
+    settings.put(LocalMode.LOOPBACK_HTTP, "true");
     for (String name :
         new String[] {
           ReconcileConfig.RECONCILE_INTERVAL_SECONDS,
@@ -262,7 +263,7 @@ public final class LocalVideohook implements AutoCloseable {
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put("S3_ENDPOINT", s3.endpoint().toString());
     // the simulated providers serve plain http on loopback: local mode only
-    settings.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    settings.put(LocalMode.LOOPBACK_HTTP, "true");
     settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(STREAM_MAX_RETRIES));
     for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
       settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());

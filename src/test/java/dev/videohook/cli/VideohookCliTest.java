@@ -482,7 +482,6 @@ class VideohookCliTest {
     stack.dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "reconcile-jobs");
-    env.put("RECONCILE_ALLOW_LOOPBACK_HTTP", "true");
     JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =

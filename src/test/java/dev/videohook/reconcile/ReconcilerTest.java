@@ -358,6 +358,25 @@ class ReconcilerTest {
   }
 
   @Test
+  void config_localMode_isTheDownloadersOneSwitch_refusedInsideLambda() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JOBS_TABLE", "t");
+    env.put(PROVIDER.apiBaseEnv(), "http://127.0.0.1:9000/api/v1");
+    assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    assertEquals(
+        URI.create("http://127.0.0.1:9000/api/v1"),
+        ReconcileConfig.fromEnvironment(env).apiBases().get(PROVIDER));
+
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "videohook-ReconcileFunction-abc");
+    ConfigurationException inLambda =
+        assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+    assertTrue(
+        inLambda.getMessage().contains("DOWNLOAD_ALLOW_LOOPBACK_HTTP"), inLambda.getMessage());
+  }
+
+  @Test
   void completedJobPastTheStreamsReach_endsDownloadFailed_withTheReason() {
     JobKey stranded = new JobKey("acme", PROVIDER, "job_stranded");
     JobKey stored = new JobKey("acme", PROVIDER, "job_stored_long_ago");
