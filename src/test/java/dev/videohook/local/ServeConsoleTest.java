@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,7 @@ class ServeConsoleTest {
     LocalMain.Serve serve = new LocalMain.Serve();
     serve.port = 0;
     serve.quiet = quiet;
+    serve.envFile = Files.createTempDirectory("serve-console").resolve("local.env");
     return serve.start(
         new HashMap<>(), new PrintStream(captured, true, StandardCharsets.UTF_8), false);
   }
