@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -303,8 +304,17 @@ public final class ProviderSimulator implements AutoCloseable {
       sendError(exchange, 400, unsupported);
       return;
     }
+    Faults jobFaults = faults;
+    if (body.get(Faults.SUBMIT_FIELD) instanceof String name) {
+      Optional<Faults> asked = Faults.named(name, faults);
+      if (asked.isEmpty()) {
+        sendError(exchange, 400, "Unknown " + Faults.SUBMIT_FIELD + " '" + name + "'");
+        return;
+      }
+      jobFaults = asked.get();
+    }
     String callback = body.get("callback_url") instanceof String url ? url : null;
-    SimulatedJob job = new SimulatedJob(newId(), model, callback, faults, outputs);
+    SimulatedJob job = new SimulatedJob(newId(), model, callback, jobFaults, outputs);
     jobs.put(job.id, job);
     scheduler.schedule(
         () -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);

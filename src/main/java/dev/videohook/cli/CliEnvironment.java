@@ -226,7 +226,7 @@ final class CliEnvironment {
               + " does not answer ("
               + e.getClass().getSimpleName()
               + "): is the local stack running? Start it with mvn -q -Plocal -Dexec.args=serve"
-              + " and use the settings it prints (its ports change at each start).");
+              + " and load the settings it writes: set -a; . target/local.env; set +a");
     }
   }
 

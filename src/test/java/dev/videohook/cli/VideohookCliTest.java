@@ -99,7 +99,8 @@ class VideohookCliTest {
         "sign-event",
         "replay",
         "reconcile",
-        "redrive"
+        "redrive",
+        "trigger"
       })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
