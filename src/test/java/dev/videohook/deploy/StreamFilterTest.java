@@ -34,8 +34,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The template's FilterCriteria against the stream records that the receiver's and the downloader's
- * real writes produce on moto: the downloader sees a job's transition to {@code completed}, once,
- * and nothing else (not its delivery records, not its later updates).
+ * real writes produce on moto, matched on the records' {@code dynamodb} key alone (as Lambda does
+ * for a DynamoDB source): the downloader sees a job's transition to {@code completed}, once, and
+ * nothing else (not its delivery records, not its later updates); the notify function sees each
+ * move into a state consumers care about once.
  */
 class StreamFilterTest {
   private DynamoDbClient dynamoDb;
@@ -123,10 +125,30 @@ class StreamFilterTest {
     assertEquals(
         List.of(new JobKey("acme", Provider.MODELGATES, completed)),
         records.stream()
-            .filter(r -> filter.matches(LocalStreamPoller.filterView(r)))
+            .filter(r -> filter.matches(dynamodbKeyOnly(r)))
             .map(r -> JobItems.job(r.dynamodb().newImage()).orElseThrow().key())
             .toList(),
         "of every record in the stream (delivery records included) only the completed job passes");
+  }
+
+  @Test
+  void notifyPatterns_shouldPassEachTransitionOnce_onTheDynamodbKeyAlone() throws Exception {
+    filter = new EventFilter(JobTable.NOTIFY_FILTER_PATTERNS);
+    String failed = record("openrouter-failed.json", Provider.OPENROUTER);
+    String completed = record("modelgates-completed.json", Provider.MODELGATES);
+    JobKey job = new JobKey("acme", Provider.MODELGATES, completed);
+    store.markStored(job, "videos", List.of(), Instant.now());
+
+    assertEquals(List.of("INSERT ->failed"), passing(Provider.OPENROUTER, failed));
+    assertEquals(List.of("MODIFY completed->stored"), passing(Provider.MODELGATES, completed));
+  }
+
+  /**
+   * What Lambda filters a DynamoDB record on: its {@code dynamodb} key alone (the event name and
+   * the rest of the record are not there to match).
+   */
+  private static Map<String, Object> dynamodbKeyOnly(Record record) {
+    return Map.of("dynamodb", LocalStreamPoller.filterView(record).get("dynamodb"));
   }
 
   /** Records a sample API Gateway event's delivery, as the receiver would for tenant acme. */
@@ -149,7 +171,7 @@ class StreamFilterTest {
   /** The job's stream records that pass the filter, as "EVENT old->new". */
   private List<String> passing(Provider provider, String jobId) {
     return jobRecords(provider, jobId).stream()
-        .filter(r -> filter.matches(LocalStreamPoller.filterView(r)))
+        .filter(r -> filter.matches(dynamodbKeyOnly(r)))
         .map(StreamFilterTest::describe)
         .toList();
   }

@@ -48,6 +48,31 @@ class EventFilterTest {
   }
 
   @Test
+  void existsFalse_shouldMatchAnAbsentLeaf_evenUnderAnAbsentParent() {
+    EventFilter filter =
+        new EventFilter(
+            List.of("{\"dynamodb\":{\"OldImage\":{\"status\":{\"S\":[{\"exists\":false}]}}}}"));
+    assertTrue(filter.matches(record("INSERT", null)), "an INSERT has no OldImage");
+    assertFalse(filter.matches(record("MODIFY", "pending")));
+    assertTrue(
+        new EventFilter(
+                List.of("{\"dynamodb\":{\"OldImage\":{\"status\":{\"S\":[{\"exists\":true}]}}}}"))
+            .matches(record("MODIFY", "pending")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new EventFilter(List.of("{\"eventName\":[{\"exists\":\"no\"}]}")));
+  }
+
+  @Test
+  void existsTrue_shouldMatchLeafValuesOnly_notObjects() {
+    // OldImage.status is an object ({"S": ...}): exists looks at leaf values, so the path needs its
+    // S
+    assertFalse(
+        new EventFilter(List.of("{\"dynamodb\":{\"OldImage\":{\"status\":[{\"exists\":true}]}}}"))
+            .matches(record("MODIFY", "pending")));
+  }
+
+  @Test
   void unsupportedOperators_shouldBeRefused_notMismatched() {
     assertThrows(
         IllegalArgumentException.class,
