@@ -67,8 +67,8 @@ public record Faults(
           case "expired" -> b.outcome(JobStatus.EXPIRED).build();
           case "slow" ->
               b.completionDelay(Duration.ofSeconds(3))
-                  .videoBytes(8L * 1024 * 1024)
-                  .contentBytesPerSecond(1024 * 1024)
+                  .videoBytes(24L * 1024 * 1024)
+                  .contentBytesPerSecond(2L * 1024 * 1024)
                   .build();
           case "truncated" -> b.truncateContent(true).build();
           case "lost-webhook" -> b.webhookNeverSent(true).build();

@@ -59,8 +59,8 @@ final class TriggerCommand implements Callable<Integer> {
           new Trigger(
               "slow",
               "stored",
-              "its webhook arrives after 3 s, then an 8 MiB video downloads at 1 MiB/s: stored"
-                  + " after about 12 s"),
+              "its webhook arrives after 3 s, then a 24 MiB video downloads at 2 MiB/s (its"
+                  + " progress on serve's console): stored after about 15 s"),
           new Trigger(
               "truncated",
               "download_failed",
