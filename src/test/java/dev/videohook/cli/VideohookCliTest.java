@@ -65,7 +65,8 @@ class VideohookCliTest {
         "sign-event",
         "replay",
         "reconcile",
-        "redrive"
+        "redrive",
+        "trigger"
       })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
@@ -451,7 +452,6 @@ class VideohookCliTest {
     cli.stack().dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "reconcile-jobs");
-    env.put("RECONCILE_ALLOW_LOOPBACK_HTTP", "true");
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =

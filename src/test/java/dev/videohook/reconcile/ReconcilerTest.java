@@ -16,6 +16,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.testing.SharedMoto;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -316,6 +317,25 @@ class ReconcilerTest {
     ReconcileConfig defaults = ReconcileConfig.fromEnvironment(Map.of("JOBS_TABLE", "t"));
     assertEquals(Duration.ofHours(24), defaults.deadline());
     assertEquals(Duration.ofMinutes(15), defaults.minAge());
+  }
+
+  @Test
+  void config_localMode_isTheDownloadersOneSwitch_refusedInsideLambda() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JOBS_TABLE", "t");
+    env.put(PROVIDER.apiBaseEnv(), "http://127.0.0.1:9000/api/v1");
+    assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    assertEquals(
+        URI.create("http://127.0.0.1:9000/api/v1"),
+        ReconcileConfig.fromEnvironment(env).apiBases().get(PROVIDER));
+
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "videohook-ReconcileFunction-abc");
+    ConfigurationException inLambda =
+        assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+    assertTrue(
+        inLambda.getMessage().contains("DOWNLOAD_ALLOW_LOOPBACK_HTTP"), inLambda.getMessage());
   }
 
   @Test
