@@ -3,14 +3,13 @@ package dev.videohook.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalEnvFile;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +34,6 @@ class TriggerTest {
           JobStatus.EXPIRED);
   private static LocalVideohook stack;
 
-  record Run(int exitCode, String out, String err) {}
-
   @BeforeAll
   static void start() throws Exception {
     stack = LocalVideohook.start(0, Map.of());
@@ -52,10 +49,7 @@ class TriggerTest {
   }
 
   private static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return CliStack.run(env, args);
   }
 
   @ParameterizedTest
