@@ -4,7 +4,6 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -103,12 +103,7 @@ final class TriggerCommand implements Callable<Integer> {
       description = "One of: ${COMPLETION-CANDIDATES}.")
   String name;
 
-  @Option(
-      names = {"-p", "--provider"},
-      defaultValue = "openrouter",
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
-  Provider provider;
+  @Mixin DefaultProviderOption providerOption;
 
   @Option(
       names = {"-t", "--tenant"},
@@ -144,8 +139,8 @@ final class TriggerCommand implements Callable<Integer> {
                 CliEnvironment.API_URL,
                 "Set it to the local stack's URL: load the settings serve writes (set -a; ."
                     + " target/local.env; set +a)."));
-    URI callback = CallbackUrls.forTenant(api, tenant, provider);
-    ProviderClient client = cli.env.providerClient(provider, base);
+    URI callback = CallbackUrls.forTenant(api, tenant, providerOption.provider);
+    ProviderClient client = cli.env.providerClient(providerOption.provider, base);
     JobStore store = cli.env.jobStore();
     SubmittedJob job;
     try {
@@ -164,12 +159,15 @@ final class TriggerCommand implements Callable<Integer> {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
     store.recordSubmitted(
-        new JobKey(tenant, provider, job.id()), MODEL, "videohook trigger " + name, Instant.now());
+        new JobKey(tenant, providerOption.provider, job.id()),
+        MODEL,
+        "videohook trigger " + name,
+        Instant.now());
     out.println(job.id());
     PrintWriter err = spec.commandLine().getErr();
     err.printf(
         "triggered %s: %s job %s (tenant %s), recorded pending%n",
-        trigger.name(), provider.id(), job.id(), tenant);
+        trigger.name(), providerOption.provider.id(), job.id(), tenant);
     err.printf("expect: %s%n", trigger.expect());
     err.printf("follow it: videohook status %s (or the jobs page)%n", job.id());
     return ExitCode.OK;
@@ -180,12 +178,12 @@ final class TriggerCommand implements Callable<Integer> {
    * real provider.
    */
   private URI localApiBase() {
-    URI base = cli.env.apiBase(provider, null);
+    URI base = cli.env.apiBase(providerOption.provider, null);
     if (!cli.env.localMode() || base.getHost() == null || !UrlPolicy.isLoopback(base.getHost())) {
       throw new CliException(
           ExitCode.CONFIGURATION,
           "trigger works against the local stack only ("
-              + provider.apiBaseEnv()
+              + providerOption.provider.apiBaseEnv()
               + " is "
               + UrlPolicy.redacted(base)
               + "): start it with mvn -q -Plocal -Dexec.args=serve and load the settings it"
