@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +218,45 @@ public final class LocalApiServer implements AutoCloseable {
     if (!urls.isEmpty()) {
       plain.put("object_urls", urls);
     }
+    plain.put("reason", reason(plain));
+    plain.put(
+        "record_url",
+        "/jobs/"
+            + encode(job.jobId())
+            + "?tenant="
+            + encode(job.tenant())
+            + "&provider="
+            + job.provider().id());
     return plain;
+  }
+
+  /**
+   * Why the job is where it is, for the jobs page: the provider's error (failed, cancelled,
+   * expired), the last failed download, or what the reconciler last found for a pending job; null
+   * when there is nothing to say.
+   */
+  static String reason(Map<String, Object> plain) {
+    String field =
+        switch (String.valueOf(plain.get("status"))) {
+          case "failed", "cancelled", "expired" -> "error";
+          case "completed", "download_failed" -> "last_download_error";
+          case "pending" -> "reconcile_last_outcome";
+          default -> null;
+        };
+    if (field != null) {
+      Object value = plain.get(field);
+      if (value instanceof Map<?, ?> map && map.get("message") != null) {
+        return String.valueOf(map.get("message"));
+      }
+      if (value != null && !(value instanceof Map<?, ?>) && !String.valueOf(value).isBlank()) {
+        return String.valueOf(value);
+      }
+    }
+    return null;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   private static byte[] jobsPage() throws IOException {

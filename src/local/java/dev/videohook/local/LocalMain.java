@@ -32,7 +32,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mvn -q -Plocal [-Dexec.args=serve]}: the whole flow on this machine. */
 @Command(
@@ -221,6 +223,22 @@ public final class LocalMain {
         description = "Print the banner only, not a line per webhook, download and event.")
     boolean quiet;
 
+    @Option(
+        names = "--env-file",
+        defaultValue = "target/local.env",
+        description =
+            "Where to write the command line's settings for this stack (default:"
+                + " ${DEFAULT-VALUE}).")
+    Path envFile = LocalEnvFile.DEFAULT;
+
+    @Spec CommandSpec spec;
+
+    /**
+     * The emulators' ports (not the API server's, which is {@link #port}): stable defaults, so that
+     * the settings file survives a restart.
+     */
+    LocalPorts ports;
+
     @Override
     public Integer call() throws Exception {
       Map<String, String> env = new HashMap<>(System.getenv());
@@ -234,8 +252,8 @@ public final class LocalMain {
     }
 
     /**
-     * Starts the stack, prints the banner on {@code out}, then (unless quiet) a line per event; null
-     * when the port is taken.
+     * Starts the stack, writes the settings file, prints the banner on {@code out}, then (unless
+     * quiet) a line per event; null when the port is taken.
      */
     LocalVideohook start(Map<String, String> env, PrintStream out, boolean colour)
         throws IOException {
@@ -248,29 +266,53 @@ public final class LocalMain {
                 + (port == 0 ? "pid" + ProcessHandle.current().pid() : port)
                 + ".log");
       }
+      // a port the user chose must be that port; the default gives way to another program
+      boolean portChosen = spec == null || spec.commandLine().getParseResult().hasMatchedOption("--port");
+      int apiPort = portChosen ? port : LoopbackPort.preferred(port);
+      // --port 0: any free port for everything
+      LocalPorts emulators =
+          ports != null ? ports : port == 0 ? LocalPorts.any(0) : LocalPorts.serve(apiPort);
+      LocalPorts wanted =
+          new LocalPorts(apiPort, emulators.moto(), emulators.s3(), emulators.simulators());
       LocalVideohook stack;
       try {
         // the reconciler runs on a timer, as on its schedule in AWS; quicker than AWS's defaults
         env.putIfAbsent(ReconcileConfig.RECONCILE_INTERVAL_SECONDS, "60");
         env.putIfAbsent(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, "120");
-        stack = LocalVideohook.start(port, env);
+        stack = LocalVideohook.start(wanted, env);
       } catch (BindException e) {
         System.err.println(
             "Port "
-                + port
+                + wanted.api()
                 + " is in use. Stop what uses it, or pick another: -Dexec.args=\"serve --port 3001\"");
         return null;
       }
-      banner(stack, out);
+      LocalEnvFile.write(envFile, stack);
+      banner(stack, wanted, envFile, out);
       if (!quiet) {
         ServeConsole.attach(stack, out, colour);
       }
       return stack;
     }
 
-    private static void banner(LocalVideohook stack, PrintStream out) {
+    private void banner(LocalVideohook stack, LocalPorts wanted, Path envFile, PrintStream out) {
       out.println("videohook local stack is up (Ctrl-C to stop)");
       out.println();
+      if (port != 0 && stack.apiBase().getPort() != port) {
+        out.printf(
+            "  port %d is taken by another program: this stack listens on %d instead%n",
+            port, stack.apiBase().getPort());
+      }
+      if (wanted.moto() != 0 && stack.dynamoDbEndpoint().getPort() != wanted.moto()) {
+        out.printf(
+            "  port %d is taken: moto listens on %d instead%n",
+            wanted.moto(), stack.dynamoDbEndpoint().getPort());
+      }
+      if (wanted.s3() != 0 && stack.s3Endpoint().getPort() != wanted.s3()) {
+        out.printf(
+            "  port %d is taken: S3Proxy listens on %d instead%n",
+            wanted.s3(), stack.s3Endpoint().getPort());
+      }
       for (Provider provider : Provider.values()) {
         out.printf(
             "  %-10s webhook      POST %s   (tenant $default)%n",
@@ -324,24 +366,19 @@ public final class LocalMain {
       out.println();
       out.println("From another terminal (build the CLI once with: mvn -q package -DskipTests)");
       out.println(
+          "load the command line's settings for this stack (written to "
+              + envFile
+              + ", the same after a restart):");
+      out.println("  " + String.format(LocalEnvFile.LOAD, envFile));
+      out.println(
           "send a signed test event (its job is downloaded from the simulated CDN and ends stored):");
       out.println("  java -jar target/videohook-cli.jar " + sendTestArgs(stack));
       out.println(
           "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
       out.println(
-          "  OPENROUTER_API_KEY="
-              + LocalVideohook.SIMULATOR_API_KEY
-              + " DOWNLOAD_ALLOW_LOOPBACK_HTTP=true OPENROUTER_API_BASE="
-              + stack.simulator(Provider.OPENROUTER).apiBase()
-              + " JOBS_TABLE="
-              + LocalVideohook.TABLE
-              + " DYNAMODB_ENDPOINT="
-              + stack.dynamoDbEndpoint()
-              + " VIDEOHOOK_API_URL="
-              + stack.apiBase()
-              + " \\");
-      out.println(
-          "    java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
+          "  java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
+      out.println("make one fail on purpose (failed, cancelled, expired, slow, truncated, ...):");
+      out.println("  java -jar target/videohook-cli.jar trigger failed");
       out.println();
       out.println(
           "Logs, as JSON lines: "

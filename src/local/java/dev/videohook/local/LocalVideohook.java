@@ -2,6 +2,7 @@ package dev.videohook.local;
 
 import dev.videohook.config.AwsClients;
 import dev.videohook.download.DownloadConfig;
+import dev.videohook.config.LocalMode;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.StreamingUploader;
@@ -113,24 +114,39 @@ public final class LocalVideohook implements AutoCloseable {
    *     #DEFAULT_SECRET}
    */
   public static LocalVideohook start(int port, Map<String, String> environment) throws IOException {
+    return start(LocalPorts.any(port), environment);
+  }
+
+  /** On {@code ports}: see {@link LocalPorts}; the API server's port must be free. */
+  public static LocalVideohook start(LocalPorts ports, Map<String, String> environment)
+      throws IOException {
+    int port = ports.api();
     Map<String, String> env = new HashMap<>(environment);
     for (Provider provider : Provider.values()) {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
     }
-    MotoServer dynamoDb = MotoServer.start();
+    MotoServer dynamoDb =
+        ports.moto() == 0
+            ? MotoServer.start()
+            : MotoServer.start(System.getenv(), "127.0.0.1", LoopbackPort.preferred(ports.moto()));
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
     LocalStreamPoller notifyPoller = null;
     LocalEventBus eventBus = null;
     Map<Provider, ProviderSimulator> simulators = new EnumMap<>(Provider.class);
     try {
-      s3 = LocalS3.start();
+      s3 = ports.s3() == 0 ? LocalS3.start() : LocalS3.start("127.0.0.1", LoopbackPort.preferred(ports.s3()));
       s3.createBucket(BUCKET);
       for (Provider provider : Provider.values()) {
         simulators.put(
             provider,
             ProviderSimulator.start(
-                provider, SIMULATOR_API_KEY, env.get(provider.webhookSecretEnv()), Faults.none()));
+                provider,
+                SIMULATOR_API_KEY,
+                env.get(provider.webhookSecretEnv()),
+                Faults.none(),
+                ports.simulatorApi(provider),
+                ports.simulatorCdn(provider)));
       }
       dynamoDb.createJobTable(TABLE);
       // the secrets every function reads, where template.yaml puts them, read as in AWS
@@ -243,7 +259,7 @@ public final class LocalVideohook implements AutoCloseable {
     settings.put("JOBS_TABLE", TABLE);
     settings.put("AWS_REGION", MotoServer.REGION.id());
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
-    settings.put(ReconcileConfig.RECONCILE_ALLOW_LOOPBACK_HTTP, "true");
+    settings.put(LocalMode.LOOPBACK_HTTP, "true");
     for (String name :
         new String[] {
           ReconcileConfig.RECONCILE_INTERVAL_SECONDS,
@@ -314,7 +330,7 @@ public final class LocalVideohook implements AutoCloseable {
     settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
     settings.put("S3_ENDPOINT", s3.endpoint().toString());
     // the simulated providers serve plain http on loopback: local mode only
-    settings.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    settings.put(LocalMode.LOOPBACK_HTTP, "true");
     settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(STREAM_MAX_RETRIES));
     for (Map.Entry<Provider, ProviderSimulator> simulator : simulators.entrySet()) {
       settings.put(simulator.getKey().apiBaseEnv(), simulator.getValue().apiBase().toString());

@@ -17,4 +17,18 @@ public final class LoopbackPort {
       throw new UncheckedIOException("no free loopback port", e);
     }
   }
+
+  /**
+   * {@code preferred} when nothing listens on it right now, else a free one; 0 for any free one.
+   */
+  public static int preferred(int preferred) {
+    if (preferred == 0) {
+      return free();
+    }
+    try (ServerSocket socket = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException taken) {
+      return free();
+    }
+  }
 }

@@ -90,6 +90,23 @@ final class ServeConsole extends AppenderBase<ILoggingEvent> {
       webhook.set(kv);
     } else if (logger.endsWith(".VideoDownloader") && kv.containsKey("bytes")) {
       print(GREEN, "download", job(kv) + " stored " + kv.get("bytes") + " bytes as " + kv.get("key"));
+    } else if (logger.endsWith(".VideoDownloader") && "started".equals(text(outcome))) {
+      Optional<String> length = length(kv);
+      print(
+          null,
+          "download",
+          job(kv) + " #" + kv.get("index") + " started, " + length.orElse("length unknown"));
+    } else if (logger.endsWith(".VideoDownloader") && "progress".equals(text(outcome))) {
+      print(
+          null,
+          "download",
+          job(kv)
+              + " #"
+              + kv.get("index")
+              + " "
+              + mib(kv.get("bytesSoFar"))
+              + length(kv).map(l -> " of " + l).orElse("")
+              + " so far");
     } else if (logger.endsWith(".DownloadService")
         && ("failed".equals(text(outcome)) || "deadline".equals(text(outcome)))) {
       print(RED, "download", job(kv) + " failed: " + kv.get("error"));
@@ -141,7 +158,20 @@ final class ServeConsole extends AppenderBase<ILoggingEvent> {
   }
 
   private String paint(String code, String text) {
-    return colour ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+    return colour && code != null ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+  }
+
+  /** A download's length in MiB, when the source declared one. */
+  private static Optional<String> length(Map<String, Object> kv) {
+    return kv.get("length") instanceof Number n && n.longValue() >= 0
+        ? Optional.of(mib(n))
+        : Optional.empty();
+  }
+
+  private static String mib(Object bytes) {
+    return bytes instanceof Number n
+        ? String.format(java.util.Locale.ROOT, "%.1f MiB", n.longValue() / 1048576.0)
+        : String.valueOf(bytes);
   }
 
   private static String job(Map<String, Object> kv) {

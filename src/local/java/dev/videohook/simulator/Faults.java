@@ -1,6 +1,7 @@
 package dev.videohook.simulator;
 
 import dev.videohook.job.JobStatus;
+import java.util.Optional;
 import java.time.Duration;
 
 /**
@@ -42,6 +43,38 @@ public record Faults(
   /** A well-behaved provider: every job completes with a 1 MiB video, each webhook sent once. */
   public static Faults none() {
     return new Builder().build();
+  }
+
+  /**
+   * The submit field a client sets to ask this simulator for a fault on one job ({@code videohook
+   * trigger}); a real provider never sees it, since the command refuses to run outside local mode.
+   */
+  public static final String SUBMIT_FIELD = "videohook_simulate";
+
+  /**
+   * The faults a {@code videohook trigger} name asks for, on top of {@code base}; empty for an
+   * unknown name. Each ends in the state the command promises: failed, cancelled and expired as the
+   * provider reports them; slow stored after a late webhook and a throttled download; truncated
+   * download_failed once the stream's retries are spent; lost-webhook and throttled stored once the
+   * reconciler looks the job up (throttled: its first look-up answered 429, so on its next check).
+   */
+  public static Optional<Faults> named(String name, Faults base) {
+    Builder b = base.toBuilder();
+    return Optional.ofNullable(
+        switch (name) {
+          case "failed" -> b.outcome(JobStatus.FAILED).build();
+          case "cancelled" -> b.outcome(JobStatus.CANCELLED).build();
+          case "expired" -> b.outcome(JobStatus.EXPIRED).build();
+          case "slow" ->
+              b.completionDelay(Duration.ofSeconds(3))
+                  .videoBytes(24L * 1024 * 1024)
+                  .contentBytesPerSecond(2L * 1024 * 1024)
+                  .build();
+          case "truncated" -> b.truncateContent(true).build();
+          case "lost-webhook" -> b.webhookNeverSent(true).build();
+          case "throttled" -> b.webhookNeverSent(true).throttledStatusCalls(1).build();
+          default -> null;
+        });
   }
 
   /** These faults, to change some of them. */

@@ -10,6 +10,7 @@ import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -99,14 +101,20 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
-  private ProviderSimulator(Provider provider, String apiKey, String webhookSecret, Faults faults)
+  private ProviderSimulator(
+      Provider provider,
+      String apiKey,
+      String webhookSecret,
+      Faults faults,
+      int apiPort,
+      int cdnPort)
       throws IOException {
     this.provider = provider;
     this.apiKey = apiKey;
     this.webhookSecret = webhookSecret;
     this.faults = faults;
-    this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    this.cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    this.api = bind(apiPort);
+    this.cdn = bind(cdnPort);
     api.setExecutor(serverThreads);
     cdn.setExecutor(serverThreads);
     api.createContext("/api/v1/videos", this::serveApi);
@@ -118,7 +126,25 @@ public final class ProviderSimulator implements AutoCloseable {
 
   public static ProviderSimulator start(
       Provider provider, String apiKey, String webhookSecret, Faults faults) throws IOException {
-    return new ProviderSimulator(provider, apiKey, webhookSecret, faults);
+    return start(provider, apiKey, webhookSecret, faults, 0, 0);
+  }
+
+  /**
+   * On the given loopback ports (0 for any free one); a port another program holds is replaced by a
+   * free one, so {@link #apiBase()} and {@link #cdnBase()} say where it really listens.
+   */
+  public static ProviderSimulator start(
+      Provider provider, String apiKey, String webhookSecret, Faults faults, int apiPort, int cdnPort)
+      throws IOException {
+    return new ProviderSimulator(provider, apiKey, webhookSecret, faults, apiPort, cdnPort);
+  }
+
+  private static HttpServer bind(int port) throws IOException {
+    try {
+      return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    } catch (BindException taken) {
+      return HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    }
   }
 
   /** The base to configure as the provider's API, e.g. {@code http://127.0.0.1:PORT/api/v1}. */
@@ -278,8 +304,17 @@ public final class ProviderSimulator implements AutoCloseable {
       sendError(exchange, 400, unsupported);
       return;
     }
+    Faults jobFaults = faults;
+    if (body.get(Faults.SUBMIT_FIELD) instanceof String name) {
+      Optional<Faults> asked = Faults.named(name, faults);
+      if (asked.isEmpty()) {
+        sendError(exchange, 400, "Unknown " + Faults.SUBMIT_FIELD + " '" + name + "'");
+        return;
+      }
+      jobFaults = asked.get();
+    }
     String callback = body.get("callback_url") instanceof String url ? url : null;
-    SimulatedJob job = new SimulatedJob(newId(), model, callback, faults, outputs);
+    SimulatedJob job = new SimulatedJob(newId(), model, callback, jobFaults, outputs);
     jobs.put(job.id, job);
     scheduler.schedule(
         () -> complete(job), job.faults.completionDelay().toMillis(), TimeUnit.MILLISECONDS);

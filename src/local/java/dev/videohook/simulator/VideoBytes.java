@@ -1,6 +1,6 @@
 package dev.videohook.simulator;
 
-import dev.videohook.download.GeneratedBytes;
+import dev.videohook.testing.GeneratedBytes;
 import java.io.InputStream;
 
 /**

@@ -2,6 +2,7 @@ package dev.videohook.cli;
 
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.ConfigurationException;
+import dev.videohook.config.LocalMode;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadConfig;
@@ -58,7 +59,7 @@ final class CliEnvironment {
    * a loopback API base is allowed. Otherwise the bearer key only travels over https.
    */
   boolean localMode() {
-    return get(DownloadConfig.DOWNLOAD_ALLOW_LOOPBACK_HTTP)
+    return get(LocalMode.LOOPBACK_HTTP)
         .map(v -> v.equalsIgnoreCase("true") || v.equals("1"))
         .orElse(false);
   }
@@ -87,7 +88,7 @@ final class CliEnvironment {
 
   private static String httpsOnly(URI uri) {
     return "must be an https URL (plain http only to a loopback host, with "
-        + DownloadConfig.DOWNLOAD_ALLOW_LOOPBACK_HTTP
+        + LocalMode.LOOPBACK_HTTP
         + "=true for the local stack): the API key would travel in cleartext to "
         + UrlPolicy.redacted(uri);
   }
@@ -225,7 +226,7 @@ final class CliEnvironment {
               + " does not answer ("
               + e.getClass().getSimpleName()
               + "): is the local stack running? Start it with mvn -q -Plocal -Dexec.args=serve"
-              + " and use the settings it prints (its ports change at each start).");
+              + " and load the settings it writes: set -a; . target/local.env; set +a");
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.videohook.cli;
 
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.VideoModel;
 import dev.videohook.provider.VideoModels;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -43,12 +43,7 @@ final class ModelsCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-p", "--provider"},
-      defaultValue = "openrouter",
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
-  Provider provider;
+  @Mixin DefaultProviderOption providerOption;
 
   @Option(names = "--json", description = "Print the provider's JSON as it came.")
   boolean json;
@@ -64,7 +59,7 @@ final class ModelsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     VideoModels models;
     try {
-      models = cli.env.publicProviderClient(provider, apiBase).models();
+      models = cli.env.publicProviderClient(providerOption.provider, apiBase).models();
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
@@ -73,7 +68,7 @@ final class ModelsCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     if (models.models().isEmpty()) {
-      out.println(provider.id() + " lists no video models");
+      out.println(providerOption.provider.id() + " lists no video models");
       return ExitCode.OK;
     }
     List<String[]> rows = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
-import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,12 +45,7 @@ final class SendTestCommand implements Callable<Integer> {
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-p", "--provider"},
-      defaultValue = "openrouter",
-      converter = ProviderConverter.class,
-      description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
-  Provider provider;
+  @Mixin DefaultProviderOption providerOption;
 
   @Option(
       names = {"-t", "--tenant"},
@@ -107,10 +102,10 @@ final class SendTestCommand implements Callable<Integer> {
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .header(
-                provider.signatureHeader(),
+                providerOption.provider.signatureHeader(),
                 SignatureVerifier.signatureHeader(
                     signingSecret, Instant.now().getEpochSecond(), body))
-            .header(provider.idempotencyHeader(), jobId + "-" + terminal.status())
+            .header(providerOption.provider.idempotencyHeader(), jobId + "-" + terminal.status())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     int code;
@@ -143,14 +138,14 @@ final class SendTestCommand implements Callable<Integer> {
             .get(CliEnvironment.API_URL)
             .map(text -> CliEnvironment.uri(CliEnvironment.API_URL, text))
             .orElse(LOCAL_STACK);
-    return CallbackUrls.forTenant(api, tenant, provider);
+    return CallbackUrls.forTenant(api, tenant, providerOption.provider);
   }
 
   private String signingSecret(URI target) {
     if (secret != null) {
       return secret;
     }
-    Optional<String> fromEnv = cli.env.get(provider.webhookSecretEnv());
+    Optional<String> fromEnv = cli.env.get(providerOption.provider.webhookSecretEnv());
     if (fromEnv.isPresent()) {
       return fromEnv.get();
     }
@@ -158,31 +153,31 @@ final class SendTestCommand implements Callable<Integer> {
       return LOCAL_SECRET;
     }
     return cli.env.require(
-        provider.webhookSecretEnv(),
+        providerOption.provider.webhookSecretEnv(),
         "Set it to the signing secret of tenant "
             + tenant
             + " for "
-            + provider.id()
+            + providerOption.provider.id()
             + ", or pass"
             + " --secret.");
   }
 
   /** What a refusal means and what to check: the receiver's answer never says why. */
   private Optional<String> explain(int code, URI target) {
-    String where = "tenant " + tenant + " and provider " + provider.id();
+    String where = "tenant " + tenant + " and provider " + providerOption.provider.id();
     return switch (code) {
       case 401 ->
           Optional.of(
               "401: the receiver refused the signature. The secret used ("
-                  + (secret != null ? "--secret" : provider.webhookSecretEnv())
+                  + (secret != null ? "--secret" : providerOption.provider.webhookSecretEnv())
                   + ") is not one it holds for "
                   + where
                   + ": in AWS the secret {TenantSecretsPrefix}/"
                   + tenant
                   + "/"
-                  + provider.id()
+                  + providerOption.provider.id()
                   + "/webhook; for the local stack, serve mode's "
-                  + provider.webhookSecretEnv()
+                  + providerOption.provider.webhookSecretEnv()
                   + ". Also check this machine's clock: a signature more than 300 s off is"
                   + " refused.");
       case 404 ->

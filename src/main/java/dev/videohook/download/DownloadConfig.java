@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.config.LocalMode;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.provider.ApiBases;
@@ -37,7 +38,10 @@ public record DownloadConfig(
     int streamRetryAttempts) {
 
   public static final String VIDEO_BUCKET = "VIDEO_BUCKET";
-  public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = "DOWNLOAD_ALLOW_LOOPBACK_HTTP";
+
+  /** The local stack's one switch, shared with the reconciler and the command line. */
+  public static final String DOWNLOAD_ALLOW_LOOPBACK_HTTP = LocalMode.LOOPBACK_HTTP;
+
   public static final String DOWNLOAD_MAX_BYTES = "DOWNLOAD_MAX_BYTES";
   public static final String DOWNLOAD_RETRY_ATTEMPTS = "DOWNLOAD_RETRY_ATTEMPTS";
 
@@ -45,7 +49,7 @@ public record DownloadConfig(
   public static final String AWS_LAMBDA_FUNCTION_NAME = SharedConfig.AWS_LAMBDA_FUNCTION_NAME;
 
   /** Set by SAM CLI in {@code sam local invoke}'s container, which is not AWS. */
-  public static final String AWS_SAM_LOCAL = "AWS_SAM_LOCAL";
+  public static final String AWS_SAM_LOCAL = LocalMode.AWS_SAM_LOCAL;
 
   /** S3's limit on the parts of one multipart upload. */
   public static final int MAX_PARTS = 10_000;
@@ -89,14 +93,7 @@ public record DownloadConfig(
     Settings settings = new Settings(env);
     SharedConfig shared = SharedConfig.read(settings);
     String bucket = settings.required(VIDEO_BUCKET, "the S3 bucket that receives the videos");
-    boolean allowLoopbackHttp = settings.flag(DOWNLOAD_ALLOW_LOOPBACK_HTTP);
-    if (allowLoopbackHttp && SharedConfig.onLambda(settings) && !settings.flag(AWS_SAM_LOCAL)) {
-      settings.problem(
-          DOWNLOAD_ALLOW_LOOPBACK_HTTP
-              + " is for the local stack only and is refused inside Lambda ("
-              + AWS_LAMBDA_FUNCTION_NAME
-              + " is set): remove it");
-    }
+    boolean allowLoopbackHttp = LocalMode.loopbackHttp(settings);
     long maxBytes = settings.positiveLong(DOWNLOAD_MAX_BYTES, DEFAULT_MAX_BYTES);
     if (maxBytes > MAX_MAX_BYTES) {
       settings.problem(

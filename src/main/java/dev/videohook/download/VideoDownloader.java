@@ -57,6 +57,12 @@ public final class VideoDownloader {
     return new Builder(uploader, secrets);
   }
 
+  /**
+   * A download logs its progress each time this many more bytes are read: two upload parts, a few
+   * lines for a large video and none for a small one.
+   */
+  public static final long PROGRESS_EVERY_BYTES = 2L * StreamingUploader.DEFAULT_PART_SIZE;
+
   public String bucket() {
     return uploader.bucket();
   }
@@ -107,8 +113,23 @@ public final class VideoDownloader {
   private StoredObject store(
       CompletedJob job, int index, SourceFetcher.Fetched fetched, Deadline deadline) {
     String key = ObjectKeys.key(job, index, fetched.contentType());
+    long length = fetched.contentLength();
+    DownloadService.log(LOG.atInfo(), job)
+        .addKeyValue("index", index)
+        .addKeyValue("outcome", "started")
+        .addKeyValue("length", length)
+        .log("download started");
     try (Response response = fetched.response();
-        InputStream body = new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout)) {
+        InputStream body =
+            new ProgressInputStream(
+                new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout),
+                read ->
+                    DownloadService.log(LOG.atInfo(), job)
+                        .addKeyValue("index", index)
+                        .addKeyValue("outcome", "progress")
+                        .addKeyValue("bytesSoFar", read)
+                        .addKeyValue("length", length)
+                        .log("download progress"))) {
       return uploader.upload(
           key, fetched.contentType(), body, fetched.contentLength(), maxBytes, deadline);
     } catch (IOException e) {

@@ -11,9 +11,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +39,7 @@ final class EventParser {
    * @throws InvalidEventException when the body is not a valid envelope
    */
   static ParsedEvent read(byte[] body) throws InvalidEventException {
-    Map<String, Object> root = asMap(jsonObject(utf8(body)));
+    Map<String, Object> root = asMap(jsonObject(Utf8Body.decode(body)));
     String typeName = string(root, "type", "type");
     if (typeName == null) {
       throw new InvalidEventException("missing string field: type");
@@ -129,14 +126,6 @@ final class EventParser {
       throw new InvalidEventException("body is not a JSON object");
     }
     return tree;
-  }
-
-  private static String utf8(byte[] body) throws InvalidEventException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      throw new InvalidEventException("body is not UTF-8");
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.videohook.reconcile;
 
+import dev.videohook.config.LocalMode;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
@@ -28,8 +29,8 @@ import java.util.Set;
  * @param maxJobsPerRun {@code RECONCILE_MAX_JOBS_PER_RUN} (default 200): the most jobs one run asks
  *     the provider about
  * @param apiBases {@code OPENROUTER_API_BASE} / {@code MODELGATES_API_BASE}
- * @param allowLoopbackHttp {@code RECONCILE_ALLOW_LOOPBACK_HTTP}: a plain-http API base on a
- *     loopback host (the local stack's simulator); default false
+ * @param allowLoopbackHttp {@code DOWNLOAD_ALLOW_LOOPBACK_HTTP}, the local stack's one switch (see
+ *     {@link LocalMode}): a plain-http API base on a loopback host (the simulator); default false
  * @param strandedAfter {@code RECONCILE_STRANDED_DOWNLOAD_SECONDS} (default 25 h): a job still
  *     {@code completed} this long after its last change can no longer be downloaded by the stream
  *     (DynamoDB Streams keep a record 24 hours; retries spent, a record too old, or a function that
@@ -52,7 +53,6 @@ public record ReconcileConfig(
   public static final String RECONCILE_MIN_AGE_SECONDS = "RECONCILE_MIN_AGE_SECONDS";
   public static final String RECONCILE_DEADLINE_SECONDS = "RECONCILE_DEADLINE_SECONDS";
   public static final String RECONCILE_MAX_JOBS_PER_RUN = "RECONCILE_MAX_JOBS_PER_RUN";
-  public static final String RECONCILE_ALLOW_LOOPBACK_HTTP = "RECONCILE_ALLOW_LOOPBACK_HTTP";
   public static final String DELIVERY_TTL_DAYS = JobStore.DELIVERY_TTL_DAYS;
   public static final String RECONCILE_STRANDED_DOWNLOAD_SECONDS =
       "RECONCILE_STRANDED_DOWNLOAD_SECONDS";
@@ -106,9 +106,9 @@ public record ReconcileConfig(
       settings.problem(
           RECONCILE_MAX_JOBS_PER_RUN + " must be at most " + MAX_JOBS_LIMIT + ", got " + maxJobs);
     }
-    boolean allowLoopbackHttp = settings.flag(RECONCILE_ALLOW_LOOPBACK_HTTP);
+    boolean allowLoopbackHttp = LocalMode.loopbackHttp(settings);
     Map<Provider, URI> apiBases =
-        ApiBases.read(settings, allowLoopbackHttp, RECONCILE_ALLOW_LOOPBACK_HTTP);
+        ApiBases.read(settings, allowLoopbackHttp, LocalMode.LOOPBACK_HTTP);
     Duration ttl = JobStore.deliveryTtl(settings);
     Duration strandedAfter =
         settings.seconds(RECONCILE_STRANDED_DOWNLOAD_SECONDS, DEFAULT_STRANDED_AFTER);
@@ -138,7 +138,9 @@ public record ReconcileConfig(
                 RECONCILE_MIN_AGE_SECONDS,
                 RECONCILE_DEADLINE_SECONDS,
                 RECONCILE_MAX_JOBS_PER_RUN,
-                RECONCILE_ALLOW_LOOPBACK_HTTP,
+                LocalMode.LOOPBACK_HTTP,
+                SharedConfig.AWS_LAMBDA_FUNCTION_NAME,
+                LocalMode.AWS_SAM_LOCAL,
                 RECONCILE_STRANDED_DOWNLOAD_SECONDS,
                 DELIVERY_TTL_DAYS));
     names.addAll(SharedConfig.ENVIRONMENT);

@@ -3,6 +3,7 @@ package dev.videohook.webhook;
 import dev.videohook.event.InvalidEventException;
 import dev.videohook.event.ParsedEvent;
 import dev.videohook.event.UnknownEvent;
+import dev.videohook.event.Utf8Body;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.JobKey;
@@ -13,8 +14,6 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.signature.VerificationResult;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,7 +92,7 @@ public final class WebhookReceiver {
     ParsedEvent parsed;
     String rawBody;
     try {
-      rawBody = decodeUtf8(body);
+      rawBody = Utf8Body.decode(body);
       parsed = VideoEvent.read(body);
     } catch (InvalidEventException e) {
       log(Level.WARN, tenant, provider, WebhookOutcome.INVALID_EVENT)
@@ -228,7 +227,7 @@ public final class WebhookReceiver {
           SignatureVerifier.signatureHeader(secret, clock.instant().getEpochSecond(), body);
       new SignatureVerifier(List.of(secret), tolerance, clock).verify(header, body);
       VideoEvent.read(body);
-      decodeUtf8(body);
+      Utf8Body.decode(body);
     } catch (InvalidEventException | RuntimeException e) {
       LOG.atWarn().setCause(e).log("priming the verify and parse path failed");
     }
@@ -249,13 +248,5 @@ public final class WebhookReceiver {
   private static LoggingEventBuilder log(
       Level level, String tenant, Provider provider, WebhookOutcome outcome) {
     return log(level, tenant, provider).addKeyValue("outcome", outcome);
-  }
-
-  private static String decodeUtf8(byte[] body) throws InvalidEventException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      throw new InvalidEventException("body is not UTF-8");
-    }
   }
 }

@@ -1,9 +1,9 @@
 package dev.videohook.bench;
 
-import dev.videohook.download.GeneratedBytes;
 import dev.videohook.download.StreamingUploader;
-import dev.videohook.download.VideoServer;
 import dev.videohook.local.LocalS3;
+import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.testing.StreamingSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,11 +64,12 @@ public final class DownloadBench {
             ColdStartBench.runtimeClasspath());
     Path work = Files.createTempDirectory("videohook-bench");
     try (LocalS3 s3 = LocalS3.startOnDisk(work.resolve("s3"));
-        VideoServer server = new VideoServer()) {
+        StreamingSource server = new StreamingSource()) {
       s3.createBucket("bench");
-      server.on("/video.mp4", VideoServer.generated(size, "video/mp4"));
+      server.on("/video.mp4", StreamingSource.generated(size, "video/mp4"));
       server.on(
-          "/warmup.mp4", VideoServer.generated(DownloadSeriesMain.WARM_UP_MIB * MIB, "video/mp4"));
+          "/warmup.mp4",
+          StreamingSource.generated(DownloadSeriesMain.WARM_UP_MIB * MIB, "video/mp4"));
       Path file = work.resolve("video.bin");
       try (OutputStream out = Files.newOutputStream(file)) {
         GeneratedBytes.write(out, size);

@@ -1,13 +1,13 @@
 package dev.videohook.bench;
 
 import dev.videohook.download.CompletedJob;
-import dev.videohook.download.HeapWatch;
 import dev.videohook.download.StreamingUploader;
 import dev.videohook.download.VideoDownloader;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
+import dev.videohook.testing.HeapWatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
-import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code videohook models} and {@code submit}'s typed options, against the local stack and the
@@ -31,50 +24,20 @@ import org.junit.jupiter.api.Test;
 class ModelsAndOptionsCliTest {
   private static final String API_KEY = "sk-options-never-printed";
   private static final String VEO = "google/veo-3.1-lite";
-  private static LocalVideohook stack;
-  private static ProviderSimulator simulator;
 
-  record Run(int exitCode, String out, String err) {}
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
-    simulator =
-        ProviderSimulator.start(
-            Provider.OPENROUTER,
-            API_KEY,
-            LocalVideohook.DEFAULT_SECRET,
-            Faults.none().withCompletionDelay(Duration.ofHours(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    simulator.close();
-    stack.close();
-  }
+  @RegisterExtension static final CliStack cli = new CliStack(API_KEY);
 
   @BeforeEach
   void noThrottle() {
-    simulator.throttleNext(0, 429, null);
+    cli.simulator().throttleNext(0, 429, null);
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("OPENROUTER_API_KEY", API_KEY);
-    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalVideohook.TABLE);
-    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
-    return env;
+    return cli.env();
   }
 
   private static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return CliStack.run(env, args);
   }
 
   private static Run submit(String... options) {
@@ -85,11 +48,11 @@ class ModelsAndOptionsCliTest {
   }
 
   private static long posts() {
-    return simulator.submitBodies().size();
+    return cli.simulator().submitBodies().size();
   }
 
   private static long modelCalls() {
-    return simulator.apiRequests().stream()
+    return cli.simulator().apiRequests().stream()
         .filter(r -> r.path().equals("/api/v1/videos/models"))
         .count();
   }
@@ -139,7 +102,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void models_whenTheProviderFails_saysSo_andFails() {
-    simulator.throttleNext(1, 500, null);
+    cli.simulator().throttleNext(1, 500, null);
 
     Run run = run(env(), "models");
 
@@ -170,7 +133,8 @@ class ModelsAndOptionsCliTest {
             "provider={\"options\":{\"x\":1}}");
 
     assertEquals(0, run.exitCode(), run.err());
-    Map<String, Object> body = simulator.submitBodies().get(simulator.submitBodies().size() - 1);
+    Map<String, Object> body =
+        cli.simulator().submitBodies().get(cli.simulator().submitBodies().size() - 1);
     assertEquals(6, body.get("duration"));
     assertEquals("1080p", body.get("resolution"));
     assertEquals("9:16", body.get("aspect_ratio"));
@@ -190,11 +154,11 @@ class ModelsAndOptionsCliTest {
     assertEquals(Map.of("options", Map.of("x", 1)), body.get("provider"));
     String jobId = jobId(run);
     assertTrue(
-        run.out().contains("polling     " + simulator.apiBase() + "/videos/" + jobId),
+        run.out().contains("polling     " + cli.simulator().apiBase() + "/videos/" + jobId),
         "the relative polling_url, made absolute: " + run.out());
     assertEquals(
         JobStatus.PENDING,
-        stack
+        cli.stack()
             .jobStore()
             .find(new JobKey("acme", Provider.OPENROUTER, jobId))
             .orElseThrow()
@@ -235,7 +199,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_withAValueOutsideTheSchema_isRefusedBeforeAnyRequest() {
-    int requests = simulator.apiRequests().size();
+    int requests = cli.simulator().apiRequests().size();
 
     Run resolution = submit("--model", VEO, "--resolution", "720");
     Run size = submit("--model", VEO, "--size", "wide");
@@ -249,7 +213,8 @@ class ModelsAndOptionsCliTest {
     assertTrue(size.err().contains("--size wide: must be WIDTHxHEIGHT"), size.err());
     assertEquals(2, field.exitCode());
     assertTrue(field.err().contains("--field aspect_ratio 16/9: must be one of"), field.err());
-    assertEquals(requests, simulator.apiRequests().size(), "not even the model list was read");
+    assertEquals(
+        requests, cli.simulator().apiRequests().size(), "not even the model list was read");
   }
 
   @Test
@@ -277,7 +242,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_whenTheModelListCannotBeHad_warns_andSubmits() {
-    simulator.throttleNext(1, 500, null); // the model list's call
+    cli.simulator().throttleNext(1, 500, null); // the model list's call
 
     Run run = submit("--model", VEO, "--duration", "4", "--no-record");
 
@@ -289,7 +254,7 @@ class ModelsAndOptionsCliTest {
   @Test
   void submit_throttledWithRetryAfter_isTriedAgain_andSucceeds() {
     long before = posts();
-    simulator.throttleNext(1, 429, "0"); // --no-check: the submit itself is throttled
+    cli.simulator().throttleNext(1, 429, "0"); // --no-check: the submit itself is throttled
 
     Run run = submit("--model", VEO, "--no-check", "--no-record");
 
@@ -299,7 +264,7 @@ class ModelsAndOptionsCliTest {
 
   @Test
   void submit_throttledWithoutRetryAfter_failsWithTheRateLimitMessage() {
-    simulator.throttleNext(1, 429, null);
+    cli.simulator().throttleNext(1, 429, null);
 
     Run run = submit("--model", VEO, "--no-check", "--no-record");
 

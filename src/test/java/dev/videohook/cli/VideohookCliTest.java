@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
@@ -15,11 +16,7 @@ import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
 import dev.videohook.signature.SignatureVerifier;
-import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +25,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,46 +42,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
   private static final String API_KEY = "sk-test-never-printed";
-  private static LocalVideohook stack;
-  private static ProviderSimulator simulator;
 
-  record Run(int exitCode, String out, String err) {}
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
-    simulator =
-        ProviderSimulator.start(
-            Provider.OPENROUTER,
-            API_KEY,
-            LocalVideohook.DEFAULT_SECRET,
-            Faults.none().withCompletionDelay(Duration.ofHours(1)));
-  }
-
-  @AfterAll
-  static void stop() {
-    simulator.close();
-    stack.close();
-  }
+  @RegisterExtension static final CliStack cli = new CliStack(API_KEY);
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("OPENROUTER_API_KEY", API_KEY);
-    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
-    env.put("JOBS_TABLE", LocalVideohook.TABLE);
-    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
+    Map<String, String> env = cli.env();
     env.put("OPENROUTER_WEBHOOK_SECRET", LocalVideohook.DEFAULT_SECRET);
     return env;
   }
 
   private static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return CliStack.run(env, args);
   }
 
   @ParameterizedTest
@@ -99,7 +65,8 @@ class VideohookCliTest {
         "sign-event",
         "replay",
         "reconcile",
-        "redrive"
+        "redrive",
+        "trigger"
       })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");
@@ -137,9 +104,11 @@ class VideohookCliTest {
             .split(" job ")[1]
             .split(" ")[0];
     assertTrue(
-        run.out().contains("callback    " + stack.apiBase() + "/acme/openrouter/video-webhook"),
+        run.out()
+            .contains("callback    " + cli.stack().apiBase() + "/acme/openrouter/video-webhook"),
         run.out());
-    Job job = stack.jobStore().find(new JobKey("acme", Provider.OPENROUTER, jobId)).orElseThrow();
+    Job job =
+        cli.stack().jobStore().find(new JobKey("acme", Provider.OPENROUTER, jobId)).orElseThrow();
     assertEquals(JobStatus.PENDING, job.status());
     assertEquals("a desk lamp", job.prompt());
     assertFalse(run.out().contains(API_KEY) || run.err().contains(API_KEY));
@@ -149,14 +118,14 @@ class VideohookCliTest {
   void submit_withoutApiKey_namesTheVariable_andSubmitsNothing() {
     Map<String, String> env = env();
     env.remove("OPENROUTER_API_KEY");
-    int requestsBefore = simulator.apiRequests().size();
+    int requestsBefore = cli.simulator().apiRequests().size();
 
     Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
-    assertEquals(requestsBefore, simulator.apiRequests().size());
+    assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
 
   @ParameterizedTest
@@ -164,7 +133,7 @@ class VideohookCliTest {
   void submitAndStatus_withAnInvalidKey_nameTheVariable_neverTheKey_andSendNothing(String key) {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", key);
-    int requestsBefore = simulator.apiRequests().size();
+    int requestsBefore = cli.simulator().apiRequests().size();
 
     Run submit = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
     Run status = run(env, "status", "job-x", "-p", "openrouter");
@@ -175,7 +144,7 @@ class VideohookCliTest {
       assertFalse((run.out() + run.err()).contains("LEAKME"), run.err());
       assertFalse(run.err().contains("Exception"), run.err());
     }
-    assertEquals(requestsBefore, simulator.apiRequests().size());
+    assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
 
   @Test
@@ -200,7 +169,7 @@ class VideohookCliTest {
 
   @Test
   void plainHttpApiBase_isRefused_outsideLocalMode_beforeTheKeyIsSent() {
-    int requestsBefore = simulator.apiRequests().size();
+    int requestsBefore = cli.simulator().apiRequests().size();
     Map<String, String> env = env();
     env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
 
@@ -223,7 +192,7 @@ class VideohookCliTest {
       assertFalse(run.err().contains("Exception"), run.err());
       assertFalse(run.err().contains(API_KEY), run.err());
     }
-    assertEquals(requestsBefore, simulator.apiRequests().size());
+    assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
 
   @Test
@@ -331,7 +300,7 @@ class VideohookCliTest {
             env(),
             "send-test",
             "--url",
-            stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
             "--job-id",
             "cli_send_test");
 
@@ -346,7 +315,7 @@ class VideohookCliTest {
             env(),
             "send-test",
             "--url",
-            stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
             "--secret",
             "wrong");
 
@@ -390,11 +359,11 @@ class VideohookCliTest {
 
   /** A job submitted through the local stack, once its stream has stored it. */
   private static Job submittedAndStored() throws Exception {
-    String jobId = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    String jobId = cli.stack().submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
     JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
     Job stored;
-    while ((stored = stack.jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
+    while ((stored = cli.stack().jobStore().find(key).orElseThrow()).status() != JobStatus.STORED) {
       assertTrue(Instant.now().isBefore(deadline), "the local stack did not store " + jobId);
       Thread.sleep(50);
     }
@@ -407,16 +376,17 @@ class VideohookCliTest {
     // before its download: completed, with nothing stored
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    stack.dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
-    stack.s3().createBucket("replay-videos");
-    TestJobs.put(stack.dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
+    cli.stack().s3().createBucket("replay-videos");
+    TestJobs.put(
+        cli.stack().dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "replay-jobs");
     env.put("VIDEO_BUCKET", "replay-videos");
-    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
     env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
     Run again = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
@@ -425,16 +395,16 @@ class VideohookCliTest {
     assertTrue(replay.out().contains("job " + jobId + ": stored"), replay.out());
     assertTrue(replay.err().contains("MiB downloaded"), "progress: " + replay.err());
     assertFalse(replay.out().contains("MiB downloaded"), replay.out());
-    assertEquals(1, stack.s3().objects("replay-videos").size());
+    assertEquals(1, cli.stack().s3().objects("replay-videos").size());
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("already stored"), again.out());
   }
 
   @Test
   void replay_withoutTheBucket_namesTheSetting() {
-    stack.dynamoDb().createTable(JobTable.createTableRequest("replay-unconfigured"));
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("replay-unconfigured"));
     TestJobs.put(
-        stack.dynamoDb(),
+        cli.stack().dynamoDb(),
         "replay-unconfigured",
         TestJobs.job(
             new JobKey("$default", Provider.OPENROUTER, "job_x"),
@@ -455,7 +425,7 @@ class VideohookCliTest {
   void replay_refusesAJobThatEndedWithoutAVideo() {
     String jobId = "replay_unconfigured";
     TestJobs.put(
-        stack.dynamoDb(),
+        cli.stack().dynamoDb(),
         LocalVideohook.TABLE,
         TestJobs.job(
             new JobKey("$default", Provider.OPENROUTER, jobId),
@@ -479,11 +449,10 @@ class VideohookCliTest {
 
   @Test
   void reconcile_runsOnePass_andPrintsTheCounts() {
-    stack.dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("reconcile-jobs"));
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "reconcile-jobs");
-    env.put("RECONCILE_ALLOW_LOOPBACK_HTTP", "true");
-    JobStore jobs = new JobStore(stack.dynamoDb(), "reconcile-jobs");
+    JobStore jobs = new JobStore(cli.stack().dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =
         run(
@@ -536,20 +505,22 @@ class VideohookCliTest {
   void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    stack.dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
-    stack.s3().createBucket("redrive-videos");
-    stack.s3().createBucket("redrive-failed");
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
+    cli.stack().s3().createBucket("redrive-videos");
+    cli.stack().s3().createBucket("redrive-failed");
     TestJobs.put(
-        stack.dynamoDb(), "redrive-jobs", TestJobs.withStatus(stored, JobStatus.DOWNLOAD_FAILED));
+        cli.stack().dynamoDb(),
+        "redrive-jobs",
+        TestJobs.withStatus(stored, JobStatus.DOWNLOAD_FAILED));
     // the documented on-failure record, and an object that is not one
     byte[] record = Files.readAllBytes(Path.of("events/dynamodb-stream-on-failure-record.json"));
-    stack
+    cli.stack()
         .s3()
         .client()
         .putObject(
             b -> b.bucket("redrive-failed").key("aws/lambda/batch-1"),
             RequestBody.fromBytes(record));
-    stack
+    cli.stack()
         .s3()
         .client()
         .putObject(
@@ -557,16 +528,16 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "redrive-jobs");
     env.put("VIDEO_BUCKET", "redrive-videos");
-    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
     env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
     assertEquals(0, dry.exitCode(), dry.err());
     assertTrue(dry.out().contains("would redrive acme/openrouter/" + jobId), dry.out());
-    assertEquals(0, stack.s3().objects("redrive-videos").size(), "a dry run changes nothing");
-    assertEquals(2, stack.s3().objects("redrive-failed").size());
+    assertEquals(0, cli.stack().s3().objects("redrive-videos").size(), "a dry run changes nothing");
+    assertEquals(2, cli.stack().s3().objects("redrive-failed").size());
 
     Run run = run(env, "redrive", "--failed-batch-bucket", "redrive-failed");
 
@@ -578,11 +549,14 @@ class VideohookCliTest {
     assertTrue(run.out().contains("1 on-failure record(s) read, 1 deleted"), run.out());
     assertEquals(
         JobStatus.STORED,
-        new JobStore(stack.dynamoDb(), "redrive-jobs").find(stored.key()).orElseThrow().status());
-    assertEquals(1, stack.s3().objects("redrive-videos").size());
+        new JobStore(cli.stack().dynamoDb(), "redrive-jobs")
+            .find(stored.key())
+            .orElseThrow()
+            .status());
+    assertEquals(1, cli.stack().s3().objects("redrive-videos").size());
     assertEquals(
         List.of("notes.txt"),
-        stack.s3().objects("redrive-failed").stream().map(o -> o.key()).toList(),
+        cli.stack().s3().objects("redrive-failed").stream().map(o -> o.key()).toList(),
         "what is not an on-failure record stays");
   }
 
@@ -651,17 +625,18 @@ class VideohookCliTest {
     // stream poller watches: each replay downloads one, logs it and counts it in a metric
     Job first = submittedAndStored();
     Job second = submittedAndStored();
-    stack.dynamoDb().createTable(JobTable.createTableRequest("quiet-jobs"));
-    stack.s3().createBucket("quiet-videos");
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("quiet-jobs"));
+    cli.stack().s3().createBucket("quiet-videos");
     for (Job job : List.of(first, second)) {
-      TestJobs.put(stack.dynamoDb(), "quiet-jobs", TestJobs.withStatus(job, JobStatus.COMPLETED));
+      TestJobs.put(
+          cli.stack().dynamoDb(), "quiet-jobs", TestJobs.withStatus(job, JobStatus.COMPLETED));
     }
     Map<String, String> env = env();
     env.put("JOBS_TABLE", "quiet-jobs");
     env.put("VIDEO_BUCKET", "quiet-videos");
-    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
     env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run quiet = runMain(env, "replay", first.jobId());
     Run verbose = runMain(env, "replay", second.jobId(), "-v");
@@ -714,9 +689,9 @@ class VideohookCliTest {
 
   @Test
   void costsAndRedrive_withJson_printOneDocument() throws Exception {
-    stack.dynamoDb().createTable(JobTable.createTableRequest("json-jobs"));
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("json-jobs"));
     TestJobs.put(
-        stack.dynamoDb(),
+        cli.stack().dynamoDb(),
         "json-jobs",
         TestJobs.job(
             new JobKey("umbrella", Provider.OPENROUTER, "json_failed"),
@@ -759,7 +734,7 @@ class VideohookCliTest {
             null,
             new Job.DownloadAttempts(3, "HTTP 403 from the video host"),
             new Job.Times(null, null, null, Instant.now()));
-    TestJobs.put(stack.dynamoDb(), LocalVideohook.TABLE, failed);
+    TestJobs.put(cli.stack().dynamoDb(), LocalVideohook.TABLE, failed);
 
     Run run = run(env(), "status", "status_unknown_upstream");
 
@@ -777,7 +752,7 @@ class VideohookCliTest {
   void status_ofAnIdRecordedTwice_isAUsageError_listingBoth() {
     for (String tenant : List.of("alpha", "beta")) {
       TestJobs.put(
-          stack.dynamoDb(),
+          cli.stack().dynamoDb(),
           LocalVideohook.TABLE,
           TestJobs.job(
               new JobKey(tenant, Provider.OPENROUTER, "status_twice"),
@@ -798,7 +773,7 @@ class VideohookCliTest {
 
   @Test
   void submit_withATenantTheTemplateRefuses_isAUsageError_andSubmitsNothing() {
-    int requestsBefore = simulator.apiRequests().size();
+    int requestsBefore = cli.simulator().apiRequests().size();
 
     Run run =
         run(env(), "submit", "-p", "openrouter", "-t", "Acme-EU", "--model", "m", "--prompt", "p");
@@ -806,20 +781,20 @@ class VideohookCliTest {
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("tenant 'Acme-EU' cannot be deployed"), run.err());
     assertTrue(run.err().contains("did you mean 'acmeeu'"), run.err());
-    assertEquals(requestsBefore, simulator.apiRequests().size());
+    assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
 
   @Test
   void submit_toTheDefaultTenant_ofADeployedApi_isAUsageError() {
     Map<String, String> env = env();
     env.put("VIDEOHOOK_API_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com");
-    int requestsBefore = simulator.apiRequests().size();
+    int requestsBefore = cli.simulator().apiRequests().size();
 
     Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("give the tenant with -t"), run.err());
-    assertEquals(requestsBefore, simulator.apiRequests().size());
+    assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
 
   @Test
@@ -842,7 +817,7 @@ class VideohookCliTest {
     assertEquals(0, ok.exitCode(), ok.err());
     assertEquals("204", ok.out().strip());
     assertTrue(
-        stack
+        cli.stack()
             .jobStore()
             .find(new JobKey("acme", Provider.OPENROUTER, "cli_send_tenant"))
             .isPresent());
@@ -855,7 +830,8 @@ class VideohookCliTest {
 
   @Test
   void sendTest_toAPathNothingServes_explainsA404() {
-    Run run = run(env(), "send-test", "--url", stack.apiBase() + "/acme/runway/video-webhook");
+    Run run =
+        run(env(), "send-test", "--url", cli.stack().apiBase() + "/acme/runway/video-webhook");
 
     assertEquals(1, run.exitCode());
     assertEquals("404", run.out().strip());
@@ -903,16 +879,16 @@ class VideohookCliTest {
 
   /** A table, a video bucket and a failed-batch bucket of their own, and the redrive's settings. */
   private static Map<String, String> redriveEnv(String name) {
-    stack.dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
-    stack.s3().createBucket(name + "-videos");
-    stack.s3().createBucket(name + "-failed");
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
+    cli.stack().s3().createBucket(name + "-videos");
+    cli.stack().s3().createBucket(name + "-failed");
     Map<String, String> env = env();
     env.put("JOBS_TABLE", name + "-jobs");
     env.put("VIDEO_BUCKET", name + "-videos");
-    env.put("S3_ENDPOINT", stack.s3Endpoint().toString());
+    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
     env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
     env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", stack.simulator(Provider.OPENROUTER).apiBase().toString());
+    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
     return env;
   }
 
@@ -948,12 +924,12 @@ class VideohookCliTest {
     Job untried =
         completed(
             "job_untried", List.of("http://127.0.0.1:9/never-fetched.mp4"), Duration.ofHours(2), 0);
-    TestJobs.put(stack.dynamoDb(), "untried-jobs", untried);
+    TestJobs.put(cli.stack().dynamoDb(), "untried-jobs", untried);
     // an on-failure record written after that job's last change: it may name it
     String record =
         Files.readString(Path.of("events/dynamodb-stream-on-failure-record.json"))
             .replace("2025-06-02T10:15:49.717Z", Instant.now().minusSeconds(600).toString());
-    stack
+    cli.stack()
         .s3()
         .client()
         .putObject(
@@ -967,8 +943,11 @@ class VideohookCliTest {
     assertTrue(run.out().contains("kept aws/lambda/batch-2"), run.out());
     assertEquals(
         JobStatus.COMPLETED,
-        new JobStore(stack.dynamoDb(), "untried-jobs").find(untried.key()).orElseThrow().status());
-    assertEquals(1, stack.s3().objects("untried-failed").size(), "the record is kept");
+        new JobStore(cli.stack().dynamoDb(), "untried-jobs")
+            .find(untried.key())
+            .orElseThrow()
+            .status());
+    assertEquals(1, cli.stack().s3().objects("untried-failed").size(), "the record is kept");
   }
 
   @Test
@@ -977,8 +956,8 @@ class VideohookCliTest {
     // nothing listens on port 9 of the loopback: a connection refused, worth a retry
     Job tried =
         completed("job_tried", List.of("http://127.0.0.1:9/gone.mp4"), Duration.ofHours(2), 1);
-    TestJobs.put(stack.dynamoDb(), "transient-jobs", tried);
-    stack
+    TestJobs.put(cli.stack().dynamoDb(), "transient-jobs", tried);
+    cli.stack()
         .s3()
         .client()
         .putObject(
@@ -990,10 +969,11 @@ class VideohookCliTest {
 
     assertEquals(1, run.exitCode(), run.out());
     assertTrue(run.out().contains("failed again"), run.out());
-    Job after = new JobStore(stack.dynamoDb(), "transient-jobs").find(tried.key()).orElseThrow();
+    Job after =
+        new JobStore(cli.stack().dynamoDb(), "transient-jobs").find(tried.key()).orElseThrow();
     assertEquals(JobStatus.COMPLETED, after.status(), "still retryable by the stream");
     assertEquals(2, after.download().failedAttempts(), "the attempt is counted");
-    assertEquals(1, stack.s3().objects("transient-failed").size());
+    assertEquals(1, cli.stack().s3().objects("transient-failed").size());
   }
 
   @Test
@@ -1023,7 +1003,7 @@ class VideohookCliTest {
   void replay_withoutS3Endpoint_namesIt_andWritesNothingOnTheJob() {
     JobKey key = new JobKey("acme", Provider.OPENROUTER, "replay_no_s3");
     TestJobs.put(
-        stack.dynamoDb(),
+        cli.stack().dynamoDb(),
         LocalVideohook.TABLE,
         TestJobs.job(key, JobStatus.DOWNLOAD_FAILED, List.of(), Instant.now()));
     Map<String, String> env = env();
@@ -1034,7 +1014,7 @@ class VideohookCliTest {
     assertEquals(3, run.exitCode(), run.err());
     assertTrue(run.err().contains("S3_ENDPOINT is not set, but DYNAMODB_ENDPOINT is"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
-    Job after = stack.jobStore().find(key).orElseThrow();
+    Job after = cli.stack().jobStore().find(key).orElseThrow();
     assertEquals(JobStatus.DOWNLOAD_FAILED, after.status());
     assertEquals(null, after.download().lastError(), "nothing noted on the job");
   }
@@ -1042,7 +1022,7 @@ class VideohookCliTest {
   @Test
   void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
     JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
-    new JobStore(stack.dynamoDb(), LocalVideohook.TABLE)
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
         .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
 
     Run run = run(env(), "jobs", "-t", "initech");
@@ -1055,10 +1035,10 @@ class VideohookCliTest {
   @Test
   void costs_withoutSince_readsOnlyTheFieldsItSums() {
     JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
-    JobStore jobs = new JobStore(stack.dynamoDb(), LocalVideohook.TABLE);
+    JobStore jobs = new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE);
     jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
     // a field the report has no use for, unreadable: never read, so it cannot stop the report
-    stack
+    cli.stack()
         .dynamoDb()
         .updateItem(
             b ->

@@ -1,5 +1,6 @@
 package dev.videohook.deploy;
 
+import dev.videohook.config.LocalMode;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadConfig;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
@@ -34,12 +35,7 @@ public final class Environments {
 
   private static Set<String> localOnly() {
     Set<String> names = new HashSet<>(EnvironmentTenantSecrets.ENVIRONMENT);
-    names.addAll(
-        Set.of(
-            "DYNAMODB_ENDPOINT",
-            "S3_ENDPOINT",
-            "DOWNLOAD_ALLOW_LOOPBACK_HTTP",
-            "RECONCILE_ALLOW_LOOPBACK_HTTP"));
+    names.addAll(Set.of("DYNAMODB_ENDPOINT", "S3_ENDPOINT", LocalMode.LOOPBACK_HTTP));
     return Set.copyOf(names);
   }
 

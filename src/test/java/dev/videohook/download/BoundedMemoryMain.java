@@ -3,6 +3,7 @@ package dev.videohook.download;
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.HeapWatch;
 import java.net.URI;
 import java.util.List;
 

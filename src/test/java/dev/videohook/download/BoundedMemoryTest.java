@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.local.LocalS3;
+import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.testing.StreamingSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,9 +36,9 @@ class BoundedMemoryTest {
   @Test
   void videoLargerThanTheHeap_isStoredWhole_byADownloaderWithA96MiBHeap() throws Exception {
     try (LocalS3 s3 = LocalS3.startOnDisk(s3Directory);
-        VideoServer server = new VideoServer()) {
+        StreamingSource server = new StreamingSource()) {
       s3.createBucket("videos");
-      server.on("/big.mp4", VideoServer.generated(SIZE, "video/mp4"));
+      server.on("/big.mp4", StreamingSource.generated(SIZE, "video/mp4"));
 
       Process child =
           new ProcessBuilder(

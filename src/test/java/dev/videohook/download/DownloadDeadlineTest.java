@@ -2,9 +2,8 @@ package dev.videohook.download;
 
 import static dev.videohook.download.DownloadFixture.change;
 import static dev.videohook.download.DownloadFixture.event;
-import static dev.videohook.download.VideoServer.ok;
-import static dev.videohook.download.VideoServer.paused;
-import static dev.videohook.download.VideoServer.status;
+import static dev.videohook.testing.VideoHost.ok;
+import static dev.videohook.testing.VideoHost.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +16,9 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.testing.ControlledClock;
+import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.testing.StreamingSource;
+import dev.videohook.testing.TestLambdaContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,15 +51,18 @@ class DownloadDeadlineTest {
     f.close();
   }
 
-  /** 12 MiB (two parts), the clock moved past the function's timeout after the first 9 MiB. */
+  /**
+   * 12 MiB (two parts), the clock moved past the function's timeout after the first 9 MiB, while
+   * the first part is uploading: a mid-body pause, which is StreamingSource's.
+   */
   private List<URI> slowVideo(String jobId, int replies) {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
-    VideoServer.Reply[] script = new VideoServer.Reply[replies];
+    StreamingSource.Reply[] script = new StreamingSource.Reply[replies];
     for (int i = 0; i < replies; i++) {
-      script[i] = paused(video, 9 * MIB, () -> clock.advance(TIMEOUT));
+      script[i] = StreamingSource.paused(video, 9 * MIB, () -> clock.advance(TIMEOUT));
     }
-    f.storage.on("/v/" + jobId + ".mp4", script);
-    List<URI> urls = List.of(f.storage.url("/v/" + jobId + ".mp4"));
+    f.source.on("/v/" + jobId + ".mp4", script);
+    List<URI> urls = List.of(f.source.url("/v/" + jobId + ".mp4"));
     f.putJob(jobId, "completed", urls);
     return urls;
   }

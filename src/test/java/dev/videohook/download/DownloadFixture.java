@@ -18,7 +18,9 @@ import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.SharedS3;
+import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.StubSecrets;
+import dev.videohook.testing.VideoHost;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A downloader wired to the shared moto and S3Proxy, a fresh table and bucket, and a video server
- * playing both the provider API and the storage hosts of unsigned URLs.
+ * A downloader wired to the shared moto and S3Proxy, a fresh table and bucket, and video hosts
+ * playing the provider API and the storage hosts of unsigned URLs.
  */
 final class DownloadFixture implements AutoCloseable {
   static final String TENANT = "acme";
@@ -50,10 +52,13 @@ final class DownloadFixture implements AutoCloseable {
   final String bucket = SharedS3.newBucket();
 
   /** The provider API (content endpoint) and, by default, the unsigned URLs' host. */
-  final VideoServer api = new VideoServer();
+  final VideoHost api = new VideoHost();
 
   /** Another origin: a storage host. */
-  final VideoServer storage = new VideoServer();
+  final VideoHost storage = new VideoHost();
+
+  /** A storage host that streams generated bodies and breaks connections mid-body. */
+  final StreamingSource source = new StreamingSource();
 
   final List<Duration> pauses = new ArrayList<>();
 
@@ -196,5 +201,6 @@ final class DownloadFixture implements AutoCloseable {
   public void close() {
     api.close();
     storage.close();
+    source.close();
   }
 }

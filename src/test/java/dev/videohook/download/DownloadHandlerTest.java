@@ -3,14 +3,12 @@ package dev.videohook.download;
 import static dev.videohook.download.DownloadFixture.API_KEY;
 import static dev.videohook.download.DownloadFixture.change;
 import static dev.videohook.download.DownloadFixture.event;
-import static dev.videohook.download.VideoServer.generated;
-import static dev.videohook.download.VideoServer.ok;
-import static dev.videohook.download.VideoServer.redirect;
-import static dev.videohook.download.VideoServer.reset;
-import static dev.videohook.download.VideoServer.stall;
-import static dev.videohook.download.VideoServer.status;
-import static dev.videohook.download.VideoServer.truncated;
-import static dev.videohook.download.VideoServer.withoutLength;
+import static dev.videohook.testing.VideoHost.ok;
+import static dev.videohook.testing.VideoHost.redirect;
+import static dev.videohook.testing.VideoHost.stall;
+import static dev.videohook.testing.VideoHost.status;
+import static dev.videohook.testing.VideoHost.truncated;
+import static dev.videohook.testing.VideoHost.withoutLength;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,14 +28,16 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StreamingSource;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,9 +133,9 @@ class DownloadHandlerTest {
   @Test
   void videoLargerThanOnePart_isStoredByMultipartUpload_withTheRightSha256() {
     long size = 20L * MIB + 12_345;
-    f.storage.on("/v/big.mp4", generated(size, "video/mp4"));
+    f.source.on("/v/big.mp4", StreamingSource.generated(size, "video/mp4"));
 
-    completed(JOB, List.of(f.storage.url("/v/big.mp4")));
+    completed(JOB, List.of(f.source.url("/v/big.mp4")));
 
     Job job = f.job(JOB);
     assertEquals(JobStatus.STORED, job.status());
@@ -202,9 +202,9 @@ class DownloadHandlerTest {
     completed(JOB, List.of());
 
     assertArrayEquals(video, f.object(KEY));
-    List<VideoServer.Received> requests = f.api.received(f.contentTarget(JOB));
+    List<RecordedRequest> requests = f.api.received(f.contentTarget(JOB));
     assertEquals(1, requests.size());
-    assertEquals("Bearer " + API_KEY, requests.get(0).headers().get("authorization"));
+    assertEquals("Bearer " + API_KEY, requests.get(0).getHeader("Authorization"));
   }
 
   @Test
@@ -215,7 +215,7 @@ class DownloadHandlerTest {
 
     assertEquals(JobStatus.STORED, f.job(JOB).status());
     assertFalse(f.storage.received().isEmpty());
-    f.storage.received().forEach(r -> assertNull(r.headers().get("authorization"), r.target()));
+    f.storage.received().forEach(r -> assertNull(r.getHeader("Authorization"), r.getPath()));
   }
 
   @Test
@@ -229,7 +229,7 @@ class DownloadHandlerTest {
     assertArrayEquals(video, f.object(KEY));
     assertEquals(
         "Bearer " + API_KEY,
-        f.api.received("/api/v1/files/0.mp4").get(0).headers().get("authorization"));
+        f.api.received("/api/v1/files/0.mp4").get(0).getHeader("Authorization"));
   }
 
   @Test
@@ -243,15 +243,15 @@ class DownloadHandlerTest {
     assertArrayEquals(video, f.object(KEY));
     assertEquals(
         "Bearer " + API_KEY,
-        f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+        f.api.received(f.contentTarget(JOB)).get(0).getHeader("Authorization"));
     assertEquals(1, f.storage.received("/cdn/0.mp4").size());
-    assertNull(f.storage.received("/cdn/0.mp4").get(0).headers().get("authorization"));
+    assertNull(f.storage.received("/cdn/0.mp4").get(0).getHeader("Authorization"));
   }
 
   @Test
   void shortBodyInsideOnePart_failsTheRecord_andLeavesNothingInS3() {
     byte[] video = GeneratedBytes.bytes(100_000);
-    f.storage.on("/v/0.mp4", truncated(video, 60_000));
+    f.storage.on("/v/0.mp4", truncated(video));
 
     StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
 
@@ -263,12 +263,12 @@ class DownloadHandlerTest {
   void truncatedBody_failsTheRecord_andLeavesNothingInS3() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
     var uploads = new AtomicInteger();
-    f.storage.on("/v/0.mp4", truncated(video, 9 * MIB, uploadStarted(uploads)));
+    f.source.on("/v/0.mp4", StreamingSource.truncated(video, 9 * MIB, uploadStarted(uploads)));
 
-    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+    StreamsEventResponse response = completed(JOB, List.of(f.source.url("/v/0.mp4")));
 
     assertFailedOnce(response, JOB);
-    assertEquals(3, f.storage.received("/v/0.mp4").size(), "retried within the invocation");
+    assertEquals(3, f.source.received("/v/0.mp4").size(), "retried within the invocation");
     assertEquals(3, uploads.get(), "a multipart upload was under way at each truncation");
     assertNothingInS3();
   }
@@ -277,9 +277,9 @@ class DownloadHandlerTest {
   void connectionResetMidBody_failsTheRecord_andLeavesNothingInS3() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
     var uploads = new AtomicInteger();
-    f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)));
+    f.source.on("/v/0.mp4", StreamingSource.reset(video, 9 * MIB, uploadStarted(uploads)));
 
-    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+    StreamsEventResponse response = completed(JOB, List.of(f.source.url("/v/0.mp4")));
 
     assertFailedOnce(response, JOB);
     assertEquals(3, uploads.get(), "a multipart upload was under way at each reset");
@@ -290,9 +290,12 @@ class DownloadHandlerTest {
   void connectionResetOnce_isRetried_andTheVideoStored() {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
     var uploads = new AtomicInteger();
-    f.storage.on("/v/0.mp4", reset(video, 9 * MIB, uploadStarted(uploads)), ok(video, "video/mp4"));
+    f.source.on(
+        "/v/0.mp4",
+        StreamingSource.reset(video, 9 * MIB, uploadStarted(uploads)),
+        StreamingSource.ok(video, "video/mp4"));
 
-    StreamsEventResponse response = completed(JOB, List.of(f.storage.url("/v/0.mp4")));
+    StreamsEventResponse response = completed(JOB, List.of(f.source.url("/v/0.mp4")));
 
     assertEquals(List.of(), response.getBatchItemFailures());
     assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
@@ -326,13 +329,9 @@ class DownloadHandlerTest {
   @Test
   void stalledBody_timesOutAndIsRetried() {
     byte[] video = GeneratedBytes.bytes(64 * 1024);
-    CountDownLatch never = new CountDownLatch(1);
-    f.storage.on("/v/0.mp4", stall(video, 1000, never), ok(video, "video/mp4"));
-    try {
-      completed(JOB, List.of(f.storage.url("/v/0.mp4")));
-    } finally {
-      never.countDown();
-    }
+    f.storage.on("/v/0.mp4", stall(video, 1000), ok(video, "video/mp4"));
+
+    completed(JOB, List.of(f.storage.url("/v/0.mp4")));
 
     assertEquals(JobStatus.STORED, f.job(JOB).status());
     assertArrayEquals(video, f.object(KEY));
@@ -524,7 +523,7 @@ class DownloadHandlerTest {
     assertArrayEquals(video, f.object(KEY));
     assertEquals(List.of("video.test"), f.dns.asked());
     assertTrue(
-        f.storage.received().get(0).headers().get("host").startsWith("video.test:"),
+        f.storage.received().get(0).getHeader("Host").startsWith("video.test:"),
         "the Host header names the URL's host");
   }
 
@@ -725,7 +724,7 @@ class DownloadHandlerTest {
     assertEquals(GeneratedBytes.sha256(video), GeneratedBytes.sha256(f.object(KEY)));
     assertEquals(
         "Bearer " + API_KEY,
-        f.api.received(f.contentTarget(JOB)).get(0).headers().get("authorization"));
+        f.api.received(f.contentTarget(JOB)).get(0).getHeader("Authorization"));
   }
 
   @Test

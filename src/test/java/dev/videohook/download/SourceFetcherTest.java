@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.net.Destination;
 import dev.videohook.net.TestDns;
+import dev.videohook.testing.TricklingServer;
+import dev.videohook.testing.VideoHost;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.Test;
 
 class SourceFetcherTest {
@@ -121,10 +124,13 @@ class SourceFetcherTest {
 
   @Test
   void fetch_shouldFailClearly_whenTheSourceDeclaresANegativeLength() throws Exception {
-    try (TricklingServer server =
-        new TricklingServer(
-            "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: -5\r\n\r\n",
-            Duration.ZERO)) {
+    try (VideoHost server = new VideoHost()) {
+      server.on(
+          "/v.mp4",
+          () ->
+              new MockResponse()
+                  .setHeader("Content-Type", "video/mp4")
+                  .setHeader("Content-Length", "-5"));
       URI source = server.url("/v.mp4");
       DownloadException e =
           assertThrows(

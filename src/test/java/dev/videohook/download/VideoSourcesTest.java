@@ -5,19 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,33 +27,43 @@ import org.junit.jupiter.api.Test;
 class VideoSourcesTest {
   private static final Provider PROVIDER = Provider.OPENROUTER;
 
-  private HttpServer api;
-  private final List<String> authorizations = new ArrayList<>();
-  private volatile int statusCode = 200;
-  private volatile String statusBody = "{}";
+  private final MockWebServer api = new MockWebServer();
+
+  /** The provider's answer to a status request, the same to each. */
+  private volatile MockResponse status = new MockResponse().setBody("{}");
 
   @BeforeEach
   void start() throws Exception {
-    api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    api.createContext(
-        "/api/v1/videos/",
-        exchange -> {
-          authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-          byte[] body = statusBody.getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(statusCode, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
+    api.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return request.getPath().startsWith("/api/v1/videos/")
+                ? status
+                : new MockResponse().setResponseCode(404);
+          }
         });
-    api.start();
+    api.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   @AfterEach
-  void stop() {
-    api.stop(0);
+  void stop() throws Exception {
+    api.shutdown();
   }
 
   private URI apiBase() {
-    return URI.create("http://localhost:" + api.getAddress().getPort() + "/api/v1/");
+    return URI.create("http://localhost:" + api.getPort() + "/api/v1/");
+  }
+
+  /** The Authorization header of every request the provider received. */
+  private List<String> authorizations() throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    for (RecordedRequest r = api.takeRequest(0, TimeUnit.SECONDS);
+        r != null;
+        r = api.takeRequest(0, TimeUnit.SECONDS)) {
+      seen.add(r.getHeader("Authorization"));
+    }
+    return seen;
   }
 
   private VideoSources sources(Optional<String> apiKey) {
@@ -79,11 +91,11 @@ class VideoSourcesTest {
   }
 
   @Test
-  void of_shouldBeTheUnsignedUrls_whenTheJobHasThem() {
+  void of_shouldBeTheUnsignedUrls_whenTheJobHasThem() throws Exception {
     List<String> urls = List.of("https://cdn.example.com/a.mp4", "https://cdn.example.com/b.mp4");
     assertEquals(
         urls.stream().map(URI::create).toList(), sources(Optional.of("sk")).of(job("j1", urls)));
-    assertTrue(authorizations.isEmpty(), "the provider is not asked");
+    assertTrue(authorizations().isEmpty(), "the provider is not asked");
   }
 
   @Test
@@ -96,8 +108,10 @@ class VideoSourcesTest {
   }
 
   @Test
-  void of_shouldNameEveryOutputTheProviderCounts_onTheContentEndpoint() {
-    statusBody = "{\"id\":\"j/1\",\"status\":\"completed\",\"unsigned_urls\":[\"x\",\"y\"]}";
+  void of_shouldNameEveryOutputTheProviderCounts_onTheContentEndpoint() throws Exception {
+    status =
+        new MockResponse()
+            .setBody("{\"id\":\"j/1\",\"status\":\"completed\",\"unsigned_urls\":[\"x\",\"y\"]}");
 
     List<URI> sources = sources(Optional.of("sk-test")).of(job("j/1", List.of()));
 
@@ -107,23 +121,23 @@ class VideoSourcesTest {
             URI.create(base + "videos/j%2F1/content?index=0"),
             URI.create(base + "videos/j%2F1/content?index=1")),
         sources);
-    assertEquals(List.of("Bearer sk-test"), authorizations);
+    assertEquals(List.of("Bearer sk-test"), authorizations());
   }
 
   @Test
   void of_shouldFetchOutputZeroOnly_whenTheProviderHasNoStatusForTheJob() {
-    statusCode = 404;
+    status = new MockResponse().setResponseCode(404);
     assertEquals(1, sources(Optional.of("sk")).of(job("j1", List.of())).size());
   }
 
   @Test
-  void of_shouldBeRetryable_whenTheProviderFails() {
-    statusCode = 503;
+  void of_shouldBeRetryable_whenTheProviderFails() throws Exception {
+    status = new MockResponse().setResponseCode(503);
     DownloadException e =
         assertThrows(
             DownloadException.class, () -> sources(Optional.of("sk")).of(job("j1", List.of())));
     assertTrue(e.isTransient());
-    assertEquals(2, authorizations.size(), "both attempts asked");
+    assertEquals(2, authorizations().size(), "both attempts asked");
   }
 
   @Test

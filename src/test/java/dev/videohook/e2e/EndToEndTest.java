@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import com.sun.net.httpserver.HttpServer;
 import dev.videohook.cli.VideohookCli;
 import dev.videohook.download.StreamRecords;
 import dev.videohook.job.Job;
@@ -19,9 +18,9 @@ import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.simulator.VideoBytes;
+import dev.videohook.testing.VideoHost;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,20 +220,9 @@ class EndToEndTest {
         "not really a video, but bytes all the same\n"
             .repeat(1000)
             .getBytes(StandardCharsets.UTF_8);
-    com.sun.net.httpserver.HttpServer files =
-        HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    files.createContext(
-        "/file",
-        exchange -> {
-          exchange.getResponseHeaders().set("Content-Type", "video/mp4");
-          exchange.sendResponseHeaders(200, video.length);
-          try (var out = exchange.getResponseBody()) {
-            out.write(video);
-          }
-        });
-    files.start();
-    try {
-      String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/file";
+    try (VideoHost files = new VideoHost()) {
+      files.on("/file", VideoHost.ok(video, "video/mp4"));
+      String url = files.url("/file").toString();
       int exit =
           VideohookCli.run(
               new String[] {
@@ -268,8 +256,6 @@ class EndToEndTest {
           HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(video));
       assertEquals("stored", record.get("status"));
       assertEquals(List.of(expected), record.get("object_sha256s"));
-    } finally {
-      files.stop(0);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.cli.VideohookCli;
 import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalSecrets;
@@ -34,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -303,7 +306,32 @@ class OperateTest {
     assertTrue(
         storedRow.contains("href=\"" + stack.s3Endpoint() + "/" + LocalVideohook.BUCKET + "/"),
         storedRow);
-    assertTrue(dom.contains("id=\"job-" + failedJob + "\""), dom);
+    assertTrue(storedRow.contains("google/veo-3.1-lite"), "model column: " + storedRow);
+    assertTrue(
+        storedRow.contains(">" + job(storedJob).usage().cost().toPlainString() + "<"),
+        "cost column: " + storedRow);
+    assertTrue(dom.contains("All times are UTC"), dom);
+    assertTrue(dom.contains("Submitted (UTC)"), dom);
+    String submitted =
+        job(storedJob).times().submittedAt().toString().replace("T", " ").substring(0, 19);
+    assertTrue(storedRow.contains(submitted), "submitted, in UTC: " + storedRow);
+    // each job links to its record, which the server answers as the job's JSON
+    Matcher link =
+        Pattern.compile(
+                "class=\"record-link\" href=\"([^\"]+)\"|href=\"([^\"]+)\" class=\"record-link\"")
+            .matcher(storedRow);
+    assertTrue(link.find(), "no link to the job's record: " + storedRow);
+    String href = (link.group(1) != null ? link.group(1) : link.group(2)).replace("&amp;", "&");
+    HttpResponse<String> record = get(stack.apiBase().resolve(href));
+    assertEquals(200, record.statusCode(), href);
+    assertEquals(storedJob, JSON.std.mapFrom(record.body()).get("job_id"));
+
+    int failed = dom.indexOf("id=\"job-" + failedJob + "\"");
+    assertTrue(failed > 0, dom);
+    String failedRow = dom.substring(failed, dom.indexOf("</tr>", failed));
+    String reason = String.valueOf(JobItems.toPlain(job(failedJob)).get("error"));
+    assertTrue(
+        failedRow.contains("class=\"reason\">" + reason + "<"), "reason column: " + failedRow);
     assertTrue(dom.contains(JobEvents.STORED) && dom.contains(JobEvents.FAILED), dom);
 
     Files.createDirectories(Path.of("target"));

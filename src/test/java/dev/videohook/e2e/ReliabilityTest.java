@@ -8,8 +8,6 @@ import dev.videohook.config.AwsClients;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
-import dev.videohook.download.GeneratedBytes;
-import dev.videohook.download.VideoServer;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.event.VideoEvent;
@@ -37,13 +35,15 @@ import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
+import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.StubSecrets;
 import dev.videohook.testing.TcpProxy;
+import dev.videohook.testing.VideoHost;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,11 +89,11 @@ class ReliabilityTest {
     int duplicated = 100;
     try (LocalVideohook stack =
             LocalVideohook.start(0, Map.of(LocalSecrets.TENANTS_ENV, "battery"));
-        VideoServer videos = new VideoServer()) {
+        VideoHost videos = new VideoHost()) {
       List<HttpRequest> requests = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
         String jobId = "load_" + i;
-        videos.on(path(jobId), VideoServer.ok(GeneratedBytes.bytes(1024 + i), "video/mp4"));
+        videos.on(path(jobId), VideoHost.ok(GeneratedBytes.bytes(1024 + i), "video/mp4"));
         HttpRequest request =
             signedCompleted(
                 stack.callbackUrl("battery", PROVIDER),
@@ -222,12 +222,12 @@ class ReliabilityTest {
     s3.get().createBucket("outage-videos");
     MotoServer dynamoDb = SharedMoto.get();
     String table = SharedMoto.newJobTable();
-    try (VideoServer videos = new VideoServer()) {
+    try (StreamingSource videos = new StreamingSource()) {
       // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is down
       videos.on(
           path("job_s3"),
-          (socket, out) -> pausedReply(out, video, 20 * 1024 * 1024, s3Stopped),
-          VideoServer.ok(video, "video/mp4"));
+          StreamingSource.paused(video, 20 * 1024 * 1024, () -> awaitQuietly(s3Stopped)),
+          StreamingSource.ok(video, "video/mp4"));
       Map<String, String> settings = new HashMap<>();
       settings.put("JOBS_TABLE", table);
       settings.put("VIDEO_BUCKET", "outage-videos");
@@ -376,23 +376,13 @@ class ReliabilityTest {
     return unstored.isEmpty();
   }
 
-  /** The head and the first {@code before} bytes, then the rest once {@code release} opens. */
-  private static void pausedReply(OutputStream out, byte[] body, int before, CountDownLatch release)
-      throws IOException {
-    out.write(
-        ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: video/mp4\r\nContent-Length: "
-                + body.length
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1));
-    out.write(body, 0, before);
-    out.flush();
+  /** Waits for {@code latch} (within the test's timeout), keeping an interrupt for the caller. */
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
-      release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      latch.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
     }
-    out.write(body, before, body.length - before);
   }
 
   private static void await(BooleanSupplier condition, String what) {

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.download.VideoDownloader;
 import dev.videohook.provider.Provider;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Serve mode's console: started as serve starts it, its output captured. */
@@ -62,6 +67,89 @@ class ServeConsoleTest {
     }
   }
 
+  @Test
+  void printsEachDownloadsStartProgressAndOutcome_andTheDownstreamEvent() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (LocalVideohook stack = serve(false, captured)) {
+      ProviderSimulator simulator = stack.simulator(Provider.OPENROUTER);
+      long size = 5 * VideoDownloader.PROGRESS_EVERY_BYTES / 2; // two progress lines, then stored
+      simulator.setFaults(Faults.none().withVideoBytes(size));
+      String stored = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "x").id();
+      String job = "openrouter job " + stored + " (tenant acme)";
+      List<String> lines = awaitLine(captured, "event", job);
+      String mib = String.format(Locale.ROOT, "%.1f MiB", size / 1048576.0);
+      assertLine(lines, "download", job + " #0 started, " + mib);
+      assertLine(
+          lines,
+          "download",
+          job
+              + String.format(
+                  Locale.ROOT, " #0 %.1f MiB of ", VideoDownloader.PROGRESS_EVERY_BYTES / 1048576.0)
+              + mib
+              + " so far");
+      assertLine(lines, "download", job + " stored " + size + " bytes as ");
+      assertLine(lines, "event", "Video Stored " + job);
+
+      simulator.setFaults(Faults.none().withTruncatedContent());
+      String cut = stack.submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "y").id();
+      String cutJob = "openrouter job " + cut + " (tenant acme)";
+      lines = awaitLine(captured, "download", cutJob + " failed: ");
+      assertLine(lines, "download", cutJob + " #0 started, 1.0 MiB");
+    }
+  }
+
+  @Test
+  void colours_theLabelOnly_greenForAnAcceptedWebhook_redForARefusal() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    LocalMain.Serve serve = new LocalMain.Serve();
+    serve.port = 0;
+    serve.envFile = Files.createTempDirectory("serve-console").resolve("local.env");
+    try (LocalVideohook stack =
+        serve.start(
+            new HashMap<>(), new PrintStream(captured, true, StandardCharsets.UTF_8), true)) {
+      sendGoodAndForged(stack, "job-console-colour");
+      List<String> lines = awaitLine(captured, "webhook", "-> 401");
+      assertTrue(
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("\u001b[32mwebhook  \u001b[0m POST")
+                          && l.contains("job-console-colour completed -> 204")),
+          lines::toString);
+      assertTrue(
+          lines.stream()
+              .anyMatch(
+                  l -> l.contains("\u001b[31mwebhook  \u001b[0m POST") && l.contains("-> 401")),
+          lines::toString);
+    }
+  }
+
+  /** The console's lines once one has {@code label} and {@code text} (60 s at most). */
+  private static List<String> awaitLine(ByteArrayOutputStream captured, String label, String text)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    List<String> lines = List.of();
+    while (System.nanoTime() < deadline) {
+      lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+      if (lines.stream().anyMatch(l -> hasLine(l, label, text))) {
+        return lines;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + label + " line with '" + text + "' in:\n" + lines);
+  }
+
+  private static void assertLine(List<String> lines, String label, String text) {
+    assertTrue(
+        lines.stream().anyMatch(l -> hasLine(l, label, text)),
+        "no " + label + " line with '" + text + "' in:\n" + String.join("\n", lines));
+  }
+
+  private static boolean hasLine(String line, String label, String text) {
+    String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
+    return plain.contains(" " + label + " ") && plain.contains(text);
+  }
+
   private static void sendGoodAndForged(LocalVideohook stack, String jobId) throws Exception {
     URI url = stack.callbackUrl("acme", Provider.OPENROUTER);
     String event = LocalMain.completedEvent(jobId);
@@ -75,6 +163,7 @@ class ServeConsoleTest {
     LocalMain.Serve serve = new LocalMain.Serve();
     serve.port = 0;
     serve.quiet = quiet;
+    serve.envFile = Files.createTempDirectory("serve-console").resolve("local.env");
     return serve.start(
         new HashMap<>(), new PrintStream(captured, true, StandardCharsets.UTF_8), false);
   }

@@ -6,62 +6,41 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The provider API client against a loopback server that answers what each test enqueues. */
+/** The provider API client against a MockWebServer that answers what each test enqueues. */
 class ProviderClientTest {
   private static final String KEY = "sk-or-v1-secret-key";
 
-  record Received(String method, String path, String authorization, String body) {}
-
-  private HttpServer server;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-  private volatile int status = 200;
-  private volatile String answer = "{}";
+  private final MockWebServer server = new MockWebServer();
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          received.add(
-              new Received(
-                  exchange.getRequestMethod(),
-                  exchange.getRequestURI().getPath(),
-                  exchange.getRequestHeaders().getFirst("Authorization"),
-                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(status, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   @AfterEach
-  void stop() {
-    server.stop(0);
+  void stop() throws Exception {
+    server.shutdown();
   }
 
   private ProviderClient client() {
-    return new ProviderClient(
-        Provider.OPENROUTER,
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/"),
-        KEY);
+    return new ProviderClient(Provider.OPENROUTER, server.url("/api/v1/").uri(), KEY);
+  }
+
+  private void answer(int status, String body) {
+    server.enqueue(new MockResponse().setResponseCode(status).setBody(body));
   }
 
   private static SubmitRequest request(Map<String, Object> extra) {
@@ -78,8 +57,9 @@ class ProviderClientTest {
 
   @Test
   void submit_postsTheGuidesFields_withTheBearer_andReadsTheJob() throws Exception {
-    answer =
-        "{\"id\":\"Nxff2D1Z6w4Zk9iNuZam\",\"polling_url\":\"https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam\",\"status\":\"pending\"}";
+    answer(
+        200,
+        "{\"id\":\"Nxff2D1Z6w4Zk9iNuZam\",\"polling_url\":\"https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam\",\"status\":\"pending\"}");
 
     SubmittedJob job = client().submit(request(Map.of("seed", 42, "model", "ignored")));
 
@@ -89,11 +69,11 @@ class ProviderClientTest {
             "https://openrouter.ai/api/v1/videos/Nxff2D1Z6w4Zk9iNuZam",
             "pending"),
         job);
-    Received request = received.get(0);
-    assertEquals("POST", request.method());
-    assertEquals("/api/v1/videos", request.path());
-    assertEquals("Bearer " + KEY, request.authorization());
-    Map<String, Object> body = JSON.std.mapFrom(request.body());
+    RecordedRequest request = server.takeRequest();
+    assertEquals("POST", request.getMethod());
+    assertEquals("/api/v1/videos", request.getPath());
+    assertEquals("Bearer " + KEY, request.getHeader("Authorization"));
+    Map<String, Object> body = JSON.std.mapFrom(request.getBody().readUtf8());
     assertEquals(
         "google/veo-3.1-lite",
         body.get("model"),
@@ -107,11 +87,12 @@ class ProviderClientTest {
 
   @Test
   void status_readsTheProvidersView() throws Exception {
-    answer = "{\"id\":\"j1\",\"status\":\"completed\",\"unsigned_urls\":[\"https://cdn/x.mp4\"]}";
+    answer(
+        200, "{\"id\":\"j1\",\"status\":\"completed\",\"unsigned_urls\":[\"https://cdn/x.mp4\"]}");
 
     ProviderJob job = client().status("j1");
 
-    assertEquals("/api/v1/videos/j1", received.get(0).path());
+    assertEquals("/api/v1/videos/j1", server.takeRequest().getPath());
     assertEquals("completed", job.status());
     assertEquals(List.of("https://cdn/x.mp4"), job.unsignedUrls());
   }
@@ -127,8 +108,7 @@ class ProviderClientTest {
       })
   void apiErrors_becomeClearMessages_withTheProvidersText_andNeverTheKey(
       int code, String body, String providerText, String hint) {
-    status = code;
-    answer = body;
+    answer(code, body);
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client().submit(request(Map.of())));

@@ -2,6 +2,7 @@ package dev.videohook.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +12,10 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import com.sun.net.httpserver.HttpServer;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +26,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,9 +49,7 @@ class ProviderContractTest {
   private static JsonNode fixture;
   private static SchemaRegistry registry;
   private static ProviderSimulator simulator;
-  private static HttpServer receiver;
-  private static final List<byte[]> webhooks = new CopyOnWriteArrayList<>();
-  private static final CountDownLatch firstWebhook = new CountDownLatch(1);
+  private static final MockWebServer receiver = new MockWebServer();
 
   @BeforeAll
   static void start() throws Exception {
@@ -64,22 +64,20 @@ class ProviderContractTest {
             KEY,
             "whsec-contract",
             Faults.none().withCompletionDelay(Duration.ofMillis(50)));
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/",
-        exchange -> {
-          webhooks.add(exchange.getRequestBody().readAllBytes());
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-          firstWebhook.countDown();
+    receiver.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return new MockResponse().setResponseCode(204);
+          }
         });
-    receiver.start();
+    receiver.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     simulator.close();
-    receiver.stop(0);
+    receiver.shutdown();
   }
 
   @BeforeEach
@@ -106,8 +104,7 @@ class ProviderContractTest {
   }
 
   private static URI callback() {
-    return URI.create(
-        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/acme/openrouter/video-webhook");
+    return URI.create("http://127.0.0.1:" + receiver.getPort() + "/acme/openrouter/video-webhook");
   }
 
   private static HttpResponse<String> get(String path, String key) throws Exception {
@@ -203,13 +200,13 @@ class ProviderContractTest {
     String pollingUrl = job.get("polling_url").asText();
     assertTrue(pollingUrl.startsWith("/api/v1/videos/"), pollingUrl);
 
-    assertTrue(firstWebhook.await(10, TimeUnit.SECONDS), "the webhook came");
+    RecordedRequest webhook = receiver.takeRequest(10, TimeUnit.SECONDS);
+    assertNotNull(webhook, "the webhook came");
     HttpResponse<String> status = get("/videos/" + job.get("id").asText(), KEY);
     assertEquals(200, status.statusCode());
     assertValid("Job", status.body());
     assertEquals("completed", MAPPER.readTree(status.body()).get("status").asText());
-    assertValid(
-        "WebhookEvent", new String(webhooks.get(0), java.nio.charset.StandardCharsets.UTF_8));
+    assertValid("WebhookEvent", webhook.getBody().readUtf8());
   }
 
   @Test

@@ -4,21 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.QueueDispatcher;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,55 +28,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code Retry-After} on 429 and 503: the client waits what the provider asks (seconds or an HTTP
- * date), within its bounds, against a loopback server that answers a script; the waits are
- * recorded, not slept.
+ * date), within its bounds, against a MockWebServer that answers a script; the waits are recorded,
+ * not slept.
  */
 class RetryAfterTest {
   private static final Instant NOW = Instant.parse("2026-11-30T04:00:00Z");
   private static final String OK_JOB = "{\"id\":\"j1\",\"status\":\"pending\"}";
 
-  /** One scripted answer: status, Retry-After header (or null), body. */
-  record Answer(int status, String retryAfter, String body) {}
-
-  private HttpServer server;
-  private final Deque<Answer> script = new ArrayDeque<>();
-  private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final MockWebServer server = new MockWebServer();
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          authorizations.add(
-              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-          exchange.getRequestBody().readAllBytes();
-          Answer answer;
-          synchronized (script) {
-            answer = script.size() > 1 ? script.poll() : script.peek();
-          }
-          if (answer.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", answer.retryAfter());
-          }
-          byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(answer.status(), body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    // a request beyond the script gets 404, which fails the test's status assertions
+    QueueDispatcher script = new QueueDispatcher();
+    script.setFailFast(true);
+    server.setDispatcher(script);
+    server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   @AfterEach
-  void stop() {
-    server.stop(0);
+  void stop() throws Exception {
+    server.shutdown();
   }
 
   private ProviderClient client(String key) {
     return new ProviderClient(
         Provider.OPENROUTER,
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1"),
+        server.url("/api/v1").uri(),
         key,
         HttpClient.newHttpClient(),
         RetryAfter.DEFAULT,
@@ -84,7 +64,25 @@ class RetryAfterTest {
   }
 
   private void answer(int status, String retryAfter, String body) {
-    script.add(new Answer(status, retryAfter, body));
+    answer(status, retryAfter, body, 1);
+  }
+
+  private void answer(int status, String retryAfter, String body, int times) {
+    for (int i = 0; i < times; i++) {
+      MockResponse response = new MockResponse().setResponseCode(status).setBody(body);
+      server.enqueue(retryAfter == null ? response : response.setHeader("Retry-After", retryAfter));
+    }
+  }
+
+  /** The Authorization header of every request received, "null" where there was none. */
+  private List<String> authorizations() throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS);
+        r != null;
+        r = server.takeRequest(0, TimeUnit.SECONDS)) {
+      seen.add(String.valueOf(r.getHeader("Authorization")));
+    }
+    return seen;
   }
 
   private static String error(int code) {
@@ -120,7 +118,7 @@ class RetryAfterTest {
 
     assertEquals("pending", job.status());
     assertEquals(List.of(Duration.ofSeconds(3)), sleeps);
-    assertEquals(2, authorizations.size());
+    assertEquals(2, authorizations().size());
   }
 
   @Test
@@ -157,63 +155,63 @@ class RetryAfterTest {
   }
 
   @Test
-  void retries_areBounded_thenTheErrorSaysWhatTheProviderAsked() {
-    answer(429, "1", error(429));
+  void retries_areBounded_thenTheErrorSaysWhatTheProviderAsked() throws Exception {
+    answer(429, "1", error(429), 1 + RetryAfter.DEFAULT.maxRetries() + 1);
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client("sk-key").status("j1"));
 
     assertEquals(429, error.statusCode());
-    assertEquals(1 + RetryAfter.DEFAULT.maxRetries(), authorizations.size());
+    assertEquals(1 + RetryAfter.DEFAULT.maxRetries(), authorizations().size());
     assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1)), sleeps);
     assertTrue(error.getMessage().contains("asks to wait 1 s"), error.getMessage());
   }
 
   @Test
-  void aWaitLongerThanTheBound_isNotTaken_butReportedToTheCaller() {
+  void aWaitLongerThanTheBound_isNotTaken_butReportedToTheCaller() throws Exception {
     answer(429, "120", error(429));
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client("sk-key").status("j1"));
 
-    assertEquals(1, authorizations.size());
+    assertEquals(1, authorizations().size());
     assertEquals(List.of(), sleeps);
     assertEquals(Optional.of(Duration.ofSeconds(120)), error.retryAfter());
     assertTrue(error.getMessage().contains("asks to wait 120 s"), error.getMessage());
   }
 
   @Test
-  void withoutRetryAfter_aThrottleEndsTheCall_forTheCallersOwnBackoff() {
+  void withoutRetryAfter_aThrottleEndsTheCall_forTheCallersOwnBackoff() throws Exception {
     answer(429, null, error(429));
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client("sk-key").status("j1"));
 
-    assertEquals(1, authorizations.size());
+    assertEquals(1, authorizations().size());
     assertTrue(error.getMessage().contains("try again later"), error.getMessage());
   }
 
   @Test
-  void status402_isNeverRetried_andKeepsItsClearMessage() {
+  void status402_isNeverRetried_andKeepsItsClearMessage() throws Exception {
     answer(402, "1", "{\"error\":{\"code\":402,\"message\":\"Insufficient credits\"}}");
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client("sk-key").status("j1"));
 
-    assertEquals(1, authorizations.size());
+    assertEquals(1, authorizations().size());
     assertEquals(List.of(), sleeps);
     assertTrue(error.getMessage().contains("no credits left"), error.getMessage());
     assertTrue(error.getMessage().contains("Insufficient credits"), error.getMessage());
   }
 
   @Test
-  void models_withoutAKey_sendNoAuthorization_andA401SaysWhichKeyToSet() {
+  void models_withoutAKey_sendNoAuthorization_andA401SaysWhichKeyToSet() throws Exception {
     answer(401, null, "{\"error\":{\"code\":401,\"message\":\"No auth credentials found\"}}");
 
     ProviderApiException error =
         assertThrows(ProviderApiException.class, () -> client(null).models());
 
-    assertEquals(List.of("null"), authorizations);
+    assertEquals(List.of("null"), authorizations());
     assertTrue(error.getMessage().contains("set OPENROUTER_API_KEY"), error.getMessage());
   }
 }

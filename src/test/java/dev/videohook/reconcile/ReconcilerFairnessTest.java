@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videohook.config.SharedConfig;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.MotoServer;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
-import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.StubSecrets;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Jobs the reconciler cannot settle never keep it from the others: each pass has its own cap, every
@@ -44,44 +38,19 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerFairnessTest {
   private static final String KEY = "sk-fairness-test";
-  private static final Provider PROVIDER = Provider.OPENROUTER;
-  private static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
+  private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
-  private static ProviderSimulator simulator;
-  private String table;
-  private JobStore jobs;
+  @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
+
   private final List<String> metricLines = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startSimulator() throws Exception {
-    simulator = ProviderSimulator.start(PROVIDER, KEY, "whsec", Faults.none());
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    simulator.close();
-  }
-
   @BeforeEach
-  void newTable() {
-    table = SharedMoto.newJobTable();
-    jobs = new JobStore(SharedMoto.get().client(), table);
-    simulator.setFaults(Faults.none());
+  void clear() {
     metricLines.clear();
   }
 
   private ReconcileConfig config() {
-    return new ReconcileConfig(
-        new SharedConfig(
-            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
-        ReconcileConfig.DEFAULT_INTERVAL,
-        ReconcileConfig.DEFAULT_MIN_AGE,
-        ReconcileConfig.DEFAULT_DEADLINE,
-        ReconcileConfig.DEFAULT_MAX_JOBS_PER_RUN,
-        Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
-        true,
-        JobStore.DEFAULT_DELIVERY_TTL,
-        ReconcileConfig.DEFAULT_STRANDED_AFTER);
+    return stage.config(ReconcileConfig.DEFAULT_MAX_JOBS_PER_RUN);
   }
 
   /**
@@ -92,7 +61,8 @@ class ReconcilerFairnessTest {
     Reconciler.ProviderClients real =
         Reconciler.clients(
             config(), TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY)));
-    ProviderClient revoked = new ProviderClient(PROVIDER, simulator.apiBase(), "sk-revoked");
+    ProviderClient revoked =
+        new ProviderClient(PROVIDER, stage.simulator().apiBase(), "sk-revoked");
     return (tenant, provider) ->
         switch (tenant) {
           case "nokey" -> Optional.empty();
@@ -104,7 +74,7 @@ class ReconcilerFairnessTest {
   private ReconcileReport runAt(Instant now, Reconciler.ProviderClients clients) {
     Reconciler reconciler =
         new Reconciler(
-            jobs,
+            stage.jobs(),
             clients,
             Clock.fixed(now, ZoneOffset.UTC),
             d -> {},
@@ -118,27 +88,17 @@ class ReconcilerFairnessTest {
   }
 
   private String submitFinishedWithoutWebhook(Instant submittedAt, Faults faults) throws Exception {
-    simulator.setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
-    String id =
-        new ProviderClient(PROVIDER, simulator.apiBase(), KEY)
-            .submit(
-                new SubmitRequest(
-                    "google/veo-3.1-lite",
-                    "a lamp",
-                    4,
-                    "720p",
-                    "16:9",
-                    false,
-                    DEAD_CALLBACK,
-                    Map.of()))
-            .id();
-    assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
-    jobs.recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
+    stage
+        .simulator()
+        .setFaults(faults.withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
+    String id = stage.submitWithDeadCallback();
+    assertTrue(stage.simulator().awaitDelivered(id, Duration.ofSeconds(10)));
+    stage.jobs().recordSubmitted(new JobKey("acme", PROVIDER, id), "m", "a lamp", submittedAt);
     return id;
   }
 
   private Job job(JobKey key) {
-    return jobs.find(key).orElseThrow();
+    return stage.jobs().find(key).orElseThrow();
   }
 
   @Test
@@ -148,13 +108,13 @@ class ReconcilerFairnessTest {
     String[] tenants = {"nokey", "badkey", "acme"}; // no key, 401, 404 (unknown to the provider)
     for (int i = 0; i < 1000; i++) {
       JobKey key = new JobKey(tenants[i % 3], PROVIDER, String.format("stuck-%04d", i));
-      jobs.recordSubmitted(key, "m", "p", t0.plusMillis(i));
+      stage.jobs().recordSubmitted(key, "m", "p", t0.plusMillis(i));
       stuck.add(key);
     }
     JobKey stranded = new JobKey("acme", PROVIDER, "stranded");
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
     Reconciler.ProviderClients clients = unsettleableClients();
 
@@ -195,7 +155,7 @@ class ReconcilerFairnessTest {
     byOutcome.put("no API key", new JobKey("nokey", PROVIDER, "no-key"));
     byOutcome.put("HTTP 401", new JobKey("badkey", PROVIDER, "revoked"));
     byOutcome.put("404", new JobKey("acme", PROVIDER, "unknown"));
-    byOutcome.values().forEach(k -> jobs.recordSubmitted(k, "m", "p", overdue));
+    byOutcome.values().forEach(k -> stage.jobs().recordSubmitted(k, "m", "p", overdue));
 
     ReconcileReport report = runAt(now, unsettleableClients());
 
@@ -228,7 +188,7 @@ class ReconcilerFairnessTest {
   void jobThatFailedToSettle_isNotAskedAgainBeforeItsNextCheck() {
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     JobKey unknown = new JobKey("acme", PROVIDER, "unknown-to-the-provider");
-    jobs.recordSubmitted(unknown, "m", "p", t0);
+    stage.jobs().recordSubmitted(unknown, "m", "p", t0);
     Reconciler.ProviderClients clients = unsettleableClients();
 
     assertEquals(1, runAt(t0.plus(Duration.ofMinutes(16)), clients).stillRunning());
@@ -241,7 +201,7 @@ class ReconcilerFairnessTest {
   @Test
   void runWithErrors_orLeftIncomplete_saysSoInAMetric() {
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    jobs.recordSubmitted(new JobKey("nokey", PROVIDER, "a"), "m", "p", t0);
+    stage.jobs().recordSubmitted(new JobKey("nokey", PROVIDER, "a"), "m", "p", t0);
 
     runAt(t0.plus(Duration.ofMinutes(16)), unsettleableClients());
 
@@ -269,7 +229,7 @@ class ReconcilerFairnessTest {
     assertEquals(1, after.recovered());
     assertEquals(JobStatus.COMPLETED, job(new JobKey("acme", PROVIDER, id)).status());
     ProviderSimulator.ReceivedRequest last =
-        simulator.apiRequests().get(simulator.apiRequests().size() - 1);
+        stage.simulator().apiRequests().get(stage.simulator().apiRequests().size() - 1);
     assertEquals("Bearer " + KEY, last.authorization());
   }
 }

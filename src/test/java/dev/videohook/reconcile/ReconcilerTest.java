@@ -6,21 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.config.ConfigurationException;
-import dev.videohook.config.SharedConfig;
 import dev.videohook.job.DeliveryRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.TestJobs;
-import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
-import dev.videohook.provider.ProviderClient;
-import dev.videohook.provider.SubmitRequest;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
-import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
@@ -29,12 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler against moto and the simulated provider: lost webhooks recorded through the
@@ -43,51 +35,29 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerTest {
   private static final String KEY = "sk-reconcile-test";
-  private static final Provider PROVIDER = Provider.OPENROUTER;
+  private static final Provider PROVIDER = ReconcileStage.PROVIDER;
 
-  /** Nothing listens here: a callback URL whose deliveries are lost. */
-  private static final URI DEAD_CALLBACK = URI.create("https://127.0.0.1:9/acme/openrouter/x");
+  @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
 
-  private static ProviderSimulator simulator;
-  private String table;
-  private JobStore jobs;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startSimulator() throws Exception {
-    simulator = ProviderSimulator.start(PROVIDER, KEY, "whsec", Faults.none());
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    simulator.close();
-  }
-
   @BeforeEach
-  void newTable() {
-    table = SharedMoto.newJobTable();
-    jobs = new JobStore(SharedMoto.get().client(), table);
+  void clear() {
     sleeps.clear();
   }
 
   private ReconcileConfig config(int maxJobs) {
-    return new ReconcileConfig(
-        new SharedConfig(
-            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(15),
-        Duration.ofHours(24),
-        maxJobs,
-        Map.of(PROVIDER, simulator.apiBase(), Provider.MODELGATES, simulator.apiBase()),
-        true,
-        JobStore.DEFAULT_DELIVERY_TTL,
-        ReconcileConfig.DEFAULT_STRANDED_AFTER);
+    return stage.config(maxJobs);
   }
 
   /** A reconciler whose clock runs {@code ahead} of the wall clock (so jobs look that old). */
   private Reconciler reconciler(Duration ahead, int maxJobs, Reconciler.ProviderClients clients) {
     return new Reconciler(
-        jobs, clients, Clock.offset(Clock.systemUTC(), ahead), sleeps::add, config(maxJobs));
+        stage.jobs(),
+        clients,
+        Clock.offset(Clock.systemUTC(), ahead),
+        sleeps::add,
+        config(maxJobs));
   }
 
   private Reconciler reconciler(Duration ahead) {
@@ -105,27 +75,11 @@ class ReconcilerTest {
 
   /** Submits to the simulator with a dead callback URL and records the job pending. */
   private JobKey submit(Faults faults, Instant submittedAt) throws Exception {
-    simulator.setFaults(faults);
-    String id =
-        simulatorClient()
-            .submit(
-                new SubmitRequest(
-                    "google/veo-3.1-lite",
-                    "a lamp",
-                    4,
-                    "720p",
-                    "16:9",
-                    false,
-                    DEAD_CALLBACK,
-                    Map.of()))
-            .id();
+    stage.simulator().setFaults(faults);
+    String id = stage.submitWithDeadCallback();
     JobKey key = new JobKey("acme", PROVIDER, id);
-    jobs.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
+    stage.jobs().recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
     return key;
-  }
-
-  private static ProviderClient simulatorClient() {
-    return new ProviderClient(PROVIDER, simulator.apiBase(), KEY);
   }
 
   private JobKey finishedWithoutWebhook() throws Exception {
@@ -133,22 +87,24 @@ class ReconcilerTest {
         submit(
             Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)),
             Instant.now());
-    assertTrue(simulator.awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
+    assertTrue(stage.simulator().awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
     return key;
   }
 
   private long statusCalls(String jobId) {
-    return simulator.apiRequests().stream().filter(r -> r.path().endsWith("/" + jobId)).count();
+    return stage.simulator().apiRequests().stream()
+        .filter(r -> r.path().endsWith("/" + jobId))
+        .count();
   }
 
   private Job job(JobKey key) {
-    return jobs.find(key).orElseThrow();
+    return stage.jobs().find(key).orElseThrow();
   }
 
   @Test
   void lostWebhook_isRecordedThroughTheWebhooksCommit_withItsDedupeKey() throws Exception {
     JobKey key = finishedWithoutWebhook();
-    assertTrue(simulator.deliveries(key.jobId()).isEmpty(), "no webhook was ever sent");
+    assertTrue(stage.simulator().deliveries(key.jobId()).isEmpty(), "no webhook was ever sent");
 
     ReconcileReport report = reconciler(Duration.ofHours(1)).run(later());
 
@@ -159,15 +115,17 @@ class ReconcilerTest {
     assertEquals(JobStatus.COMPLETED, job.status());
     assertEquals(key.jobId() + "-completed", job.terminalDelivery());
     assertEquals(
-        List.of(simulator.cdnBase() + "/files/" + key.jobId() + "/0.mp4"), job.unsignedUrls());
+        List.of(stage.simulator().cdnBase() + "/files/" + key.jobId() + "/0.mp4"),
+        job.unsignedUrls());
     assertEquals("a lamp", job.prompt(), "what submit recorded stays");
-    DeliveryRecord delivery = jobs.terminalDelivery(key).orElseThrow();
+    DeliveryRecord delivery = stage.jobs().terminalDelivery(key).orElseThrow();
     assertTrue(delivery.rawEvent().contains("\"source\":\"reconciler\""), delivery.rawEvent());
     assertTrue(delivery.rawEvent().contains(key.jobId()), delivery.rawEvent());
 
     ReconcileReport again = reconciler(Duration.ofHours(1)).run(later());
     assertEquals(0, again.examined(), "a recorded job is not pending any more");
-    assertEquals(1, TestJobs.deliveryRecords(SharedMoto.get().client(), table, key.jobId()));
+    assertEquals(
+        1, TestJobs.deliveryRecords(SharedMoto.get().client(), stage.table(), key.jobId()));
   }
 
   @Test
@@ -179,7 +137,7 @@ class ReconcilerTest {
                 .withWebhookNeverSent()
                 .withCompletionDelay(Duration.ofMillis(1)),
             Instant.now());
-    assertTrue(simulator.awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
+    assertTrue(stage.simulator().awaitDelivered(key.jobId(), Duration.ofSeconds(10)));
 
     assertEquals(1, reconciler(Duration.ofHours(1)).run(later()).recovered());
 
@@ -218,7 +176,7 @@ class ReconcilerTest {
   @Test
   void jobUnknownToTheProvider_isExpiredPastTheDeadlineOnly() {
     JobKey unknown = new JobKey("acme", PROVIDER, "never-submitted");
-    jobs.recordSubmitted(unknown, "m", "p", Instant.now());
+    stage.jobs().recordSubmitted(unknown, "m", "p", Instant.now());
 
     assertEquals(1, reconciler(Duration.ofHours(1)).run(later()).stillRunning());
     assertEquals(JobStatus.PENDING, job(unknown).status());
@@ -252,7 +210,7 @@ class ReconcilerTest {
   @Test
   void oneBadJob_neverStopsTheRun() throws Exception {
     JobKey broken = new JobKey("broken", PROVIDER, "whatever");
-    jobs.recordSubmitted(broken, "m", "p", Instant.now().minusSeconds(60));
+    stage.jobs().recordSubmitted(broken, "m", "p", Instant.now().minusSeconds(60));
     JobKey lost = finishedWithoutWebhook();
     Reconciler.ProviderClients real = clients();
     Reconciler.ProviderClients failing =
@@ -295,19 +253,23 @@ class ReconcilerTest {
   void statusIndex_pagesThroughPendingJobsOnly_oldestFirst() {
     Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
     for (int i = 0; i < 3; i++) {
-      jobs.recordSubmitted(new JobKey("acme", PROVIDER, "p" + i), "m", "p", t0.plusSeconds(i));
+      stage
+          .jobs()
+          .recordSubmitted(new JobKey("acme", PROVIDER, "p" + i), "m", "p", t0.plusSeconds(i));
     }
-    jobs.recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
+    stage
+        .jobs()
+        .recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(new JobKey("acme", PROVIDER, "done"), JobStatus.COMPLETED, List.of(), t0));
 
     List<String> ids = new ArrayList<>();
     JobPage.Cursor cursor = null;
     int pages = 0;
     do {
-      JobPage page = jobs.pendingUpdatedBefore(t0.plusSeconds(50), 1, cursor);
+      JobPage page = stage.jobs().pendingUpdatedBefore(t0.plusSeconds(50), 1, cursor);
       page.jobs().forEach(j -> ids.add(j.jobId()));
       cursor = page.next().orElse(null);
       pages++;
@@ -358,16 +320,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void config_localMode_isTheDownloadersOneSwitch_refusedInsideLambda() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JOBS_TABLE", "t");
+    env.put(PROVIDER.apiBaseEnv(), "http://127.0.0.1:9000/api/v1");
+    assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    assertEquals(
+        URI.create("http://127.0.0.1:9000/api/v1"),
+        ReconcileConfig.fromEnvironment(env).apiBases().get(PROVIDER));
+
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "videohook-ReconcileFunction-abc");
+    ConfigurationException inLambda =
+        assertThrows(ConfigurationException.class, () -> ReconcileConfig.fromEnvironment(env));
+    assertTrue(
+        inLambda.getMessage().contains("DOWNLOAD_ALLOW_LOOPBACK_HTTP"), inLambda.getMessage());
+  }
+
+  @Test
   void completedJobPastTheStreamsReach_endsDownloadFailed_withTheReason() {
     JobKey stranded = new JobKey("acme", PROVIDER, "job_stranded");
     JobKey stored = new JobKey("acme", PROVIDER, "job_stored_long_ago");
     Instant now = Instant.now();
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
     TestJobs.put(
-        SharedMoto.get().client(), table, TestJobs.job(stored, JobStatus.STORED, List.of(), now));
+        SharedMoto.get().client(),
+        stage.table(),
+        TestJobs.job(stored, JobStatus.STORED, List.of(), now));
 
     ReconcileReport report = reconciler(Duration.ofHours(26)).run(later());
 
@@ -383,7 +366,7 @@ class ReconcilerTest {
     JobKey recent = new JobKey("acme", PROVIDER, "job_recent");
     TestJobs.put(
         SharedMoto.get().client(),
-        table,
+        stage.table(),
         TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
 
     ReconcileReport report = reconciler(Duration.ofHours(24)).run(later());

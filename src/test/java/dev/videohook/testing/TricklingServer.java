@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,14 +11,14 @@ import java.time.Duration;
 
 /**
  * A loopback HTTP/1.1 server that answers every connection with the same raw bytes, one byte per
- * {@code pause}: a source that trickles its status line and headers (each byte well inside any read
- * timeout), or one that sends headers no client library would.
+ * {@code pause}: a source that trickles its status line and headers, each byte well inside any read
+ * timeout. MockWebServer throttles only a body, and delays headers as a whole.
  */
-final class TricklingServer implements AutoCloseable {
+public final class TricklingServer implements AutoCloseable {
   private final ServerSocket socket;
   private final Thread acceptor;
 
-  TricklingServer(String response, Duration pause) throws IOException {
+  public TricklingServer(String response, Duration pause) throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
     acceptor =
@@ -45,7 +45,7 @@ final class TricklingServer implements AutoCloseable {
     acceptor.start();
   }
 
-  URI url(String path) {
+  public URI url(String path) {
     return URI.create("http://localhost:" + socket.getLocalPort() + path);
   }
 

@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.testing;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;

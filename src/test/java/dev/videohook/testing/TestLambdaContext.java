@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -13,12 +13,12 @@ import java.time.Instant;
  * The one stand-in the tests allow: Lambda's context, its remaining time counted down by a test
  * clock from the invocation's end (its start on that clock plus the function's timeout).
  */
-final class TestLambdaContext implements Context {
+public final class TestLambdaContext implements Context {
   private final Clock clock;
   private final Instant end;
 
   /** An invocation that started now on {@code clock}, with {@code timeout} to run. */
-  TestLambdaContext(Clock clock, Duration timeout) {
+  public TestLambdaContext(Clock clock, Duration timeout) {
     this.clock = clock;
     this.end = clock.instant().plus(timeout);
   }

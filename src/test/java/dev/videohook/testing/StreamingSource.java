@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,18 +18,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A plain-socket HTTP/1.1 server for video sources, one request per connection, that can also
- * misbehave: truncate a body, reset the connection mid-body, stall, answer any status or redirect.
- * Each path has a script of replies; the last one repeats. It records every request it received,
- * headers included, so a test can tell where a bearer token went.
+ * A plain-socket HTTP/1.1 video source, one request per connection, for what okhttp's MockWebServer
+ * ({@link VideoHost}) cannot do: a body generated while it is sent (MockWebServer holds a whole
+ * body in one buffer, which would swamp the bounded-memory measurements and the download bench), a
+ * TCP reset mid-body (its socket policies only close cleanly), and an action timed to a byte of the
+ * body (waiting until the client has started a multipart upload, moving a test clock). Each path
+ * has a script of replies; the last one repeats. It records every request it received.
  */
-public final class VideoServer implements AutoCloseable {
+public final class StreamingSource implements AutoCloseable {
   /** A request as received; header names in lower case. */
   public record Received(String method, String target, Map<String, String> headers) {}
 
@@ -44,17 +44,17 @@ public final class VideoServer implements AutoCloseable {
   private final Map<String, Deque<Reply>> scripts = new HashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  public VideoServer() {
+  public StreamingSource() {
     try {
       server = new ServerSocket();
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (IOException e) {
-      throw new IllegalStateException("no loopback port for the video server", e);
+      throw new IllegalStateException("no loopback port for the streaming source", e);
     }
     threads =
         Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "video-server");
+              Thread t = new Thread(r, "streaming-source");
               t.setDaemon(true);
               return t;
             });
@@ -62,18 +62,13 @@ public final class VideoServer implements AutoCloseable {
   }
 
   /** Replies for {@code target} (a path, with its query if the request has one), in order. */
-  public synchronized VideoServer on(String target, Reply... replies) {
+  public synchronized StreamingSource on(String target, Reply... replies) {
     scripts.put(target, new ArrayDeque<>(List.of(replies)));
     return this;
   }
 
   public URI url(String target) {
     return URI.create("http://127.0.0.1:" + server.getLocalPort() + target);
-  }
-
-  /** The same server under another host name for the same address: another origin. */
-  public URI urlAs(String host, String target) {
-    return URI.create("http://" + host + ":" + server.getLocalPort() + target);
   }
 
   public List<Received> received() {
@@ -91,7 +86,7 @@ public final class VideoServer implements AutoCloseable {
       script = query == -1 ? null : scripts.get(target.substring(0, query));
     }
     if (script == null || script.isEmpty()) {
-      return status(404);
+      return (socket, out) -> head(out, 404, "Content-Length: 0");
     }
     return script.size() > 1 ? script.poll() : script.peek();
   }
@@ -172,27 +167,6 @@ public final class VideoServer implements AutoCloseable {
     };
   }
 
-  /** No Content-Length: the body ends when the connection closes. */
-  public static Reply withoutLength(byte[] body, String contentType) {
-    return (socket, out) -> {
-      head(out, 200, "Content-Type: " + contentType);
-      out.write(body);
-    };
-  }
-
-  public static Reply status(int status) {
-    return (socket, out) -> head(out, status, "Content-Length: 0");
-  }
-
-  public static Reply redirect(int status, URI location) {
-    return (socket, out) -> head(out, status, "Location: " + location, "Content-Length: 0");
-  }
-
-  /** Declares the whole body, sends only its first {@code sent} bytes, then closes cleanly. */
-  public static Reply truncated(byte[] body, int sent) {
-    return truncated(body, sent, () -> {});
-  }
-
   /**
    * Declares the whole body, sends its first {@code sent} bytes, runs {@code beforeEnd} (e.g. waits
    * until the client has started a multipart upload), then closes cleanly.
@@ -207,8 +181,8 @@ public final class VideoServer implements AutoCloseable {
   }
 
   /**
-   * Sends the first {@code sent} bytes, runs {@code between} (e.g. moves a test clock), then sends
-   * the rest: the whole body, as declared.
+   * Sends the first {@code sent} bytes, runs {@code between} (e.g. waits until a store is down),
+   * then sends the rest: the whole body, as declared.
    */
   public static Reply paused(byte[] body, int sent, Runnable between) {
     return (socket, out) -> {
@@ -234,20 +208,6 @@ public final class VideoServer implements AutoCloseable {
       beforeEnd.run();
       socket.setSoLinger(true, 0);
       socket.close();
-    };
-  }
-
-  /** Sends the first {@code sent} bytes, then waits, sending nothing, until {@code release}. */
-  public static Reply stall(byte[] body, int sent, CountDownLatch release) {
-    return (socket, out) -> {
-      head(out, 200, "Content-Type: video/mp4", "Content-Length: " + body.length);
-      out.write(body, 0, sent);
-      out.flush();
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     };
   }
 

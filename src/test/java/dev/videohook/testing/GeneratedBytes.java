@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,89 @@
+package dev.videohook.local;
+
+import dev.videohook.config.LocalMode;
+import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
+import dev.videohook.provider.Provider;
+import dev.videohook.reconcile.ReconcileConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings file serve mode writes: every variable the command line needs to work against this
+ * stack (submit, status, jobs, costs, url, replay, redrive, reconcile, send-test, trigger), as
+ * {@code NAME=value} lines a shell loads with {@link #LOAD}.
+ */
+public final class LocalEnvFile {
+  /** Where serve writes it by default. */
+  public static final Path DEFAULT = Path.of("target", "local.env");
+
+  /** How a POSIX shell loads it (every line exported). */
+  public static final String LOAD = "set -a; . %s; set +a";
+
+  /** What the command line reads to reach the webhook server (send-test, trigger). */
+  static final String API_URL = "VIDEOHOOK_API_URL";
+
+  private LocalEnvFile() {}
+
+  /**
+   * The variables, in the order written. A signing secret the user set in the environment is left
+   * out: it is theirs, and already where their shell has it.
+   */
+  public static Map<String, String> variables(LocalVideohook stack) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    vars.put(SharedConfig.AWS_REGION, MotoServer.REGION.id());
+    vars.put(SharedConfig.JOBS_TABLE, LocalVideohook.TABLE);
+    vars.put(SharedConfig.DYNAMODB_ENDPOINT, stack.dynamoDbEndpoint().toString());
+    vars.put(SharedConfig.S3_ENDPOINT, stack.s3Endpoint().toString());
+    vars.put(DownloadConfig.VIDEO_BUCKET, LocalVideohook.BUCKET);
+    vars.put(LocalMode.LOOPBACK_HTTP, "true");
+    vars.put(API_URL, stack.apiBase().toString());
+    for (Provider provider : Provider.values()) {
+      vars.put(provider.apiBaseEnv(), stack.simulator(provider).apiBase().toString());
+      vars.put(provider.apiKeyEnv(), LocalVideohook.SIMULATOR_API_KEY);
+      if (stack.usesDefaultSecret(provider)) {
+        vars.put(provider.webhookSecretEnv(), stack.webhookSecret(provider));
+      }
+    }
+    Map<String, String> reconcile = stack.reconcileSettings();
+    for (String name :
+        List.of(
+            ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, ReconcileConfig.RECONCILE_DEADLINE_SECONDS)) {
+      if (reconcile.get(name) != null) {
+        vars.put(name, reconcile.get(name));
+      }
+    }
+    return vars;
+  }
+
+  /** Writes {@link #variables} to {@code file}, its folder created when missing. */
+  public static void write(Path file, LocalVideohook stack) throws IOException {
+    if (file.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    }
+    StringBuilder text = new StringBuilder();
+    text.append("# videohook local stack (serve mode): the command line's settings.\n");
+    text.append("# Load them with: ").append(String.format(LOAD, file)).append('\n');
+    for (Map.Entry<String, String> entry : variables(stack).entrySet()) {
+      text.append(entry.getKey()).append('=').append(entry.getValue()).append('\n');
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  /** The {@code NAME=value} lines of a file written by {@link #write}, comments skipped. */
+  public static Map<String, String> read(Path file) throws IOException {
+    Map<String, String> vars = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        vars.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return vars;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.videohook.cli;
+
+import dev.videohook.local.LocalVideohook;
+import dev.videohook.provider.Provider;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.ProviderSimulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What the command-line suites run against: the local stack and the simulated provider (whose jobs
+ * stay pending, so a test decides when they finish), the environment a user would set for them, and
+ * a way to run a command and keep what it printed.
+ */
+final class CliStack implements BeforeAllCallback, AfterAllCallback {
+  /** One run of the command line: its exit code and what it printed. */
+  record Run(int exitCode, String out, String err) {}
+
+  private final String apiKey;
+  private LocalVideohook stack;
+  private ProviderSimulator simulator;
+
+  /** A stack whose simulator accepts {@code apiKey}. */
+  CliStack(String apiKey) {
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    stack = LocalVideohook.start(0, Map.of());
+    simulator =
+        ProviderSimulator.start(
+            Provider.OPENROUTER,
+            apiKey,
+            LocalVideohook.DEFAULT_SECRET,
+            Faults.none().withCompletionDelay(Duration.ofHours(1)));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (simulator != null) {
+      simulator.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  LocalVideohook stack() {
+    return stack;
+  }
+
+  ProviderSimulator simulator() {
+    return simulator;
+  }
+
+  /** The settings that point the command line at both, in a map a test may add to. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENROUTER_API_KEY", apiKey);
+    env.put("OPENROUTER_API_BASE", simulator.apiBase().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true"); // local mode: the simulator is plain http
+    env.put("JOBS_TABLE", LocalVideohook.TABLE);
+    env.put("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("VIDEOHOOK_API_URL", stack.apiBase().toString());
+    return env;
+  }
+
+  static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+}

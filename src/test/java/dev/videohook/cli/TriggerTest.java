@@ -1,0 +1,135 @@
+package dev.videohook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.cli.CliStack.Run;
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.local.LocalEnvFile;
+import dev.videohook.local.LocalVideohook;
+import dev.videohook.provider.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code videohook trigger}, with serve's settings, on the local stack: each ends as promised. */
+class TriggerTest {
+  private static final Set<JobStatus> SETTLED =
+      Set.of(
+          JobStatus.STORED,
+          JobStatus.DOWNLOAD_FAILED,
+          JobStatus.FAILED,
+          JobStatus.CANCELLED,
+          JobStatus.EXPIRED);
+  private static LocalVideohook stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalVideohook.start(0, Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private static Map<String, String> env() {
+    return new HashMap<>(LocalEnvFile.variables(stack));
+  }
+
+  private static Run run(Map<String, String> env, String... args) {
+    return CliStack.run(env, args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "failed",
+        "cancelled",
+        "expired",
+        "slow",
+        "truncated",
+        "lost-webhook",
+        "throttled"
+      })
+  void eachTrigger_endsInTheStateItPromises(String name) throws Exception {
+    TriggerCommand.Trigger promised =
+        TriggerCommand.TRIGGERS.stream().filter(t -> t.name().equals(name)).findFirst().get();
+    Run run = run(env(), "trigger", name);
+
+    assertEquals(0, run.exitCode(), run.err());
+    String jobId = run.out().strip();
+    assertTrue(run.err().contains("expect: " + promised.expect()), run.err());
+    JobKey key = new JobKey("$default", Provider.OPENROUTER, jobId);
+    if (name.equals("lost-webhook") || name.equals("throttled")) {
+      stack.simulator(Provider.OPENROUTER).awaitDelivered(jobId, Duration.ofSeconds(30));
+      assertEquals(JobStatus.PENDING, stack.jobStore().find(key).orElseThrow().status());
+      Thread.sleep(1100); // older than the minimum age below
+      Map<String, String> env = env();
+      env.put("RECONCILE_MIN_AGE_SECONDS", "1");
+      Run reconcile = run(env, "reconcile");
+      assertEquals(0, reconcile.exitCode(), reconcile.err() + reconcile.out());
+      if (name.equals("throttled")) {
+        assertTrue(reconcile.out().contains("throttled 1"), reconcile.out());
+        Job deferred = stack.jobStore().find(key).orElseThrow();
+        assertEquals(JobStatus.PENDING, deferred.status());
+        // its next check, 10 minutes on (and past the stack's 15-minute minimum age)
+        stack.reconcile(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(20)));
+      } else {
+        assertTrue(reconcile.out().contains("had lost their webhook"), reconcile.out());
+      }
+    }
+    Job job = awaitSettled(key);
+    assertEquals(
+        promised.endsIn(), job.status().value(), String.valueOf(job.download().lastError()));
+  }
+
+  @Test
+  void outsideLocalMode_refusesBeforeAnythingIsSubmitted() {
+    int before = stack.simulator(Provider.OPENROUTER).submitBodies().size();
+    Map<String, String> env = env();
+    env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
+
+    Run run = run(env, "trigger", "failed");
+
+    assertEquals(ExitCode.CONFIGURATION, run.exitCode(), run.err());
+    assertTrue(run.err().contains("DOWNLOAD_ALLOW_LOOPBACK_HTTP=true"), run.err());
+
+    env = env();
+    env.remove("OPENROUTER_API_BASE"); // the real provider's
+    run = run(env, "trigger", "failed");
+    assertEquals(ExitCode.CONFIGURATION, run.exitCode(), run.err());
+    assertTrue(run.err().contains("trigger works against the local stack only"), run.err());
+    assertEquals(before, stack.simulator(Provider.OPENROUTER).submitBodies().size());
+  }
+
+  @Test
+  void anUnknownName_listsTheKnownOnes() {
+    Run run = run(env(), "trigger", "explode");
+
+    assertEquals(ExitCode.USAGE, run.exitCode());
+    assertTrue(run.err().contains("no trigger 'explode': one of failed, cancelled"), run.err());
+  }
+
+  private static Job awaitSettled(JobKey key) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    Optional<Job> job = stack.jobStore().find(key);
+    while (Instant.now().isBefore(deadline)
+        && (job.isEmpty() || !SETTLED.contains(job.get().status()))) {
+      Thread.sleep(100);
+      job = stack.jobStore().find(key);
+    }
+    return job.orElseThrow();
+  }
+}
