@@ -27,6 +27,8 @@ final class JobJson {
     fields.put("unsigned_urls", job.unsignedUrls());
     fields.put("download_attempts", job.download().failedAttempts());
     fields.put("last_download_error", job.download().lastError());
+    fields.put("reconcile_last_outcome", job.reconcile().lastOutcome());
+    fields.put("reconcile_next_check", text(job.reconcile().nextCheck()));
     fields.put("bucket", job.stored().bucket());
     List<Map<String, Object>> objects =
         job.stored().objects().stream().map(JobJson::object).toList();

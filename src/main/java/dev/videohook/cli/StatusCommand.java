@@ -131,6 +131,8 @@ final class StatusCommand implements Callable<Integer> {
               objects.isEmpty() ? null : objects.stream().map(StoredObject::sha256).toList());
           fields.put("download_attempts", s.download().failedAttempts());
           fields.put("last_download_error", s.download().lastError());
+          fields.put("reconcile_last_outcome", s.reconcile().lastOutcome());
+          fields.put("reconcile_next_check", s.reconcile().nextCheck());
           fields.forEach(
               (name, value) -> {
                 if (value != null) {

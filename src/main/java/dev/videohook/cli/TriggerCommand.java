@@ -77,8 +77,9 @@ final class TriggerCommand implements Callable<Integer> {
               "throttled",
               "stored",
               "no webhook, and the provider answers the reconciler's first look-up 429: the job"
-                  + " stays pending (the reconciler notes the 429) and is looked at again 10"
-                  + " minutes later, then recovered and stored"));
+                  + " stays pending (the reconciler notes the 429: `videohook status ID` shows it as"
+                  + " reconcile_last_outcome) and is looked at again 10 minutes later, then"
+                  + " recovered and stored"));
 
   /** The names, for the help text and shell completion. */
   static final class Names implements Iterable<String> {

@@ -25,6 +25,8 @@ import java.util.Objects;
  *     StoredVideos#NONE} until the job is {@code stored}
  * @param download the downloader's failed attempts so far and the latest reason
  * @param times when the job was submitted, became terminal, was stored, and last changed
+ * @param reconcile the reconciler's note on a pending job it could not settle yet; {@link
+ *     ReconcileCheck#NONE} until it looked
  */
 public record Job(
     JobKey key,
@@ -40,7 +42,8 @@ public record Job(
     String terminalDelivery,
     StoredVideos stored,
     DownloadAttempts download,
-    Times times) {
+    Times times,
+    ReconcileCheck reconcile) {
 
   public Job {
     Objects.requireNonNull(key, "key");
@@ -50,6 +53,7 @@ public record Job(
     stored = stored == null ? StoredVideos.NONE : stored;
     download = download == null ? DownloadAttempts.NONE : download;
     times = times == null ? Times.NONE : times;
+    reconcile = reconcile == null ? ReconcileCheck.NONE : reconcile;
   }
 
   /** A job with only its key and status; the rest is set on the builder. */
@@ -71,7 +75,8 @@ public record Job(
         .terminalDelivery(terminalDelivery)
         .stored(stored)
         .download(download)
-        .times(times);
+        .times(times)
+        .reconcile(reconcile);
   }
 
   public String tenant() {
@@ -110,6 +115,17 @@ public record Job(
     public static final DownloadAttempts NONE = new DownloadAttempts(0, null);
   }
 
+  /**
+   * What the reconciler last found for a pending job it could not settle.
+   *
+   * @param nextCheck when it looks again, or null
+   * @param lastOutcome what the provider answered last time (a status code, no key, a timeout...),
+   *     or null
+   */
+  public record ReconcileCheck(Instant nextCheck, String lastOutcome) {
+    public static final ReconcileCheck NONE = new ReconcileCheck(null, null);
+  }
+
   /** When a job changed; each is null until it happened. */
   public record Times(
       Instant submittedAt, Instant terminalAt, Instant storedAt, Instant updatedAt) {
@@ -132,6 +148,7 @@ public record Job(
     private StoredVideos stored;
     private DownloadAttempts download;
     private Times times;
+    private ReconcileCheck reconcile;
 
     private Builder(JobKey key, JobStatus status) {
       this.key = key;
@@ -208,6 +225,11 @@ public record Job(
       return this;
     }
 
+    public Builder reconcile(ReconcileCheck reconcile) {
+      this.reconcile = reconcile;
+      return this;
+    }
+
     public Job build() {
       return new Job(
           key,
@@ -223,7 +245,8 @@ public record Job(
           terminalDelivery,
           stored,
           download,
-          times);
+          times,
+          reconcile);
     }
   }
 }

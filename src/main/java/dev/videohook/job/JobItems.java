@@ -72,6 +72,10 @@ public final class JobItems {
                     instant(item, JobTable.TERMINAL_AT),
                     instant(item, JobTable.STORED_AT),
                     instant(item, JobTable.UPDATED_AT)))
+            .reconcile(
+                new Job.ReconcileCheck(
+                    instant(item, JobTable.RECONCILE_NEXT_CHECK),
+                    string(item, JobTable.RECONCILE_LAST_OUTCOME)))
             .build());
   }
 
@@ -148,6 +152,8 @@ public final class JobItems {
       item.put(JobTable.DOWNLOAD_ATTEMPTS, n(Integer.toString(job.download().failedAttempts())));
     }
     putIfPresent(item, JobTable.LAST_DOWNLOAD_ERROR, job.download().lastError());
+    putIfPresent(item, JobTable.RECONCILE_NEXT_CHECK, job.reconcile().nextCheck());
+    putIfPresent(item, JobTable.RECONCILE_LAST_OUTCOME, job.reconcile().lastOutcome());
     return item;
   }
 

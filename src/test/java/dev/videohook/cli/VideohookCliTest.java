@@ -719,21 +719,13 @@ class VideohookCliTest {
   @Test
   void status_ofAJobTheProviderDoesNotKnow_showsOurSide_andFindsItWithoutTenantOrProvider() {
     Job failed =
-        new Job(
-            new JobKey("hooli", Provider.OPENROUTER, "status_unknown_upstream"),
-            JobStatus.DOWNLOAD_FAILED,
-            "google/veo-3.1-lite",
-            null,
-            null,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new Job.DownloadAttempts(3, "HTTP 403 from the video host"),
-            new Job.Times(null, null, null, Instant.now()));
+        Job.builder(
+                new JobKey("hooli", Provider.OPENROUTER, "status_unknown_upstream"),
+                JobStatus.DOWNLOAD_FAILED)
+            .model("google/veo-3.1-lite")
+            .download(new Job.DownloadAttempts(3, "HTTP 403 from the video host"))
+            .times(new Job.Times(null, null, null, Instant.now()))
+            .build();
     TestJobs.put(cli.stack().dynamoDb(), LocalVideohook.TABLE, failed);
 
     Run run = run(env(), "status", "status_unknown_upstream");
@@ -746,6 +738,37 @@ class VideohookCliTest {
         run.out());
     assertTrue(run.out().lines().anyMatch(l -> l.matches("download_attempts\\s+3")), run.out());
     assertTrue(run.out().contains("download_failed"), run.out());
+  }
+
+  @Test
+  void status_ofAPendingJobTheReconcilerCouldNotSettle_showsWhatItFoundAndWhenItLooksAgain()
+      throws Exception {
+    Instant nextCheck = Instant.parse("2026-01-02T03:04:05Z");
+    Job pending =
+        Job.builder(
+                new JobKey("hooli", Provider.OPENROUTER, "status_reconciler_note"),
+                JobStatus.PENDING)
+            .times(new Job.Times(Instant.now().minusSeconds(3600), null, null, Instant.now()))
+            .reconcile(new Job.ReconcileCheck(nextCheck, "HTTP 429 from the provider"))
+            .build();
+    TestJobs.put(cli.stack().dynamoDb(), LocalVideohook.TABLE, pending);
+
+    Run run = run(env(), "status", "status_reconciler_note");
+    Run json = run(env(), "status", "status_reconciler_note", "--json");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(
+        run.out()
+            .lines()
+            .anyMatch(l -> l.matches("reconcile_last_outcome\\s+HTTP 429 from the provider")),
+        run.out());
+    assertTrue(
+        run.out().lines().anyMatch(l -> l.matches("reconcile_next_check\\s+2026-01-02T03:04:05Z")),
+        run.out());
+    assertEquals(0, json.exitCode(), json.err());
+    Map<?, ?> ours = (Map<?, ?>) JSON.std.mapFrom(json.out()).get("videohook");
+    assertEquals("HTTP 429 from the provider", ours.get("reconcile_last_outcome"), json.out());
+    assertEquals("2026-01-02T03:04:05Z", ours.get("reconcile_next_check"), json.out());
   }
 
   @Test
@@ -900,21 +923,9 @@ class VideohookCliTest {
             JobStatus.COMPLETED,
             urls,
             Instant.now().minus(ago));
-    return new Job(
-        job.key(),
-        job.status(),
-        job.model(),
-        job.prompt(),
-        job.generationId(),
-        job.unsignedUrls(),
-        job.usage(),
-        job.error(),
-        job.eventType(),
-        job.eventCreatedAt(),
-        job.terminalDelivery(),
-        job.stored(),
-        new Job.DownloadAttempts(attempts, attempts > 0 ? "source answered 503" : null),
-        job.times());
+    return job.toBuilder()
+        .download(new Job.DownloadAttempts(attempts, attempts > 0 ? "source answered 503" : null))
+        .build();
   }
 
   @Test
