@@ -119,12 +119,7 @@ class ReliabilityTest {
       for (int i = 0; i < jobs; i++) {
         unstored.add(new JobKey("battery", PROVIDER, "load_" + i));
       }
-      // each stored job also costs moto a PutEvents, its rule's SQS delivery and the event
-      // reader's receive and delete, all behind moto's one lock: more than TIMEOUT on 2 cores
-      Await.until(
-          () -> allStored(stack.jobStore(), unstored),
-          TIMEOUT.multipliedBy(2),
-          "every completed job stored");
+      await(() -> allStored(stack.jobStore(), unstored), "every completed job stored");
       List<S3Object> objects =
           stack.s3().objects(LocalVideohook.BUCKET).stream()
               .filter(o -> o.key().startsWith("battery/"))
