@@ -42,6 +42,19 @@ def locked(app):
     return serve
 
 
+def cache_jsonpath_parsers():
+    # moto's EventBridge builds a JSONPath parser (a PLY grammar, ~40 ms) for each of the 8 fields
+    # of each event it delivers to a target, so one PutEvents took ~300 ms and, behind the lock,
+    # held every other request back. The expressions are the same few every time and a parsed
+    # expression is immutable, so one parse per expression is enough.
+    try:
+        import functools
+        import jsonpath_ng.ext
+    except ImportError:
+        return
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -49,6 +62,7 @@ def main():
     args = parser.parse_args()
     # a line per request on stderr would only fill the parent's log
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    cache_jsonpath_parsers()
     try:
         server = make_server(
             args.host, args.port, locked(DomainDispatcherApplication(create_backend_app)),
