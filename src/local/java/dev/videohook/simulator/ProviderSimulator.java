@@ -44,6 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Faults} switch on the misbehaviour a receiver must survive.
  */
 public final class ProviderSimulator implements AutoCloseable {
+  static {
+    // The JDK's server writes a response's headers and its body in two packets; without
+    // TCP_NODELAY the second waits for the client's delayed ACK, ~40 ms on every small answer.
+    // Read once, when the JDK creates its first server in this JVM.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   /** One webhook attempt, as the simulator sent it and as the receiver answered. */
   public record DeliveryAttempt(String jobId, String kind, int status) {}
 
