@@ -1,6 +1,5 @@
 package dev.videohook.simulator;
 
-import dev.videohook.testing.GeneratedBytes;
 import java.io.InputStream;
 
 /**

@@ -2,7 +2,7 @@ package dev.videohook.bench;
 
 import dev.videohook.download.StreamingUploader;
 import dev.videohook.local.LocalS3;
-import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.StreamingSource;
 import java.io.File;
 import java.io.IOException;

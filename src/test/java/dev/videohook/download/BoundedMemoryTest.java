@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.local.LocalS3;
-import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.StreamingSource;
 import java.io.IOException;
 import java.io.InputStream;

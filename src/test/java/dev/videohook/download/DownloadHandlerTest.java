@@ -28,7 +28,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalStreamPoller;
-import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.StreamingSource;
 import java.net.URI;

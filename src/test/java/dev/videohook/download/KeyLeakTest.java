@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
-import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.LogCapture;
 import dev.videohook.testing.StreamingSource;
 import java.net.URI;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.job.StoredObject;
 import dev.videohook.local.LocalS3;
-import dev.videohook.testing.GeneratedBytes;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.SharedS3;
 import java.io.IOException;
 import java.io.InputStream;

@@ -32,10 +32,10 @@ import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
-import dev.videohook.testing.GeneratedBytes;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.StubSecrets;
@@ -348,8 +348,8 @@ class ReliabilityTest {
 
   /** Sends every request from {@code senders} threads; the answers' status codes. */
   private static List<Integer> sendAll(List<HttpRequest> requests, int senders) throws Exception {
-    HttpClient http =
-        HttpClient.newBuilder().executor(Executors.newFixedThreadPool(senders)).build();
+    ExecutorService clientThreads = Executors.newFixedThreadPool(senders);
+    HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     try {
       List<Future<Integer>> answers = new ArrayList<>();
@@ -365,6 +365,7 @@ class ReliabilityTest {
       return statuses;
     } finally {
       pool.shutdownNow();
+      clientThreads.shutdownNow();
     }
   }
 

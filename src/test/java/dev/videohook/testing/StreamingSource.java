@@ -1,5 +1,6 @@
 package dev.videohook.testing;
 
+import dev.videohook.simulator.GeneratedBytes;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

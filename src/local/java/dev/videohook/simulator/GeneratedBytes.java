@@ -1,4 +1,4 @@
-package dev.videohook.testing;
+package dev.videohook.simulator;
 
 import java.io.IOException;
 import java.io.InputStream;
