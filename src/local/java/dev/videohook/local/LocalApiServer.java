@@ -1,5 +1,6 @@
 package dev.videohook.local;
 
+import dev.videohook.simulator.LoopbackHttpServers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -15,7 +16,6 @@ import dev.videohook.webhook.WebhookHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -49,13 +49,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * itself.
  */
 public final class LocalApiServer implements AutoCloseable {
-  static {
-    // The JDK's server writes a response's headers and its body in two packets; without
-    // TCP_NODELAY the second waits for the client's delayed ACK, ~40 ms on every small answer.
-    // Read once, when the JDK creates its first server in this JVM.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
-
   private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
   private final HttpServer server;
@@ -89,7 +82,7 @@ public final class LocalApiServer implements AutoCloseable {
       LocalEventBus eventBus,
       S3Presigner presigner)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    HttpServer server = LoopbackHttpServers.create(port, 64);
     LocalApiServer api = new LocalApiServer(server, handler, jobStore, eventBus, presigner);
     server.start();
     return api;

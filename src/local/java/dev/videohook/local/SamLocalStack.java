@@ -1,5 +1,6 @@
 package dev.videohook.local;
 
+import dev.videohook.simulator.LoopbackHttpServers;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
 import dev.videohook.config.SharedConfig;
@@ -11,7 +12,6 @@ import dev.videohook.simulator.VideoBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,7 +55,7 @@ public final class SamLocalStack implements AutoCloseable {
       dynamoDb.createJobTable(LocalVideohook.TABLE);
       s3 = LocalS3.start("0.0.0.0", S3_PORT);
       s3.createBucket(LocalVideohook.BUCKET);
-      HttpServer videos = HttpServer.create(new InetSocketAddress("127.0.0.1", VIDEO_PORT), 0);
+      HttpServer videos = LoopbackHttpServers.create(VIDEO_PORT, 0);
       videos.createContext(
           "/videos/",
           exchange -> {

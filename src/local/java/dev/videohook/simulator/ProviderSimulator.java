@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,13 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Faults} switch on the misbehaviour a receiver must survive.
  */
 public final class ProviderSimulator implements AutoCloseable {
-  static {
-    // The JDK's server writes a response's headers and its body in two packets; without
-    // TCP_NODELAY the second waits for the client's delayed ACK, ~40 ms on every small answer.
-    // Read once, when the JDK creates its first server in this JVM.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
-
   /** One webhook attempt, as the simulator sent it and as the receiver answered. */
   public record DeliveryAttempt(String jobId, String kind, int status) {}
 
@@ -148,9 +140,9 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private static HttpServer bind(int port) throws IOException {
     try {
-      return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+      return LoopbackHttpServers.create(port, 64);
     } catch (BindException taken) {
-      return HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+      return LoopbackHttpServers.create(0, 64);
     }
   }
 
