@@ -38,11 +38,17 @@ public final class Tenants {
 
   /** How {@link #DEPLOYABLE} reads in a message. */
   public static final String DEPLOYABLE_RULE =
-      "1 to 32 lowercase letters and digits, starting with a letter";
+      "1 to 32 lowercase letters and digits, starting with a letter, and not \"priming\"";
+
+  /**
+   * The tenant whose secrets the webhook function reads while SnapStart primes it: never a real
+   * tenant's name (template.yaml's TenantNames rule refuses it too).
+   */
+  public static final String RESERVED_PRIMING = "priming";
 
   /** A name template.yaml accepts as a tenant (and so an API stage AWS will route). */
   public static boolean isDeployable(String name) {
-    return DEPLOYABLE.matcher(name).matches();
+    return DEPLOYABLE.matcher(name).matches() && !RESERVED_PRIMING.equals(name);
   }
 
   /** The deployable name closest to {@code name} (lowercase, letters and digits kept), or null. */

@@ -11,6 +11,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
 import dev.videohook.job.UnstorableDeliveryException;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.signature.VerificationResult;
@@ -34,7 +35,7 @@ public final class WebhookReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
 
   /** A tenant whose secrets lookup primes that path; no secret needs to exist for it. */
-  static final String PRIMING_TENANT = "priming";
+  static final String PRIMING_TENANT = Tenants.RESERVED_PRIMING;
 
   private static final String PRIMING_EVENT =
       "{\"type\":\"video.generation.completed\",\"created_at\":\"2026-01-01T00:00:00Z\","

@@ -47,7 +47,8 @@ final class CloudFormationTemplate {
           "Not",
           "Or",
           "ToJsonString",
-          "Length");
+          "Length",
+          "Contains");
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^!}][^}]*)}");
 
   final Map<String, Object> root;

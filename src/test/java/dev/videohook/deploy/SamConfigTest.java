@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.videohook.provider.Tenants;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,11 +112,33 @@ class SamConfigTest {
       assertEquals(tenants.size(), new TreeSet<>(tenants).size(), environment.getKey());
       tenants.forEach(
           t -> assertTrue(allowed.matcher(t).matches(), environment.getKey() + ": tenant " + t));
+      tenants.forEach(
+          t -> assertTrue(Tenants.isDeployable(t), environment.getKey() + ": tenant " + t));
       assertTrue(
           template.section("Parameters").keySet().containsAll(overrides.keySet()),
           environment.getKey()
               + ": overrides of parameters the template does not have: "
               + overrides);
+    }
+  }
+
+  /**
+   * An override is a value someone will deploy: an address at a domain reserved for examples
+   * (RFC 2606) would subscribe nobody to the alarms, and nobody would confirm it.
+   */
+  @Test
+  void overrides_shouldHoldNoPlaceholderAddress() throws Exception {
+    Pattern placeholder = Pattern.compile("@example\\.(com|org|net)\\b|@example\\b");
+    for (var environment : load().entrySet()) {
+      environment
+          .getValue()
+          .forEach(
+              (command, entries) ->
+                  entries.forEach(
+                      (key, value) ->
+                          assertFalse(
+                              placeholder.matcher(value).find(),
+                              environment.getKey() + "." + command + "." + key + ": " + value)));
     }
   }
 }

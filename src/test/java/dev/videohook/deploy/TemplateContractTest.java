@@ -28,6 +28,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobTable;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import dev.videohook.webhook.ReceiverConfig;
@@ -799,23 +800,72 @@ class TemplateContractTest {
   }
 
   @Test
-  void webhookFunction_shouldStartFromASnapshot_whereLambdaOffersSnapStart() {
+  void webhookFunction_shouldStartFromASnapshot() {
     Map<String, Object> function = template.properties("WebhookFunction");
-    List<Object> choice = list(at(function, "SnapStart", "Fn::If"));
-    assertEquals("SnapStartOffered", choice.get(0));
-    assertEquals(Map.of("ApplyOn", "PublishedVersions"), choice.get(1));
-    assertEquals(ref("AWS::NoValue"), choice.get(2));
-    // the Regions Lambda's SnapStart page names as without it: Taipei and New Zealand
-    String condition = at(template.root, "Conditions", "SnapStartOffered").toString();
-    for (String region : List.of("ap-east-2", "ap-southeast-6")) {
-      assertTrue(condition.contains(region), condition);
-    }
+    assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
     assertNotNull(function.get("AutoPublishAlias"));
     assertEquals(
         Boolean.TRUE,
         function.get("AutoPublishAliasAllProperties"),
         "without it, a change of timeout or policy never reaches the alias API Gateway calls");
     assertEquals("java21", at(template.root, "Globals", "Function", "Runtime"));
+  }
+
+  /**
+   * The Regions without HTTP APIs (CloudFormation's resource specifications: no
+   * AWS::ApiGatewayV2::Api there) and without SnapStart are refused by a rule, which CloudFormation
+   * checks before it creates anything, with a message naming them.
+   */
+  @Test
+  void regionsWithoutHttpApis_shouldBeRefusedBeforeAnythingIsCreated() {
+    Map<String, Object> assertion =
+        map(list(at(template.root, "Rules", "DeployableRegion", "Assertions")).get(0));
+    List<Object> contains = list(at(assertion, "Assert", "Fn::Not"));
+    List<Object> args = list(map(contains.get(0)).get("Fn::Contains"));
+    assertEquals(List.of("ap-east-2", "ap-southeast-6"), args.get(0));
+    assertEquals(ref("AWS::Region"), args.get(1));
+    String description = (String) assertion.get("AssertDescription");
+    assertTrue(description.contains("ap-east-2") && description.contains("ap-southeast-6"));
+  }
+
+  /** SnapStart priming reads the secrets of the tenant "priming": no deployed tenant is named so. */
+  @Test
+  void primingTenant_shouldBeRefusedByARule() {
+    Map<String, Object> assertion =
+        map(list(at(template.root, "Rules", "TenantNames", "Assertions")).get(0));
+    List<Object> contains = list(at(assertion, "Assert", "Fn::Not"));
+    assertEquals(
+        List.of(ref("Tenants"), Tenants.RESERVED_PRIMING),
+        map(contains.get(0)).get("Fn::Contains"));
+    assertTrue(((String) assertion.get("AssertDescription")).contains("priming"));
+  }
+
+  /**
+   * A Lambda version's description holds at most 256 characters; the webhook function's is made of
+   * parameters, so each of them is bounded and the longest description still fits.
+   */
+  @Test
+  void versionDescription_shouldFitLambdasLimit_withEveryParameterAtItsLongest() {
+    String description =
+        (String) at(template.properties("WebhookFunction"), "VersionDescription", "Fn::Sub");
+    Map<String, Object> parameters = template.section("Parameters");
+    StringBuilder longest = new StringBuilder();
+    Matcher variable = Pattern.compile("\\$\\{([^}]+)}").matcher(description);
+    while (variable.find()) {
+      Map<String, Object> parameter = map(parameters.get(variable.group(1)));
+      Object bound =
+          "Number".equals(parameter.get("Type"))
+              ? parameter.get("MaxValue")
+              : parameter.get("MaxLength");
+      assertNotNull(bound, variable.group(1) + " has no upper bound");
+      int length =
+          "Number".equals(parameter.get("Type"))
+              ? String.valueOf(bound).length()
+              : ((Number) bound).intValue();
+      variable.appendReplacement(longest, "x".repeat(length));
+    }
+    variable.appendTail(longest);
+    assertTrue(longest.length() <= 256, longest.length() + " characters: " + longest);
   }
 
   /**
