@@ -63,6 +63,11 @@ final class CloudFormationTemplate {
     }
   }
 
+  /** A template from its text (another version's, read from git). */
+  static CloudFormationTemplate parse(String text) {
+    return new CloudFormationTemplate(new Yaml(new ShortTags()).load(text));
+  }
+
   Map<String, Object> section(String name) {
     return map(root.getOrDefault(name, Map.of()));
   }
