@@ -101,7 +101,7 @@ public final class LocalMain {
             Faults.none().withVideoBytes(videoBytes).withCompletionDelay(Duration.ofMillis(500)));
         step(
             "local stack up",
-            "moto " + stack.dynamoDbEndpoint() + ", S3Proxy " + stack.s3Endpoint());
+            "moto " + stack.dynamoDbEndpoint() + ", moto S3 " + stack.s3Endpoint());
         step(
             "",
             "webhook server " + stack.apiBase() + ", stream poller on table " + LocalVideohook.TABLE);
@@ -310,7 +310,7 @@ public final class LocalMain {
       }
       if (wanted.s3() != 0 && stack.s3Endpoint().getPort() != wanted.s3()) {
         out.printf(
-            "  port %d is taken: S3Proxy listens on %d instead%n",
+            "  port %d is taken: moto (S3) listens on %d instead%n",
             wanted.s3(), stack.s3Endpoint().getPort());
       }
       for (Provider provider : Provider.values()) {
@@ -348,7 +348,7 @@ public final class LocalMain {
       out.println(
           "  moto (DynamoDB)         " + stack.dynamoDbEndpoint() + "   table " + LocalVideohook.TABLE);
       out.println(
-          "  S3Proxy                 "
+          "  moto (S3)               "
               + stack.s3Endpoint()
               + "   bucket "
               + LocalVideohook.BUCKET
@@ -374,7 +374,7 @@ public final class LocalMain {
           "send a signed test event (its job is downloaded from the simulated CDN and ends stored):");
       out.println("  java -jar target/videohook-cli.jar " + sendTestArgs(stack));
       out.println(
-          "submit a job to the simulated provider, its webhook coming back here and its video into S3Proxy:");
+          "submit a job to the simulated provider, its webhook coming back here and its video into S3:");
       out.println(
           "  java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
       out.println("make one fail on purpose (failed, cancelled, expired, slow, truncated, ...):");
@@ -391,7 +391,7 @@ public final class LocalMain {
       name = "sam-local",
       mixinStandardHelpOptions = true,
       description =
-          "Starts moto (port 8000) and S3Proxy (port 8001) for sam local invoke, with the"
+          "Starts moto (port 8000, and for S3 port 8001) for sam local invoke, with the"
               + " table and bucket, and writes the --env-vars file; up until Ctrl-C.")
   static final class SamLocal implements Callable<Integer> {
     @Option(
@@ -433,7 +433,7 @@ public final class LocalMain {
           "moto (DynamoDB) http://%s:%d   table %s%n",
           host, SamLocalStack.DYNAMODB_PORT, LocalVideohook.TABLE);
       OUT.printf(
-          "S3Proxy         http://%s:%d   bucket %s%n",
+          "moto (S3)       http://%s:%d   bucket %s%n",
           host, SamLocalStack.S3_PORT, LocalVideohook.BUCKET);
       OUT.printf(
           "video host      http://127.0.0.1:%d/videos/{jobId}/0.mp4   (events/*-local.json)%n",

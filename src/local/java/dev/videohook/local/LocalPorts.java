@@ -10,7 +10,7 @@ import dev.videohook.provider.Provider;
  *
  * @param api the webhook server and jobs page ({@code serve --port}, default 3000)
  * @param moto moto: DynamoDB, Secrets Manager, EventBridge, SQS (default {@value #MOTO})
- * @param s3 S3Proxy (default {@value #S3})
+ * @param s3 moto's S3, in a moto process of its own (default {@value #S3})
  * @param simulators the first of the simulated providers' ports (default {@value #SIMULATORS}): each
  *     provider takes two in {@link Provider} order, its API then its CDN
  */

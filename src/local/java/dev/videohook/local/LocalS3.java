@@ -1,15 +1,8 @@
 package dev.videohook.local;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import java.util.Map;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -20,98 +13,62 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * S3Proxy on a free loopback port: the real S3 protocol, no AWS. The transient store keeps objects
- * in this JVM's heap; the filesystem store keeps them under a directory, for large ones.
+ * S3 on a loopback port: moto's S3, in a moto process of its own ({@link MotoServer.Role#S3}), so
+ * that large part uploads never hold up the stack's DynamoDB calls behind the launcher's one lock.
+ * moto's S3, not S3Proxy: moto honours S3's conditional write ({@code If-None-Match: *} on
+ * PutObject and CompleteMultipartUpload answers 412 when the key exists), which the downloader's
+ * write-once objects rely on; S3Proxy 2.6 ignores it and overwrites (gaul/s3proxy#627). Objects
+ * live as long as the process: moto keeps small ones in memory and large ones in temporary files.
+ * For an S3 outage, cut a {@code TcpProxy} in front of {@link #endpoint()}; a restart loses
+ * everything.
  */
 public final class LocalS3 implements AutoCloseable {
-  private final S3Proxy proxy;
-  private final BlobStoreContext context;
-  private final URI endpoint;
+  private final MotoServer moto;
   private final S3Client client;
 
-  private LocalS3(S3Proxy proxy, BlobStoreContext context, URI endpoint) {
-    this.proxy = proxy;
-    this.context = context;
-    this.endpoint = endpoint;
-    this.client = client(endpoint);
+  private LocalS3(MotoServer moto) {
+    this.moto = moto;
+    this.client = client(moto.endpoint());
   }
 
-  /** Objects in memory: for small ones. */
+  /** On a free loopback port. */
   public static LocalS3 start() {
-    return start("transient", new Properties());
-  }
-
-  /** Objects under {@code directory}: for large ones. */
-  public static LocalS3 startOnDisk(Path directory) {
-    return startOnDisk(directory, LoopbackPort.free());
+    return start("127.0.0.1", 0);
   }
 
   /**
-   * Objects under {@code directory}, on a given loopback port: stopped and started again on the
-   * same directory and port, it serves what was stored before, as S3 would after an outage.
-   */
-  public static LocalS3 startOnDisk(Path directory, int port) {
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create " + directory, e);
-    }
-    Properties properties = new Properties();
-    properties.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
-    return start("filesystem-nio2", properties, "127.0.0.1", port);
-  }
-
-  /**
-   * Objects in memory, served on {@code bindAddress:port} ({@code 0.0.0.0} for every interface);
+   * On {@code bindAddress:port} ({@code 0.0.0.0} for every interface; port 0 for a free one);
    * {@link #endpoint()} names the port on loopback.
+   *
+   * @throws MotoServer.MotoException naming what to do when moto cannot start
    */
   public static LocalS3 start(String bindAddress, int port) {
-    return start("transient", new Properties(), bindAddress, port);
+    return start(System.getenv(), bindAddress, port);
   }
 
-  private static LocalS3 start(String provider, Properties properties) {
-    return start(provider, properties, "127.0.0.1", LoopbackPort.free());
-  }
-
-  private static LocalS3 start(
-      String provider, Properties properties, String bindAddress, int port) {
-    URI endpoint = URI.create("http://127.0.0.1:" + port);
-    BlobStoreContext context =
-        ContextBuilder.newBuilder(provider)
-            .credentials("identity", "credential")
-            .overrides(properties)
-            .build(BlobStoreContext.class);
-    S3Proxy proxy =
-        S3Proxy.builder()
-            .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://" + bindAddress + ":" + port))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "local", "local")
-            .ignoreUnknownHeaders(true)
-            .build();
-    try {
-      proxy.start();
-      while (!"STARTED".equals(proxy.getState())) {
-        if ("FAILED".equals(proxy.getState())) {
-          throw new IllegalStateException("S3Proxy failed to start");
-        }
-        Thread.sleep(5);
-      }
-    } catch (Exception e) {
-      context.close();
-      throw new IllegalStateException("S3Proxy did not start on port " + port, e);
-    }
-    return new LocalS3(proxy, context, endpoint);
+  /** As {@link #start(String, int)}, the interpreter found through {@code environment}. */
+  public static LocalS3 start(Map<String, String> environment, String bindAddress, int port) {
+    return new LocalS3(MotoServer.start(environment, bindAddress, port, MotoServer.Role.S3));
   }
 
   public URI endpoint() {
-    return endpoint;
+    return moto.endpoint();
+  }
+
+  /** The moto process that serves this S3. */
+  public MotoServer server() {
+    return moto;
   }
 
   public S3Client client() {
     return client;
   }
 
-  /** The settings S3Proxy 2.6 needs: path style, checksums only where required. */
+  /**
+   * A client of the S3 at {@code endpoint}: path style (no bucket host names on loopback), and
+   * checksums only where an operation requires them, as the functions' own S3 client ({@link
+   * dev.videohook.config.AwsClients#s3}).
+   */
   public static S3Client client(URI endpoint) {
     return S3Client.builder()
         .endpointOverride(endpoint)
@@ -124,10 +81,10 @@ public final class LocalS3 implements AutoCloseable {
         .build();
   }
 
-  /** Presigned URLs against this S3Proxy (path style), for the local jobs page. */
+  /** Presigned URLs against this S3 (path style), for the local jobs page. */
   public S3Presigner presigner() {
     return S3Presigner.builder()
-        .endpointOverride(endpoint)
+        .endpointOverride(endpoint())
         .region(MotoServer.REGION)
         .credentialsProvider(MotoServer.CREDENTIALS)
         .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
@@ -138,7 +95,7 @@ public final class LocalS3 implements AutoCloseable {
     client.createBucket(b -> b.bucket(bucket));
   }
 
-  /** Every object in the bucket, incomplete-upload stubs included. */
+  /** Every object in the bucket. */
   public List<S3Object> objects(String bucket) {
     return client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().toList();
   }
@@ -150,12 +107,6 @@ public final class LocalS3 implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    try {
-      proxy.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("S3Proxy did not stop", e);
-    } finally {
-      context.close();
-    }
+    moto.close();
   }
 }

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole system on this machine: moto and S3Proxy, the local API server in front of
- * the same webhook handler that Lambda runs, the stream poller that drives the same download
+ * The whole system on this machine: moto and moto's S3 (two processes), the local API server in
+ * front of the same webhook handler that Lambda runs, the stream poller that drives the same download
  * handler with the template's filter, and a simulated provider for each of OpenRouter and
  * ModelGates. Used by {@code mvn -Plocal} and by the end-to-end tests.
  */

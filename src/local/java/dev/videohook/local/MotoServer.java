@@ -35,9 +35,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * One moto server, the open-source AWS emulator, in a Python child process: DynamoDB with Streams,
- * Secrets Manager, EventBridge and SQS on one loopback port, through the launcher beside this class
- * ({@code moto_launcher.py}), which serialises requests and exits when this JVM goes. What moto
+ * One moto server, the open-source AWS emulator, in a Python child process on one loopback port,
+ * through the launcher beside this class ({@code moto_launcher.py}), which serialises requests and
+ * exits when this JVM goes. The local stack runs two, one per {@link Role}: DynamoDB with Streams,
+ * Secrets Manager, EventBridge and SQS in one, S3 ({@link LocalS3}) in the other. What moto
  * does differently from AWS, and how videohook handles each difference, is in {@code MOTO.md}
  * beside the launcher.
  *
@@ -57,16 +58,36 @@ public final class MotoServer implements AutoCloseable {
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
+  /**
+   * What a moto process is started for: every service answers on any moto port, but each process is
+   * used for one role, so that S3's large uploads never queue behind the launcher's lock with the
+   * DynamoDB calls of the stack (see {@code MOTO.md}).
+   */
+  public enum Role {
+    /** DynamoDB with Streams, Secrets Manager, EventBridge and SQS. */
+    TABLES("DynamoDB, Secrets Manager, EventBridge, SQS"),
+    /** S3 alone ({@link LocalS3}). */
+    S3("S3");
+
+    private final String services;
+
+    Role(String services) {
+      this.services = services;
+    }
+  }
+
   private final Process process;
   private final URI endpoint;
   private final Path log;
+  private final Role role;
   private final DynamoDbClient dynamoDb;
   private volatile boolean closing;
 
-  private MotoServer(Process process, int port, Path log) {
+  private MotoServer(Process process, int port, Path log, Role role) {
     this.process = process;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
     this.log = log;
+    this.role = role;
     this.dynamoDb = configure(DynamoDbClient.builder(), endpoint).build();
   }
 
@@ -82,13 +103,24 @@ public final class MotoServer implements AutoCloseable {
    *     does not come up
    */
   public static MotoServer start(Map<String, String> environment, String host, int port) {
+    return start(environment, host, port, Role.TABLES);
+  }
+
+  /**
+   * As {@link #start(Map, String, int)}, for {@code role}.
+   *
+   * @throws MotoException naming what to do when moto is missing, the port is taken, or the server
+   *     does not come up
+   */
+  public static MotoServer start(
+      Map<String, String> environment, String host, int port, Role role) {
     String python = Optional.ofNullable(environment.get(PYTHON_ENV)).orElse("python3");
     try {
-      return launch(python, host, port);
+      return launch(python, host, port, role);
     } catch (MotoMissing missing) {
       String venvPython = MotoVenv.python(python, environment, missing.getMessage());
       try {
-        return launch(venvPython, host, port);
+        return launch(venvPython, host, port, role);
       } catch (MotoMissing stillMissing) {
         throw new MotoException(
             venvPython
@@ -112,7 +144,8 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
-  private static MotoServer launch(String python, String host, int port) throws MotoMissing {
+  private static MotoServer launch(String python, String host, int port, Role role)
+      throws MotoMissing {
     Path script = launcherScript();
     Path log = tempFile("moto-", ".log");
     Process process;
@@ -153,7 +186,7 @@ public final class MotoServer implements AutoCloseable {
     }
     if (line != null && line.startsWith("READY ")) {
       MotoServer server =
-          new MotoServer(process, Integer.parseInt(line.substring(6).trim()), log);
+          new MotoServer(process, Integer.parseInt(line.substring(6).trim()), log, role);
       process.onExit().thenAccept(p -> server.exited(p.exitValue()));
       return server;
     }
@@ -176,8 +209,9 @@ public final class MotoServer implements AutoCloseable {
   private void exited(int code) {
     if (!closing) {
       LOG.error(
-          "moto (DynamoDB, Secrets Manager, EventBridge, SQS at {}) exited with code {}; every"
-              + " call to them now fails. Stop and start the local stack again.{}",
+          "moto ({} at {}) exited with code {}; every call to them now fails. Stop and start the"
+              + " local stack again.{}",
+          role.services,
           endpoint,
           code,
           tail(log));

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code sam local invoke} needs from this machine: moto and S3Proxy on fixed ports
+ * What {@code sam local invoke} needs from this machine: moto and moto's S3 on fixed ports
  * that the function's container can reach, the jobs table and the video bucket created, and a small
  * video host for the {@code *-local.json} sample events. {@link #envJson} is the {@code --env-vars}
  * file for both functions.

@@ -60,8 +60,10 @@ public final class AwsClients {
   }
 
   /**
-   * S3 with checksums only where S3 requires them (S3Proxy rejects the SDK's default trailing
-   * checksums; real S3 accepts both), path-style addressing against an endpoint override.
+   * S3 with checksums only where S3 requires them (the downloader hashes every byte itself; the
+   * SDK's default trailing checksums would wrap each part in aws-chunked encoding for nothing, and
+   * S3Proxy, the emulator once used, refused them), path-style addressing against an endpoint
+   * override.
    */
   public static S3Client s3(SharedConfig shared) {
     var builder =

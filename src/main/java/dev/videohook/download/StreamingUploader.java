@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,9 +20,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Copies a stream of unknown or known length into one S3 object with bounded memory.
@@ -36,10 +40,15 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * length. The SDK's async multipart client and the transfer manager would need Netty or the CRT in
  * the Lambda artifact and bring their own buffering; the sync path needs neither. Checksum
  * calculation and validation are set to WHEN_REQUIRED on the client (see {@link
- * dev.videohook.config.AwsClients#s3}), which both S3 and S3Proxy accept; the SHA-256 of the
- * content is computed here, while streaming.
+ * dev.videohook.config.AwsClients#s3}), which both S3 and the local emulator accept; the SHA-256 of
+ * the content is computed here, while streaming.
  *
  * <p>A stream that ends inside the first buffer is stored with one PutObject.
+ *
+ * <p>A stored object is written once: PutObject and CompleteMultipartUpload carry {@code
+ * If-None-Match: *}, so a key that already holds an object (another writer of the same job got
+ * there first) keeps it, and the object returned describes the bytes S3 holds, read back, not the
+ * ones this upload read from its source.
  */
 public final class StreamingUploader {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingUploader.class);
@@ -48,6 +57,17 @@ public final class StreamingUploader {
   public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
   private static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  /**
+   * {@code If-None-Match: *}: S3 stores the object only if the key holds none, so a stored video is
+   * written once and never replaced, whoever writes it later.
+   */
+  private static final String ANY_OBJECT = "*";
+
+  private static final int HTTP_PRECONDITION_FAILED = 412;
+
+  /** The buffer an object already in S3 is read back through. */
+  private static final int READ_BACK_CHUNK = 64 * 1024;
 
   /**
    * Parts uploading while the next one is read. Two keep a link to S3 busy while the source is
@@ -149,15 +169,24 @@ public final class StreamingUploader {
     sha256.update(buffer, 0, filled);
     if (filled < partSize) {
       checkLength(total, declaredLength);
-      s3.putObject(
-          b ->
-              b.bucket(bucket)
-                  .key(key)
-                  .contentType(contentType)
-                  .contentDisposition(CONTENT_DISPOSITION)
-                  .contentLength((long) filled),
-          body(buffer, filled, contentType));
-      return stored(key, total, sha256, contentType);
+      StoredObject ours = stored(key, total, sha256, contentType);
+      try {
+        s3.putObject(
+            b ->
+                b.bucket(bucket)
+                    .key(key)
+                    .contentType(contentType)
+                    .contentDisposition(CONTENT_DISPOSITION)
+                    .contentLength((long) filled)
+                    .ifNoneMatch(ANY_OBJECT),
+            body(buffer, filled, contentType));
+      } catch (S3Exception e) {
+        if (!isKeyTaken(e)) {
+          throw e;
+        }
+        return storedBefore(ours, deadline);
+      }
+      return ours;
     }
 
     String uploadId =
@@ -169,6 +198,7 @@ public final class StreamingUploader {
                         .contentDisposition(CONTENT_DISPOSITION))
             .uploadId();
     PartPipeline pipeline = new PartPipeline(key, uploadId, contentType);
+    Optional<S3Exception> keyTaken;
     try {
       byte[] part = buffer;
       int length = filled;
@@ -190,13 +220,41 @@ public final class StreamingUploader {
       }
       checkLength(total, declaredLength);
       List<CompletedPart> parts = pipeline.finish();
-      s3.completeMultipartUpload(
-          b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
-      return stored(key, total, sha256, contentType);
+      keyTaken = complete(key, uploadId, parts);
     } catch (IOException | RuntimeException | Error e) {
       // no part may still be on its way once the upload is aborted
       pipeline.cancel();
       abort(key, uploadId, e);
+      throw e;
+    }
+    StoredObject ours = stored(key, total, sha256, contentType);
+    if (keyTaken.isEmpty()) {
+      return ours;
+    }
+    // S3 keeps the refused upload's parts until it is aborted
+    abort(key, uploadId, keyTaken.get());
+    return storedBefore(ours, deadline);
+  }
+
+  /**
+   * Completes the upload unless the key already holds an object.
+   *
+   * @return S3's refusal when the key was taken; empty once completed
+   */
+  private Optional<S3Exception> complete(String key, String uploadId, List<CompletedPart> parts) {
+    try {
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .multipartUpload(m -> m.parts(parts))
+                  .ifNoneMatch(ANY_OBJECT));
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (isKeyTaken(e)) {
+        return Optional.of(e);
+      }
       throw e;
     }
   }
@@ -324,6 +382,44 @@ public final class StreamingUploader {
         throw new IOException("uploading a part failed", e.getCause());
       }
     }
+  }
+
+  /** S3 refused the write because the key already holds an object ({@code If-None-Match: *}). */
+  private static boolean isKeyTaken(S3Exception e) {
+    return e.statusCode() == HTTP_PRECONDITION_FAILED;
+  }
+
+  /**
+   * What the key already holds, written by another writer of the same job before us (an earlier
+   * attempt whose answer or whose record was lost, or a writer that outlived its turn): its bytes
+   * read back from S3 and hashed, its size and content type as S3 gives them. That object stays;
+   * ours is not written. Recording it, rather than what we read from the source, keeps the job's
+   * record true to the bytes in S3 even when the source served different bytes to each writer;
+   * failing instead would leave a job whose object exists never {@code stored}, every retry refused
+   * the same way.
+   */
+  private StoredObject storedBefore(StoredObject ours, Deadline deadline) throws IOException {
+    String key = ours.key();
+    MessageDigest sha256 = sha256();
+    long size = 0;
+    String contentType;
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+      contentType = in.response().contentType();
+      byte[] chunk = new byte[READ_BACK_CHUNK];
+      for (int n = in.read(chunk); n != -1; n = in.read(chunk)) {
+        sha256.update(chunk, 0, n);
+        size += n;
+        deadline.check(size);
+      }
+    }
+    StoredObject theirs = stored(key, size, sha256, contentType);
+    LOG.atWarn()
+        .addKeyValue("key", key)
+        .addKeyValue("outcome", "already_in_s3")
+        .addKeyValue("sameBytes", theirs.sha256().equals(ours.sha256()))
+        .addKeyValue("bytes", size)
+        .log("the key already holds an object: it stays, and it is what is recorded");
+    return theirs;
   }
 
   private void abort(String key, String uploadId, Throwable cause) {

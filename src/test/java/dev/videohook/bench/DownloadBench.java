@@ -20,15 +20,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Throughput of the downloader against a plain copy of the same bytes into S3Proxy, and heap.
+ * Throughput of the downloader against a plain copy of the same bytes into the local S3, and heap.
  *
  * <pre>mvn -q -Pbench -Dexec.args="download --size-mib 1024"</pre>
  *
  * <p>(a) VideoDownloader: HTTP GET from a local server -> SHA-256 -> S3 multipart, 8 MiB parts. (b)
  * Baseline: the same bytes already in a local file -> S3 multipart, 8 MiB parts, one reused buffer,
- * no HTTP source and no hashing: what S3Proxy on this machine can take. (c) For context: the local
- * HTTP source alone, read and discarded. S3Proxy (storing on disk in a temporary directory) and the
- * HTTP source run in this JVM; each series runs in a child JVM of its own ({@link
+ * no HTTP source and no hashing: what the local S3 on this machine can take. (c) For context: the
+ * local HTTP source alone, read and discarded. The HTTP source runs in this JVM and S3 (moto's, in
+ * its own process: {@link LocalS3}) beside it; each series runs in a child JVM of its own ({@link
  * DownloadSeriesMain}, with {@value #CHILD_HEAP}), one after the other, so that the heap it reports
  * is that series' alone. Peak heap is reported twice: the highest heap use seen (garbage included,
  * so it depends on -Xmx and the collector) and the highest heap use left after a collection (the
@@ -55,7 +55,7 @@ public final class DownloadBench {
       }
     }
     long size = sizeMib * MIB;
-    // the project's classes and runtime jars: S3Proxy and the other test-scope jars stay here
+    // the project's classes and runtime jars: the test-scope jars stay here
     String classpath =
         String.join(
             File.pathSeparator,
@@ -63,7 +63,7 @@ public final class DownloadBench {
             Path.of("target", "classes").toString(),
             ColdStartBench.runtimeClasspath());
     Path work = Files.createTempDirectory("videohook-bench");
-    try (LocalS3 s3 = LocalS3.startOnDisk(work.resolve("s3"));
+    try (LocalS3 s3 = LocalS3.start();
         StreamingSource server = new StreamingSource()) {
       s3.createBucket("bench");
       server.on("/video.mp4", StreamingSource.generated(size, "video/mp4"));

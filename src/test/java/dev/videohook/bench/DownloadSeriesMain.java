@@ -29,10 +29,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * One series of {@link DownloadBench}, run by it in a child JVM with a small heap, so that the heap
- * reported is this series' own: S3Proxy and the HTTP source stay in the bench's JVM. A warm-up
- * transfer of {@value #WARM_UP_MIB} MiB first (class loading and the JIT are not what is measured),
- * then the measured one, timed from its start to its end. Prints one line, {@code result nanos=N
- * bytes=N peakUsed=N peakAfterGc=N sha256=HEX}, the hash {@code -} where the series computes none.
+ * reported is this series' own: S3 and the HTTP source stay outside it. A warm-up transfer of
+ * {@value #WARM_UP_MIB} MiB first (class loading and the JIT are not what is measured), then the
+ * measured one, timed from its start to its end. Prints one line, {@code result nanos=N bytes=N
+ * peakUsed=N peakAfterGc=N sha256=HEX}, the hash {@code -} where the series computes none.
  *
  * <pre>
  * downloader VIDEO_URL WARM_UP_URL S3_ENDPOINT BUCKET   HTTP -> sha256 -> S3 multipart

@@ -20,22 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariant 6, bounded memory: a video far larger than the heap of the JVM that downloads it is
  * stored whole and correct. The download runs in a child JVM with {@code -Xmx96m}; the video server
- * and S3Proxy (on disk) run here.
+ * runs here, and S3 (moto's, which keeps large objects in temporary files) in its own process.
  */
 class BoundedMemoryTest {
   private static final long SIZE = 512L * 1024 * 1024;
   private static final String HEAP = "-Xmx96m";
 
-  @TempDir Path s3Directory;
-
   @Test
   void videoLargerThanTheHeap_isStoredWhole_byADownloaderWithA96MiBHeap() throws Exception {
-    try (LocalS3 s3 = LocalS3.startOnDisk(s3Directory);
+    try (LocalS3 s3 = LocalS3.start();
         StreamingSource server = new StreamingSource()) {
       s3.createBucket("videos");
       server.on("/big.mp4", StreamingSource.generated(SIZE, "video/mp4"));

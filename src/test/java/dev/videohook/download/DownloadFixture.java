@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A downloader wired to the shared moto and S3Proxy, a fresh table and bucket, and video hosts
- * playing the provider API and the storage hosts of unsigned URLs.
+ * A downloader wired to the shared moto and S3, a fresh table and bucket, and video hosts playing
+ * the provider API and the storage hosts of unsigned URLs.
  */
 final class DownloadFixture implements AutoCloseable {
   static final String TENANT = "acme";
@@ -68,6 +68,7 @@ final class DownloadFixture implements AutoCloseable {
           Map.of("cdn.example.com", List.of("93.184.216.34"), "localhost", List.of("127.0.0.1")));
 
   final DownloadHandler handler;
+  final DownloadService service;
   final VideoDownloader downloader;
 
   DownloadFixture() {
@@ -98,11 +99,10 @@ final class DownloadFixture implements AutoCloseable {
             .idleTimeout(Duration.ofMillis(500));
     customize.accept(builder);
     downloader = builder.build();
-    handler =
-        new DownloadHandler(
-            new DownloadService(
-                downloader, new JobStore(dynamoDb, table), clock, GIVE_UP_AFTER_ATTEMPTS),
-            clock);
+    service =
+        new DownloadService(
+            downloader, new JobStore(dynamoDb, table), clock, GIVE_UP_AFTER_ATTEMPTS);
+    handler = new DownloadHandler(service, clock);
   }
 
   static TenantSecrets secrets() {

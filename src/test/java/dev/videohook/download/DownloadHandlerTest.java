@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-/** The downloader end to end: stream record in, S3Proxy object and moto item out. */
+/** The downloader end to end: stream record in, S3 object and moto item out. */
 class DownloadHandlerTest {
   private static final int MIB = 1024 * 1024;
   private static final String JOB = "job-1";

@@ -25,7 +25,6 @@ import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalSecrets;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.LocalVideohook;
-import dev.videohook.local.LoopbackPort;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
@@ -37,6 +36,7 @@ import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.SharedS3;
 import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.StubSecrets;
 import dev.videohook.testing.TcpProxy;
@@ -49,7 +49,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,10 +65,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -212,27 +209,27 @@ class ReliabilityTest {
 
   @Test
   @SuppressWarnings("try") // the poller works for its effect: the stream drives the download
-  void s3StoppedMidDownload_leavesNoPartialObject_andTheRetryStoresTheVideo(@TempDir Path dir)
-      throws Exception {
-    int s3Port = LoopbackPort.free();
+  void s3UnreachableMidDownload_leavesNoPartialObject_andTheRetryStoresTheVideo() throws Exception {
     int retries = 6;
     byte[] video = GeneratedBytes.bytes(40 * 1024 * 1024);
-    CountDownLatch s3Stopped = new CountDownLatch(1);
-    AtomicReference<LocalS3> s3 = new AtomicReference<>(LocalS3.startOnDisk(dir, s3Port));
-    s3.get().createBucket("outage-videos");
+    CountDownLatch s3Cut = new CountDownLatch(1);
+    LocalS3 s3 = SharedS3.get();
+    String bucket = SharedS3.newBucket();
+    // S3 keeps running; the downloader reaches it only through this path, which the test cuts
+    TcpProxy s3Path = new TcpProxy(s3.endpoint());
     MotoServer dynamoDb = SharedMoto.get();
     String table = SharedMoto.newJobTable();
     try (StreamingSource videos = new StreamingSource()) {
-      // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is down
+      // the first fetch pauses after 20 MiB (two parts on their way to S3) until S3 is cut off
       videos.on(
           path("job_s3"),
-          StreamingSource.paused(video, 20 * 1024 * 1024, () -> awaitQuietly(s3Stopped)),
+          StreamingSource.paused(video, 20 * 1024 * 1024, () -> awaitQuietly(s3Cut)),
           StreamingSource.ok(video, "video/mp4"));
       Map<String, String> settings = new HashMap<>();
       settings.put("JOBS_TABLE", table);
-      settings.put("VIDEO_BUCKET", "outage-videos");
+      settings.put("VIDEO_BUCKET", bucket);
       settings.put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
-      settings.put("S3_ENDPOINT", s3.get().endpoint().toString());
+      settings.put("S3_ENDPOINT", s3Path.endpoint().toString());
       settings.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
       settings.put("DOWNLOAD_RETRY_ATTEMPTS", Integer.toString(retries));
       settings.put(PROVIDER.apiKeyEnv(), "sk-battery");
@@ -251,13 +248,13 @@ class ReliabilityTest {
               Duration.ofMillis(300))) {
         record(store, key, videos.url(path("job_s3")));
 
-        await(() -> !s3.get().multipartUploads("outage-videos").isEmpty(), "an upload under way");
-        s3.get().close();
-        s3Stopped.countDown();
+        await(() -> !s3.multipartUploads(bucket).isEmpty(), "an upload under way");
+        s3Path.cut();
+        s3Cut.countDown();
         await(
             () -> store.find(key).orElseThrow().download().failedAttempts() >= 1,
             "the attempt failed and was noted");
-        s3.set(LocalS3.startOnDisk(dir, s3Port));
+        s3Path.restore();
         await(
             () -> store.find(key).orElseThrow().status() == JobStatus.STORED,
             "the retry stored the video");
@@ -265,28 +262,17 @@ class ReliabilityTest {
 
       Job job = store.find(key).orElseThrow();
       StoredObject object = job.stored().objects().get(0);
-      List<String> visible =
-          s3
-              .get()
-              .client()
-              .listObjectsV2Paginator(b -> b.bucket("outage-videos").prefix("acme/"))
-              .contents()
-              .stream()
-              .map(S3Object::key)
-              .toList();
+      List<String> visible = s3.objects(bucket).stream().map(S3Object::key).toList();
       assertEquals(List.of(object.key()), visible, "only the complete object is visible");
       assertEquals(GeneratedBytes.sha256(video), object.sha256());
       assertEquals(video.length, object.size());
       String stored =
           GeneratedBytes.sha256(
-              s3.get()
-                  .client()
-                  .getObjectAsBytes(b -> b.bucket("outage-videos").key(object.key()))
-                  .asByteArray());
+              s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
       assertEquals(GeneratedBytes.sha256(video), stored, "the bytes in S3 are the video's");
       assertEquals(2, videos.received(path("job_s3")).size(), "one failed fetch, one retry");
     } finally {
-      s3.get().close();
+      s3Path.close();
     }
   }
 
