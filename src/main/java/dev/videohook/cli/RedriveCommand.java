@@ -9,8 +9,8 @@ import dev.videohook.download.DownloadService;
 import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
-import dev.videohook.job.JobQueries;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +92,7 @@ final class RedriveCommand implements Callable<Integer> {
     }
     Instant started = Instant.now();
     String failedBatches = bucket != null ? bucket : cli.env.get(FAILED_BATCH_BUCKET).orElse(null);
-    JobQueries jobs = cli.env.jobStore();
+    JobStore jobs = cli.env.jobStore();
     if (!dryRun) {
       // a setup mistake here is answered as a setting, never noted on the jobs as failed downloads
       cli.env.checkVideoBucket();
@@ -220,7 +220,7 @@ final class RedriveCommand implements Callable<Integer> {
    * A record names a batch of stream records written before it: the jobs it could be about changed
    * last before then. Any such job still waiting for its video keeps the record.
    */
-  private static boolean unsettledBefore(JobQueries jobs, Instant writtenAt) {
+  private static boolean unsettledBefore(JobStore jobs, Instant writtenAt) {
     return !jobs.jobsInStatus(JobStatus.COMPLETED, writtenAt, 1, null).jobs().isEmpty()
         || !jobs.jobsInStatus(JobStatus.DOWNLOAD_FAILED, writtenAt, 1, null).jobs().isEmpty();
   }
@@ -234,7 +234,7 @@ final class RedriveCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Job> all(JobQueries jobs, JobStatus status, Instant before) {
+  private static List<Job> all(JobStore jobs, JobStatus status, Instant before) {
     List<Job> found = new ArrayList<>();
     JobPage.Cursor cursor = null;
     do {

@@ -107,7 +107,7 @@ public final class Reconciler {
     this.metrics = metrics;
     this.stranded =
         new StrandedDownloadPass(
-            jobs, jobs, clock, config.strandedAfter(), config.maxJobsPerRun(), QUERY_PAGE);
+            jobs, clock, config.strandedAfter(), config.maxJobsPerRun(), QUERY_PAGE);
     this.pending = new LostWebhookPass(jobs, jobs, clients, clock, config, QUERY_PAGE, metrics);
   }
 

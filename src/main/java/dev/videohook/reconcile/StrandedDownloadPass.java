@@ -1,9 +1,8 @@
 package dev.videohook.reconcile;
 
-import dev.videohook.job.DownloadRecords;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
-import dev.videohook.job.JobQueries;
+import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,22 +19,15 @@ import org.slf4j.LoggerFactory;
 final class StrandedDownloadPass {
   private static final Logger LOG = LoggerFactory.getLogger(StrandedDownloadPass.class);
 
-  private final JobQueries jobs;
-  private final DownloadRecords downloads;
+  private final JobRepository jobs;
   private final Clock clock;
   private final Duration strandedAfter;
   private final int maxJobs;
   private final int pageSize;
 
   StrandedDownloadPass(
-      JobQueries jobs,
-      DownloadRecords downloads,
-      Clock clock,
-      Duration strandedAfter,
-      int maxJobs,
-      int pageSize) {
+      JobRepository jobs, Clock clock, Duration strandedAfter, int maxJobs, int pageSize) {
     this.jobs = jobs;
-    this.downloads = downloads;
     this.clock = clock;
     this.strandedAfter = strandedAfter;
     this.maxJobs = maxJobs;
@@ -66,7 +58,7 @@ final class StrandedDownloadPass {
       for (Job job : page.jobs()) {
         run.strandedExamined++;
         try {
-          if (downloads.markDownloadFailed(job.key(), reason, now)) {
+          if (jobs.markDownloadFailed(job.key(), reason, now)) {
             run.strandedDownloads++;
             LostWebhookPass.log(LOG.atWarn(), job)
                 .addKeyValue("outcome", "stranded_download")
