@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.job.DownloadRecords;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
@@ -32,7 +33,7 @@ public final class DownloadService {
   }
 
   private final VideoDownloader downloader;
-  private final JobStore jobs;
+  private final DownloadRecords jobs;
   private final Clock clock;
   private final int giveUpAfterAttempts;
   private final Metrics metrics = Metrics.toLog();
@@ -63,7 +64,7 @@ public final class DownloadService {
    *     download_failed}: the stream's retries are then spent, and only a redrive stores it
    */
   public DownloadService(
-      VideoDownloader downloader, JobStore jobs, Clock clock, int giveUpAfterAttempts) {
+      VideoDownloader downloader, DownloadRecords jobs, Clock clock, int giveUpAfterAttempts) {
     this.downloader = downloader;
     this.jobs = jobs;
     this.clock = clock;

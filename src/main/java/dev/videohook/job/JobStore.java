@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * updates are put together by {@link Update}; what a refused commit means is {@link
  * RefusedCommit}'s to say; the IAM actions each caller needs are {@link JobTableActions}.
  */
-public final class JobStore {
+public final class JobStore implements JobRepository {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
   public static final Duration DEFAULT_DELIVERY_TTL = Duration.ofDays(30);

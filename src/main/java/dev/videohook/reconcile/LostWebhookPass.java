@@ -6,8 +6,9 @@ import dev.videohook.event.InvalidEventException;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.Job;
+import dev.videohook.job.JobCommits;
 import dev.videohook.job.JobPage;
-import dev.videohook.job.JobStore;
+import dev.videohook.job.PendingJobs;
 import dev.videohook.job.RecordOutcome;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.ProviderApiException;
@@ -39,7 +40,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 final class LostWebhookPass {
   private static final Logger LOG = LoggerFactory.getLogger(LostWebhookPass.class);
 
-  private final JobStore jobs;
+  private final PendingJobs jobs;
+  private final JobCommits commits;
   private final Metrics metrics;
   private final Reconciler.ProviderClients clients;
   private final Clock clock;
@@ -50,13 +52,15 @@ final class LostWebhookPass {
   private final int pageSize;
 
   LostWebhookPass(
-      JobStore jobs,
+      PendingJobs jobs,
+      JobCommits commits,
       Reconciler.ProviderClients clients,
       Clock clock,
       ReconcileConfig config,
       int pageSize,
       Metrics metrics) {
     this.jobs = jobs;
+    this.commits = commits;
     this.metrics = metrics;
     this.clients = clients;
     this.clock = clock;
@@ -235,7 +239,7 @@ final class LostWebhookPass {
             new String(body, StandardCharsets.UTF_8),
             null,
             now);
-    RecordOutcome outcome = jobs.recordDelivery(delivery);
+    RecordOutcome outcome = commits.recordDelivery(delivery);
     switch (outcome) {
       case RECORDED -> {
         run.recovered++;

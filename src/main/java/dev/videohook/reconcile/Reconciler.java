@@ -1,6 +1,7 @@
 package dev.videohook.reconcile;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
@@ -24,10 +25,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  *       marked {@code download_failed} with the reason, for a redrive (no provider call);
  *   <li>{@link LostWebhookPass}: jobs still {@code pending} past a minimum age are looked up at the
  *       provider ({@code GET /videos/{id}}); a terminal answer is committed exactly as its webhook
- *       would have been ({@link JobStore#recordDelivery}, same dedupe key), so the stream downloads
- *       it and a webhook arriving later is a duplicate. Every other outcome counts toward the job's
- *       deadline: it gets a next check, later and later ({@link CheckSchedule}), and past its
- *       deadline it is marked {@code expired} with the outcome as its reason.
+ *       would have been ({@link dev.videohook.job.JobCommits#recordDelivery}, same dedupe key), so
+ *       the stream downloads it and a webhook arriving later is a duplicate. Every other outcome
+ *       counts toward the job's deadline: it gets a next check, later and later ({@link
+ *       CheckSchedule}), and past its deadline it is marked {@code expired} with the outcome as its
+ *       reason.
  * </ul>
  *
  * <p>Work is bounded: at most {@link ReconcileConfig#maxJobsPerRun} jobs per pass and never past
@@ -85,7 +87,7 @@ public final class Reconciler {
   }
 
   public Reconciler(
-      JobStore jobs,
+      JobRepository jobs,
       ProviderClients clients,
       Clock clock,
       Sleeper sleeper,
@@ -94,7 +96,7 @@ public final class Reconciler {
   }
 
   Reconciler(
-      JobStore jobs,
+      JobRepository jobs,
       ProviderClients clients,
       Clock clock,
       Sleeper sleeper,
@@ -106,7 +108,7 @@ public final class Reconciler {
     this.stranded =
         new StrandedDownloadPass(
             jobs, clock, config.strandedAfter(), config.maxJobsPerRun(), QUERY_PAGE);
-    this.pending = new LostWebhookPass(jobs, clients, clock, config, QUERY_PAGE, metrics);
+    this.pending = new LostWebhookPass(jobs, jobs, clients, clock, config, QUERY_PAGE, metrics);
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.videohook.reconcile;
 
 import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
+import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
 final class StrandedDownloadPass {
   private static final Logger LOG = LoggerFactory.getLogger(StrandedDownloadPass.class);
 
-  private final JobStore jobs;
+  private final JobRepository jobs;
   private final Clock clock;
   private final Duration strandedAfter;
   private final int maxJobs;
   private final int pageSize;
 
   StrandedDownloadPass(
-      JobStore jobs, Clock clock, Duration strandedAfter, int maxJobs, int pageSize) {
+      JobRepository jobs, Clock clock, Duration strandedAfter, int maxJobs, int pageSize) {
     this.jobs = jobs;
     this.clock = clock;
     this.strandedAfter = strandedAfter;

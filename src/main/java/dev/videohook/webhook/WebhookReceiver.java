@@ -6,8 +6,8 @@ import dev.videohook.event.UnknownEvent;
 import dev.videohook.event.Utf8Body;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
+import dev.videohook.job.JobCommits;
 import dev.videohook.job.JobKey;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.RecordOutcome;
 import dev.videohook.job.UnstorableDeliveryException;
 import dev.videohook.provider.Provider;
@@ -43,14 +43,14 @@ public final class WebhookReceiver {
           + "\"unsigned_urls\":[\"https://example.com/v.mp4\"],"
           + "\"usage\":{\"cost\":0.4,\"is_byok\":false}}}";
 
-  private final JobStore store;
+  private final JobCommits store;
   private final TenantSecrets secrets;
   private final Duration tolerance;
   private final int maxBodyBytes;
   private final Clock clock;
 
   public WebhookReceiver(
-      JobStore store, TenantSecrets secrets, Duration tolerance, int maxBodyBytes, Clock clock) {
+      JobCommits store, TenantSecrets secrets, Duration tolerance, int maxBodyBytes, Clock clock) {
     this.store = store;
     this.secrets = secrets;
     this.tolerance = tolerance;
@@ -218,7 +218,7 @@ public final class WebhookReceiver {
   /**
    * SnapStart priming of the request path a delivery takes, short of the commit: HMAC over a sample
    * body, parsing it, a secrets lookup and the commit's requests against a key no job has ({@link
-   * JobStore#prime}). Writes nothing; a failing step is logged and the others still run.
+   * JobCommits#prime}). Writes nothing; a failing step is logged and the others still run.
    */
   public void prime() {
     byte[] body = PRIMING_EVENT.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.videohook.reconcile;
 
 import dev.videohook.config.SharedConfig;
+import dev.videohook.job.InMemoryJobStore;
 import dev.videohook.job.JobStore;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
@@ -8,7 +9,6 @@ import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
-import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What the reconciler suites run against: the simulated provider, a fresh job table on the shared
- * moto for each test, the configuration that points at both, and jobs submitted with a callback URL
- * whose webhooks are lost.
+ * What the reconciler suites run against: the simulated provider, a fresh in-memory job store for
+ * each test (the reconciler's logic needs a store, not DynamoDB: {@code JobStoreContract} holds the
+ * two to the same behaviour), the configuration that points at the provider, and jobs submitted
+ * with a callback URL whose webhooks are lost.
  */
 final class ReconcileStage implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   static final Provider PROVIDER = Provider.OPENROUTER;
@@ -30,8 +31,7 @@ final class ReconcileStage implements BeforeAllCallback, AfterAllCallback, Befor
 
   private final String apiKey;
   private ProviderSimulator simulator;
-  private String table;
-  private JobStore jobs;
+  private InMemoryJobStore jobs;
 
   /** A stage whose simulator accepts {@code apiKey}. */
   ReconcileStage(String apiKey) {
@@ -45,8 +45,7 @@ final class ReconcileStage implements BeforeAllCallback, AfterAllCallback, Befor
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    table = SharedMoto.newJobTable();
-    jobs = new JobStore(SharedMoto.get().client(), table);
+    jobs = new InMemoryJobStore();
     simulator.setFaults(Faults.none());
   }
 
@@ -59,19 +58,17 @@ final class ReconcileStage implements BeforeAllCallback, AfterAllCallback, Befor
     return simulator;
   }
 
-  String table() {
-    return table;
-  }
-
-  JobStore jobs() {
+  InMemoryJobStore jobs() {
     return jobs;
   }
 
-  /** The reconciler's settings, its defaults but for {@code maxJobs}, against this stage. */
+  /**
+   * The reconciler's settings, its defaults but for {@code maxJobs}, against this stage's provider
+   * (the reconcilers the suites build take the store itself, so no table is named).
+   */
   ReconcileConfig config(int maxJobs) {
     return new ReconcileConfig(
-        new SharedConfig(
-            table, MotoServer.REGION, Optional.of(SharedMoto.get().endpoint()), Optional.empty()),
+        new SharedConfig("in-memory", MotoServer.REGION, Optional.empty(), Optional.empty()),
         ReconcileConfig.DEFAULT_INTERVAL,
         ReconcileConfig.DEFAULT_MIN_AGE,
         ReconcileConfig.DEFAULT_DEADLINE,

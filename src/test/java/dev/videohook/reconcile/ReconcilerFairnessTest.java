@@ -14,7 +14,6 @@ import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
-import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.StubSecrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,10 +111,10 @@ class ReconcilerFairnessTest {
       stuck.add(key);
     }
     JobKey stranded = new JobKey("acme", PROVIDER, "stranded");
-    TestJobs.put(
-        SharedMoto.get().client(),
-        stage.table(),
-        TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
+    stage
+        .jobs()
+        .put(
+            TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), t0.minus(Duration.ofHours(26))));
     Reconciler.ProviderClients clients = unsettleableClients();
 
     // runs every 10 minutes, the first once the stuck jobs are old enough

@@ -15,7 +15,6 @@ import dev.videohook.job.TestJobs;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
-import dev.videohook.testing.SharedMoto;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,8 +123,7 @@ class ReconcilerTest {
 
     ReconcileReport again = reconciler(Duration.ofHours(1)).run(later());
     assertEquals(0, again.examined(), "a recorded job is not pending any more");
-    assertEquals(
-        1, TestJobs.deliveryRecords(SharedMoto.get().client(), stage.table(), key.jobId()));
+    assertEquals(1, stage.jobs().deliveryRecords(key.jobId()));
   }
 
   @Test
@@ -260,10 +258,10 @@ class ReconcilerTest {
     stage
         .jobs()
         .recordSubmitted(new JobKey("acme", PROVIDER, "young"), "m", "p", t0.plusSeconds(100));
-    TestJobs.put(
-        SharedMoto.get().client(),
-        stage.table(),
-        TestJobs.job(new JobKey("acme", PROVIDER, "done"), JobStatus.COMPLETED, List.of(), t0));
+    stage
+        .jobs()
+        .put(
+            TestJobs.job(new JobKey("acme", PROVIDER, "done"), JobStatus.COMPLETED, List.of(), t0));
 
     List<String> ids = new ArrayList<>();
     JobPage.Cursor cursor = null;
@@ -343,14 +341,8 @@ class ReconcilerTest {
     JobKey stranded = new JobKey("acme", PROVIDER, "job_stranded");
     JobKey stored = new JobKey("acme", PROVIDER, "job_stored_long_ago");
     Instant now = Instant.now();
-    TestJobs.put(
-        SharedMoto.get().client(),
-        stage.table(),
-        TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
-    TestJobs.put(
-        SharedMoto.get().client(),
-        stage.table(),
-        TestJobs.job(stored, JobStatus.STORED, List.of(), now));
+    stage.jobs().put(TestJobs.job(stranded, JobStatus.COMPLETED, List.of(), now));
+    stage.jobs().put(TestJobs.job(stored, JobStatus.STORED, List.of(), now));
 
     ReconcileReport report = reconciler(Duration.ofHours(26)).run(later());
 
@@ -364,10 +356,7 @@ class ReconcilerTest {
   @Test
   void completedJobTheStreamCanStillDeliver_isLeftAlone() {
     JobKey recent = new JobKey("acme", PROVIDER, "job_recent");
-    TestJobs.put(
-        SharedMoto.get().client(),
-        stage.table(),
-        TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
+    stage.jobs().put(TestJobs.job(recent, JobStatus.COMPLETED, List.of(), Instant.now()));
 
     ReconcileReport report = reconciler(Duration.ofHours(24)).run(later());
 
