@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The local stack's downstream events, on moto's EventBridge as in AWS: a custom bus that the
- * notify handler's {@code EventBridgePublisher} puts events on, and a rule with the README's pattern
+ * notify handler's {@code EventBridgePublisher} puts events on, and a rule with the pattern of docs/events.md
  * for every event of the stack ({@link #EVERY_EVENT_PATTERN}) delivering them to an SQS queue. This
  * reads that queue and keeps the most recent envelopes it received (id, source, detail-type, time,
  * detail, …), newest last, for {@code GET /events} and the jobs page.
@@ -28,7 +28,7 @@ public final class LocalEventBus implements AutoCloseable {
 
   static final int KEEP = 200;
 
-  /** The README's rule for every event videohook publishes ("Downstream events"). */
+  /** docs/events.md's rule for every event videohook publishes. */
   public static final String EVERY_EVENT_PATTERN = "{\"source\":[\"videohook\"]}";
 
   /**

@@ -193,7 +193,7 @@ final class SendTestCommand implements Callable<Integer> {
           Optional.of(
               "503: the receiver has no signing secret for "
                   + where
-                  + " yet: store it (README, Add a tenant).");
+                  + " yet: store it (docs/operations.md, Add a tenant).");
       default -> Optional.empty();
     };
   }

@@ -45,12 +45,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The README's {@code sam local invoke} recipe without Docker: the stack that {@code mvn -Plocal
- * -Dexec.args=sam-local} starts, the env.json it prints (the same text, parsed back), and both
- * handlers built from that environment as Lambda would build them, given the sample events. The one
- * difference: the container reaches this machine as host.docker.internal, this test as 127.0.0.1,
- * so the test swaps the one for the other (what {@code --host 127.0.0.1} prints, for {@code
- * --docker-network host}).
+ * docs/deploy.md's {@code sam local invoke} recipe without Docker: the stack that {@code mvn
+ * -Plocal -Dexec.args=sam-local} starts, the env.json it prints (the same text, parsed back), and
+ * both handlers built from that environment as Lambda would build them, given the sample events.
+ * The one difference: the container reaches this machine as host.docker.internal, this test as
+ * 127.0.0.1, so the test swaps the one for the other (what {@code --host 127.0.0.1} prints, for
+ * {@code --docker-network host}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SamLocalInvokeTest {

@@ -37,6 +37,7 @@ import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.testing.Await;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.SharedS3;
+import dev.videohook.testing.Soak;
 import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.StubSecrets;
 import dev.videohook.testing.TcpProxy;
@@ -81,6 +82,7 @@ class ReliabilityTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   @Test
+  @Soak
   void thousandDeliveriesForNineHundredJobs_at32Way_storeEveryJobExactlyOnce() throws Exception {
     int jobs = 900;
     int duplicated = 100;

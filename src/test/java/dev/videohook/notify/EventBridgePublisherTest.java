@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The publisher on the wire, on moto's EventBridge: a bus, rules with event patterns, SQS queues as
- * their targets, as a team subscribes in AWS. The README's sample rule is read from the README.
+ * their targets, as a team subscribes in AWS. The sample rules are read from docs/events.md.
  */
 class EventBridgePublisherTest {
   private static final AtomicInteger BUSES = new AtomicInteger();
@@ -78,7 +78,7 @@ class EventBridgePublisherTest {
 
   @Test
   void readmesSampleRule_matchesTheStoredEventsOfItsTenant_andNoOther() throws Exception {
-    String queue = subscribe("readme", readmeSampleRulePattern());
+    String queue = subscribe("readme", sampleRulePattern());
     String control = subscribe("every", "{\"source\":[\"videohook\"]}");
     EventBridgePublisher publisher = new EventBridgePublisher(events, bus);
     int sent = 0;
@@ -104,7 +104,7 @@ class EventBridgePublisherTest {
   @Test
   void readmesEveryEventRule_matchesEachEventTypeTheNotifyFunctionPublishes_andIsTheLocalRule()
       throws Exception {
-    String pattern = readmeRulePattern("EveryVideohookEventRule");
+    String pattern = rulePattern("EveryVideohookEventRule");
     String queue = subscribe("readme-every", pattern);
     EventBridgePublisher publisher = new EventBridgePublisher(events, bus);
     Set<String> published = new HashSet<>();
@@ -121,19 +121,19 @@ class EventBridgePublisherTest {
     assertEquals(
         JSON.std.anyFrom(LocalEventBus.EVERY_EVENT_PATTERN),
         JSON.std.anyFrom(pattern),
-        "the local stack's rule is the README's");
+        "the local stack's rule is docs/events.md's");
   }
 
-  /** The EventPattern of the README's sample rule, as JSON. */
-  private static String readmeSampleRulePattern() throws IOException {
-    return readmeRulePattern("AcmeVideosRule");
+  /** The EventPattern of docs/events.md's sample rule, as JSON. */
+  private static String sampleRulePattern() throws IOException {
+    return rulePattern("AcmeVideosRule");
   }
 
-  /** The EventPattern of the README's rule {@code name}, as JSON. */
-  private static String readmeRulePattern(String name) throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int rule = readme.indexOf(name + ":");
-    String yaml = readme.substring(rule, readme.indexOf("```", rule));
+  /** The EventPattern of docs/events.md's rule {@code name}, as JSON. */
+  private static String rulePattern(String name) throws IOException {
+    String page = Files.readString(Path.of("docs/events.md"));
+    int rule = page.indexOf(name + ":");
+    String yaml = page.substring(rule, page.indexOf("```", rule));
     Map<String, Map<String, Map<String, Object>>> parsed = new Yaml().load(yaml);
     return JSON.std.asString(parsed.get(name).get("Properties").get("EventPattern"));
   }

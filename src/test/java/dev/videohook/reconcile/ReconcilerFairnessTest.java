@@ -14,6 +14,7 @@ import dev.videohook.provider.ProviderClient;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.testing.Soak;
 import dev.videohook.testing.StubSecrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,7 @@ class ReconcilerFairnessTest {
   }
 
   @Test
+  @Soak
   void thousandUnsettleableJobs_neverStarveALostWebhook_orTheStrandedPass() throws Exception {
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<JobKey> stuck = new ArrayList<>();
