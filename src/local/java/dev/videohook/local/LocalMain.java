@@ -7,7 +7,7 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
-import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.cli.ProviderIds;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.VideoBytes;
@@ -73,7 +73,8 @@ public final class LocalMain {
     @Option(
         names = "--provider",
         defaultValue = "openrouter",
-        description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
+        completionCandidates = ProviderIds.class,
+        description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String providerName;
 
     @Option(
@@ -87,7 +88,7 @@ public final class LocalMain {
       Provider provider = Provider.fromId(providerName).orElse(null);
       if (provider == null) {
         System.err.println(
-            "--provider must be openrouter or modelgates, got '" + providerName + "'");
+            "--provider must be one of " + Provider.ids() + ", got '" + providerName + "'");
         return 2;
       }
       if (videoMib < 1) {
@@ -514,7 +515,7 @@ public final class LocalMain {
             .header("Content-Type", "application/json")
             .header(
                 provider.signatureHeader(),
-                SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), bytes))
+                provider.sign(secret, Instant.now().getEpochSecond(), bytes))
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
             .build();
     return HttpClient.newHttpClient()

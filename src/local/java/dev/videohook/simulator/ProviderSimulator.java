@@ -543,7 +543,7 @@ public final class ProviderSimulator implements AutoCloseable {
             .header("Content-Type", "application/json")
             .header(
                 provider.signatureHeader(),
-                SignatureVerifier.signatureHeader(secret, timestamp, body))
+                provider.sign(secret, timestamp, body))
             .header(provider.idempotencyHeader(), job.id + "-" + job.status.value())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();

@@ -9,6 +9,7 @@ final class DefaultProviderOption {
       names = {"-p", "--provider"},
       defaultValue = "openrouter",
       converter = ProviderConverter.class,
-      description = "openrouter or modelgates (default: ${DEFAULT-VALUE})")
+      completionCandidates = ProviderIds.class,
+      description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Provider provider;
 }

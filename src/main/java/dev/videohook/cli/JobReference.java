@@ -24,7 +24,9 @@ final class JobReference {
   @Option(
       names = {"-p", "--provider"},
       converter = ProviderConverter.class,
-      description = "openrouter or modelgates (default: the one the job is recorded under).")
+      completionCandidates = ProviderIds.class,
+      description =
+          "One of: ${COMPLETION-CANDIDATES} (default: the one the job is recorded under).")
   Provider provider;
 
   @Option(

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Lists the provider's video models and what each accepts (GET /videos/models).",
-      "Needs only the API base; the API key (OPENROUTER_API_KEY or MODELGATES_API_KEY) is sent"
+      "Needs only the API base; the API key (<PROVIDER>_API_KEY) is sent"
           + " when set. In the table, - means not supported and ? means the provider does not"
           + " say."
     })
@@ -50,8 +50,7 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Option(
       names = "--api-base",
-      description =
-          "Provider API base URL (default: the provider's, or OPENROUTER_API_BASE / MODELGATES_API_BASE).")
+      description = "Provider API base URL (default: <PROVIDER>_API_BASE, else the provider's).")
   URI apiBase;
 
   @Override

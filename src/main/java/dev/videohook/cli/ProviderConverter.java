@@ -1,11 +1,9 @@
 package dev.videohook.cli;
 
 import dev.videohook.provider.Provider;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 
-/** {@code --provider openrouter|modelgates}, case-insensitive. */
+/** {@code --provider} by a provider's id, case-insensitive. */
 final class ProviderConverter implements CommandLine.ITypeConverter<Provider> {
   @Override
   public Provider convert(String value) {
@@ -13,11 +11,6 @@ final class ProviderConverter implements CommandLine.ITypeConverter<Provider> {
         .orElseThrow(
             () ->
                 new CommandLine.TypeConversionException(
-                    "unknown provider '"
-                        + value
-                        + "', expected one of: "
-                        + Arrays.stream(Provider.values())
-                            .map(Provider::id)
-                            .collect(Collectors.joining(", "))));
+                    "unknown provider '" + value + "', expected one of: " + Provider.ids()));
   }
 }

@@ -9,6 +9,7 @@ final class ProviderOption {
       names = {"-p", "--provider"},
       required = true,
       converter = ProviderConverter.class,
-      description = "openrouter or modelgates")
+      completionCandidates = ProviderIds.class,
+      description = "One of: ${COMPLETION-CANDIDATES}.")
   Provider provider;
 }

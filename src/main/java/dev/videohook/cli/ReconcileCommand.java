@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
           + " one the provider has not finished by RECONCILE_DEADLINE_SECONDS is marked expired;"
           + " a job still completed after RECONCILE_STRANDED_DOWNLOAD_SECONDS, past what the"
           + " stream can deliver, is marked download_failed with the reason, for a redrive.",
-      "Needs JOBS_TABLE and each provider's API key (OPENROUTER_API_KEY, MODELGATES_API_KEY) or"
+      "Needs JOBS_TABLE and each provider's API key (<PROVIDER>_API_KEY) or"
           + " TENANT_SECRETS_PREFIX. Exit code 1 when a job could not be looked at."
     })
 final class ReconcileCommand implements Callable<Integer> {

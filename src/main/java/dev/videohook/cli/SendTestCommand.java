@@ -5,8 +5,8 @@ import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
+import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
-import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
       "Signs a test event the way the provider does and POSTs it to a tenant's webhook URL; prints"
           + " the HTTP status (a 401 or 404 is explained on standard error).",
       "The URL is --url, else VIDEOHOOK_API_URL with the tenant and provider, else the local"
-          + " stack's. The secret comes from --secret, else OPENROUTER_WEBHOOK_SECRET /"
-          + " MODELGATES_WEBHOOK_SECRET, else (to this machine only) the local stack's dev_secret."
+          + " stack's. The secret comes from --secret, else the provider's"
+          + " <PROVIDER>_WEBHOOK_SECRET, else (to this machine only) the local stack's dev_secret."
     })
 final class SendTestCommand implements Callable<Integer> {
   /** The local stack's address and signing secret, as serve mode starts it by default. */
@@ -103,8 +103,7 @@ final class SendTestCommand implements Callable<Integer> {
             .header("Content-Type", "application/json")
             .header(
                 providerOption.provider.signatureHeader(),
-                SignatureVerifier.signatureHeader(
-                    signingSecret, Instant.now().getEpochSecond(), body))
+                providerOption.provider.sign(signingSecret, Instant.now().getEpochSecond(), body))
             .header(providerOption.provider.idempotencyHeader(), jobId + "-" + terminal.status())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
@@ -187,7 +186,9 @@ final class SendTestCommand implements Callable<Integer> {
                   + ". Check the stage (-t "
                   + tenant
                   + ": it must be one of the stack's Tenants) and the path"
-                  + " /{tenant}/{openrouter|modelgates}/video-webhook, or the API URL"
+                  + " /{tenant}/{provider}/video-webhook (provider: "
+                  + Provider.ids()
+                  + "), or the API URL"
                   + " (VIDEOHOOK_API_URL or --url).");
       case 503 ->
           Optional.of(

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.ob.JSONObjectException;
 import dev.videohook.provider.Provider;
-import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Re-signs an API Gateway event (events/*.json) with the current time, for sam local invoke.",
       "A stored signature goes stale after the 300 s tolerance. The body is left byte for byte.",
-      "The secret is --secret, else OPENROUTER_WEBHOOK_SECRET / MODELGATES_WEBHOOK_SECRET, else"
+      "The secret is --secret, else the provider's <PROVIDER>_WEBHOOK_SECRET, else"
           + " dev_secret (the one target/sam-local/env.json and the local stack use).",
       "  videohook sign-event events/openrouter-completed.json -o target/signed.json",
       "  sam local invoke WebhookFunction -e target/signed.json"
@@ -82,7 +81,9 @@ final class SignEventCommand implements Callable<Integer> {
                         eventFile
                             + ": rawPath '"
                             + path
-                            + "' is not a webhook path such as /openrouter/video-webhook"));
+                            + "' is not a webhook path /{provider}/video-webhook (provider: "
+                            + Provider.ids()
+                            + ")"));
     if (!(event.get("body") instanceof String body)
         || !(event.get("headers") instanceof Map<?, ?> rawHeaders)) {
       throw new CliException(
@@ -102,7 +103,7 @@ final class SignEventCommand implements Callable<Integer> {
     headers.keySet().removeIf(name -> name.equalsIgnoreCase(provider.signatureHeader()));
     headers.put(
         provider.signatureHeader().toLowerCase(Locale.ROOT),
-        SignatureVerifier.signatureHeader(signingSecret, Instant.now().getEpochSecond(), raw));
+        provider.sign(signingSecret, Instant.now().getEpochSecond(), raw));
     String json =
         JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(event) + System.lineSeparator();
     if (output != null) {

@@ -47,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean hasTable = cli.env.hasJobTable();
     if (!hasTable && job.provider == null) {
       throw new CliException(
-          ExitCode.USAGE, "give -p (openrouter or modelgates): JOBS_TABLE is not set to find it");
+          ExitCode.USAGE, "give -p (" + Provider.ids() + "): JOBS_TABLE is not set to find it");
     }
     Optional<Job> stored = hasTable ? job.find(cli.env.jobStore(), err) : Optional.empty();
     Provider provider = stored.map(Job::provider).orElse(job.provider);

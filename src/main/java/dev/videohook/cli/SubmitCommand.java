@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Submits a video job with a callback URL and records it as pending.",
       "The callback URL is derived from VIDEOHOOK_API_URL, the tenant and the provider;"
-          + " --callback-url overrides it. Needs the provider's API key (OPENROUTER_API_KEY or"
-          + " MODELGATES_API_KEY) and JOBS_TABLE.",
+          + " --callback-url overrides it. Needs the provider's API key"
+          + " (<PROVIDER>_API_KEY) and JOBS_TABLE.",
       "Before any credit is spent, the options are checked against the request schema and"
           + " against what the model supports (`videohook models`); --no-check skips the latter."
     })
@@ -121,8 +121,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Option(
       names = "--api-base",
-      description =
-          "Provider API base URL (default: the provider's, or OPENROUTER_API_BASE / MODELGATES_API_BASE).")
+      description = "Provider API base URL (default: <PROVIDER>_API_BASE, else the provider's).")
   URI apiBase;
 
   @Option(names = "--no-record", description = "Do not record the job in JOBS_TABLE.")

@@ -19,7 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "Submit AI video jobs to OpenRouter or ModelGates and follow them to a stored file.",
+        "Submit AI video jobs to a provider (see --provider) and follow them to a stored file.",
     subcommands = {
       SubmitCommand.class,
       ModelsCommand.class,

@@ -69,45 +69,23 @@ public final class JobTable {
   public static final String BY_STATUS_INDEX = "by_status";
 
   /**
-   * The stream records the downloader acts on: a job item's transition to {@code completed}, as
-   * Lambda event filter patterns (a record passes when any one matches), on the record's {@code
-   * dynamodb} key alone (the only key a DynamoDB event source mapping filters on). A job inserted
-   * as completed (no old image: its old status does not exist), or modified from any other status
-   * to completed; never a later update of a job that was already completed. template.yaml declares
-   * the same patterns as the download function's FilterCriteria, and the local stack applies them
-   * before invoking the handler.
+   * The stream records the downloader acts on: a job item's move into {@code completed}, inserted
+   * so or modified from any other status; never a later update of a job that was already completed.
+   * template.yaml declares the same patterns as the download function's FilterCriteria, and the
+   * local stack applies them before invoking the handler. Built by {@link StreamFilters}.
    */
   public static final List<String> DOWNLOAD_FILTER_PATTERNS =
-      List.of(
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"completed\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"exists\":false}]}}}}",
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"completed\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"completed\"]}]}}}}");
+      StreamFilters.movesInto(List.of(JobStatus.COMPLETED));
 
   /**
-   * The stream records the downstream-event publisher acts on: a job item's transition into a state
-   * a consumer cares about ({@code stored}, {@code download_failed}, or a provider's {@code
-   * failed}/{@code cancelled}/{@code expired}), as Lambda event filter patterns on the {@code
-   * dynamodb} key alone. Inserted in one of them (no old status), or modified into one from any
-   * other status; never a later update that keeps the status. template.yaml declares the same
-   * patterns as the notify function's FilterCriteria.
+   * The stream records the downstream-event publisher acts on: a job item's move into any state
+   * that emits an event ({@link JobStatus#eventful()}), from no status or from any other one, so a
+   * provider's {@code failed} that replaces the reconciler's {@code expired} is heard too; never a
+   * later update that keeps the status. template.yaml declares the same patterns as the notify
+   * function's FilterCriteria. Built by {@link StreamFilters}.
    */
   public static final List<String> NOTIFY_FILTER_PATTERNS =
-      List.of(
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"stored\",\"download_failed\",\"failed\",\"cancelled\",\"expired\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"exists\":false}]}}}}",
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"stored\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"stored\"]}]}}}}",
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"download_failed\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"download_failed\"]}]}}}}",
-          "{\"dynamodb\":{\"NewImage\":{\"item_type\":{\"S\":[\"job\"]},"
-              + "\"status\":{\"S\":[\"failed\",\"cancelled\",\"expired\"]}},"
-              + "\"OldImage\":{\"status\":{\"S\":[{\"anything-but\":[\"failed\",\"cancelled\",\"expired\"]}]}}}}");
+      StreamFilters.movesInto(JobStatus.eventful());
 
   private JobTable() {}
 

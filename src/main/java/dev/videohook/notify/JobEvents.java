@@ -23,13 +23,14 @@ public final class JobEvents {
   /** The events' {@code source}. */
   public static final String SOURCE = "videohook";
 
-  public static final String STORED = "Video Stored";
-  public static final String DOWNLOAD_FAILED = "Video Download Failed";
-  public static final String FAILED = "Video Generation Failed";
-  public static final String CANCELLED = "Video Generation Cancelled";
-  public static final String EXPIRED = "Video Generation Expired";
+  // the detail-types, as JobStatus defines them (named here for the tests and docs that quote them)
+  public static final String STORED = detailType(JobStatus.STORED);
+  public static final String DOWNLOAD_FAILED = detailType(JobStatus.DOWNLOAD_FAILED);
+  public static final String FAILED = detailType(JobStatus.FAILED);
+  public static final String CANCELLED = detailType(JobStatus.CANCELLED);
+  public static final String EXPIRED = detailType(JobStatus.EXPIRED);
 
-  /** The detail-type of each state that makes an event. */
+  /** The detail-type of each state that makes an event: {@link JobStatus#eventful()}. */
   public static final Map<JobStatus, String> DETAIL_TYPES = detailTypes();
 
   private JobEvents() {}
@@ -110,13 +111,15 @@ public final class JobEvents {
     }
   }
 
+  private static String detailType(JobStatus status) {
+    return status.detailType().orElseThrow();
+  }
+
   private static Map<JobStatus, String> detailTypes() {
     Map<JobStatus, String> types = new EnumMap<>(JobStatus.class);
-    types.put(JobStatus.STORED, STORED);
-    types.put(JobStatus.DOWNLOAD_FAILED, DOWNLOAD_FAILED);
-    types.put(JobStatus.FAILED, FAILED);
-    types.put(JobStatus.CANCELLED, CANCELLED);
-    types.put(JobStatus.EXPIRED, EXPIRED);
+    for (JobStatus status : JobStatus.eventful()) {
+      types.put(status, detailType(status));
+    }
     return Map.copyOf(types);
   }
 }

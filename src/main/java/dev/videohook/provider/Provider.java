@@ -1,26 +1,42 @@
 package dev.videohook.provider;
 
+import dev.videohook.signature.SignatureScheme;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The two API-compatible providers. The webhook path names the provider, which picks the header
- * names, the API base and the environment variables of its secrets.
+ * The two API-compatible providers. The webhook path names the provider, which picks its wire
+ * format (header names and signature scheme), the API base and the environment variables of its
+ * secrets. Adding a provider is one constant here and the template's provider list; every list of
+ * providers elsewhere (CLI help, error messages) is derived from {@link #values()}.
  */
 public enum Provider {
-  OPENROUTER("openrouter", "OpenRouter", URI.create("https://openrouter.ai/api/v1")),
-  MODELGATES("modelgates", "ModelGates", URI.create("https://modelgates.ai/api/v1"));
+  OPENROUTER(
+      "openrouter",
+      URI.create("https://openrouter.ai/api/v1"),
+      new WireFormat(
+          "X-OpenRouter-Signature",
+          "X-OpenRouter-Idempotency-Key",
+          SignatureScheme.TIMESTAMPED_HMAC_SHA256)),
+  MODELGATES(
+      "modelgates",
+      URI.create("https://modelgates.ai/api/v1"),
+      new WireFormat(
+          "X-ModelGates-Signature",
+          "X-ModelGates-Idempotency-Key",
+          SignatureScheme.TIMESTAMPED_HMAC_SHA256));
 
   private final String id;
-  private final String brand;
   private final URI defaultApiBase;
+  private final WireFormat wire;
 
-  Provider(String id, String brand, URI defaultApiBase) {
+  Provider(String id, URI defaultApiBase, WireFormat wire) {
     this.id = id;
-    this.brand = brand;
     this.defaultApiBase = defaultApiBase;
+    this.wire = wire;
   }
 
   /** Lower-case name used in paths, S3 keys, CLI arguments and stored records. */
@@ -32,12 +48,27 @@ public enum Provider {
     return defaultApiBase;
   }
 
+  /** Its headers and signature scheme: what a signer writes and the receiver checks. */
+  public WireFormat wire() {
+    return wire;
+  }
+
   public String signatureHeader() {
-    return "X-" + brand + "-Signature";
+    return wire.signatureHeader();
   }
 
   public String idempotencyHeader() {
-    return "X-" + brand + "-Idempotency-Key";
+    return wire.idempotencyHeader();
+  }
+
+  /** The value of {@link #signatureHeader()} that signs {@code rawBody} at {@code unixSeconds}. */
+  public String sign(String secret, long unixSeconds, byte[] rawBody) {
+    return wire.sign(secret, unixSeconds, rawBody);
+  }
+
+  /** The ids of every provider, as a reader would list them: {@code openrouter, modelgates}. */
+  public static String ids() {
+    return Arrays.stream(values()).map(Provider::id).collect(Collectors.joining(", "));
   }
 
   /** The path segment after the stage: {@code /openrouter/video-webhook}. */

@@ -13,11 +13,11 @@ public final class VerificationResult {
     this.failure = failure;
   }
 
-  static VerificationResult verified(long timestamp) {
+  public static VerificationResult verified(long timestamp) {
     return new VerificationResult(timestamp, null);
   }
 
-  static VerificationResult rejected(VerificationFailure failure) {
+  public static VerificationResult rejected(VerificationFailure failure) {
     return new VerificationResult(-1, Objects.requireNonNull(failure));
   }
 

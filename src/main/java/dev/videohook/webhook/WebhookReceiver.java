@@ -13,7 +13,6 @@ import dev.videohook.job.UnstorableDeliveryException;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
 import dev.videohook.secrets.TenantSecrets;
-import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.signature.VerificationResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -83,7 +82,7 @@ public final class WebhookReceiver {
     }
     String signature = headers.get(provider.signatureHeader().toLowerCase(Locale.ROOT));
     VerificationResult verification =
-        new SignatureVerifier(accepted, tolerance, clock).verify(signature, body);
+        provider.wire().verify(signature, body, accepted, tolerance, clock);
     if (!verification.isVerified()) {
       log(Level.WARN, tenant, provider, WebhookOutcome.UNAUTHORIZED)
           .addKeyValue("reason", verification.failure().orElseThrow())
@@ -224,9 +223,10 @@ public final class WebhookReceiver {
     byte[] body = PRIMING_EVENT.getBytes(StandardCharsets.UTF_8);
     try {
       String secret = "priming-only-not-a-secret";
-      String header =
-          SignatureVerifier.signatureHeader(secret, clock.instant().getEpochSecond(), body);
-      new SignatureVerifier(List.of(secret), tolerance, clock).verify(header, body);
+      for (Provider provider : Provider.values()) {
+        String header = provider.sign(secret, clock.instant().getEpochSecond(), body);
+        provider.wire().verify(header, body, List.of(secret), tolerance, clock);
+      }
       VideoEvent.read(body);
       Utf8Body.decode(body);
     } catch (InvalidEventException | RuntimeException e) {

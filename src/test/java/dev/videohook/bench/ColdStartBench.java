@@ -1,7 +1,7 @@
 package dev.videohook.bench;
 
 import dev.videohook.local.MotoServer;
-import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.provider.Provider;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -264,8 +264,8 @@ public final class ColdStartBench implements Callable<Integer> {
                                   "http://127.0.0.1:" + GUIDE_PORT + "/openrouter/video-webhook"))
                           .header("Content-Type", "application/json")
                           .header(
-                              "X-OpenRouter-Signature",
-                              SignatureVerifier.signatureHeader(
+                              Provider.OPENROUTER.signatureHeader(),
+                              Provider.OPENROUTER.sign(
                                   "dev_secret", Instant.now().getEpochSecond(), body))
                           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                           .build(),

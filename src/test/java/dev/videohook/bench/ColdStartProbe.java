@@ -1,11 +1,12 @@
 package dev.videohook.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.videohook.signature.SignatureVerifier;
+import dev.videohook.provider.Provider;
 import dev.videohook.webhook.WebhookHandler;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,8 +36,8 @@ public final class ColdStartProbe {
             .withRawPath("/openrouter/video-webhook")
             .withHeaders(
                 Map.of(
-                    "x-openrouter-signature",
-                    SignatureVerifier.signatureHeader(
+                    Provider.OPENROUTER.signatureHeader().toLowerCase(Locale.ROOT),
+                    Provider.OPENROUTER.sign(
                         System.getenv("OPENROUTER_WEBHOOK_SECRET"),
                         Instant.now().getEpochSecond(),
                         body.getBytes(StandardCharsets.UTF_8))))

@@ -10,7 +10,6 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
-import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -240,9 +239,8 @@ public final class ReceiverBench implements Callable<Integer> {
               new Request.Builder()
                   .url(url.toString())
                   .header(
-                      "X-OpenRouter-Signature",
-                      SignatureVerifier.signatureHeader(
-                          secret, Instant.now().getEpochSecond(), body))
+                      Provider.OPENROUTER.signatureHeader(),
+                      Provider.OPENROUTER.sign(secret, Instant.now().getEpochSecond(), body))
                   .post(RequestBody.create(body, JSON))
                   .build();
           return () -> {

@@ -22,7 +22,6 @@ import dev.videohook.local.LocalVideohook;
 import dev.videohook.local.SamLocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
-import dev.videohook.signature.SignatureVerifier;
 import dev.videohook.simulator.VideoBytes;
 import dev.videohook.webhook.ReceiverConfig;
 import dev.videohook.webhook.WebhookHandler;
@@ -113,7 +112,7 @@ class SamLocalInvokeTest {
         .getHeaders()
         .put(
             Provider.OPENROUTER.signatureHeader().toLowerCase(),
-            SignatureVerifier.signatureHeader(
+            Provider.OPENROUTER.sign(
                 webhookEnv.get(Provider.OPENROUTER.webhookSecretEnv()),
                 Instant.now().getEpochSecond(),
                 body));

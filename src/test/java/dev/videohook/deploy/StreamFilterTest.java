@@ -5,6 +5,7 @@ import static dev.videohook.deploy.CloudFormationTemplate.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
@@ -15,6 +16,9 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.local.EventFilter;
 import dev.videohook.local.LocalStreamPoller;
+import dev.videohook.notify.JobEvent;
+import dev.videohook.notify.JobEvents;
+import dev.videohook.notify.NotifyHandler;
 import dev.videohook.provider.Provider;
 import dev.videohook.testing.SharedMoto;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +145,82 @@ class StreamFilterTest {
 
     assertEquals(List.of("INSERT ->failed"), passing(Provider.OPENROUTER, failed));
     assertEquals(List.of("MODIFY completed->stored"), passing(Provider.MODELGATES, completed));
+  }
+
+  @Test
+  void providersFailure_thatReplacesTheReconcilersExpiry_shouldPassTheNotifyFilter_andBePublished()
+      throws Exception {
+    filter = new EventFilter(templatePatterns("NotifyFunction", "JobTransitions"));
+    String jobId = eventJobId("openrouter-failed.json");
+    JobKey job = new JobKey("acme", Provider.OPENROUTER, jobId);
+    store.recordSubmitted(job, "google/veo-3.1-lite", "a lamp", Instant.now());
+    store.expirePending(job, "no answer from the provider", Instant.now());
+    record("openrouter-failed.json", Provider.OPENROUTER);
+
+    assertEquals(JobStatus.FAILED, store.find(job).orElseThrow().status());
+    assertEquals(
+        List.of("MODIFY pending->expired", "MODIFY expired->failed"),
+        passing(Provider.OPENROUTER, jobId));
+    assertEquals(
+        List.of(JobEvents.EXPIRED, JobEvents.FAILED),
+        published(Provider.OPENROUTER, jobId),
+        "consumers hear the reconciler's expiry, then the provider's verdict that replaced it");
+  }
+
+  @Test
+  void providersCancellation_thatReplacesTheReconcilersExpiry_shouldPassTheNotifyFilter()
+      throws Exception {
+    filter = new EventFilter(templatePatterns("NotifyFunction", "JobTransitions"));
+    // the failed sample, cancelled instead
+    String cancelled =
+        EventLoader.loadApiGatewayHttpEvent("events/openrouter-failed.json")
+            .getBody()
+            .replace("video.generation.failed", "video.generation.cancelled")
+            .replace("\"status\":\"failed\"", "\"status\":\"cancelled\"");
+    VideoEvent event = VideoEvent.parse(cancelled.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+    String jobId = event.jobId();
+    JobKey job = new JobKey("acme", Provider.MODELGATES, jobId);
+    store.recordSubmitted(job, "google/veo-3.1-lite", "a lamp", Instant.now());
+    store.expirePending(job, "no answer from the provider", Instant.now());
+    store.recordDelivery(
+        new Delivery("acme", Provider.MODELGATES, event, cancelled, null, Instant.now()));
+
+    assertEquals(JobStatus.CANCELLED, store.find(job).orElseThrow().status());
+
+    assertEquals(
+        List.of("MODIFY pending->expired", "MODIFY expired->cancelled"),
+        passing(Provider.MODELGATES, jobId));
+  }
+
+  /** The Lambda filter patterns template.yaml declares on a function's stream event. */
+  private List<String> templatePatterns(String function, String event) throws Exception {
+    CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
+    Object filters =
+        at(
+            template.properties(function),
+            "Events",
+            event,
+            "Properties",
+            "FilterCriteria",
+            "Filters");
+    return list(filters).stream().map(f -> (String) at(f, "Pattern")).toList();
+  }
+
+  /**
+   * The detail-types the notify handler publishes for the job's records that pass the filter, each
+   * record handed over as Lambda would.
+   */
+  private List<String> published(Provider provider, String jobId) {
+    List<JobEvent> events = new ArrayList<>();
+    NotifyHandler notify = new NotifyHandler(events::add);
+    DynamodbEvent batch = new DynamodbEvent();
+    batch.setRecords(
+        jobRecords(provider, jobId).stream()
+            .filter(r -> filter.matches(dynamodbKeyOnly(r)))
+            .map(LocalStreamPoller::toLambdaRecord)
+            .toList());
+    assertEquals(List.of(), notify.handleRequest(batch, null).getBatchItemFailures());
+    return events.stream().map(JobEvent::detailType).toList();
   }
 
   /**

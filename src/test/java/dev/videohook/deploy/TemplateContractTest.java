@@ -359,6 +359,9 @@ class TemplateContractTest {
 
   // ------------------------------------------------------------------ the stream consumer
 
+  /** Lambda's default quota of filters on one event source mapping (10 only on request). */
+  private static final int LAMBDA_DEFAULT_FILTERS_PER_MAPPING = 5;
+
   @Test
   void notifyStream_shouldFilterWithJobTablesPatterns_asTheLocalPollerDoes() throws Exception {
     Map<String, Object> stream =
@@ -374,6 +377,10 @@ class TemplateContractTest {
       code.add(JSON.std.mapFrom(pattern));
     }
     assertEquals(code, patterns, "the local stream poller applies JobTable's notify patterns");
+    assertTrue(
+        patterns.size() <= LAMBDA_DEFAULT_FILTERS_PER_MAPPING,
+        "Lambda refuses an event source mapping with more filters than the account's quota: "
+            + patterns.size());
     for (Map<String, Object> pattern : patterns) {
       assertEquals(Set.of("dynamodb"), pattern.keySet(), "filters on dynamodb alone: " + pattern);
     }
@@ -411,8 +418,9 @@ class TemplateContractTest {
     }
     assertEquals(
         Set.of(
-            List.of(Map.of("exists", false)),
-            List.of(Map.of("anything-but", List.of(JobStatus.COMPLETED.value())))),
+            List.of(
+                Map.of("exists", false),
+                Map.of("anything-but", List.of(JobStatus.COMPLETED.value())))),
         oldStatuses);
 
     assertEquals(List.of("ReportBatchItemFailures"), stream.get("FunctionResponseTypes"));

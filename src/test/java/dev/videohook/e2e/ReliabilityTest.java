@@ -328,8 +328,7 @@ class ReliabilityTest {
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .header(
-            PROVIDER.signatureHeader(),
-            SignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), body))
+            PROVIDER.signatureHeader(), PROVIDER.sign(secret, Instant.now().getEpochSecond(), body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
   }

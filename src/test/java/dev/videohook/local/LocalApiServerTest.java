@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.provider.Provider;
-import dev.videohook.signature.SignatureVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -170,8 +169,7 @@ class LocalApiServerTest {
                 .header("Content-Type", contentType)
                 .header(
                     provider.signatureHeader(),
-                    SignatureVerifier.signatureHeader(
-                        secret, Instant.now().getEpochSecond(), bytes))
+                    provider.sign(secret, Instant.now().getEpochSecond(), bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build(),
             HttpResponse.BodyHandlers.discarding())

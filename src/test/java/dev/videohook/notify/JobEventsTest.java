@@ -106,6 +106,30 @@ class JobEventsTest {
   }
 
   @Test
+  void of_shouldMakeTheProvidersEvent_whenItsVerdictReplacesTheReconcilersExpiry() {
+    for (JobStatus status : List.of(JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.COMPLETED)) {
+      Optional<JobEvent> event =
+          JobEvents.of(
+              "MODIFY", Optional.of(job(JobStatus.EXPIRED, null)), Optional.of(job(status, null)));
+      assertEquals(
+          status.detailType(), event.map(JobEvent::detailType), "expired -> " + status.value());
+    }
+  }
+
+  @Test
+  void detailTypes_shouldBeTheOnesConsumersSubscribeTo() {
+    // consumers' EventBridge rules name these: a rename is a breaking change
+    assertEquals(
+        Map.of(
+            JobStatus.STORED, "Video Stored",
+            JobStatus.DOWNLOAD_FAILED, "Video Download Failed",
+            JobStatus.FAILED, "Video Generation Failed",
+            JobStatus.CANCELLED, "Video Generation Cancelled",
+            JobStatus.EXPIRED, "Video Generation Expired"),
+        JobEvents.DETAIL_TYPES);
+  }
+
+  @Test
   void of_shouldMakeNothing_forOtherStatesOrAnUpdateThatKeepsTheStatus() {
     assertTrue(
         JobEvents.of("INSERT", Optional.empty(), Optional.of(job(JobStatus.COMPLETED, null)))

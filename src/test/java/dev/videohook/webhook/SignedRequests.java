@@ -2,7 +2,6 @@ package dev.videohook.webhook;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.provider.Provider;
-import dev.videohook.signature.SignatureVerifier;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +31,7 @@ final class SignedRequests {
   }
 
   static APIGatewayV2HTTPEvent signed(Provider provider, String tenant, String body) {
-    return withSignature(
-        provider, tenant, body, SignatureVerifier.signatureHeader(SECRET, T, bytes(body)));
+    return withSignature(provider, tenant, body, provider.sign(SECRET, T, bytes(body)));
   }
 
   static APIGatewayV2HTTPEvent withSignature(
