@@ -113,4 +113,20 @@ class JobLifecycleRegressionTest {
 
     assertDoesNotThrow(world::checkSettled);
   }
+
+  /** The inverted check of the first model failed this correct sequence. */
+  @Test
+  void providersExpiredAfterTheReconcilersExpiry_shouldReplaceIt() {
+    world.submit(1, "video/mp4", "urls");
+    world.clockJump(Duration.ofHours(25));
+    world.reconcile();
+    step();
+    assertEquals(JobStatus.EXPIRED, world.jobs.get("job-0").status);
+
+    assertEquals(WebhookOutcome.RECORDED, world.deliver("job-0", EventType.EXPIRED));
+    step();
+
+    world.quietPeriod(false);
+    assertDoesNotThrow(world::checkSettled);
+  }
 }
