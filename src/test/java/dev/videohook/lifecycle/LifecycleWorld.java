@@ -120,7 +120,13 @@ final class LifecycleWorld implements AutoCloseable {
   static final int PART_SIZE = 5 * 1024 * 1024;
 
   /** Longer than the downloader's response timeout: a stalled source fails the request. */
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Between two reads of a source: the reader waits while two 5 MiB parts upload, which takes more
+   * than the response timeout on a loaded machine.
+   */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
 
   /** Real time a download invocation has (Lambda's remaining time less the handler's margin). */
   static final Duration DOWNLOAD_BUDGET = Duration.ofSeconds(5);
@@ -265,7 +271,7 @@ final class LifecycleWorld implements AutoCloseable {
             .resolver(dns)
             .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), d -> {}))
             .responseTimeout(RESPONSE_TIMEOUT)
-            .idleTimeout(RESPONSE_TIMEOUT)
+            .idleTimeout(IDLE_TIMEOUT)
             .build();
     DownloadService downloadService =
         new DownloadService(downloader, store, clock, GIVE_UP_AFTER_ATTEMPTS);
