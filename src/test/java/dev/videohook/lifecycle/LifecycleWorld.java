@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.cli.VideohookCli;
 import dev.videohook.config.SharedConfig;
-import dev.videohook.download.CompletedJob;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.RetryPolicy;
@@ -14,11 +14,12 @@ import dev.videohook.download.VideoDownloader;
 import dev.videohook.event.EventType;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
-import dev.videohook.job.JobPage;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.StoredObject;
 import dev.videohook.local.EventFilter;
+import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.MotoServer;
 import dev.videohook.net.TestDns;
@@ -31,40 +32,68 @@ import dev.videohook.testing.ControlledClock;
 import dev.videohook.testing.ScriptedProvider;
 import dev.videohook.testing.ScriptedProvider.SourceFault;
 import dev.videohook.testing.ScriptedProvider.StatusAnswer;
+import dev.videohook.testing.ScriptedProvider.VideoSize;
 import dev.videohook.testing.SharedMoto;
 import dev.videohook.testing.SharedS3;
 import dev.videohook.testing.StoreOutage;
+import dev.videohook.testing.TcpProxy;
+import dev.videohook.testing.TestLambdaContext;
 import dev.videohook.webhook.WebhookOutcome;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The whole of videohook on one table and one bucket, every actor real (receiver, job store,
- * reconciler, stream filter and download handler, redrive) against the emulators, with a scripted
- * provider and a clock the test moves; and beside it, what the test knows (each job's history and
- * every answer given), to check the invariants after each step.
+ * reconciler, stream filter and download handler, and the {@code replay} and {@code redrive}
+ * commands through the command line's own entry point) against the emulators, with a scripted
+ * provider, a clock the test moves, and S3 behind a proxy that can be cut; and beside it, what the
+ * test knows: an oracle of each job's outcome, decided by what the actors were told and answered.
+ *
+ * <p>The oracle, per job: the first terminal event the receiver acknowledged as recorded, or the
+ * provider's truth as the reconciler read it, decides the outcome; an expiry by the reconciler
+ * happens only past the job's deadline and leaves the job open to the provider's own terminal
+ * event; a provider's terminal state is never replaced; {@code completed} ends {@code stored} or
+ * {@code download_failed} with a reason of ours. Every stored object is read back from S3 and must
+ * be what the job records (bytes, size, content type) and what the provider served.
+ *
+ * <p>Actors race on threads in some steps. Every actor runs under a real, short budget: one that
+ * has not returned well after its budget is a failure (a call in flight nobody cut), not a hang.
  *
  * <p>The stream is played as Lambda's event source mapping plays it: the template's filter, one
  * record per invocation, a failed record retried (here, at the next processing step) until its
@@ -81,66 +110,135 @@ final class LifecycleWorld implements AutoCloseable {
   static final Duration TOLERANCE = Duration.ofSeconds(300);
   static final Duration RECONCILE_DEADLINE = Duration.ofHours(24);
   static final Duration STRANDED_AFTER = ReconcileConfig.DEFAULT_STRANDED_AFTER;
-  static final Duration REDRIVE_COMPLETED_OLDER_THAN = Duration.ofHours(1);
 
   /** The stream's first attempt and two retries, and the downloader gives up after as many. */
   static final int STREAM_MAX_RETRIES = 2;
 
   static final int GIVE_UP_AFTER_ATTEMPTS = STREAM_MAX_RETRIES + 1;
 
-  /** Longer than the downloader's response timeout: a stalled source fails the request. */
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(100);
+  /** The smallest part S3 takes (and moto, by default): a large video is three parts. */
+  static final int PART_SIZE = 5 * 1024 * 1024;
 
-  private static final Set<JobStatus> PROVIDER_TERMINAL =
-      Set.of(JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.EXPIRED);
+  /** Longer than the downloader's response timeout: a stalled source fails the request. */
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Between two reads of a source: the reader waits while two 5 MiB parts upload, which takes more
+   * than the response timeout on a loaded machine.
+   */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Real time a download invocation has (Lambda's remaining time less the handler's margin). */
+  static final Duration DOWNLOAD_BUDGET = Duration.ofSeconds(5);
+
+  /** Real time a reconciler run has: a few status calls on loopback take milliseconds. */
+  static final Duration RUN_BUDGET = Duration.ofSeconds(3);
+
+  /** An operator's command: no deadline of its own, but every call it makes has one. */
+  static final Duration COMMAND_BUDGET = Duration.ofSeconds(15);
+
+  /**
+   * How long past its budget an actor may still return (a loaded machine, a JIT): generous, since
+   * this only tells a slow actor from one that would never return.
+   */
+  static final Duration GRACE = Duration.ofSeconds(8);
 
   /** One delivery the provider sent, as sent. */
-  record Sent(String jobId, String dedupeKey, byte[] body, String signature, long signedAt) {}
+  record Sent(
+      String jobId,
+      EventType type,
+      String dedupeKey,
+      byte[] body,
+      String signature,
+      long signedAt) {}
 
-  /** What the test knows about one job. */
+  /** What the test knows about one job: the oracle of its outcome. */
   static final class Known {
     final String id;
     final String source;
+    final Instant submittedAt;
+
+    /**
+     * The provider's terminal state that decided the job (a delivery, or the reconciler's read).
+     */
+    EventType decided;
+
+    /** Expired by the reconciler and not yet replaced by a provider's terminal event. */
+    boolean expiredByReconciler;
 
     /** The last status seen in the table, and whether an {@code expired} was the reconciler's. */
     JobStatus status;
 
-    boolean expiredByReconciler;
+    boolean lastExpiredByReconciler;
 
     /** Once seen {@code stored}: how many requests its sources had had by then. */
     int sourceRequestsWhenStored = -1;
 
-    Known(String id, String source) {
+    Known(String id, String source, Instant submittedAt) {
       this.id = id;
       this.source = source;
+      this.submittedAt = submittedAt;
     }
 
     JobKey key() {
       return new JobKey(TENANT, PROVIDER, id);
     }
+
+    /** Nothing of the provider's has decided the job yet: pending, or the reconciler's expired. */
+    boolean open() {
+      return decided == null;
+    }
+
+    Set<JobStatus> allowedStatuses() {
+      if (decided == EventType.COMPLETED) {
+        return Set.of(JobStatus.COMPLETED, JobStatus.STORED, JobStatus.DOWNLOAD_FAILED);
+      }
+      if (decided != null) {
+        // the oracle names the status itself: JobStatus.of is code under test
+        return Set.of(JobStatus.fromValue(decided.status()).orElseThrow());
+      }
+      return Set.of(expiredByReconciler ? JobStatus.EXPIRED : JobStatus.PENDING);
+    }
   }
+
+  /** One run of the command line: its exit code and what it printed. */
+  record CommandRun(int exitCode, String out, String err) {}
 
   final ControlledClock clock = new ControlledClock(START);
   final StoreOutage outage = new StoreOutage();
   final ScriptedProvider provider;
   final String table = SharedMoto.newJobTable();
   final String bucket = SharedS3.newBucket();
+  final TcpProxy s3Path = new TcpProxy(SharedS3.get().endpoint());
   final Map<String, Known> jobs = new LinkedHashMap<>();
   final List<Sent> sent = new ArrayList<>();
   final List<String> steps = new ArrayList<>();
   final List<DynamodbStreamRecord> onFailure = new ArrayList<>();
 
   private final DynamoDbClient checkClient = SharedMoto.get().client();
+  private final S3Client checkS3 = SharedS3.get().client();
+  private final S3Client streamS3 = LocalS3.client(s3Path.endpoint());
   private final JobStore checkStore;
   private final JobStore store;
   private final Secrets secrets;
   private final WebhookReceiver receiver;
   private final DownloadHandler downloads;
-  private final DownloadService downloadService;
   private final ReconcileConfig reconcileConfig;
+  private final ExecutorService actors =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "lifecycle-actor");
+            thread.setDaemon(true);
+            return thread;
+          });
   private Reconciler reconciler;
   private int keyGeneration;
   private int nextJob;
+
+  /** What was read back of each object, by key and ETag: large objects are read once. */
+  private final Map<String, ReadBack> readBack = new HashMap<>();
+
+  private record ReadBack(String eTag, String sha256, long size, String contentType) {}
 
   // the stream, as the event source mapping sees it
   private final DynamoDbStreamsClient streams = SharedMoto.get().streamsClient();
@@ -167,16 +265,18 @@ final class LifecycleWorld implements AutoCloseable {
                 ScriptedProvider.STORAGE_HOST, List.of("127.0.0.1"),
                 ScriptedProvider.REFUSED_HOST, List.of("0.0.0.0")));
     VideoDownloader downloader =
-        VideoDownloader.builder(new StreamingUploader(SharedS3.get().client(), bucket), secrets)
+        VideoDownloader.builder(new StreamingUploader(streamS3, bucket, PART_SIZE), secrets)
             .apiBases(Map.of(PROVIDER, provider.apiBase()))
             .allowLoopbackHttp(true)
             .resolver(dns)
             .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), d -> {}))
             .responseTimeout(RESPONSE_TIMEOUT)
-            .idleTimeout(RESPONSE_TIMEOUT)
+            .idleTimeout(IDLE_TIMEOUT)
             .build();
-    downloadService = new DownloadService(downloader, store, clock, GIVE_UP_AFTER_ATTEMPTS);
-    downloads = new DownloadHandler(downloadService, clock);
+    DownloadService downloadService =
+        new DownloadService(downloader, store, clock, GIVE_UP_AFTER_ATTEMPTS);
+    // the invocation's deadline is real time: Lambda's clock does not stop for the test's
+    downloads = new DownloadHandler(downloadService, Clock.systemUTC());
     reconcileConfig =
         new ReconcileConfig(
             new SharedConfig(
@@ -210,11 +310,17 @@ final class LifecycleWorld implements AutoCloseable {
 
   /** A job submitted to the provider and recorded {@code pending}, as the CLI does. */
   void submit(int outputs, String contentType, String source) {
+    submit(outputs, contentType, source, VideoSize.SMALL, false);
+  }
+
+  /** As {@link #submit(int, String, String)}, its outputs of {@code size}. */
+  void submit(
+      int outputs, String contentType, String source, VideoSize size, boolean newBytesPerRequest) {
     String id = "job-" + nextJob++;
-    provider.submit(id, outputs, contentType, source);
+    provider.submit(id, outputs, contentType, source, size, newBytesPerRequest);
     store.recordSubmitted(
         new JobKey(TENANT, PROVIDER, id), "google/veo-3.1-lite", "a lamp", clock.instant());
-    jobs.put(id, new Known(id, source));
+    jobs.put(id, new Known(id, source, clock.instant()));
   }
 
   void finish(String id, EventType outcome) {
@@ -223,6 +329,12 @@ final class LifecycleWorld implements AutoCloseable {
 
   /** The provider signs and sends a terminal event of {@code type} for the job, now. */
   WebhookOutcome deliver(String id, EventType type) {
+    Sent delivery = sign(id, type);
+    sent.add(delivery);
+    return judgeDeliveries(delivery, List.of(post(delivery)));
+  }
+
+  private Sent sign(String id, EventType type) {
     ScriptedProvider.Job job = provider.job(id);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", id);
@@ -245,48 +357,51 @@ final class LifecycleWorld implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return signed(id, type, id + "-" + type.status(), body);
+  }
+
+  private Sent signed(String id, EventType type, String dedupeKey, byte[] body) {
     long t = clock.instant().getEpochSecond();
-    Sent delivery =
-        new Sent(
-            id,
-            id + "-" + type.status(),
-            body,
-            SignatureVerifier.signatureHeader(WEBHOOK_SECRET, t, body),
-            t);
-    sent.add(delivery);
-    return post(delivery);
+    return new Sent(
+        id, type, dedupeKey, body, SignatureVerifier.signatureHeader(WEBHOOK_SECRET, t, body), t);
   }
 
   /** A delivery sent again, freshly signed (the provider's retry). */
   WebhookOutcome resend(int index) {
     Sent old = sent.get(index % sent.size());
-    long t = clock.instant().getEpochSecond();
-    return post(
-        new Sent(
-            old.jobId(),
-            old.dedupeKey(),
-            old.body(),
-            SignatureVerifier.signatureHeader(WEBHOOK_SECRET, t, old.body()),
-            t));
+    Sent again = signed(old.jobId(), old.type(), old.dedupeKey(), old.body());
+    return judgeDeliveries(again, List.of(post(again)));
   }
 
   /** A delivery replayed byte for byte, signature included (by the provider or anyone). */
   WebhookOutcome replay(int index) {
-    return post(sent.get(index % sent.size()));
+    Sent old = sent.get(index % sent.size());
+    return judgeDeliveries(old, List.of(post(old)));
   }
 
+  /** The same delivery, freshly signed, from {@code senders} threads at the same instant. */
+  List<WebhookOutcome> deliverAtOnce(String id, EventType type, int senders) {
+    Sent delivery = sign(id, type);
+    sent.add(delivery);
+    List<Callable<WebhookOutcome>> posts = new ArrayList<>();
+    for (int i = 0; i < senders; i++) {
+      posts.add(() -> post(delivery));
+    }
+    List<WebhookOutcome> outcomes = race("the receiver", RUN_BUDGET, posts);
+    judgeDeliveries(delivery, outcomes);
+    return outcomes;
+  }
+
+  /**
+   * The receiver's answer to one delivery, checked on its own: a 2xx only for what is durable, 401
+   * for a stale signature and only for it, 5xx during a store outage.
+   */
   private WebhookOutcome post(Sent delivery) {
     Map<String, String> headers = new HashMap<>();
-    headers.put(
-        PROVIDER.signatureHeader().toLowerCase(java.util.Locale.ROOT), delivery.signature());
-    headers.put(
-        PROVIDER.idempotencyHeader().toLowerCase(java.util.Locale.ROOT), delivery.dedupeKey());
+    headers.put(PROVIDER.signatureHeader().toLowerCase(Locale.ROOT), delivery.signature());
+    headers.put(PROVIDER.idempotencyHeader().toLowerCase(Locale.ROOT), delivery.dedupeKey());
     JobKey key = new JobKey(TENANT, PROVIDER, delivery.jobId());
-    boolean expiredByReconciler =
-        checkStore
-            .find(key)
-            .map(j -> j.status() == JobStatus.EXPIRED && j.terminalDelivery() == null)
-            .orElse(false);
+    boolean down = outage.isDown();
     WebhookOutcome outcome = receiver.receive(TENANT, PROVIDER, headers, delivery.body());
     long age = clock.instant().getEpochSecond() - delivery.signedAt();
     boolean fresh = Math.abs(age) <= TOLERANCE.toSeconds();
@@ -299,39 +414,184 @@ final class LifecycleWorld implements AutoCloseable {
     }
     if (outcome.acknowledged()) {
       // invariant 1: a 2xx is never given for what is not durable (read past any outage)
-      Optional<Job> job = checkStore.find(key);
       boolean durable =
-          job.map(j -> delivery.dedupeKey().equals(j.terminalDelivery())).orElse(false)
+          checkStore
+                  .find(key)
+                  .map(j -> delivery.dedupeKey().equals(j.terminalDelivery()))
+                  .orElse(false)
               || checkStore.findDelivery(key, delivery.dedupeKey()).isPresent();
       if (!durable) {
         throw new AssertionError(
             "delivery " + delivery.dedupeKey() + " answered " + outcome + " without a record");
       }
-      // invariant 8: the provider's own terminal event replaces the reconciler's expired
-      if (expiredByReconciler
-          && job.map(j -> j.status() == JobStatus.EXPIRED && j.terminalDelivery() == null)
-              .orElse(false)) {
-        throw new AssertionError(
-            "job "
-                + delivery.jobId()
-                + ": the provider's "
-                + delivery.dedupeKey()
-                + " was answered "
-                + outcome
-                + " and the reconciler's own expired stayed: the video is never fetched");
-      }
-    } else if (outage.isDown() && fresh && outcome != WebhookOutcome.STORAGE_FAILED) {
+    } else if (fresh && down && outcome != WebhookOutcome.STORAGE_FAILED) {
       throw new AssertionError("a delivery during a store outage was answered " + outcome);
+    } else if (fresh && !down && !outage.isDown()) {
+      throw new AssertionError(
+          "a fresh, valid delivery " + delivery.dedupeKey() + " was answered " + outcome);
     }
     return outcome;
   }
 
+  /**
+   * The oracle's part for deliveries of one event: recorded at most once; recorded exactly when
+   * nothing of the provider's had decided the job (so it decides it now); never acknowledged
+   * without being recorded while the job was open.
+   */
+  private WebhookOutcome judgeDeliveries(Sent delivery, List<WebhookOutcome> outcomes) {
+    Known known = jobs.get(delivery.jobId());
+    long recorded = outcomes.stream().filter(o -> o == WebhookOutcome.RECORDED).count();
+    String job = "job " + known.id + ": " + delivery.dedupeKey();
+    if (recorded > 1) {
+      throw new AssertionError(job + " was recorded " + recorded + " times: " + outcomes);
+    }
+    if (recorded == 1) {
+      if (!known.open()) {
+        throw new AssertionError(
+            job
+                + " was recorded over the provider's "
+                + known.decided.status()
+                + ", which is final");
+      }
+      known.decided = delivery.type();
+      known.expiredByReconciler = false;
+    } else if (known.open()) {
+      for (WebhookOutcome outcome : outcomes) {
+        if (outcome.acknowledged()) {
+          throw new AssertionError(
+              job
+                  + " was answered "
+                  + outcome
+                  + " while nothing of the provider's had decided the job: the first terminal"
+                  + " event is lost");
+        }
+      }
+    }
+    return outcomes.get(0);
+  }
+
   /** One scheduled reconciler run (its Lambda invocation fails as a whole on a store outage). */
   void reconcile() {
-    try {
-      reconciler.run(clock.instant().plus(Duration.ofMinutes(10)));
-    } catch (RuntimeException e) {
-      LOG.info("reconciler run failed: {}", e.toString());
+    Map<String, ProviderView> before = providerViews();
+    runReconciler();
+    judgeReconciler(before, Set.of());
+  }
+
+  private void runReconciler() {
+    bounded(
+        "a reconciler run",
+        RUN_BUDGET,
+        () -> {
+          try {
+            reconciler.run(clock.instant().plus(Duration.ofMinutes(10)));
+          } catch (RuntimeException e) {
+            LOG.info("reconciler run failed: {}", e.toString());
+          }
+          return null;
+        });
+  }
+
+  /** What the provider would have answered about each open job while the reconciler ran. */
+  private record ProviderView(String status, StatusAnswer answer) {}
+
+  private Map<String, ProviderView> providerViews() {
+    Map<String, ProviderView> views = new HashMap<>();
+    for (Known known : jobs.values()) {
+      ScriptedProvider.Job job = provider.job(known.id);
+      views.put(known.id, new ProviderView(job.status(), job.answer()));
+    }
+    return views;
+  }
+
+  /**
+   * The oracle's part for a reconciler run: a job it decided holds the provider's truth, read from
+   * a true answer; a job it expired was past its deadline.
+   */
+  private void judgeReconciler(Map<String, ProviderView> before, Set<String> except) {
+    for (Known known : jobs.values()) {
+      if (!known.open() || except.contains(known.id)) {
+        continue;
+      }
+      Job job = checkStore.find(known.key()).orElseThrow();
+      if (job.status() == JobStatus.PENDING) {
+        continue;
+      }
+      boolean reconcilerExpiry =
+          job.status() == JobStatus.EXPIRED && job.terminalDelivery() == null;
+      if (reconcilerExpiry) {
+        if (!known.expiredByReconciler) {
+          Duration age = Duration.between(known.submittedAt, clock.instant());
+          if (age.compareTo(RECONCILE_DEADLINE) < 0) {
+            throw new AssertionError(
+                "job "
+                    + known.id
+                    + " was expired by the reconciler at "
+                    + age
+                    + " old, before its deadline of "
+                    + RECONCILE_DEADLINE);
+          }
+          known.expiredByReconciler = true;
+        }
+        continue;
+      }
+      ProviderView view = before.get(known.id);
+      if (view == null
+          || view.answer() != StatusAnswer.TRUTH && view.answer() != StatusAnswer.TRICKLE
+          || !view.status().equals(job.status().value())) {
+        throw new AssertionError(
+            "job "
+                + known.id
+                + " was recorded "
+                + job.status().value()
+                + " by the reconciler, while the provider had it "
+                + (view == null ? "unknown" : view.status() + " and answered " + view.answer()));
+      }
+      known.decided = EventType.fromStatus(view.status()).orElseThrow();
+      known.expiredByReconciler = false;
+    }
+  }
+
+  /**
+   * A webhook and a reconciler run at once: whichever commits first decides, the other changes
+   * nothing.
+   */
+  void deliverDuringReconcile(String id, EventType type) {
+    Sent delivery = sign(id, type);
+    sent.add(delivery);
+    Map<String, ProviderView> before = providerViews();
+    Known known = jobs.get(id);
+    boolean wasOpen = known.open();
+    List<Object> results =
+        race(
+            "a webhook against a reconciler run",
+            RUN_BUDGET,
+            List.<Callable<Object>>of(
+                () -> post(delivery),
+                () -> {
+                  try {
+                    reconciler.run(clock.instant().plus(Duration.ofMinutes(10)));
+                  } catch (RuntimeException e) {
+                    LOG.info("reconciler run failed: {}", e.toString());
+                  }
+                  return null;
+                }));
+    WebhookOutcome outcome = (WebhookOutcome) results.get(0);
+    judgeReconciler(before, Set.of(id));
+    if (outcome == WebhookOutcome.RECORDED || !wasOpen) {
+      judgeDeliveries(delivery, List.of(outcome));
+      return;
+    }
+    // the reconciler committed first (or nobody did): judged as its run, the delivery a late one
+    judgeReconciler(before, Set.of());
+    if (outcome.acknowledged() && known.open()) {
+      throw new AssertionError(
+          "job "
+              + id
+              + ": "
+              + delivery.dedupeKey()
+              + " was answered "
+              + outcome
+              + ", not recorded");
     }
   }
 
@@ -379,6 +639,45 @@ final class LifecycleWorld implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The stream's next download while S3 goes away {@code afterMillis} into it, for a moment: the
+   * upload in flight fails, and nothing half-written may show.
+   */
+  void processStreamWhileS3Fails(int afterMillis) {
+    race(
+        "the download function with S3 cut",
+        DOWNLOAD_BUDGET,
+        List.<Callable<Object>>of(
+            () -> processStream(),
+            () -> {
+              Thread.sleep(afterMillis);
+              s3Path.cut();
+              Thread.sleep(20);
+              s3Path.restore();
+              return null;
+            }));
+  }
+
+  /** The stream's next download, and {@code videohook replay} of a job, at once. */
+  CommandRun processStreamDuringReplay(String id) {
+    List<Object> results =
+        race(
+            "the download function against videohook replay",
+            COMMAND_BUDGET,
+            List.<Callable<Object>>of(() -> processStream(), () -> replayCommand(id)));
+    return (CommandRun) results.get(1);
+  }
+
+  /** The stream's next download, and {@code videohook redrive}, at once. */
+  CommandRun processStreamDuringRedrive() {
+    List<Object> results =
+        race(
+            "the download function against videohook redrive",
+            COMMAND_BUDGET,
+            List.<Callable<Object>>of(() -> processStream(), () -> command("redrive")));
+    return (CommandRun) results.get(1);
+  }
+
   /** The head record is never delivered (it aged out, or the mapping was off too long). */
   void loseStreamRecord() {
     poll();
@@ -399,16 +698,26 @@ final class LifecycleWorld implements AutoCloseable {
   private boolean invoke(DynamodbStreamRecord record) {
     DynamodbEvent event = new DynamodbEvent();
     event.setRecords(List.of(record));
-    StreamsEventResponse response;
-    try {
-      response = downloads.handleRequest(event, null);
-    } catch (RuntimeException e) {
-      return false;
-    }
-    return response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty();
+    return bounded(
+        "the download function",
+        DOWNLOAD_BUDGET,
+        () -> {
+          StreamsEventResponse response;
+          try {
+            response =
+                downloads.handleRequest(
+                    event,
+                    new TestLambdaContext(
+                        Clock.systemUTC(), DownloadHandler.DEADLINE_MARGIN.plus(DOWNLOAD_BUDGET)));
+          } catch (RuntimeException e) {
+            return false;
+          }
+          return response.getBatchItemFailures() == null
+              || response.getBatchItemFailures().isEmpty();
+        });
   }
 
-  private void poll() {
+  private synchronized void poll() {
     for (Shard shard :
         streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
       String iterator =
@@ -435,39 +744,81 @@ final class LifecycleWorld implements AutoCloseable {
     }
   }
 
-  /**
-   * {@code videohook redrive} as the operator runs it: every {@code download_failed} job and every
-   * job still {@code completed} an hour after its last change, through the download service's
-   * redrive. The command itself reads the wall clock; this is its selection on the test's clock.
-   */
-  void redrive() {
-    Instant now = clock.instant();
-    List<Job> todo = new ArrayList<>();
-    try {
-      todo.addAll(all(JobStatus.DOWNLOAD_FAILED, now));
-      todo.addAll(all(JobStatus.COMPLETED, now.minus(REDRIVE_COMPLETED_OLDER_THAN)));
-    } catch (RuntimeException e) {
-      LOG.info("redrive could not list jobs: {}", e.toString());
-      return;
-    }
-    for (Job job : todo) {
-      try {
-        downloadService.redrive(CompletedJob.of(job));
-      } catch (RuntimeException e) {
-        LOG.info("redrive of {} failed again: {}", job.key(), e.toString());
-      }
-    }
+  /** {@code videohook redrive} as the operator runs it: the command line's own code, whole. */
+  CommandRun redrive() {
+    return bounded("videohook redrive", COMMAND_BUDGET, () -> command("redrive"));
   }
 
-  private List<Job> all(JobStatus status, Instant before) {
-    List<Job> found = new ArrayList<>();
-    JobPage.Cursor cursor = null;
-    do {
-      JobPage page = store.jobsInStatus(status, before, 100, cursor);
-      found.addAll(page.jobs());
-      cursor = page.next().orElse(null);
-    } while (cursor != null);
-    return found;
+  /** {@code videohook replay JOB_ID} as the operator runs it. */
+  CommandRun replayJob(String id) {
+    return bounded("videohook replay", COMMAND_BUDGET, () -> replayCommand(id));
+  }
+
+  private CommandRun replayCommand(String id) {
+    return command("replay", id, "--tenant", TENANT, "--provider", PROVIDER.id());
+  }
+
+  /**
+   * The command line's entry point with the settings an operator would set: the download
+   * function's, the provider's API key of the moment; S3 and DynamoDB straight, not through the
+   * world's faults. The command reads the wall clock, not the test's.
+   */
+  private CommandRun command(String... args) {
+    Map<String, String> env = new HashMap<>();
+    env.put(PROVIDER.apiKeyEnv(), secrets.apiKey);
+    env.put(PROVIDER.apiBaseEnv(), provider.apiBase().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put(SharedConfig.JOBS_TABLE, table);
+    env.put(SharedConfig.DYNAMODB_ENDPOINT, SharedMoto.get().endpoint().toString());
+    env.put(SharedConfig.S3_ENDPOINT, SharedS3.get().endpoint().toString());
+    env.put(SharedConfig.AWS_REGION, MotoServer.REGION.id());
+    env.put("VIDEO_BUCKET", bucket);
+    List<String> all = List.of(args);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        VideohookCli.run(
+            all.toArray(String[]::new),
+            env,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    LOG.info("videohook {}: exit {}: {}", String.join(" ", all), code, out);
+    return new CommandRun(code, out.toString(), err.toString());
+  }
+
+  /**
+   * Runs {@code actor} on a thread and waits for it a little longer than its {@code budget}: an
+   * actor still running then has a call in flight that nothing cut.
+   */
+  private <T> T bounded(String actor, Duration budget, Callable<T> call) {
+    return race(actor, budget, List.of(call)).get(0);
+  }
+
+  /** Runs every call at once, each on its own thread; their results in order. */
+  private <T> List<T> race(String actors, Duration budget, List<Callable<T>> calls) {
+    List<Future<T>> running = new ArrayList<>();
+    for (Callable<T> call : calls) {
+      running.add(this.actors.submit(call));
+    }
+    long until = System.nanoTime() + budget.plus(GRACE).toNanos();
+    List<T> results = new ArrayList<>();
+    for (Future<T> future : running) {
+      try {
+        results.add(future.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        throw new AssertionError(
+            actors + " still running " + GRACE.toSeconds() + " s past its budget of " + budget);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw new AssertionError(actors + " threw", e.getCause());
+      }
+    }
+    return results;
   }
 
   /**
@@ -477,6 +828,7 @@ final class LifecycleWorld implements AutoCloseable {
    */
   void quietPeriod(boolean clearStatusFaults) {
     outage.up();
+    s3Path.restore();
     if (clearStatusFaults) {
       for (String id : jobs.keySet()) {
         provider.answerStatus(id, StatusAnswer.TRUTH);
@@ -502,9 +854,10 @@ final class LifecycleWorld implements AutoCloseable {
   // --- invariants ---
 
   /**
-   * After every step: no terminal state moved backwards (but the reconciler's own {@code expired}
-   * replaced by a provider's terminal event), at most one stored object set per output and none
-   * written again once stored, no request to a refused address, no API key off the API origin.
+   * After every step: each job's status is what its oracle allows, no terminal state moved
+   * backwards (but the reconciler's own {@code expired} replaced by a provider's terminal event),
+   * every object in the bucket is read back and is what was served and what is recorded, no stored
+   * job downloaded again, no request to a refused address, no API key off the API origin.
    */
   void check() {
     for (ScriptedProvider.Seen seen : provider.seen()) {
@@ -516,14 +869,39 @@ final class LifecycleWorld implements AutoCloseable {
             "a credential was sent to the " + seen.origin() + " origin: " + seen.target());
       }
     }
-    Map<String, List<S3Object>> objects = downloadsStarted() ? objectsByJob() : Map.of();
+    Map<String, Map<String, ReadBack>> objects = downloadsStarted() ? objectsByJob() : Map.of();
+    Set<String> unknown = new HashSet<>(objects.keySet());
+    unknown.removeAll(jobs.keySet());
+    if (!unknown.isEmpty()) {
+      throw new AssertionError("objects in the bucket for no job: " + unknown);
+    }
     for (Known known : jobs.values()) {
       Job job =
           checkStore
               .find(known.key())
               .orElseThrow(() -> new AssertionError("job " + known.id + " disappeared"));
       checkTransition(known, job);
-      checkObjects(known, job, objects.getOrDefault(known.id, List.of()));
+      checkOracle(known, job);
+      checkObjects(known, job, objects.getOrDefault(known.id, Map.of()));
+    }
+  }
+
+  private void checkOracle(Known known, Job job) {
+    if (!known.allowedStatuses().contains(job.status())) {
+      throw new AssertionError(
+          "job "
+              + known.id
+              + " is "
+              + job.status().value()
+              + ", but "
+              + (known.decided != null
+                  ? "the provider's " + known.decided.status() + " decided it"
+                  : known.expiredByReconciler
+                      ? "the reconciler expired it and nothing replaced that"
+                      : "nothing has decided it yet"));
+    }
+    if (known.expiredByReconciler && job.terminalDelivery() != null) {
+      throw new AssertionError("job " + known.id + ": the reconciler's expiry holds a delivery");
     }
   }
 
@@ -531,24 +909,19 @@ final class LifecycleWorld implements AutoCloseable {
     JobStatus before = known.status;
     JobStatus now = job.status();
     boolean reconcilerExpiry = now == JobStatus.EXPIRED && job.terminalDelivery() == null;
-    if (before != null && before != now && !allowed(before, known.expiredByReconciler, now)) {
+    if (before != null
+        && (before != now || known.lastExpiredByReconciler != reconcilerExpiry)
+        && !allowed(before, known.lastExpiredByReconciler, now)) {
       throw new AssertionError(
           "job "
               + known.id
               + " moved backwards: "
-              + describe(before, known.expiredByReconciler)
+              + describe(before, known.lastExpiredByReconciler)
               + " -> "
               + describe(now, reconcilerExpiry));
     }
-    if (before == JobStatus.EXPIRED
-        && now == JobStatus.EXPIRED
-        && known.expiredByReconciler
-        && !reconcilerExpiry) {
-      throw new AssertionError(
-          "job " + known.id + ": the reconciler's expired became the provider's");
-    }
     known.status = now;
-    known.expiredByReconciler = reconcilerExpiry;
+    known.lastExpiredByReconciler = reconcilerExpiry;
   }
 
   private static String describe(JobStatus status, boolean byReconciler) {
@@ -560,50 +933,98 @@ final class LifecycleWorld implements AutoCloseable {
   /**
    * The lifecycle: pending to any terminal state; completed to stored or download_failed;
    * download_failed to stored (a redrive); the reconciler's own expired to a provider's terminal
-   * state; nothing else.
+   * state (its {@code expired} included); nothing else.
    */
   static boolean allowed(JobStatus from, boolean expiredByReconciler, JobStatus to) {
     return switch (from) {
       case PENDING -> true;
       case COMPLETED -> to == JobStatus.STORED || to == JobStatus.DOWNLOAD_FAILED;
       case DOWNLOAD_FAILED -> to == JobStatus.STORED;
-      case EXPIRED -> expiredByReconciler && PROVIDER_TERMINAL.contains(to);
+      case EXPIRED ->
+          expiredByReconciler
+              && Set.of(
+                      JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.EXPIRED)
+                  .contains(to);
       default -> false;
     };
   }
 
-  private void checkObjects(Known known, Job job, List<S3Object> stored) {
+  /**
+   * Every object of the job read back from S3: bytes the provider served for that output, the job's
+   * content type; once stored, exactly the recorded objects, each one's bytes, size and content
+   * type as recorded.
+   */
+  private void checkObjects(Known known, Job job, Map<String, ReadBack> inBucket) {
     ScriptedProvider.Job at = provider.job(known.id);
-    Map<Integer, Integer> perOutput = new HashMap<>();
-    for (S3Object object : stored) {
-      String name = object.key().substring(object.key().lastIndexOf('/') + 1);
-      int index = Integer.parseInt(name.substring(0, name.indexOf('.')));
-      if (perOutput.merge(index, 1, Integer::sum) > 1) {
-        throw new AssertionError("job " + known.id + " has two objects for output " + index);
+    for (Map.Entry<String, ReadBack> object : inBucket.entrySet()) {
+      int index = outputIndex(object.getKey());
+      if (index >= at.outputs()) {
+        throw new AssertionError("job " + known.id + " has an object for no output: " + object);
+      }
+      if (!at.served(index).contains(object.getValue().sha256())) {
+        throw new AssertionError(
+            "job " + known.id + ": " + object.getKey() + " holds bytes the provider never served");
       }
     }
     int requests = sourceRequests(known.id);
-    if (job.status() == JobStatus.STORED) {
-      // a content-endpoint job whose provider will not say how many outputs it has is stored
-      // with its first output only (the downloader's documented fallback)
-      int expected = at.unsignedUrls().isEmpty() ? job.stored().objects().size() : at.outputs();
-      if (job.stored().objects().isEmpty() || job.stored().objects().size() != expected) {
+    if (job.status() != JobStatus.STORED) {
+      return;
+    }
+    // a content-endpoint job whose provider will not say how many outputs it has is stored
+    // with its first output only (the downloader's documented fallback)
+    List<StoredObject> recorded = job.stored().objects();
+    int expected = at.unsignedUrls().isEmpty() ? recorded.size() : at.outputs();
+    if (recorded.isEmpty() || recorded.size() != expected) {
+      throw new AssertionError(
+          "job " + known.id + " stored " + recorded.size() + " of " + at.outputs());
+    }
+    Set<String> recordedKeys = new HashSet<>();
+    for (StoredObject object : recorded) {
+      recordedKeys.add(object.key());
+      ReadBack read = inBucket.get(object.key());
+      String where = "job " + known.id + " stored " + object.key();
+      if (read == null) {
+        throw new AssertionError(where + ", which is not in the bucket");
+      }
+      if (!read.sha256().equals(object.sha256())) {
         throw new AssertionError(
-            "job " + known.id + " stored " + job.stored().objects().size() + " of " + at.outputs());
+            where + " with sha256 " + object.sha256() + ", but S3 holds " + read.sha256());
       }
-      for (var object : job.stored().objects()) {
-        String name = object.key().substring(object.key().lastIndexOf('/') + 1);
-        int index = Integer.parseInt(name.substring(0, name.indexOf('.')));
-        if (!object.sha256().equals(sha256(ScriptedProvider.video(known.id, index)))) {
-          throw new AssertionError("job " + known.id + " output " + index + " stored wrong bytes");
-        }
+      if (read.size() != object.size()) {
+        throw new AssertionError(
+            where + " of " + object.size() + " bytes, but S3 holds " + read.size());
       }
-      if (known.sourceRequestsWhenStored < 0) {
-        known.sourceRequestsWhenStored = requests;
-      } else if (requests > known.sourceRequestsWhenStored) {
-        throw new AssertionError("job " + known.id + " was downloaded again after it was stored");
+      if (!object.contentType().equals(read.contentType())
+          || !object.contentType().equals(at.contentType())) {
+        throw new AssertionError(
+            where
+                + " as "
+                + object.contentType()
+                + ", S3 has "
+                + read.contentType()
+                + ", the provider served "
+                + at.contentType());
       }
     }
+    if (!recordedKeys.equals(inBucket.keySet())) {
+      throw new AssertionError(
+          "job "
+              + known.id
+              + " records "
+              + recordedKeys
+              + ", the bucket holds "
+              + inBucket.keySet());
+    }
+    if (known.sourceRequestsWhenStored < 0) {
+      known.sourceRequestsWhenStored = requests;
+    } else if (requests > known.sourceRequestsWhenStored) {
+      throw new AssertionError("job " + known.id + " was downloaded again after it was stored");
+    }
+  }
+
+  private static int outputIndex(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    return Integer.parseInt(name.substring(0, name.indexOf('.')));
   }
 
   private boolean downloadsStarted() {
@@ -621,20 +1042,32 @@ final class LifecycleWorld implements AutoCloseable {
     return count;
   }
 
-  private Map<String, List<S3Object>> objectsByJob() {
-    Map<String, List<S3Object>> byJob = new HashMap<>();
-    for (S3Object object :
-        SharedS3.get().client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+  /** Every object in the bucket, read back (once per version), by job. */
+  private Map<String, Map<String, ReadBack>> objectsByJob() {
+    Map<String, Map<String, ReadBack>> byJob = new HashMap<>();
+    for (S3Object object : checkS3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+      ReadBack read = readBack.get(object.key());
+      if (read == null || !read.eTag().equals(object.eTag())) {
+        ResponseBytes<GetObjectResponse> bytes =
+            checkS3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key()));
+        read =
+            new ReadBack(
+                object.eTag(),
+                sha256(bytes.asByteArray()),
+                bytes.asByteArray().length,
+                bytes.response().contentType());
+        readBack.put(object.key(), read);
+      }
       String[] parts = object.key().split("/");
-      byJob.computeIfAbsent(parts[2], k -> new ArrayList<>()).add(object);
+      byJob.computeIfAbsent(parts[2], k -> new HashMap<>()).put(object.key(), read);
     }
     return byJob;
   }
 
   /**
-   * After the quiet period: every job is {@code stored}, {@code download_failed} with its reason,
-   * or in a provider's terminal state; a job the provider never finished is {@code expired} by the
-   * reconciler with its reason.
+   * After the quiet period: every job ended as its oracle says: a provider's terminal state that
+   * decided it ({@code completed} as {@code stored}, or {@code download_failed} with a reason of
+   * ours), or, never decided, {@code expired} by the reconciler with its reason.
    */
   void checkSettled() {
     check();
@@ -655,6 +1088,9 @@ final class LifecycleWorld implements AutoCloseable {
           }
         }
         default -> throw new AssertionError(where + ": not settled");
+      }
+      if (known.open() && !known.expiredByReconciler) {
+        throw new AssertionError(where + ", yet nothing decided it");
       }
     }
   }
@@ -681,7 +1117,11 @@ final class LifecycleWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    // an actor past its budget is still blocked on a call: closing the provider ends it
     provider.close();
+    actors.shutdownNow();
+    s3Path.close();
+    streamS3.close();
     streams.close();
   }
 
@@ -702,9 +1142,5 @@ final class LifecycleWorld implements AutoCloseable {
     public Optional<String> apiKey(String tenant, Provider provider) {
       return Optional.of(apiKey);
     }
-  }
-
-  static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

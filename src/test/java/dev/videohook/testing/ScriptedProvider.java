@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +47,12 @@ public final class ScriptedProvider implements AutoCloseable {
     /** A well-formed terminal answer about another job's id. */
     OTHER_ID,
     /** A terminal status whose body is not a valid event (an unsigned URL that is a number). */
-    INVALID
+    INVALID,
+    /**
+     * The truth, its headers at once and its body a byte at a time, for far longer than any
+     * caller's budget: only a total deadline on the call ends it.
+     */
+    TRICKLE
   }
 
   /** How a source (an unsigned URL, or the content endpoint) answers. */
@@ -64,7 +70,20 @@ public final class ScriptedProvider implements AutoCloseable {
     /** Redirects to the host that must never be reached. */
     REDIRECT_TO_REFUSED,
     /** Redirects to the storage host (another origin: no API key may follow). */
-    REDIRECT_TO_STORAGE
+    REDIRECT_TO_STORAGE,
+    /**
+     * Declares the video, then sends it a byte at a time, each byte well within an idle timeout,
+     * for longer than a download's deadline; then closes, short.
+     */
+    TRICKLE
+  }
+
+  /** How large a job's outputs are. */
+  public enum VideoSize {
+    /** About 2 KiB: one PutObject. */
+    SMALL,
+    /** Larger than two parts of any part size the downloader accepts: a multipart upload. */
+    LARGE
   }
 
   /** One request as it arrived. */
@@ -76,20 +95,57 @@ public final class ScriptedProvider implements AutoCloseable {
     final int outputs;
     final String contentType;
     final List<String> unsignedUrls;
+    final VideoSize size;
+    final boolean newBytesPerRequest;
+
+    /** The sha256 of every version of each output served, by output index. */
+    final Map<Integer, Set<String>> served = new ConcurrentHashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
     volatile String status = "in_progress";
     volatile StatusAnswer answer = StatusAnswer.TRUTH;
     volatile SourceFault fault = SourceFault.NONE;
     volatile int faultsLeft;
 
-    Job(String id, int outputs, String contentType, List<String> unsignedUrls) {
+    Job(
+        String id,
+        int outputs,
+        String contentType,
+        List<String> unsignedUrls,
+        VideoSize size,
+        boolean newBytesPerRequest) {
       this.id = id;
       this.outputs = outputs;
       this.contentType = contentType;
       this.unsignedUrls = List.copyOf(unsignedUrls);
+      this.size = size;
+      this.newBytesPerRequest = newBytesPerRequest;
+    }
+
+    public String contentType() {
+      return contentType;
+    }
+
+    /** The sha256 of every version of output {@code index} this provider has served. */
+    public Set<String> served(int index) {
+      return Set.copyOf(served.getOrDefault(index, Set.of()));
+    }
+
+    /** The bytes of output {@code index} for the next request, recorded as served. */
+    byte[] serve(int index) {
+      int version = newBytesPerRequest ? requests.incrementAndGet() : 0;
+      byte[] bytes = video(id, index, size, version);
+      served.computeIfAbsent(index, i -> ConcurrentHashMap.newKeySet()).add(sha256(bytes));
+      return bytes;
     }
 
     public String status() {
       return status;
+    }
+
+    public StatusAnswer answer() {
+      return answer;
     }
 
     public List<String> unsignedUrls() {
@@ -105,8 +161,11 @@ public final class ScriptedProvider implements AutoCloseable {
   public static final String STORAGE = "storage";
   public static final String REFUSED = "refused";
 
-  /** The storage host's name (resolve it to loopback in the downloader's DNS). */
-  public static final String STORAGE_HOST = "storage.test";
+  /**
+   * The storage host's name: another origin than the API's {@code 127.0.0.1}, which the command
+   * line's own resolver finds as well as a test's DNS.
+   */
+  public static final String STORAGE_HOST = "localhost";
 
   /** A name for the refused host (resolve it to 0.0.0.0: refused, yet it would reach loopback). */
   public static final String REFUSED_HOST = "internal.test";
@@ -161,6 +220,21 @@ public final class ScriptedProvider implements AutoCloseable {
    *     host)
    */
   public Job submit(String id, int outputs, String contentType, String source) {
+    return submit(id, outputs, contentType, source, VideoSize.SMALL, false);
+  }
+
+  /**
+   * As {@link #submit(String, int, String, String)}, with outputs of {@code size}; a provider that
+   * renders {@code newBytesPerRequest} serves other bytes on every request (a re-encode, a
+   * watermark with the time): only what was stored, read back, says which.
+   */
+  public Job submit(
+      String id,
+      int outputs,
+      String contentType,
+      String source,
+      VideoSize size,
+      boolean newBytesPerRequest) {
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < outputs && !source.equals("content"); i++) {
       urls.add(
@@ -168,7 +242,7 @@ public final class ScriptedProvider implements AutoCloseable {
               ? "http://" + REFUSED_HOST + ":" + refusedPort + "/src/" + id + "/" + i
               : "http://" + STORAGE_HOST + ":" + storagePort + "/src/" + id + "/" + i);
     }
-    Job job = new Job(id, outputs, contentType, urls);
+    Job job = new Job(id, outputs, contentType, urls, size, newBytesPerRequest);
     jobs.put(id, job);
     return job;
   }
@@ -197,10 +271,18 @@ public final class ScriptedProvider implements AutoCloseable {
     return List.copyOf(seen);
   }
 
-  /** The bytes of a job's output, the same on every request. */
+  /** The bytes of a small job's output, the same on every request. */
   public static byte[] video(String id, int index) {
-    byte[] bytes = new byte[2048 + 97 * index];
-    int seed = id.hashCode() * 31 + index;
+    return video(id, index, VideoSize.SMALL, 0);
+  }
+
+  /** Two parts of the default part size (8 MiB), three of the smallest S3 allows (5 MiB). */
+  public static final int LARGE_VIDEO_BYTES = 10 * 1024 * 1024 + 4099;
+
+  static byte[] video(String id, int index, VideoSize size, int version) {
+    int length = (size == VideoSize.LARGE ? LARGE_VIDEO_BYTES : 2048) + 97 * index;
+    byte[] bytes = new byte[length];
+    int seed = id.hashCode() * 31 + index + version * 7919;
     for (int i = 0; i < bytes.length; i++) {
       seed = seed * 1103515245 + 12345;
       bytes[i] = (byte) (seed >>> 16);
@@ -307,7 +389,9 @@ public final class ScriptedProvider implements AutoCloseable {
       case THROTTLED -> respond(out, 429, "application/json", json(Map.of("error", "slow down")));
       case SERVER_ERROR -> respond(out, 503, "application/json", json(Map.of("error", "down")));
       case OTHER_ID -> {
-        Job other = new Job("other-" + job.id, 1, job.contentType, job.unsignedUrls);
+        Job other =
+            new Job(
+                "other-" + job.id, 1, job.contentType, job.unsignedUrls, VideoSize.SMALL, false);
         other.status = "completed";
         respond(out, 200, "application/json", json(statusBody(other, other.id)));
       }
@@ -318,6 +402,11 @@ public final class ScriptedProvider implements AutoCloseable {
         respond(out, 200, "application/json", json(body));
       }
       case TRUTH -> respond(out, 200, "application/json", json(statusBody(job, job.id)));
+      case TRICKLE -> {
+        byte[] body = json(statusBody(job, job.id));
+        head(out, 200, "application/json", Integer.toString(body.length));
+        trickle(out, body, body.length, STATUS_TRICKLE_MILLIS);
+      }
     }
   }
 
@@ -329,7 +418,7 @@ public final class ScriptedProvider implements AutoCloseable {
       return;
     }
     int index = Integer.parseInt(matcher.group(2));
-    byte[] video = video(job.id, index);
+    byte[] video = job.serve(index);
     SourceFault fault = takeFault(job);
     switch (fault) {
       case NONE -> respond(out, 200, job.contentType, video);
@@ -343,6 +432,10 @@ public final class ScriptedProvider implements AutoCloseable {
         head(out, 200, job.contentType, Long.toString(video.length + 1000L));
         out.write(video, 0, video.length / 2);
         out.flush();
+      }
+      case TRICKLE -> {
+        head(out, 200, job.contentType, Integer.toString(video.length));
+        trickle(out, video, video.length, SOURCE_TRICKLE_MILLIS);
       }
       case NEGATIVE_LENGTH -> {
         head(out, 200, job.contentType, "-5");
@@ -361,6 +454,31 @@ public final class ScriptedProvider implements AutoCloseable {
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
       }
+    }
+  }
+
+  /** How long a trickling status answer lasts: longer than any run's budget here. */
+  static final long STATUS_TRICKLE_MILLIS = 60_000;
+
+  /** How long a trickling source lasts: longer than a download's deadline in the tests. */
+  static final long SOURCE_TRICKLE_MILLIS = 10_000;
+
+  /** A byte every 50 ms (within any idle timeout) for {@code millis}, then the connection ends. */
+  private static void trickle(OutputStream out, byte[] body, int length, long millis)
+      throws IOException, InterruptedException {
+    for (int i = 0; i < length && i < millis / 50; i++) {
+      out.write(body[i]);
+      out.flush();
+      Thread.sleep(50);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
