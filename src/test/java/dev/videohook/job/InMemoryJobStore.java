@@ -31,9 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  * apart (a late delivery's item after its refused commit; the give-up mark after a failed
  * download's count) are apart here too.
  *
- * <p>For tests only: there is no stream, so nothing downstream of a commit happens; delivery items
- * never expire (moto's TTL does not either). {@code JobStoreContract} holds it to the DynamoDB
- * store's behaviour, on moto.
+ * <p>For tests only. There is no stream of its own: a test that needs one listens ({@link
+ * #onChange}) and is told each item's old and new image as DynamoDB Streams would record them, from
+ * inside the write, so one item's changes arrive in the order they were made. Delivery items never
+ * expire (moto's TTL does not either). {@code JobStoreContract} holds it to the DynamoDB store's
+ * behaviour, on moto.
  */
 public final class InMemoryJobStore implements JobRepository {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryJobStore.class);
@@ -43,6 +45,17 @@ public final class InMemoryJobStore implements JobRepository {
 
   private final Map<String, Map<String, AttributeValue>> items = new ConcurrentHashMap<>();
   private final Duration deliveryTtl;
+  private volatile ItemChanges changes = (oldItem, newItem) -> {};
+
+  /**
+   * What a stream with NEW_AND_OLD_IMAGES would record of one write: the item before (null when it
+   * was inserted) and after. Told only of writes that changed the item, as DynamoDB records no
+   * change for a refused condition or an update that sets what is already there.
+   */
+  @FunctionalInterface
+  public interface ItemChanges {
+    void changed(Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem);
+  }
 
   public InMemoryJobStore() {
     this(JobStore.DEFAULT_DELIVERY_TTL);
@@ -54,10 +67,23 @@ public final class InMemoryJobStore implements JobRepository {
 
   // --- what tests set up and look at directly ---
 
+  /** Tells {@code listener} of every change from now on, inside the write that makes it. */
+  public void onChange(ItemChanges listener) {
+    this.changes = listener;
+  }
+
+  private Map<String, AttributeValue> changed(
+      Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem) {
+    if (!newItem.equals(oldItem)) {
+      changes.changed(oldItem, newItem);
+    }
+    return newItem;
+  }
+
   /** Writes the job's item as is, unconditionally (as {@link TestJobs#put} does on DynamoDB). */
   public void put(Job job) {
-    Map<String, AttributeValue> item = JobItems.toItem(job);
-    items.put(item.get(JobTable.PK).s(), Map.copyOf(item));
+    Map<String, AttributeValue> item = Map.copyOf(JobItems.toItem(job));
+    items.compute(item.get(JobTable.PK).s(), (k, old) -> changed(old, item));
   }
 
   /**
@@ -130,9 +156,17 @@ public final class InMemoryJobStore implements JobRepository {
   private RecordOutcome putDeliveryIfNew(JobKey job, DeliveryRecord record) {
     Map<String, AttributeValue> item = JobItems.toItem(record);
     checkSize(item, job);
-    return items.putIfAbsent(item.get(JobTable.PK).s(), Map.copyOf(item)) == null
-        ? RecordOutcome.RECORDED
-        : RecordOutcome.DUPLICATE;
+    boolean[] inserted = new boolean[1];
+    items.compute(
+        item.get(JobTable.PK).s(),
+        (k, old) -> {
+          if (old != null) {
+            return old;
+          }
+          inserted[0] = true;
+          return changed(null, Map.copyOf(item));
+        });
+    return inserted[0] ? RecordOutcome.RECORDED : RecordOutcome.DUPLICATE;
   }
 
   private static void checkSize(Map<String, AttributeValue> item, JobKey job) {
@@ -339,7 +373,7 @@ public final class InMemoryJobStore implements JobRepository {
           if (ItemSize.of(item) > ItemSize.MAX_BYTES) {
             throw validation("Item size has exceeded the maximum allowed size");
           }
-          return Map.copyOf(item);
+          return changed(old, Map.copyOf(item));
         });
     @SuppressWarnings("unchecked")
     Map<String, AttributeValue> refused = (Map<String, AttributeValue>) refusing[0];

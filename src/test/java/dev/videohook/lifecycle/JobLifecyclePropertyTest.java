@@ -4,6 +4,7 @@ import dev.videohook.event.EventType;
 import dev.videohook.testing.ScriptedProvider.SourceFault;
 import dev.videohook.testing.ScriptedProvider.StatusAnswer;
 import dev.videohook.testing.ScriptedProvider.VideoSize;
+import dev.videohook.testing.Soak;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.Tag;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterTry;
@@ -31,6 +31,8 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Invariants 5, 8 and 9 (and 1, 2, 7 on the way), model-checked: random sequences of every actor's
@@ -42,15 +44,25 @@ import net.jqwik.api.state.Transformer;
  * ({@link LifecycleWorld#check}), every stored object read back from S3; after a quiet period every
  * job must have settled as its oracle says ({@link LifecycleWorld#checkSettled}).
  *
- * <p>{@code -Dlifecycle.tries=N} runs N sequences (default {@value #DEFAULT_TRIES}), {@code
- * -Dlifecycle.seed=S} another seed (default {@value #DEFAULT_SEED}, logged), {@code
- * -Dlifecycle.without=a,b} leaves actions out. The deep run ({@link #everyJobEndsKnownDeep}, tag
- * {@code soak}) runs {@value #DEEP_TRIES} from a new seed. A failure is shrunk to a shortest
- * sequence; each one found is kept as a named test in {@link JobLifecycleRegressionTest}.
+ * <p>The model runs on both of the world's backends ({@link LifecycleWorld.Backend}): {@value
+ * #DEFAULT_TRIES} sequences on the in-memory store ({@link #everyJobEndsKnown}), and {@value
+ * #MOTO_TRIES} on moto ({@link #everyJobEndsKnownOnMoto}), where the stream is DynamoDB's and the
+ * operator's commands run through the command line. {@code -Dlifecycle.tries=N} and {@code
+ * -Dlifecycle.motoTries=N} change the counts, {@code -Dlifecycle.seed=S} the seed (default {@value
+ * #DEFAULT_SEED}, logged), {@code -Dlifecycle.without=a,b} leaves actions out, {@code
+ * -Dlifecycle.profile=true} logs each sequence's cost and every slow step. The deep run ({@link
+ * #everyJobEndsKnownDeep} and {@link #everyJobEndsKnownOnMotoDeep}, {@link Soak}: {@code mvn -Psoak
+ * test}) runs {@value #DEEP_TRIES} in-memory and {@value #DEEP_MOTO_TRIES} moto sequences from a
+ * new seed each time, shrinking fully. A failure is shrunk to a shortest sequence; each one found
+ * is kept as a named test in {@link JobLifecycleRegressionTest}.
  */
 class JobLifecyclePropertyTest {
-  static final int DEFAULT_TRIES = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(JobLifecyclePropertyTest.class);
+
+  static final int DEFAULT_TRIES = 100;
+  static final int MOTO_TRIES = 15;
   static final int DEEP_TRIES = 2000;
+  static final int DEEP_MOTO_TRIES = 100;
   static final String DEFAULT_SEED = "20261207";
   static final int MAX_ACTIONS = 12;
   static final int MAX_JOBS = 3;
@@ -75,7 +87,17 @@ class JobLifecyclePropertyTest {
 
   @Property(shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
   @AddLifecycleHook(TriesAndSeed.class)
-  void everyJobEndsKnown(@ForAll("lifecycles") ActionChain<LifecycleWorld> chain) {
+  void everyJobEndsKnown(@ForAll("inMemory") ActionChain<LifecycleWorld> chain) {
+    run(chain);
+  }
+
+  /**
+   * The same model on the wire: the DynamoDB store on moto, its stream polled, the operator's
+   * commands through the command line; fewer sequences, as each costs the emulator's round trips.
+   */
+  @Property(shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+  @AddLifecycleHook(TriesAndSeed.class)
+  void everyJobEndsKnownOnMoto(@ForAll("onMoto") ActionChain<LifecycleWorld> chain) {
     run(chain);
   }
 
@@ -87,12 +109,21 @@ class JobLifecyclePropertyTest {
    */
   @Property(shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.SAMPLE_FIRST)
   @AddLifecycleHook(TriesAndSeed.class)
-  @Tag("soak")
-  void everyJobEndsKnownDeep(@ForAll("lifecycles") ActionChain<LifecycleWorld> chain) {
+  @Soak
+  void everyJobEndsKnownDeep(@ForAll("inMemory") ActionChain<LifecycleWorld> chain) {
+    run(chain);
+  }
+
+  /** The deep run's part on the wire: {@value #DEEP_MOTO_TRIES} sequences on moto. */
+  @Property(shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+  @AddLifecycleHook(TriesAndSeed.class)
+  @Soak
+  void everyJobEndsKnownOnMotoDeep(@ForAll("onMoto") ActionChain<LifecycleWorld> chain) {
     run(chain);
   }
 
   private void run(ActionChain<LifecycleWorld> chain) {
+    long started = System.nanoTime();
     SEQUENCES.incrementAndGet();
     chain
         .withInvariant(
@@ -109,6 +140,13 @@ class JobLifecyclePropertyTest {
     last.quietPeriod(false); // status faults outlive it: the reconciler must settle the job still
     TIMES.merge("QUIET", System.nanoTime() - q0, Long::sum);
     last.checkSettled();
+    if (Boolean.getBoolean("lifecycle.profile")) {
+      LOG.info(
+          "sequence {} ms, quiet period {} ms: {}",
+          (System.nanoTime() - started) / 1_000_000,
+          (System.nanoTime() - q0) / 1_000_000,
+          last.steps);
+    }
   }
 
   @AfterTry
@@ -120,9 +158,18 @@ class JobLifecyclePropertyTest {
   }
 
   @Provide
-  Arbitrary<ActionChain<LifecycleWorld>> lifecycles() {
+  Arbitrary<ActionChain<LifecycleWorld>> inMemory() {
+    return lifecycles(LifecycleWorld.Backend.IN_MEMORY);
+  }
+
+  @Provide
+  Arbitrary<ActionChain<LifecycleWorld>> onMoto() {
+    return lifecycles(LifecycleWorld.Backend.MOTO);
+  }
+
+  private Arbitrary<ActionChain<LifecycleWorld>> lifecycles(LifecycleWorld.Backend backend) {
     ActionChainArbitrary<LifecycleWorld> chain =
-        ActionChain.<LifecycleWorld>startWith(this::newWorld);
+        ActionChain.<LifecycleWorld>startWith(() -> newWorld(backend));
     Map<String, Map.Entry<Integer, Action<LifecycleWorld>>> actions = new LinkedHashMap<>();
     actions.put("submit", Map.entry(4, submit()));
     actions.put("finish", Map.entry(3, finish()));
@@ -155,9 +202,9 @@ class JobLifecyclePropertyTest {
     return chain.withMaxTransformations(MAX_ACTIONS);
   }
 
-  private LifecycleWorld newWorld() {
+  private LifecycleWorld newWorld(LifecycleWorld.Backend backend) {
     closeWorld();
-    world = new LifecycleWorld();
+    world = new LifecycleWorld(backend);
     return world;
   }
 
@@ -529,7 +576,11 @@ class JobLifecyclePropertyTest {
           w.steps.add(description);
           long t0 = System.nanoTime();
           action.accept(w);
-          TIMES.merge(description.replaceAll("[ (].*", ""), System.nanoTime() - t0, Long::sum);
+          long took = System.nanoTime() - t0;
+          TIMES.merge(description.replaceAll("[ (].*", ""), took, Long::sum);
+          if (Boolean.getBoolean("lifecycle.profile") && took > 300_000_000L) {
+            LOG.info("slow step, {} ms: {}", took / 1_000_000, description);
+          }
         });
   }
 
@@ -538,8 +589,13 @@ class JobLifecyclePropertyTest {
     @Override
     public PropertyExecutionResult aroundProperty(
         PropertyLifecycleContext context, PropertyExecutor property) {
-      boolean deep = context.targetMethod().getName().endsWith("Deep");
-      int tries = Integer.getInteger("lifecycle.tries", deep ? DEEP_TRIES : DEFAULT_TRIES);
+      String name = context.targetMethod().getName();
+      boolean deep = name.endsWith("Deep");
+      boolean moto = name.contains("OnMoto");
+      int tries =
+          moto
+              ? Integer.getInteger("lifecycle.motoTries", deep ? DEEP_MOTO_TRIES : MOTO_TRIES)
+              : Integer.getInteger("lifecycle.tries", deep ? DEEP_TRIES : DEFAULT_TRIES);
       // the deep run rotates: a new seed every time, unless one is asked for
       String seed =
           System.getProperty(

@@ -6,14 +6,18 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.cli.VideohookCli;
 import dev.videohook.config.SharedConfig;
+import dev.videohook.download.CompletedJob;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.RetryPolicy;
 import dev.videohook.download.StreamingUploader;
 import dev.videohook.download.VideoDownloader;
 import dev.videohook.event.EventType;
+import dev.videohook.job.InMemoryJobStore;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
+import dev.videohook.job.JobPage;
+import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
@@ -44,6 +48,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -59,23 +65,31 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -99,6 +113,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * record per invocation, a failed record retried (here, at the next processing step) until its
  * retries are spent, then sent to the on-failure list. A step may also lose the head record (it
  * aged past the stream's 24 h) or replay an old one.
+ *
+ * <p>Two backends hold the jobs ({@link Backend}): the DynamoDB store on moto, its stream read as
+ * the event source mapping reads it, and the operator's commands run whole through the command
+ * line; or the in-memory store, its stream the same records built from each write's old and new
+ * item, filtered by the same patterns, and the operator's services called as the commands call
+ * them. S3 is moto's in both. A world reuses its backend's table and bucket, emptied, so that a try
+ * costs its steps and not an emulator's set-up.
  */
 final class LifecycleWorld implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleWorld.class);
@@ -119,17 +140,32 @@ final class LifecycleWorld implements AutoCloseable {
   /** The smallest part S3 takes (and moto, by default): a large video is three parts. */
   static final int PART_SIZE = 5 * 1024 * 1024;
 
-  /** Longer than the downloader's response timeout: a stalled source fails the request. */
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
-
   /**
-   * Between two reads of a source: the reader waits while two 5 MiB parts upload, which takes more
-   * than the response timeout on a loaded machine.
+   * The real time a stall costs: how long the downloader waits for a source's headers (a stalled
+   * source stays silent a little longer) and between two of its reads, and how long a download
+   * invocation has (Lambda's remaining time less the handler's margin; a trickling source runs
+   * until it). Every stall in a sequence costs one of these, so they set the price of a sequence.
+   *
+   * @param idleTimeout between two reads of a source: the reader waits while parts upload
    */
-  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+  record Timing(Duration responseTimeout, Duration idleTimeout, Duration downloadBudget) {
+    /**
+     * On moto: two 5 MiB parts upload while the reader waits, which takes more than a second on a
+     * loaded machine.
+     */
+    static final Timing MOTO =
+        new Timing(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
 
-  /** Real time a download invocation has (Lambda's remaining time less the handler's margin). */
-  static final Duration DOWNLOAD_BUDGET = Duration.ofSeconds(5);
+    /**
+     * In memory, for the many sequences: stalls cost a fraction; a large video may then run out of
+     * time on a loaded machine, which the oracle allows (download_failed with our reason), and the
+     * moto backend still stores large videos under the longer budget.
+     */
+    static final Timing IN_MEMORY =
+        new Timing(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(2500));
+  }
+
+  final Timing timing;
 
   /** Real time a reconciler run has: a few status calls on loopback take milliseconds. */
   static final Duration RUN_BUDGET = Duration.ofSeconds(3);
@@ -204,22 +240,44 @@ final class LifecycleWorld implements AutoCloseable {
   /** One run of the command line: its exit code and what it printed. */
   record CommandRun(int exitCode, String out, String err) {}
 
+  /** Where the jobs are kept, and so who plays the stream and the operator. */
+  enum Backend {
+    /**
+     * The DynamoDB store on moto, its stream polled, the commands run through the command line: the
+     * wire, as deployed.
+     */
+    MOTO,
+    /**
+     * {@link InMemoryJobStore}, its stream built from each write, the operator's services called
+     * directly: the same logic, at a fraction of the cost, for the many sequences.
+     */
+    IN_MEMORY
+  }
+
+  final Backend backend;
   final ControlledClock clock = new ControlledClock(START);
   final StoreOutage outage = new StoreOutage();
   final ScriptedProvider provider;
-  final String table = SharedMoto.newJobTable();
-  final String bucket = SharedS3.newBucket();
+  final String table;
+  final String bucket;
   final TcpProxy s3Path = new TcpProxy(SharedS3.get().endpoint());
   final Map<String, Known> jobs = new LinkedHashMap<>();
   final List<Sent> sent = new ArrayList<>();
   final List<String> steps = new ArrayList<>();
   final List<DynamodbStreamRecord> onFailure = new ArrayList<>();
 
-  private final DynamoDbClient checkClient = SharedMoto.get().client();
   private final S3Client checkS3 = SharedS3.get().client();
   private final S3Client streamS3 = LocalS3.client(s3Path.endpoint());
-  private final JobStore checkStore;
-  private final JobStore store;
+
+  /** The store as the test reads it: never through the world's outage. */
+  private final JobRepository checkStore;
+
+  /** The store as the actors reach it: through the world's outage. */
+  private final JobRepository store;
+
+  /** The operator's downloads (in memory): straight to S3, as the commands' are. */
+  private final DownloadService operatorDownloads;
+
   private final Secrets secrets;
   private final WebhookReceiver receiver;
   private final DownloadHandler downloads;
@@ -241,40 +299,49 @@ final class LifecycleWorld implements AutoCloseable {
   private record ReadBack(String eTag, String sha256, long size, String contentType) {}
 
   // the stream, as the event source mapping sees it
-  private final DynamoDbStreamsClient streams = SharedMoto.get().streamsClient();
-  private final String streamArn;
-  private final EventFilter filter = new EventFilter(JobTable.DOWNLOAD_FILTER_PATTERNS);
-  private final Map<String, String> iterators = new HashMap<>();
+  private static final EventFilter FILTER = new EventFilter(JobTable.DOWNLOAD_FILTER_PATTERNS);
+
+  /** The in-memory store's stream: each write's record, in the order the writes were made. */
+  private final ConcurrentLinkedQueue<Record> written = new ConcurrentLinkedQueue<>();
+
+  private final AtomicLong sequence = new AtomicLong();
   private final List<DynamodbStreamRecord> queue = new ArrayList<>();
   private final List<DynamodbStreamRecord> handled = new ArrayList<>();
   private int headAttempts;
 
+  /** A world on moto, as the named regression tests use it. */
   LifecycleWorld() {
+    this(Backend.MOTO);
+  }
+
+  LifecycleWorld(Backend backend) {
     long t0 = System.nanoTime();
+    this.backend = backend;
+    this.timing = backend == Backend.MOTO ? Timing.MOTO : Timing.IN_MEMORY;
     String key = "sk-lifecycle-0";
-    provider = new ScriptedProvider(key, RESPONSE_TIMEOUT.toMillis() + 100);
+    provider = new ScriptedProvider(key, timing.responseTimeout().toMillis() + 100);
     secrets = new Secrets(key);
-    DynamoDbClient faulty =
-        outage.client(SharedMoto.get().endpoint(), MotoServer.REGION, MotoServer.CREDENTIALS);
-    store = new JobStore(faulty, table);
-    checkStore = new JobStore(checkClient, table);
+    bucket = Shared.bucket(backend);
+    if (backend == Backend.MOTO) {
+      MotoTable moto = MotoTable.get();
+      table = moto.table;
+      moto.empty();
+      DynamoDbClient faulty =
+          outage.client(SharedMoto.get().endpoint(), MotoServer.REGION, MotoServer.CREDENTIALS);
+      store = new JobStore(faulty, table);
+      checkStore = new JobStore(SharedMoto.get().client(), table);
+    } else {
+      table = "in-memory";
+      InMemoryJobStore memory = new InMemoryJobStore();
+      memory.onChange(this::written);
+      checkStore = memory;
+      store = throughOutage(memory);
+    }
     receiver = new WebhookReceiver(store, secrets, TOLERANCE, 256 * 1024, clock);
-    TestDns dns =
-        new TestDns(
-            Map.of(
-                ScriptedProvider.STORAGE_HOST, List.of("127.0.0.1"),
-                ScriptedProvider.REFUSED_HOST, List.of("0.0.0.0")));
-    VideoDownloader downloader =
-        VideoDownloader.builder(new StreamingUploader(streamS3, bucket, PART_SIZE), secrets)
-            .apiBases(Map.of(PROVIDER, provider.apiBase()))
-            .allowLoopbackHttp(true)
-            .resolver(dns)
-            .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), d -> {}))
-            .responseTimeout(RESPONSE_TIMEOUT)
-            .idleTimeout(IDLE_TIMEOUT)
-            .build();
     DownloadService downloadService =
-        new DownloadService(downloader, store, clock, GIVE_UP_AFTER_ATTEMPTS);
+        new DownloadService(downloader(streamS3), store, clock, GIVE_UP_AFTER_ATTEMPTS);
+    operatorDownloads =
+        new DownloadService(downloader(checkS3), checkStore, clock, GIVE_UP_AFTER_ATTEMPTS);
     // the invocation's deadline is real time: Lambda's clock does not stop for the test's
     downloads = new DownloadHandler(downloadService, Clock.systemUTC());
     reconcileConfig =
@@ -293,8 +360,71 @@ final class LifecycleWorld implements AutoCloseable {
             JobStore.DEFAULT_DELIVERY_TTL,
             STRANDED_AFTER);
     reconciler = newReconciler();
-    streamArn = checkClient.describeTable(b -> b.tableName(table)).table().latestStreamArn();
     JobLifecyclePropertyTest.TIMES.merge("NEW", System.nanoTime() - t0, Long::sum);
+  }
+
+  private VideoDownloader downloader(S3Client s3) {
+    TestDns dns =
+        new TestDns(
+            Map.of(
+                ScriptedProvider.STORAGE_HOST, List.of("127.0.0.1"),
+                ScriptedProvider.REFUSED_HOST, List.of("0.0.0.0")));
+    return VideoDownloader.builder(new StreamingUploader(s3, bucket, PART_SIZE), secrets)
+        .apiBases(Map.of(PROVIDER, provider.apiBase()))
+        .allowLoopbackHttp(true)
+        .resolver(dns)
+        .retry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), d -> {}))
+        .responseTimeout(timing.responseTimeout())
+        .idleTimeout(timing.idleTimeout())
+        .build();
+  }
+
+  /**
+   * The in-memory store as the actors reach it: every call fails while the store is down, as the
+   * DynamoDB client does before it sends a request ({@link StoreOutage}).
+   */
+  private JobRepository throughOutage(JobRepository memory) {
+    return (JobRepository)
+        Proxy.newProxyInstance(
+            JobRepository.class.getClassLoader(),
+            new Class<?>[] {JobRepository.class},
+            (proxy, method, args) -> {
+              if (method.getDeclaringClass() != Object.class && outage.isDown()) {
+                throw SdkClientException.create("store outage: the store cannot be reached");
+              }
+              try {
+                return method.invoke(memory, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  /**
+   * The record DynamoDB Streams would write for one change of an item (NEW_AND_OLD_IMAGES): called
+   * inside the in-memory store's write, so one item's records keep the order of its writes.
+   */
+  private void written(Map<String, AttributeValue> oldItem, Map<String, AttributeValue> newItem) {
+    var change =
+        software.amazon.awssdk.services.dynamodb.model.StreamRecord.builder()
+            .keys(Map.of(JobTable.PK, newItem.get(JobTable.PK)))
+            .newImage(newItem)
+            .sequenceNumber(String.format("%021d", sequence.incrementAndGet()))
+            .sizeBytes((long) newItem.toString().length())
+            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+            .approximateCreationDateTime(Instant.now());
+    if (oldItem != null) {
+      change.oldImage(oldItem);
+    }
+    written.add(
+        Record.builder()
+            .eventID(UUID.randomUUID().toString())
+            .eventName(oldItem == null ? OperationType.INSERT : OperationType.MODIFY)
+            .eventVersion("1.1")
+            .eventSource("aws:dynamodb")
+            .awsRegion(MotoServer.REGION.id())
+            .dynamodb(change.build())
+            .build());
   }
 
   private Reconciler newReconciler() {
@@ -646,7 +776,7 @@ final class LifecycleWorld implements AutoCloseable {
   void processStreamWhileS3Fails(int afterMillis) {
     race(
         "the download function with S3 cut",
-        DOWNLOAD_BUDGET,
+        timing.downloadBudget(),
         List.<Callable<Object>>of(
             () -> processStream(),
             () -> {
@@ -674,7 +804,7 @@ final class LifecycleWorld implements AutoCloseable {
         race(
             "the download function against videohook redrive",
             COMMAND_BUDGET,
-            List.<Callable<Object>>of(() -> processStream(), () -> command("redrive")));
+            List.<Callable<Object>>of(() -> processStream(), this::redriveCommand));
     return (CommandRun) results.get(1);
   }
 
@@ -700,7 +830,7 @@ final class LifecycleWorld implements AutoCloseable {
     event.setRecords(List.of(record));
     return bounded(
         "the download function",
-        DOWNLOAD_BUDGET,
+        timing.downloadBudget(),
         () -> {
           StreamsEventResponse response;
           try {
@@ -708,7 +838,8 @@ final class LifecycleWorld implements AutoCloseable {
                 downloads.handleRequest(
                     event,
                     new TestLambdaContext(
-                        Clock.systemUTC(), DownloadHandler.DEADLINE_MARGIN.plus(DOWNLOAD_BUDGET)));
+                        Clock.systemUTC(),
+                        DownloadHandler.DEADLINE_MARGIN.plus(timing.downloadBudget())));
           } catch (RuntimeException e) {
             return false;
           }
@@ -717,36 +848,26 @@ final class LifecycleWorld implements AutoCloseable {
         });
   }
 
+  /** The stream's new records that pass the download function's filter, queued for it. */
   private synchronized void poll() {
-    for (Shard shard :
-        streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
-      String iterator =
-          iterators.computeIfAbsent(
-              shard.shardId(),
-              id ->
-                  streams
-                      .getShardIterator(
-                          b ->
-                              b.streamArn(streamArn)
-                                  .shardId(id)
-                                  .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                      .shardIterator());
-      if (iterator == null) {
-        continue;
-      }
-      var result = streams.getRecords(b -> b.shardIterator(iterator).limit(1000));
-      iterators.put(shard.shardId(), result.nextShardIterator());
-      for (Record record : result.records()) {
-        if (filter.matches(LocalStreamPoller.filterView(record))) {
+    if (backend == Backend.MOTO) {
+      for (Record record : MotoTable.get().read()) {
+        if (FILTER.matches(LocalStreamPoller.filterView(record))) {
           queue.add(LocalStreamPoller.toLambdaRecord(record));
         }
+      }
+      return;
+    }
+    for (Record record = written.poll(); record != null; record = written.poll()) {
+      if (FILTER.matches(LocalStreamPoller.filterView(record))) {
+        queue.add(LocalStreamPoller.toLambdaRecord(record));
       }
     }
   }
 
   /** {@code videohook redrive} as the operator runs it: the command line's own code, whole. */
   CommandRun redrive() {
-    return bounded("videohook redrive", COMMAND_BUDGET, () -> command("redrive"));
+    return bounded("videohook redrive", COMMAND_BUDGET, this::redriveCommand);
   }
 
   /** {@code videohook replay JOB_ID} as the operator runs it. */
@@ -754,7 +875,14 @@ final class LifecycleWorld implements AutoCloseable {
     return bounded("videohook replay", COMMAND_BUDGET, () -> replayCommand(id));
   }
 
+  private CommandRun redriveCommand() {
+    return backend == Backend.MOTO ? command("redrive") : operator.redrive();
+  }
+
   private CommandRun replayCommand(String id) {
+    if (backend == Backend.IN_MEMORY) {
+      return operator.replay(id);
+    }
     return command("replay", id, "--tenant", TENANT, "--provider", PROVIDER.id());
   }
 
@@ -1122,7 +1250,144 @@ final class LifecycleWorld implements AutoCloseable {
     actors.shutdownNow();
     s3Path.close();
     streamS3.close();
-    streams.close();
+  }
+
+  /**
+   * The operator's redrive and replay on the in-memory store, as the commands do them (their
+   * selection, their download through {@link DownloadService#redrive}, their exit codes), until
+   * those live in services of their own that both the commands and this call.
+   */
+  private final Operator operator = new Operator();
+
+  private final class Operator {
+    CommandRun replay(String id) {
+      Job found = checkStore.find(new JobKey(TENANT, PROVIDER, id)).orElse(null);
+      if (found == null) {
+        return new CommandRun(1, "", "no job " + id);
+      }
+      if (found.status() == JobStatus.STORED) {
+        return new CommandRun(0, "job " + id + " is already stored", "");
+      }
+      if (!found.status().isWaitingForVideo()) {
+        return new CommandRun(1, "", "job " + id + " is " + found.status().value());
+      }
+      try {
+        var outcome = operatorDownloads.redrive(CompletedJob.of(found));
+        return new CommandRun(0, "job " + id + ": " + outcome, "");
+      } catch (RuntimeException e) {
+        return new CommandRun(1, "", "download of job " + id + " failed again: " + e);
+      }
+    }
+
+    CommandRun redrive() {
+      Instant now = clock.instant();
+      List<Job> todo = new ArrayList<>(all(JobStatus.DOWNLOAD_FAILED, now));
+      for (Job job : all(JobStatus.COMPLETED, now.minus(Duration.ofHours(1)))) {
+        if (job.download().failedAttempts() > 0) {
+          todo.add(job);
+        }
+      }
+      int failed = 0;
+      StringBuilder out = new StringBuilder();
+      for (Job job : todo) {
+        try {
+          out.append(job.key())
+              .append(": ")
+              .append(operatorDownloads.redrive(CompletedJob.of(job)));
+        } catch (RuntimeException e) {
+          failed++;
+          out.append(job.key()).append(": failed again: ").append(e.getMessage());
+        }
+        out.append('\n');
+      }
+      return new CommandRun(failed > 0 ? 1 : 0, out.toString(), "");
+    }
+
+    private List<Job> all(JobStatus status, Instant before) {
+      List<Job> found = new ArrayList<>();
+      JobPage.Cursor cursor = null;
+      do {
+        JobPage page = checkStore.jobsInStatus(status, before, 100, cursor);
+        found.addAll(page.jobs());
+        cursor = page.next().orElse(null);
+      } while (cursor != null);
+      return found;
+    }
+  }
+
+  /** Each backend's bucket, emptied for every new world. */
+  private static final class Shared {
+    private static final Map<Backend, String> BUCKETS = new HashMap<>();
+
+    static synchronized String bucket(Backend backend) {
+      String bucket = BUCKETS.computeIfAbsent(backend, b -> SharedS3.newBucket());
+      S3Client s3 = SharedS3.get().client();
+      List<ObjectIdentifier> keys =
+          s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+              .map(o -> ObjectIdentifier.builder().key(o.key()).build())
+              .toList();
+      if (!keys.isEmpty()) {
+        s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys)));
+      }
+      return bucket;
+    }
+  }
+
+  /**
+   * The moto backend's one jobs table and its stream, for every world: emptied for each, and its
+   * stream read on from where the last world left it (the emptying's records dropped).
+   */
+  private static final class MotoTable {
+    private static MotoTable instance;
+
+    final String table = SharedMoto.newJobTable();
+    private final DynamoDbClient client = SharedMoto.get().client();
+    private final DynamoDbStreamsClient streams = SharedMoto.get().streamsClient();
+    private final String streamArn =
+        client.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+    private final Map<String, String> iterators = new HashMap<>();
+
+    static synchronized MotoTable get() {
+      if (instance == null) {
+        instance = new MotoTable();
+      }
+      return instance;
+    }
+
+    /** No item left, and the stream read past every record so far. */
+    synchronized void empty() {
+      for (Map<String, AttributeValue> item :
+          client.scanPaginator(b -> b.tableName(table).projectionExpression(JobTable.PK)).items()) {
+        client.deleteItem(b -> b.tableName(table).key(item));
+      }
+      read();
+    }
+
+    /** The records written since the last read, in order. */
+    synchronized List<Record> read() {
+      List<Record> records = new ArrayList<>();
+      for (Shard shard :
+          streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+        String iterator =
+            iterators.computeIfAbsent(
+                shard.shardId(),
+                id ->
+                    streams
+                        .getShardIterator(
+                            b ->
+                                b.streamArn(streamArn)
+                                    .shardId(id)
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .shardIterator());
+        if (iterator == null) {
+          continue;
+        }
+        var result = streams.getRecords(b -> b.shardIterator(iterator).limit(1000));
+        iterators.put(shard.shardId(), result.nextShardIterator());
+        records.addAll(result.records());
+      }
+      return records;
+    }
   }
 
   /** The tenant's webhook secret and its current API key, which an operator may rotate. */

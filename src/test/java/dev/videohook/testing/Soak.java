@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Tag;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Tag(Soak.TAG)
+// jqwik's engine reads its own tag, not JUnit Jupiter's: a @Property is tagged by this one
+@net.jqwik.api.Tag(Soak.TAG)
 public @interface Soak {
   /** The JUnit tag, which pom.xml's surefire configuration and its soak profile name. */
   String TAG = "soak";
