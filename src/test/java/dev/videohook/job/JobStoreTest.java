@@ -132,7 +132,8 @@ class JobStoreTest {
     store.recordDelivery(completed);
     StoredObject video = new StoredObject("acme/openrouter/x/0.mp4", 3, "abc", "video/mp4");
     assertEquals(
-        StoreOutcome.STORED, store.markStored(key, "videos", List.of(video), T0.plusSeconds(2)));
+        StoreOutcome.STORED, store.markStored(
+            TestJobs.lease(store, key, T0.plusSeconds(1)), "videos", List.of(video), T0.plusSeconds(2)));
 
     assertEquals(RecordOutcome.DUPLICATE, store.recordDelivery(completed));
     assertEquals(
@@ -161,12 +162,14 @@ class JobStoreTest {
       throws Exception {
     store.recordDelivery(delivery(EventType.COMPLETED));
 
-    store.recordDownloadFailure(key, "HTTP 503", T0.plusSeconds(2), 2);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, key, T0.plusSeconds(1)), "HTTP 503", T0.plusSeconds(2), 2);
     Job once = store.find(key).orElseThrow();
     assertEquals(JobStatus.COMPLETED, once.status());
     assertEquals(new Job.DownloadAttempts(1, "HTTP 503"), once.download());
 
-    store.recordDownloadFailure(key, "HTTP 504", T0.plusSeconds(3), 2);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, key, T0.plusSeconds(2)), "HTTP 504", T0.plusSeconds(3), 2);
     Job twice = store.find(key).orElseThrow();
     assertEquals(JobStatus.DOWNLOAD_FAILED, twice.status());
     assertEquals(new Job.DownloadAttempts(2, "HTTP 504"), twice.download());
