@@ -1,13 +1,13 @@
 package dev.videohook.download;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.job.DownloadLease;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.LeaseClaim;
 import dev.videohook.job.StoredObject;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.secrets.TenantSecrets;
-import dev.videohook.job.DownloadLease;
-import dev.videohook.job.LeaseClaim;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -147,8 +147,7 @@ public final class DownloadService {
     // one download per job at a time: the lease ends when this claimant's time does, and the
     // download stops a margin before it, so nothing of ours is written once another could hold it
     Deadline bounded = deadline.orWithin(clock, UNBOUNDED_LEASE, DownloadHandler.DEADLINE_MARGIN);
-    LeaseClaim claim =
-        jobs.claimDownload(job.key(), clock.instant(), bounded.end().orElseThrow());
+    LeaseClaim claim = jobs.claimDownload(job.key(), clock.instant(), bounded.end().orElseThrow());
     if (claim instanceof LeaseClaim.Held held) {
       log(LOG.atInfo(), job)
           .addKeyValue("leaseUntil", held.until())

@@ -274,9 +274,9 @@ public final class JobStore {
 
   /**
    * Notes a failed download attempt on a job still waiting for its video and releases {@code
-   * lease}; once {@code giveUpAfterAttempts} attempts have failed, a {@code completed} job is marked
-   * {@code download_failed}. Written only while {@code lease} holds the job: a job taken over, or in
-   * any other state, is left alone.
+   * lease}; once {@code giveUpAfterAttempts} attempts have failed, a {@code completed} job is
+   * marked {@code download_failed}. Written only while {@code lease} holds the job: a job taken
+   * over, or in any other state, is left alone.
    *
    * @param error why it failed: never a secret or a query string
    */

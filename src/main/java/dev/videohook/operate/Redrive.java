@@ -70,9 +70,7 @@ public final class Redrive {
    * @param progress the progress listener of each job's download
    */
   public RedriveReport run(
-      Request request,
-      Consumer<RedriveReport.Step> each,
-      Function<Job, LongConsumer> progress) {
+      Request request, Consumer<RedriveReport.Step> each, Function<Job, LongConsumer> progress) {
     List<RedriveReport.Step> steps = new ArrayList<>();
     Consumer<RedriveReport.Step> step =
         s -> {
@@ -130,8 +128,7 @@ public final class Redrive {
           step.accept(new RedriveReport.RecordKept(record.getKey()));
           continue;
         }
-        client.deleteObject(
-            b -> b.bucket(request.failedBatchBucket().get()).key(record.getKey()));
+        client.deleteObject(b -> b.bucket(request.failedBatchBucket().get()).key(record.getKey()));
         deleted++;
       }
     }

@@ -44,7 +44,8 @@ public final class Replay {
    */
   public ReplayReport replay(Job found, LongConsumer progress) {
     if (found.status() == JobStatus.STORED) {
-      return new ReplayReport(found, RedriveOutcome.FOUND_STORED, Optional.empty(), Optional.empty());
+      return new ReplayReport(
+          found, RedriveOutcome.FOUND_STORED, Optional.empty(), Optional.empty());
     }
     if (!found.status().isWaitingForVideo()) {
       return new ReplayReport(found, RedriveOutcome.NO_VIDEO, Optional.empty(), Optional.empty());
@@ -52,7 +53,9 @@ public final class Replay {
     DownloadService service = downloads.get();
     RedriveOutcome outcome;
     try {
-      outcome = RedriveOutcome.of(service.redrive(CompletedJob.of(found), deadline(clock, budget, progress)));
+      outcome =
+          RedriveOutcome.of(
+              service.redrive(CompletedJob.of(found), deadline(clock, budget, progress)));
     } catch (RuntimeException e) {
       return new ReplayReport(
           found,

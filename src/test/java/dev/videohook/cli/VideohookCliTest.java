@@ -587,11 +587,7 @@ class VideohookCliTest {
   }
 
   private static Map<String, AttributeValue> item(String table, JobKey key) {
-    return cli.stack()
-        .dynamoDb()
-        .scan(b -> b.tableName(table))
-        .items()
-        .stream()
+    return cli.stack().dynamoDb().scan(b -> b.tableName(table)).items().stream()
         .filter(i -> JobItems.job(i).map(j -> j.key().equals(key)).orElse(false))
         .findFirst()
         .orElseThrow();
@@ -623,7 +619,8 @@ class VideohookCliTest {
     Run run = run(env, "redrive", "--json");
 
     assertEquals(75, run.exitCode(), run.err());
-    assertTrue(run.err().contains("job " + key + ": a download of it is already running"), run.err());
+    assertTrue(
+        run.err().contains("job " + key + ": a download of it is already running"), run.err());
     assertEquals(1, JSON.std.mapFrom(run.out()).get("download_running"), run.out());
     assertEquals(before, item("redrive-leased", key), "the job item is as it was");
     assertEquals(0, cli.stack().s3().objects("redrive-leased-videos").size());

@@ -93,8 +93,10 @@ class StreamFilterTest {
     // under the lease it claimed (claim, count, release)
     store.recordDownloadFailure(
         TestJobs.lease(store, job, Instant.now()), "connection reset", Instant.now(), 3);
-    store.recordDownloadFailure(TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
-    store.recordDownloadFailure(TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
 
     assertEquals(JobStatus.DOWNLOAD_FAILED, store.find(job).orElseThrow().status());
     assertEquals(

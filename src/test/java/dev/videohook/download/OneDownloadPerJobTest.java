@@ -42,8 +42,7 @@ class OneDownloadPerJobTest {
   private final DownloadFixture f = new DownloadFixture(b -> b.idleTimeout(Duration.ofSeconds(30)));
   private final JobStore store = new JobStore(f.dynamoDb, f.table);
   private final DownloadService service =
-      new DownloadService(
-          f.downloader, store, CLOCK, DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
+      new DownloadService(f.downloader, store, CLOCK, DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
 
   @AfterEach
   void close() {
@@ -54,7 +53,9 @@ class OneDownloadPerJobTest {
     return new Replay(store, () -> service, CLOCK, Duration.ofMinutes(10));
   }
 
-  /** Two different videos at one URL: the first request pauses mid-body and runs {@code between}. */
+  /**
+   * Two different videos at one URL: the first request pauses mid-body and runs {@code between}.
+   */
   private List<URI> videoThatChangesPerRequest(String jobId, byte[] first, Runnable between) {
     byte[] second = first.clone();
     for (int i = 0; i < second.length; i += 97) {

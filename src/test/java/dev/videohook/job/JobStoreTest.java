@@ -132,8 +132,12 @@ class JobStoreTest {
     store.recordDelivery(completed);
     StoredObject video = new StoredObject("acme/openrouter/x/0.mp4", 3, "abc", "video/mp4");
     assertEquals(
-        StoreOutcome.STORED, store.markStored(
-            TestJobs.lease(store, key, T0.plusSeconds(1)), "videos", List.of(video), T0.plusSeconds(2)));
+        StoreOutcome.STORED,
+        store.markStored(
+            TestJobs.lease(store, key, T0.plusSeconds(1)),
+            "videos",
+            List.of(video),
+            T0.plusSeconds(2)));
 
     assertEquals(RecordOutcome.DUPLICATE, store.recordDelivery(completed));
     assertEquals(

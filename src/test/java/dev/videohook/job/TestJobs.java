@@ -34,8 +34,8 @@ public final class TestJobs {
   }
 
   /**
-   * The download lease a claim at {@code at} takes on a job waiting for its video, for a minute: what
-   * a download holds before it writes {@code stored} or {@code download_failed}.
+   * The download lease a claim at {@code at} takes on a job waiting for its video, for a minute:
+   * what a download holds before it writes {@code stored} or {@code download_failed}.
    *
    * @throws AssertionError when the claim is not granted
    */

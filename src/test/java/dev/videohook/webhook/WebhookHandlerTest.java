@@ -23,9 +23,9 @@ import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
-import dev.videohook.job.TestJobs;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.StoreOutcome;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.LoopbackPort;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
@@ -293,7 +293,8 @@ class WebhookHandlerTest {
     JobStore store = new JobStore(dynamoDb, table);
     JobKey key = new JobKey("$default", Provider.OPENROUTER, "job_stored");
     assertEquals(
-        StoreOutcome.STORED, store.markStored(
+        StoreOutcome.STORED,
+        store.markStored(
             TestJobs.lease(store, key, Instant.ofEpochSecond(T)),
             "videos",
             List.of(),
