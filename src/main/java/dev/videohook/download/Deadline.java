@@ -13,15 +13,17 @@ import java.util.function.LongConsumer;
  */
 public final class Deadline {
   private static final long MIB = 1024 * 1024;
-  private static final Deadline NONE = new Deadline(Clock.systemUTC(), null, bytes -> {});
+  private static final Deadline NONE = new Deadline(Clock.systemUTC(), null, null, bytes -> {});
 
   private final Clock clock;
   private final Instant at;
+  private final Instant end;
   private final LongConsumer progress;
 
-  private Deadline(Clock clock, Instant at, LongConsumer progress) {
+  private Deadline(Clock clock, Instant at, Instant end, LongConsumer progress) {
     this.clock = clock;
     this.at = at;
+    this.end = end;
     this.progress = progress;
   }
 
@@ -32,12 +34,33 @@ public final class Deadline {
 
   /** {@code at}, as {@code clock} tells the time. */
   public static Deadline at(Instant at, Clock clock) {
-    return new Deadline(clock, at, NONE.progress);
+    return new Deadline(clock, at, at, NONE.progress);
   }
 
   /** {@code remaining} from now, less {@code margin}. */
   public static Deadline fromRemaining(Clock clock, Duration remaining, Duration margin) {
-    return new Deadline(clock, clock.instant().plus(remaining).minus(margin), NONE.progress);
+    Instant end = clock.instant().plus(remaining);
+    return new Deadline(clock, end.minus(margin), end, NONE.progress);
+  }
+
+  /**
+   * This deadline; or, for {@link #none()}, one {@code remaining} from now less {@code margin}
+   * (reporting to the same progress): a download that holds a job's lease must stop before the
+   * lease ends, or another could take the job over while it still writes.
+   */
+  public Deadline orWithin(Clock clock, Duration remaining, Duration margin) {
+    if (at != null) {
+      return this;
+    }
+    return fromRemaining(clock, remaining, margin).reportingTo(progress);
+  }
+
+  /**
+   * When the claimant's time is up (the invocation's end, before the margin the download stops by;
+   * for {@link #at}, the same instant): what a lease it takes may last. Empty for no deadline.
+   */
+  public Optional<Instant> end() {
+    return Optional.ofNullable(end);
   }
 
   /**
@@ -45,7 +68,7 @@ public final class Deadline {
    * read: the deadline is what every read already consults (the command line's progress line).
    */
   public Deadline reportingTo(LongConsumer progress) {
-    return new Deadline(clock, at, progress);
+    return new Deadline(clock, at, end, progress);
   }
 
   /** The time left, or empty for no deadline; zero or negative once passed. */

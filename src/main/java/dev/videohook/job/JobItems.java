@@ -287,6 +287,33 @@ public final class JobItems {
     return item;
   }
 
+  /** A download lease taken: its holder's token and when it ends. */
+  static Map<String, AttributeValue> lease(DownloadLease lease) {
+    return Map.of(
+        JobTable.DOWNLOAD_LEASE_OWNER,
+        s(lease.owner()),
+        JobTable.DOWNLOAD_LEASE_EXPIRES,
+        n(Long.toString(lease.expiresAt().toEpochMilli())));
+  }
+
+  /** The attributes a released lease removes. */
+  static String[] leaseAttributes() {
+    return new String[] {JobTable.DOWNLOAD_LEASE_OWNER, JobTable.DOWNLOAD_LEASE_EXPIRES};
+  }
+
+  /** When the lease an item holds ends; empty when the item holds none. */
+  static Optional<Instant> leaseExpiry(Map<String, AttributeValue> item) {
+    return Optional.ofNullable(item)
+        .map(i -> number(i, JobTable.DOWNLOAD_LEASE_EXPIRES))
+        .map(millis -> Instant.ofEpochMilli(millis.longValue()));
+  }
+
+  /** The failed download attempts an item counts (0 when none). */
+  static int downloadAttempts(Map<String, AttributeValue> item) {
+    BigDecimal attempts = item == null ? null : number(item, JobTable.DOWNLOAD_ATTEMPTS);
+    return attempts == null ? 0 : attempts.intValue();
+  }
+
   /** One more failed download attempt, for an ADD. */
   static Map<String, AttributeValue> oneMoreAttempt() {
     return Map.of(JobTable.DOWNLOAD_ATTEMPTS, n("1"));

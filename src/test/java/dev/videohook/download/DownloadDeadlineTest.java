@@ -56,10 +56,15 @@ class DownloadDeadlineTest {
    * the first part is uploading: a mid-body pause, which is StreamingSource's.
    */
   private List<URI> slowVideo(String jobId, int replies) {
+    return slowVideo(jobId, replies, TIMEOUT);
+  }
+
+  /** As {@link #slowVideo(String, int)}, the clock moved by {@code pause} mid-body. */
+  private List<URI> slowVideo(String jobId, int replies, Duration pause) {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
     StreamingSource.Reply[] script = new StreamingSource.Reply[replies];
     for (int i = 0; i < replies; i++) {
-      script[i] = StreamingSource.paused(video, 9 * MIB, () -> clock.advance(TIMEOUT));
+      script[i] = StreamingSource.paused(video, 9 * MIB, () -> clock.advance(pause));
     }
     f.source.on("/v/" + jobId + ".mp4", script);
     List<URI> urls = List.of(f.source.url("/v/" + jobId + ".mp4"));
@@ -155,9 +160,18 @@ class DownloadDeadlineTest {
     assertNothingInS3();
   }
 
+  /**
+   * The local stack gives no context: the download has the time of the lease it holds ({@link
+   * DownloadService#UNBOUNDED_LEASE}, less the margin), as long as a Lambda invocation may run, and
+   * stops before its lease ends so that no other download can take the job over while it writes.
+   */
   @Test
-  void withoutAContext_asInTheLocalStack_thereIsNoDeadline() {
-    List<URI> slow = slowVideo("job-1", 1);
+  void withoutAContext_asInTheLocalStack_theDownloadHasItsLeasesTime() {
+    List<URI> slow =
+        slowVideo(
+            "job-1",
+            1,
+            DownloadService.UNBOUNDED_LEASE.minus(DownloadHandler.DEADLINE_MARGIN).minusSeconds(1));
 
     StreamsEventResponse response = invoke(List.of("job-1"), List.of(slow), false);
 

@@ -33,6 +33,20 @@ public final class TestJobs {
     return job.toBuilder().unsignedUrls(unsignedUrls).build();
   }
 
+  /**
+   * The download lease a claim at {@code at} takes on a job waiting for its video, for a minute:
+   * what a download holds before it writes {@code stored} or {@code download_failed}.
+   *
+   * @throws AssertionError when the claim is not granted
+   */
+  public static DownloadLease lease(JobStore store, JobKey job, Instant at) {
+    LeaseClaim claim = store.claimDownload(job, at, at.plusSeconds(60));
+    if (claim instanceof LeaseClaim.Granted granted) {
+      return granted.lease();
+    }
+    throw new AssertionError("the lease on " + job + " was not granted: " + claim);
+  }
+
   /** Writes the job's item as is, unconditionally. */
   public static void put(DynamoDbClient dynamoDb, String table, Job job) {
     dynamoDb.putItem(b -> b.tableName(table).item(JobItems.toItem(job)));
