@@ -1,13 +1,13 @@
 package dev.videohook.cli;
 
 import dev.videohook.download.CompletedJob;
-import dev.videohook.download.Deadline;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
+import dev.videohook.retry.Deadline;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;

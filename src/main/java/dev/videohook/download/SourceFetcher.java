@@ -6,6 +6,7 @@ import dev.videohook.net.HostResolver;
 import dev.videohook.net.HttpStatus;
 import dev.videohook.net.RefusedDestinationException;
 import dev.videohook.net.UrlPolicy;
+import dev.videohook.retry.Deadline;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Proxy;
@@ -118,7 +119,7 @@ final class SourceFetcher {
   Fetched fetch(URI source, ApiKey apiKey, Deadline deadline) {
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      deadline.check(0);
+      DownloadException.checkDeadline(deadline, 0);
       HttpUrl url = httpUrl(uri);
       OkHttpClient client = pinnedClient(url, uri, deadline);
       Request request = request(url, UrlPolicy.sameOrigin(uri, apiKey.origin()) ? apiKey : null);

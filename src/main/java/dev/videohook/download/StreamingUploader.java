@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
+import dev.videohook.retry.Deadline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -361,7 +362,7 @@ public final class StreamingUploader {
         break;
       }
       filled += n;
-      deadline.check(before + filled);
+      DownloadException.checkDeadline(deadline, before + filled);
     }
     return filled;
   }

@@ -5,6 +5,7 @@ import dev.videohook.net.HostResolver;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,7 @@ public final class VideoDownloader {
    *     deadline has passed ({@link DownloadException#isDeadline})
    */
   public List<StoredObject> download(CompletedJob job, Deadline deadline) {
-    deadline.check(0);
+    DownloadException.checkDeadline(deadline, 0);
     List<URI> urls = sources.of(job);
     ObjectKeys.requireKeysFit(job, urls.size());
     SourceFetcher.ApiKey apiKey =

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.net.Destination;
 import dev.videohook.net.TestDns;
+import dev.videohook.retry.Deadline;
 import dev.videohook.testing.TricklingServer;
 import dev.videohook.testing.VideoHost;
 import java.io.IOException;
