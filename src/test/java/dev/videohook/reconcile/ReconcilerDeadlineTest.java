@@ -1,0 +1,99 @@
+package dev.videohook.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videohook.job.Job;
+import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
+import dev.videohook.job.TestJobs;
+import dev.videohook.provider.Provider;
+import dev.videohook.provider.ProviderClient;
+import dev.videohook.secrets.TenantSecrets;
+import dev.videohook.simulator.Faults;
+import dev.videohook.testing.SharedMoto;
+import dev.videohook.testing.VideoHost;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A run never outlives its budget, whatever a provider or a stored item does: a status answer
+ * trickled byte by byte is cut off at the run's deadline and deferred as a timeout, and an item the
+ * store cannot read is skipped, not the end of the run. Deadlines are real and short.
+ */
+class ReconcilerDeadlineTest {
+  private static final String KEY = "sk-reconcile-deadline";
+  private static final Provider PROVIDER = ReconcileStage.PROVIDER;
+
+  /** The tenant whose provider API is the trickling host. */
+  private static final String STALLED_TENANT = "slowpoke";
+
+  /** The run's budget: short, real. */
+  private static final Duration BUDGET = Duration.ofMillis(1500);
+
+  /** Far more than any test waits: a run still going then is a run that never ends. */
+  private static final Duration HUNG = Duration.ofSeconds(10);
+
+  @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
+
+  private final VideoHost stalledApi = new VideoHost();
+
+  /** Jobs look an hour old to the reconciler. */
+  private final Clock clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+
+  @AfterEach
+  void close() {
+    stalledApi.close();
+  }
+
+  private Reconciler reconciler() {
+    Reconciler.ProviderClients real =
+        Reconciler.clients(
+            stage.config(200), TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY)));
+    Reconciler.ProviderClients clients =
+        (tenant, provider) ->
+            tenant.equals(STALLED_TENANT)
+                ? Optional.of(new ProviderClient(provider, stalledApi.url("/api/v1"), KEY))
+                : real.forTenant(tenant, provider);
+    return new Reconciler(stage.jobs(), clients, clock, d -> {}, stage.config(200));
+  }
+
+  /** A job whose webhook was lost, finished at the simulator: what a run should recover. */
+  private JobKey lostWebhook(Instant submittedAt) throws Exception {
+    stage
+        .simulator()
+        .setFaults(Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
+    String id = stage.submitWithDeadCallback();
+    assertTrue(stage.simulator().awaitDelivered(id, Duration.ofSeconds(10)));
+    JobKey key = new JobKey("acme", PROVIDER, id);
+    stage.jobs().recordSubmitted(key, "google/veo-3.1-lite", "a lamp", submittedAt);
+    return key;
+  }
+
+  private Job job(JobKey key) {
+    return stage.jobs().find(key).orElseThrow();
+  }
+
+  @Test
+  void pendingItemWithACorruptTimestamp_isSkipped_andTheRunGoesOn() throws Exception {
+    JobKey corrupt = new JobKey("acme", PROVIDER, "corrupt-1");
+    stage.jobs().recordSubmitted(corrupt, "m", "p", Instant.now().minusSeconds(60));
+    TestJobs.corruptSubmittedAt(SharedMoto.get().client(), stage.table(), corrupt, "yesterday");
+    JobKey lost = lostWebhook(Instant.now());
+
+    ReconcileReport report =
+        assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
+
+    assertEquals(1, report.recovered());
+    assertEquals(JobStatus.COMPLETED, job(lost).status());
+  }
+}
