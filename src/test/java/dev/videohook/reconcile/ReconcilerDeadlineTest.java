@@ -84,6 +84,40 @@ class ReconcilerDeadlineTest {
   }
 
   @Test
+  void statusAnswerTrickledAfterItsHeaders_isCutOffAtTheRunsDeadline_andDeferredAsATimeout()
+      throws Exception {
+    // the oldest job never looked at, so it goes first; its answer's headers come at once, then
+    // one byte of the body every 100 ms: about 30 s for the whole answer
+    JobKey stalled = new JobKey(STALLED_TENANT, PROVIDER, "stalled-1");
+    stage.jobs().recordSubmitted(stalled, "m", "p", Instant.now().minusSeconds(60));
+    byte[] answer =
+        ("{\"id\":\"stalled-1\",\"status\":\"completed\"," + " ".repeat(300) + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    stalledApi.on(
+        "/api/v1/videos/stalled-1",
+        VideoHost.trickled(answer, "application/json", Duration.ofMillis(100)));
+    JobKey lost = lostWebhook(Instant.now());
+
+    ReconcileReport first =
+        assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
+
+    assertFalse(first.complete(), "the budget ran out on the stalled answer");
+    Job deferred = job(stalled);
+    assertEquals(JobStatus.PENDING, deferred.status());
+    assertTrue(
+        deferred.reconcile().lastOutcome().contains("timeout"), deferred.reconcile().lastOutcome());
+    assertTrue(deferred.reconcile().nextCheck().isAfter(clock.instant()), "looked at again later");
+
+    // the next run is not held by it again: the lost webhook behind it is recovered
+    ReconcileReport second =
+        assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
+
+    assertEquals(1, second.recovered());
+    assertEquals(JobStatus.COMPLETED, job(lost).status());
+    assertEquals(1, stalledApi.received("/api/v1/videos/stalled-1").size(), "asked once");
+  }
+
+  @Test
   void pendingItemWithACorruptTimestamp_isSkipped_andTheRunGoesOn() throws Exception {
     JobKey corrupt = new JobKey("acme", PROVIDER, "corrupt-1");
     stage.jobs().recordSubmitted(corrupt, "m", "p", Instant.now().minusSeconds(60));
