@@ -87,7 +87,7 @@ public final class VideoDownloader {
    */
   public List<StoredObject> download(CompletedJob job, Deadline deadline) {
     DownloadException.checkDeadline(deadline, 0);
-    List<URI> urls = sources.of(job);
+    List<URI> urls = sources.of(job, deadline);
     ObjectKeys.requireKeysFit(job, urls.size());
     SourceFetcher.ApiKey apiKey =
         new SourceFetcher.ApiKey(

@@ -3,6 +3,7 @@ package dev.videohook.download;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,11 +41,22 @@ final class VideoSources {
     this.retry = retry;
   }
 
-  /** The job's sources, in output order. */
+  /** The job's sources, in output order, with no deadline (tests). */
   List<URI> of(CompletedJob job) {
+    return of(job, Deadline.none());
+  }
+
+  /**
+   * The job's sources, in output order; the provider's status call, when the job has no unsigned
+   * URLs, ends by {@code deadline} (headers and body), its retries included.
+   *
+   * @throws DownloadException a {@link DownloadException#isDeadline deadline} when the status call
+   *     ran out of the invocation's time
+   */
+  List<URI> of(CompletedJob job, Deadline deadline) {
     if (job.unsignedUrls().isEmpty()) {
       // every output, index 0..n-1, the count from the provider's status
-      int outputs = retry.run("status of " + job, () -> outputCount(job));
+      int outputs = retry.run("status of " + job, () -> outputCount(job, deadline));
       List<URI> endpoints = new ArrayList<>(outputs);
       for (int index = 0; index < outputs; index++) {
         endpoints.add(contentEndpoint(job, index));
@@ -63,12 +75,22 @@ final class VideoSources {
   }
 
   /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
-  private int outputCount(CompletedJob job) {
+  private int outputCount(CompletedJob job, Deadline deadline) {
+    DownloadException.checkDeadline(deadline, 0);
+    int outputs;
     try {
-      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
-          .status(job.jobId())
-          .outputCount();
+      outputs =
+          new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
+              .status(job.jobId(), deadline)
+              .outputCount();
     } catch (ProviderApiException e) {
+      if (e.isTimeout() && deadline.passed()) {
+        // the invocation's time is up: noted on the job as a deadline, the stream tries again
+        throw DownloadException.deadline(
+            "deadline: the provider's status of "
+                + job
+                + " did not come before the invocation would time out");
+      }
       if (e.isRetryable()) {
         throw DownloadException.retryable("status of " + job + ": " + e.getMessage());
       }
@@ -79,6 +101,7 @@ final class VideoSources {
           .log("provider status unavailable: fetching output 0 only");
       return 1;
     }
+    return outputs;
   }
 
   /** {@code {apiBase}/videos/{id}/content?index=N}. */
