@@ -1,5 +1,6 @@
 package dev.videohook.download;
 
+import dev.videohook.event.VideoEvent;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
@@ -23,6 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 final class VideoSources {
   private static final Logger LOG = LoggerFactory.getLogger(VideoSources.class);
+
+  /**
+   * The most outputs a job may have: as many as a webhook may name unsigned URLs ({@link
+   * VideoEvent#MAX_URLS}), so that the stored job item, which lists every object, stays far below
+   * DynamoDB's item size.
+   */
+  static final int MAX_OUTPUTS = VideoEvent.MAX_URLS;
 
   private final Map<Provider, URI> apiBases;
   private final TenantSecrets secrets;
@@ -51,7 +59,8 @@ final class VideoSources {
    * URLs, ends by {@code deadline} (headers and body), its retries included.
    *
    * @throws DownloadException a {@link DownloadException#isDeadline deadline} when the status call
-   *     ran out of the invocation's time
+   *     ran out of the invocation's time; refused when the provider counts more outputs than a job
+   *     may hold
    */
   List<URI> of(CompletedJob job, Deadline deadline) {
     if (job.unsignedUrls().isEmpty()) {
@@ -74,7 +83,10 @@ final class VideoSources {
     return sources;
   }
 
-  /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
+  /**
+   * The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key, at most
+   * {@link #MAX_OUTPUTS}.
+   */
   private int outputCount(CompletedJob job, Deadline deadline) {
     DownloadException.checkDeadline(deadline, 0);
     int outputs;
@@ -100,6 +112,17 @@ final class VideoSources {
           .addKeyValue("statusCode", e.statusCode())
           .log("provider status unavailable: fetching output 0 only");
       return 1;
+    }
+    if (outputs > MAX_OUTPUTS) {
+      // more objects than a job item can list: refused at once, never downloaded to be lost
+      throw DownloadException.refused(
+          "refused: the provider counts "
+              + outputs
+              + " outputs for job "
+              + job
+              + ", more than the "
+              + MAX_OUTPUTS
+              + " a job may hold");
     }
     return outputs;
   }
