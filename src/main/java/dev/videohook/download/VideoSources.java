@@ -143,11 +143,6 @@ final class VideoSources {
     return base != null ? base : provider.defaultApiBase();
   }
 
-  /** Every configured API base, whose ports are fetched as configured. */
-  Iterable<URI> configuredApiBases() {
-    return apiBases.values();
-  }
-
   /** The tenant's key for the job's provider; none is a permanent failure. */
   String apiKey(CompletedJob job) {
     return secrets
