@@ -249,4 +249,36 @@ class DownloadDeadlineTest {
     assertEquals(List.of(), f.api.received(f.contentTarget("job-1")), "no output fetched");
     assertNothingInS3();
   }
+
+  /**
+   * A source that sends its headers and first bytes, then nothing on an open connection, with an
+   * idle timeout far longer than the invocation: the fetch is cut off at the invocation's real,
+   * short deadline (the call's total timeout covers the body), and the attempt is noted.
+   */
+  @Test
+  void sourceSilentAfterItsFirstBytes_isCutOffAtTheInvocationsDeadline_notItsIdleTimeout() {
+    try (DownloadFixture slow = new DownloadFixture(b -> b.idleTimeout(Duration.ofSeconds(60)))) {
+      slow.storage.on("/v/job-1.mp4", VideoHost.stall(GeneratedBytes.bytes(4096), 100));
+      slow.putJob("job-1", "completed", List.of(slow.storage.url("/v/job-1.mp4")));
+      DownloadService service =
+          new DownloadService(
+              slow.downloader,
+              new JobStore(slow.dynamoDb, slow.table),
+              clock,
+              DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
+      Deadline deadline =
+          Deadline.fromRemaining(Clock.systemUTC(), Duration.ofMillis(1500), Duration.ZERO);
+
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () ->
+              assertThrows(
+                  DownloadException.class,
+                  () -> service.process(CompletedJob.of(slow.job("job-1")), deadline)));
+
+      Job job = slow.job("job-1");
+      assertEquals(JobStatus.COMPLETED, job.status(), "attempts are left");
+      assertEquals(1, job.download().failedAttempts(), job.download().lastError());
+    }
+  }
 }
