@@ -8,6 +8,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.job.LeaseClaim;
 import dev.videohook.job.StoredObject;
 import dev.videohook.metrics.Metrics;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
 import java.time.Duration;

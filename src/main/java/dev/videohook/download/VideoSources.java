@@ -1,8 +1,10 @@
 package dev.videohook.download;
 
+import dev.videohook.event.VideoEvent;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,6 +25,13 @@ import org.slf4j.LoggerFactory;
 final class VideoSources {
   private static final Logger LOG = LoggerFactory.getLogger(VideoSources.class);
 
+  /**
+   * The most outputs a job may have: as many as a webhook may name unsigned URLs ({@link
+   * VideoEvent#MAX_URLS}), so that the stored job item, which lists every object, stays far below
+   * DynamoDB's item size.
+   */
+  static final int MAX_OUTPUTS = VideoEvent.MAX_URLS;
+
   private final Map<Provider, URI> apiBases;
   private final TenantSecrets secrets;
   private final HttpClient providerHttp;
@@ -40,11 +49,23 @@ final class VideoSources {
     this.retry = retry;
   }
 
-  /** The job's sources, in output order. */
+  /** The job's sources, in output order, with no deadline (tests). */
   List<URI> of(CompletedJob job) {
+    return of(job, Deadline.none());
+  }
+
+  /**
+   * The job's sources, in output order; the provider's status call, when the job has no unsigned
+   * URLs, ends by {@code deadline} (headers and body), its retries included.
+   *
+   * @throws DownloadException a {@link DownloadException#isDeadline deadline} when the status call
+   *     ran out of the invocation's time; refused when the provider counts more outputs than a job
+   *     may hold
+   */
+  List<URI> of(CompletedJob job, Deadline deadline) {
     if (job.unsignedUrls().isEmpty()) {
       // every output, index 0..n-1, the count from the provider's status
-      int outputs = retry.run("status of " + job, () -> outputCount(job));
+      int outputs = retry.run("status of " + job, () -> outputCount(job, deadline));
       List<URI> endpoints = new ArrayList<>(outputs);
       for (int index = 0; index < outputs; index++) {
         endpoints.add(contentEndpoint(job, index));
@@ -62,13 +83,26 @@ final class VideoSources {
     return sources;
   }
 
-  /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
-  private int outputCount(CompletedJob job) {
+  /**
+   * The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key, at most
+   * {@link #MAX_OUTPUTS}.
+   */
+  private int outputCount(CompletedJob job, Deadline deadline) {
+    DownloadException.checkDeadline(deadline, 0);
+    int outputs;
     try {
-      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
-          .status(job.jobId())
-          .outputCount();
+      outputs =
+          new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
+              .status(job.jobId(), deadline)
+              .outputCount();
     } catch (ProviderApiException e) {
+      if (e.isTimeout() && deadline.passed()) {
+        // the invocation's time is up: noted on the job as a deadline, the stream tries again
+        throw DownloadException.deadline(
+            "deadline: the provider's status of "
+                + job
+                + " did not come before the invocation would time out");
+      }
       if (e.isRetryable()) {
         throw DownloadException.retryable("status of " + job + ": " + e.getMessage());
       }
@@ -79,6 +113,18 @@ final class VideoSources {
           .log("provider status unavailable: fetching output 0 only");
       return 1;
     }
+    if (outputs > MAX_OUTPUTS) {
+      // more objects than a job item can list: refused at once, never downloaded to be lost
+      throw DownloadException.refused(
+          "refused: the provider counts "
+              + outputs
+              + " outputs for job "
+              + job
+              + ", more than the "
+              + MAX_OUTPUTS
+              + " a job may hold");
+    }
+    return outputs;
   }
 
   /** {@code {apiBase}/videos/{id}/content?index=N}. */
@@ -95,11 +141,6 @@ final class VideoSources {
   URI apiBase(Provider provider) {
     URI base = apiBases.get(provider);
     return base != null ? base : provider.defaultApiBase();
-  }
-
-  /** Every configured API base, whose ports are fetched as configured. */
-  Iterable<URI> configuredApiBases() {
-    return apiBases.values();
   }
 
   /** The tenant's key for the job's provider; none is a permanent failure. */

@@ -4,6 +4,7 @@ import dev.videohook.event.EventType;
 import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -406,9 +407,18 @@ public final class JobItems {
     return value == null ? null : value.bool();
   }
 
+  /**
+   * @throws IllegalArgumentException when the attribute is not a time: an unreadable item, as every
+   *     other malformed attribute is, so a reader can skip it and go on
+   */
   private static Instant instant(Map<String, AttributeValue> item, String name) {
     String value = string(item, name);
-    return value == null ? null : Instant.parse(value);
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "job item " + string(item, JobTable.PK) + ": " + name + " is not a time", e);
+    }
   }
 
   private static List<AttributeValue> listOf(Map<String, AttributeValue> item, String name) {

@@ -1,7 +1,7 @@
 package dev.videohook.operate;
 
 import dev.videohook.download.CompletedJob;
-import dev.videohook.download.Deadline;
+import dev.videohook.retry.Deadline;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;

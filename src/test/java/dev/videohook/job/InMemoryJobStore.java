@@ -62,6 +62,22 @@ public final class InMemoryJobStore implements JobRepository {
   }
 
   /**
+   * Overwrites the job's submit time with {@code text}, which need not be a time: an item as a bad
+   * migration or a hand edit could leave it (as {@link TestJobs#corruptSubmittedAt} does on
+   * DynamoDB).
+   */
+  public void corruptSubmittedAt(JobKey job, String text) {
+    String attribute = JobTable.SUBMITTED_AT;
+    items.computeIfPresent(
+        JobItems.key(job).get(JobTable.PK).s(),
+        (pk, item) -> {
+          Map<String, AttributeValue> changed = new HashMap<>(item);
+          changed.put(attribute, AttributeValue.fromS(text));
+          return Map.copyOf(changed);
+        });
+  }
+
+  /**
    * How many deliveries the store records for a job id: the first terminal delivery each job item
    * keeps, plus the delivery items (as {@link TestJobs#deliveryRecords} counts them on DynamoDB).
    */

@@ -2,7 +2,9 @@ package dev.videohook.job;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Jobs in a given state, for tests that set the table up as a transition would have left it. */
 public final class TestJobs {
@@ -50,6 +52,21 @@ public final class TestJobs {
   /** Writes the job's item as is, unconditionally. */
   public static void put(DynamoDbClient dynamoDb, String table, Job job) {
     dynamoDb.putItem(b -> b.tableName(table).item(JobItems.toItem(job)));
+  }
+
+  /**
+   * Overwrites the job's submit time with {@code text}, which need not be a time: an item as a bad
+   * migration or a hand edit could leave it, which no typed write can make.
+   */
+  public static void corruptSubmittedAt(
+      DynamoDbClient dynamoDb, String table, JobKey key, String text) {
+    dynamoDb.updateItem(
+        b ->
+            b.tableName(table)
+                .key(JobItems.key(key))
+                .updateExpression("SET #at = :text")
+                .expressionAttributeNames(Map.of("#at", JobTable.SUBMITTED_AT))
+                .expressionAttributeValues(Map.of(":text", AttributeValue.fromS(text))));
   }
 
   /**

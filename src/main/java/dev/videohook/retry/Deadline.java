@@ -1,4 +1,4 @@
-package dev.videohook.download;
+package dev.videohook.retry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,12 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * The instant a download must stop by, so that the invocation still has time to abort its upload
- * and note the attempt on the job before Lambda ends it. Checked between reads, parts and sources;
- * {@link #none()} never passes (the local stack, the CLI's redrive).
+ * The instant work must stop by: a download, so that the invocation still has time to abort its
+ * upload and note the attempt on the job before Lambda ends it; a reconciler run, whose provider
+ * calls end with it. Every outbound call takes the time left as its one total deadline (headers and
+ * body). {@link #none()} never passes (the local stack, the CLI's redrive).
  */
 public final class Deadline {
-  private static final long MIB = 1024 * 1024;
   private static final Deadline NONE = new Deadline(Clock.systemUTC(), null, null, bytes -> {});
 
   private final Clock clock;
@@ -72,24 +72,29 @@ public final class Deadline {
   }
 
   /** The time left, or empty for no deadline; zero or negative once passed. */
-  Optional<Duration> remaining() {
+  public Optional<Duration> remaining() {
     return at == null ? Optional.empty() : Optional.of(Duration.between(clock.instant(), at));
+  }
+
+  /**
+   * The time a call started now may take: the time left, never more than {@code cap} (a call's own
+   * limit), never negative.
+   */
+  public Duration timeLeftWithin(Duration cap) {
+    Duration left = remaining().orElse(cap);
+    if (left.isNegative()) {
+      return Duration.ZERO;
+    }
+    return left.compareTo(cap) < 0 ? left : cap;
   }
 
   public boolean passed() {
     return at != null && !clock.instant().isBefore(at);
   }
 
-  /**
-   * @param bytes what the download in progress has read so far, for the reason
-   * @throws DownloadException (a {@link DownloadException#isDeadline deadline}) once passed
-   */
-  void check(long bytes) {
+  /** Tells the progress listener what the download in progress has read so far. */
+  public void report(long bytes) {
     progress.accept(bytes);
-    if (passed()) {
-      throw DownloadException.deadline(
-          "deadline: the invocation would time out after " + bytes / MIB + " MiB");
-    }
   }
 
   @Override
