@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +74,38 @@ final class VideoSources {
       return endpoints;
     }
     List<URI> sources = new ArrayList<>();
-    for (String url : job.unsignedUrls()) {
-      try {
-        sources.add(new URI(url));
-      } catch (URISyntaxException e) {
-        throw DownloadException.permanent("job " + job + " has an unsigned URL that is not a URL");
-      }
+    for (int index = 0; index < job.unsignedUrls().size(); index++) {
+      sources.add(unsignedUrl(job, index));
     }
     return sources;
+  }
+
+  /**
+   * The job's {@code index}th unsigned URL. One that is not a URL (a control character, a space, a
+   * character no URI may hold) is refused: no retry can make it fetchable, so the job is marked
+   * {@code download_failed} at the first try, with a reason that names what is wrong and where,
+   * never the URL itself (its query may be a signature).
+   */
+  private static URI unsignedUrl(CompletedJob job, int index) {
+    String url = job.unsignedUrls().get(index);
+    try {
+      return new URI(url);
+    } catch (URISyntaxException e) {
+      int at = e.getIndex();
+      String character =
+          at >= 0 && at < url.length()
+              ? String.format(Locale.ROOT, " (U+%04X)", url.codePointAt(at))
+              : "";
+      throw DownloadException.refused(
+          "refused unsigned URL #"
+              + index
+              + " of job "
+              + job
+              + ": not a URL, "
+              + e.getReason().toLowerCase(Locale.ROOT)
+              + (at >= 0 ? " at index " + at : "")
+              + character);
+    }
   }
 
   /**

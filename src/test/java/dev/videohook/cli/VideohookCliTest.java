@@ -1110,6 +1110,20 @@ class VideohookCliTest {
   }
 
   @Test
+  void jobs_printsProviderSuppliedText_withoutCarriageReturnsOrBidiOverrides() {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_bidi");
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
+        .recordSubmitted(key, "model\rjob_x stored\u202Edeliam\u200B", "p", Instant.now());
+
+    Run run = run(env(), "jobs", "-t", "initech");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("model?job_x stored?deliam?"), run.out());
+    assertTrue(
+        run.out().chars().noneMatch(c -> c == '\r' || c == 0x202E || c == 0x200B), run.out());
+  }
+
+  @Test
   void costs_withoutSince_readsOnlyTheFieldsItSums() {
     JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE);
