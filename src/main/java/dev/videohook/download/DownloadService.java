@@ -1,8 +1,8 @@
 package dev.videohook.download;
 
 import dev.videohook.config.AwsClients;
-import dev.videohook.job.DownloadRecords;
 import dev.videohook.job.DownloadLease;
+import dev.videohook.job.DownloadRecords;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.LeaseClaim;

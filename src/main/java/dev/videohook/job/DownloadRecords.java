@@ -17,8 +17,8 @@ public interface DownloadRecords {
   Optional<JobStatus> status(JobKey job);
 
   /**
-   * Claims the job's download: granted on a job waiting for its video that no live lease holds
-   * (an expired one is taken over); otherwise held elsewhere (until when) or not waiting.
+   * Claims the job's download: granted on a job waiting for its video that no live lease holds (an
+   * expired one is taken over); otherwise held elsewhere (until when) or not waiting.
    *
    * @param expiresAt no later than the claimant's own deadline, so a claimant that dies frees the
    *     job then
@@ -33,14 +33,15 @@ public interface DownloadRecords {
   boolean releaseDownload(DownloadLease lease);
 
   /**
-   * A job waiting for its video becomes {@code stored}, with where its videos are, and the lease
-   * is released.
+   * A job waiting for its video becomes {@code stored}, with where its videos are, and the lease is
+   * released.
    *
    * @return {@link StoreOutcome#ALREADY_STORED} when someone stored it first, {@link
    *     StoreOutcome#NOT_LEASED} when the lease no longer holds the job, {@link
    *     StoreOutcome#NOT_COMPLETED} for a job gone or in another state: nothing written then
    */
-  StoreOutcome markStored(DownloadLease lease, String bucket, List<StoredObject> objects, Instant at);
+  StoreOutcome markStored(
+      DownloadLease lease, String bucket, List<StoredObject> objects, Instant at);
 
   /**
    * Counts a failed attempt, notes its reason and releases the lease; once {@code
@@ -49,7 +50,8 @@ public interface DownloadRecords {
    *
    * @param error why it failed: never a secret or a query string
    */
-  void recordDownloadFailure(DownloadLease lease, String error, Instant at, int giveUpAfterAttempts);
+  void recordDownloadFailure(
+      DownloadLease lease, String error, Instant at, int giveUpAfterAttempts);
 
   /**
    * Marks a job waiting for its video {@code download_failed} at once, counting the attempt and

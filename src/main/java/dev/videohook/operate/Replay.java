@@ -1,12 +1,12 @@
 package dev.videohook.operate;
 
 import dev.videohook.download.CompletedJob;
-import dev.videohook.retry.Deadline;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.retry.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;

@@ -4,7 +4,6 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
 import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.job.LeaseClaim;
 import java.time.Clock;
 import java.time.Duration;

@@ -452,7 +452,8 @@ abstract class JobStoreContract {
     assertEquals(
         StoreOutcome.STORED, store.markStored(lease(redriven), "videos", List.of(VIDEO), T0));
     assertEquals(
-        StoreOutcome.NOT_COMPLETED, store.markStored(notGranted(key), "videos", List.of(VIDEO), T0));
+        StoreOutcome.NOT_COMPLETED,
+        store.markStored(notGranted(key), "videos", List.of(VIDEO), T0));
     assertEquals(
         StoreOutcome.NOT_COMPLETED,
         store.markStored(
@@ -472,8 +473,7 @@ abstract class JobStoreContract {
     List<LeaseClaim> outcomes = atOnce(claims);
 
     assertEquals(1, outcomes.stream().filter(LeaseClaim.Granted.class::isInstance).count());
-    assertEquals(
-        THREADS - 1, outcomes.stream().filter(LeaseClaim.Held.class::isInstance).count());
+    assertEquals(THREADS - 1, outcomes.stream().filter(LeaseClaim.Held.class::isInstance).count());
     assertEquals(Optional.of(JobStatus.COMPLETED), store.status(key), "a claim changes no status");
   }
 
@@ -600,7 +600,8 @@ abstract class JobStoreContract {
 
   /** The job's download lease, a minute long, claimed from the store under test. */
   private DownloadLease lease(JobKey job) {
-    return assertInstanceOf(LeaseClaim.Granted.class, store.claimDownload(job, T0, T0.plusSeconds(60)))
+    return assertInstanceOf(
+            LeaseClaim.Granted.class, store.claimDownload(job, T0, T0.plusSeconds(60)))
         .lease();
   }
 
