@@ -11,12 +11,14 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobScan;
 import dev.videohook.job.JobStore;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.webhook.WebhookHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -88,6 +90,34 @@ public final class LocalApiServer implements AutoCloseable {
     return api;
   }
 
+  private int port() {
+    return server.getAddress().getPort();
+  }
+
+  /**
+   * True for a {@code Host} header that names this server as a client of this machine does: a
+   * loopback name or address ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}) and this
+   * server's port (none only for port 80).
+   */
+  static boolean isOwnHost(String host, int port) {
+    if (host == null) {
+      return false;
+    }
+    URI authority;
+    try {
+      authority = new URI("http://" + host.strip() + "/");
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (authority.getHost() == null
+        || authority.getRawUserInfo() != null
+        || !authority.getRawPath().equals("/")) {
+      return false;
+    }
+    int named = authority.getPort() == -1 ? 80 : authority.getPort();
+    return named == port && UrlPolicy.isLoopback(authority.getHost());
+  }
+
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -108,6 +138,18 @@ public final class LocalApiServer implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (!isOwnHost(exchange.getRequestHeaders().getFirst("Host"), port())) {
+        // DNS rebinding: a web page whose own name was pointed at 127.0.0.1 sends its requests
+        // here under that name, same-origin to it, and could read /jobs; a client of this
+        // machine names the loopback
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        send(
+            exchange,
+            421,
+            ("this server answers only to localhost, 127.0.0.1 or [::1] on port " + port() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
       if (path.equals("/jobs") || path.startsWith("/jobs/")) {

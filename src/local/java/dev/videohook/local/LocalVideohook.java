@@ -351,6 +351,11 @@ public final class LocalVideohook implements AutoCloseable {
     return api.callbackUrl(tenant, provider);
   }
 
+  /** The moto process (DynamoDB, Secrets Manager, EventBridge, SQS): serve's console watches it. */
+  MotoServer moto() {
+    return dynamoDb;
+  }
+
   public URI dynamoDbEndpoint() {
     return dynamoDb.endpoint();
   }

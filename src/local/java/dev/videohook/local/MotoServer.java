@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -289,6 +291,24 @@ public final class MotoServer implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * True while the launcher lives and accepts a connection on its port within {@code timeout}: what
+   * serve's console asks when a webhook was answered 5xx, to say whether moto is why.
+   */
+  public boolean isReachable(Duration timeout) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(endpoint.getHost(), endpoint.getPort()),
+          (int) Math.max(1, timeout.toMillis()));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Runs {@code action} with moto's exit code if it exits before {@link #close()}. */

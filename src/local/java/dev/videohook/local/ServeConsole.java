@@ -5,17 +5,20 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.FileAppender;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
  * Serve mode's live console: one readable line per webhook, download outcome, reconciler recovery
- * and downstream event. It reads the key-value pairs the handlers already log (never the message
+ * and downstream event, and one when moto exits. A webhook answered 5xx because moto is down says
+ * so on its line (the receiver's log only says the table or the secrets could not be read). It reads the key-value pairs the handlers already log (never the message
  * text), so the console and the JSON log file cannot disagree; only values the handlers chose to
  * log are shown, so no secret reaches the terminal either.
  */
@@ -30,12 +33,26 @@ final class ServeConsole extends AppenderBase<ILoggingEvent> {
   /** What the receiver logged for the webhook this thread is handling, read by its answer line. */
   private final ThreadLocal<Map<String, Object>> webhook = new ThreadLocal<>();
 
+  /** How long a connection to moto may take before the console calls it unreachable. */
+  private static final Duration MOTO_CHECK = Duration.ofMillis(500);
+
   private final PrintStream out;
   private final boolean colour;
 
+  /**
+   * What is wrong with moto, the store behind every webhook, when something is: asked only after a
+   * webhook was answered 5xx, whose reason is otherwise only in the JSON log.
+   */
+  private final Supplier<Optional<String>> storeProblem;
+
   ServeConsole(PrintStream out, boolean colour) {
+    this(out, colour, Optional::empty);
+  }
+
+  ServeConsole(PrintStream out, boolean colour, Supplier<Optional<String>> storeProblem) {
     this.out = out;
     this.colour = colour;
+    this.storeProblem = storeProblem;
   }
 
   /** Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org). */
@@ -45,7 +62,30 @@ final class ServeConsole extends AppenderBase<ILoggingEvent> {
 
   /** Prints the stack's events on {@code out} until the stack is closed. */
   static ServeConsole attach(LocalVideohook stack, PrintStream out, boolean colour) {
-    ServeConsole console = new ServeConsole(out, colour);
+    MotoServer moto = stack.moto();
+    String where = moto.endpoint().getHost() + ":" + moto.endpoint().getPort();
+    ServeConsole console =
+        new ServeConsole(
+            out,
+            colour,
+            () ->
+                moto.isReachable(MOTO_CHECK)
+                    ? Optional.empty()
+                    : Optional.of(
+                        "moto (DynamoDB, Secrets Manager) is unreachable at "
+                            + where
+                            + (moto.isAlive() ? "" : " (it exited)")
+                            + "; restart serve"));
+    moto.onUnexpectedExit(
+        code ->
+            console.print(
+                RED,
+                "moto",
+                "moto (DynamoDB, Secrets Manager, EventBridge, SQS) at "
+                    + where
+                    + " exited with code "
+                    + code
+                    + ": webhooks get 5xx and nothing is stored until serve is restarted"));
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     console.setContext(context);
     console.setName("SERVE_CONSOLE");
@@ -144,6 +184,10 @@ final class ServeConsole extends AppenderBase<ILoggingEvent> {
       }
     } else if (kv.containsKey("outcome")) {
       line.append(" (").append(text(kv.get("outcome"))).append(")");
+    }
+    if (answer >= 500) {
+      // the receiver's own reason (storage failed, no secret) does not say that moto is why
+      storeProblem.get().ifPresent(problem -> line.append(": ").append(problem));
     }
     print(answer < 300 ? GREEN : RED, "webhook", line.toString());
   }

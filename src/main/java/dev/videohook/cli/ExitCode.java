@@ -13,5 +13,11 @@ final class ExitCode {
   /** A setting is missing or invalid: the message names it. */
   static final int CONFIGURATION = 3;
 
+  /**
+   * A download of the job is running elsewhere (the stream's, or another replay's or redrive's):
+   * nothing was started and nothing changed. Try again once it ends (sysexits' EX_TEMPFAIL).
+   */
+  static final int DOWNLOAD_RUNNING = 75;
+
   private ExitCode() {}
 }

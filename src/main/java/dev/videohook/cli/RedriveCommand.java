@@ -3,31 +3,27 @@ package dev.videohook.cli;
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
-import dev.videohook.download.CompletedJob;
-import dev.videohook.download.Deadline;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.job.Job;
-import dev.videohook.job.JobPage;
-import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.operate.Redrive;
+import dev.videohook.operate.RedriveReport;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 @Command(
     name = "redrive",
@@ -43,12 +39,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
           + " unsettled.",
       "Needs the download function's settings: JOBS_TABLE, VIDEO_BUCKET, the providers' API keys"
           + " (or TENANT_SECRETS_PREFIX); FAILED_BATCH_BUCKET (the stack output"
-          + " FailedBatchBucketName) or --failed-batch-bucket. Exit code 1 when a job failed again"
-          + " (nothing is deleted then)."
+          + " FailedBatchBucketName) or --failed-batch-bucket. Exit code 1 when a job failed again,"
+          + " 75 when another download (the stream's, a replay) holds a job, which is left to it;"
+          + " nothing is deleted then."
     })
 final class RedriveCommand implements Callable<Integer> {
   static final String FAILED_BATCH_BUCKET = "FAILED_BATCH_BUCKET";
-  private static final int PAGE = 100;
 
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
@@ -74,15 +70,12 @@ final class RedriveCommand implements Callable<Integer> {
       description = "One JSON document on standard output (each job and its outcome, the counts).")
   boolean json;
 
-  /** What became of each job, in order, for --json. */
-  private final List<Map<String, Object>> outcomes = new ArrayList<>();
-
-  private PrintWriter out;
+  @Mixin DownloadBudgetOption budget;
 
   @Override
   public Integer call() {
     // with --json the lines go to standard error, as progress, and the document to standard output
-    out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (completedOlderThanSeconds < 60) {
       throw new CliException(
@@ -90,158 +83,109 @@ final class RedriveCommand implements Callable<Integer> {
           "--completed-older-than must be at least 60 seconds: a younger completed job is being"
               + " downloaded by the stream right now");
     }
-    Instant started = Instant.now();
+    Duration downloadBudget = budget.duration();
     String failedBatches = bucket != null ? bucket : cli.env.get(FAILED_BATCH_BUCKET).orElse(null);
     JobStore jobs = cli.env.jobStore();
     if (!dryRun) {
       // a setup mistake here is answered as a setting, never noted on the jobs as failed downloads
       cli.env.checkVideoBucket();
     }
-    // read before redriving: only records written before this run are deleted after it
-    Map<String, Instant> records = new LinkedHashMap<>();
-    S3Client s3 = null;
-    if (failedBatches != null) {
-      Settings settings = new Settings(cli.env.variables());
-      SharedConfig shared = SharedConfig.read(settings);
-      settings.check();
-      s3 = AwsClients.s3(shared);
-      for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(failedBatches)).contents()) {
-        if (object.lastModified() != null && object.lastModified().isAfter(started)) {
-          continue;
-        }
-        byte[] body =
-            s3.getObjectAsBytes(b -> b.bucket(failedBatches).key(object.key())).asByteArray();
-        try {
-          FailedBatchRecord record = FailedBatchRecord.parse(body);
-          out.printf(
-              "on-failure record %s: %s, %d record(s), shard %s, sequence %s..%s%n",
-              object.key(),
-              record.condition(),
-              record.batchSize(),
-              record.shardId(),
-              record.startSequenceNumber(),
-              record.endSequenceNumber());
-          records.put(object.key(), writtenAt(record, object));
-        } catch (IllegalArgumentException e) {
-          out.printf("skipped %s: %s (left in place)%n", object.key(), e.getMessage());
-        }
-      }
-    }
-    List<Job> todo = new ArrayList<>();
-    todo.addAll(all(jobs, JobStatus.DOWNLOAD_FAILED, started));
-    for (Job job :
-        all(
+    Redrive redrive =
+        new Redrive(
             jobs,
-            JobStatus.COMPLETED,
-            started.minus(Duration.ofSeconds(completedOlderThanSeconds)))) {
-      if (job.download().failedAttempts() > 0) {
-        todo.add(job);
-      } else {
-        // its stream record may still be on its way: two downloads of the same keys at once
-        out.printf("job %s: left to the stream, which has not tried it yet%n", job.key());
-      }
-    }
-    int stored = 0;
-    int failed = 0;
-    DownloadService downloads =
-        dryRun || todo.isEmpty() ? null : DownloadService.fromEnvironment(cli.env.variables());
-    for (Job job : todo) {
-      if (dryRun) {
-        out.printf("would redrive %s (%s)%n", job.key(), job.status().value());
-        outcome(job, "would redrive", null);
-        continue;
-      }
-      try {
-        Deadline progress =
-            Deadline.none().reportingTo(new Progress(err, "job " + job.key(), Clock.systemUTC()));
-        String outcome =
-            downloads
-                .redrive(CompletedJob.of(job), progress)
-                .name()
-                .toLowerCase(Locale.ROOT)
-                .replace('_', ' ');
-        out.printf("job %s: %s%n", job.key(), outcome);
-        outcome(job, outcome, null);
-        stored++;
-      } catch (RuntimeException e) {
-        failed++;
-        out.printf("job %s: failed again: %s%n", job.key(), e.getMessage());
-        outcome(job, "failed again", e.getMessage());
-      }
-    }
-    int deleted = 0;
-    if (!dryRun && failed == 0 && s3 != null) {
-      for (Map.Entry<String, Instant> record : records.entrySet()) {
-        if (unsettledBefore(jobs, record.getValue())) {
-          out.printf(
-              "kept %s: a job that changed before it was written is not settled yet%n",
-              record.getKey());
-          continue;
-        }
-        s3.deleteObject(b -> b.bucket(failedBatches).key(record.getKey()));
-        deleted++;
-      }
-    }
+            () -> {
+              Settings settings = new Settings(cli.env.variables());
+              SharedConfig shared = SharedConfig.read(settings);
+              settings.check();
+              return AwsClients.s3(shared);
+            },
+            () -> DownloadService.fromEnvironment(cli.env.variables()),
+            Clock.systemUTC(),
+            downloadBudget);
+    RedriveReport report =
+        redrive.run(
+            new Redrive.Request(
+                Duration.ofSeconds(completedOlderThanSeconds),
+                dryRun,
+                Optional.ofNullable(failedBatches)),
+            step -> print(out, step),
+            job -> new Progress(err, "job " + job.key(), Clock.systemUTC()));
     if (json) {
-      Map<String, Object> document = new LinkedHashMap<>();
-      document.put("dry_run", dryRun);
-      document.put("jobs", outcomes);
-      document.put("found", todo.size());
-      document.put("handled", stored);
-      document.put("failed_again", failed);
-      document.put("on_failure_records_read", records.size());
-      document.put("on_failure_records_deleted", deleted);
-      JobJson.print(spec.commandLine().getOut(), document);
+      JobJson.print(spec.commandLine().getOut(), document(report));
     }
     out.printf(
         "redrive: %d job(s) found, %d handled, %d failed again; %d on-failure record(s) read, %d"
-            + " deleted%s%n",
-        todo.size(),
-        stored,
-        failed,
-        records.size(),
-        deleted,
+            + " deleted%s%s%n",
+        report.found(),
+        report.handled(),
+        report.failedAgain(),
+        report.recordsRead(),
+        report.recordsDeleted(),
+        report.downloadsRunning() > 0
+            ? "; " + report.downloadsRunning() + " being downloaded elsewhere, left to it"
+            : "",
         dryRun ? " (dry run: nothing changed)" : "");
-    return failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+    if (report.failedAgain() > 0) {
+      return ExitCode.FAILED;
+    }
+    return report.downloadsRunning() > 0 ? ExitCode.DOWNLOAD_RUNNING : ExitCode.OK;
   }
 
-  private void outcome(Job job, String outcome, String error) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("tenant", job.tenant());
-    fields.put("provider", job.provider().id());
-    fields.put("job_id", job.jobId());
-    fields.put("status", job.status().value());
-    fields.put("outcome", outcome);
-    fields.put("error", error);
-    outcomes.add(fields);
-  }
-
-  /**
-   * A record names a batch of stream records written before it: the jobs it could be about changed
-   * last before then. Any such job still waiting for its video keeps the record.
-   */
-  private static boolean unsettledBefore(JobStore jobs, Instant writtenAt) {
-    return !jobs.jobsInStatus(JobStatus.COMPLETED, writtenAt, 1, null).jobs().isEmpty()
-        || !jobs.jobsInStatus(JobStatus.DOWNLOAD_FAILED, writtenAt, 1, null).jobs().isEmpty();
-  }
-
-  /** The record's own timestamp, else when S3 got it. */
-  private static Instant writtenAt(FailedBatchRecord record, S3Object object) {
-    try {
-      return Instant.parse(record.timestamp());
-    } catch (RuntimeException unparsable) {
-      return object.lastModified() != null ? object.lastModified() : Instant.now();
+  /** Each step's line, as it happens. */
+  private static void print(PrintWriter out, RedriveReport.Step step) {
+    if (step instanceof RedriveReport.RecordRead read) {
+      FailedBatchRecord record = read.record();
+      out.printf(
+          "on-failure record %s: %s, %d record(s), shard %s, sequence %s..%s%n",
+          read.key(),
+          record.condition(),
+          record.batchSize(),
+          record.shardId(),
+          record.startSequenceNumber(),
+          record.endSequenceNumber());
+    } else if (step instanceof RedriveReport.RecordUnreadable unreadable) {
+      out.printf("skipped %s: %s (left in place)%n", unreadable.key(), unreadable.reason());
+    } else if (step instanceof RedriveReport.LeftToStream left) {
+      out.printf("job %s: left to the stream, which has not tried it yet%n", left.job());
+    } else if (step instanceof RedriveReport.JobRedriven redriven) {
+      Job job = redriven.job();
+      switch (redriven.outcome()) {
+        case WOULD_REDRIVE ->
+            out.printf("would redrive %s (%s)%n", job.key(), job.status().value());
+        case FAILED_AGAIN ->
+            out.printf("job %s: failed again: %s%n", job.key(), redriven.error().orElse(null));
+        case DOWNLOAD_RUNNING -> out.println(ReplayCommand.running(job.key().toString()));
+        default -> out.printf("job %s: %s%n", job.key(), redriven.outcome().words());
+      }
+    } else if (step instanceof RedriveReport.RecordKept kept) {
+      out.printf(
+          "kept %s: a job that changed before it was written is not settled yet%n", kept.key());
     }
   }
 
-  private static List<Job> all(JobStore jobs, JobStatus status, Instant before) {
-    List<Job> found = new ArrayList<>();
-    JobPage.Cursor cursor = null;
-    do {
-      JobPage page = jobs.jobsInStatus(status, before, PAGE, cursor);
-      found.addAll(page.jobs());
-      cursor = page.next().orElse(null);
-    } while (cursor != null);
-    return found;
+  /** The --json document: each job and its outcome, the counts. */
+  private static Map<String, Object> document(RedriveReport report) {
+    List<Map<String, Object>> jobs = new ArrayList<>();
+    for (RedriveReport.JobRedriven redriven : report.jobs()) {
+      Job job = redriven.job();
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("tenant", job.tenant());
+      fields.put("provider", job.provider().id());
+      fields.put("job_id", job.jobId());
+      fields.put("status", job.status().value());
+      fields.put("outcome", redriven.outcome().words());
+      fields.put("error", redriven.error().orElse(null));
+      jobs.add(fields);
+    }
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("dry_run", report.dryRun());
+    document.put("jobs", jobs);
+    document.put("found", report.found());
+    document.put("handled", report.handled());
+    document.put("failed_again", report.failedAgain());
+    document.put("download_running", report.downloadsRunning());
+    document.put("on_failure_records_read", report.recordsRead());
+    document.put("on_failure_records_deleted", report.recordsDeleted());
+    return document;
   }
 }

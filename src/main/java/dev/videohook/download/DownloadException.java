@@ -1,5 +1,7 @@
 package dev.videohook.download;
 
+import dev.videohook.retry.Deadline;
+
 /**
  * A download that did not succeed. Transient failures (timeouts, dropped or short bodies, 429, 5xx)
  * are retried with backoff inside the invocation; the others fail at once. The message is written
@@ -7,6 +9,8 @@ package dev.videohook.download;
  * client's exception message could quote a header value).
  */
 public final class DownloadException extends RuntimeException {
+  private static final long MIB = 1024 * 1024;
+
   private final boolean transientFailure;
   private final boolean refused;
   private final boolean deadline;
@@ -41,6 +45,19 @@ public final class DownloadException extends RuntimeException {
    */
   public static DownloadException deadline(String message) {
     return new DownloadException(message, false, false, true);
+  }
+
+  /**
+   * Reports {@code bytes} to the deadline's progress listener, then fails once it has passed.
+   *
+   * @param bytes what the download in progress has read so far, for the reason
+   * @throws DownloadException (a {@link #isDeadline deadline}) once passed
+   */
+  static void checkDeadline(Deadline deadline, long bytes) {
+    deadline.report(bytes);
+    if (deadline.passed()) {
+      throw deadline("deadline: the invocation would time out after " + bytes / MIB + " MiB");
+    }
   }
 
   /** The exception's kind and its causes' kinds, never their messages. */

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.videohook.job.JobTableActions;
+import dev.videohook.retry.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

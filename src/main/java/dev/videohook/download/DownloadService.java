@@ -1,13 +1,17 @@
 package dev.videohook.download;
 
 import dev.videohook.config.AwsClients;
+import dev.videohook.job.DownloadLease;
 import dev.videohook.job.DownloadRecords;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.job.LeaseClaim;
 import dev.videohook.job.StoredObject;
 import dev.videohook.metrics.Metrics;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,8 +33,20 @@ public final class DownloadService {
     /** The job was already stored: nothing was downloaded. */
     ALREADY_STORED,
     /** The job is gone or not {@code completed} any more: nothing was downloaded. */
-    SKIPPED
+    SKIPPED,
+    /**
+     * Another download holds the job's lease (the stream's, a replay's or a redrive's): nothing was
+     * downloaded here, the job is left to it. Should it die, its lease ends by its own deadline,
+     * and a later attempt (a stream retry, a replay, the reconciler's stranded pass) takes over.
+     */
+    DOWNLOAD_RUNNING
   }
+
+  /**
+   * How long a download without a deadline of its own ({@link Deadline#none()}: the local stack)
+   * holds a job's lease, and so may run: as long as a Lambda invocation may.
+   */
+  public static final Duration UNBOUNDED_LEASE = Duration.ofMinutes(15);
 
   private final VideoDownloader downloader;
   private final DownloadRecords jobs;
@@ -130,9 +146,33 @@ public final class DownloadService {
           .log("not completed: nothing to download");
       return Outcome.SKIPPED;
     }
+    // one download per job at a time: the lease ends when this claimant's time does, and the
+    // download stops a margin before it, so nothing of ours is written once another could hold it
+    Deadline bounded = deadline.orWithin(clock, UNBOUNDED_LEASE, DownloadHandler.DEADLINE_MARGIN);
+    LeaseClaim claim = jobs.claimDownload(job.key(), clock.instant(), bounded.end().orElseThrow());
+    if (claim instanceof LeaseClaim.Held held) {
+      log(LOG.atInfo(), job)
+          .addKeyValue("leaseUntil", held.until())
+          .addKeyValue("outcome", Outcome.DOWNLOAD_RUNNING)
+          .log("another download holds the job: left to it");
+      return Outcome.DOWNLOAD_RUNNING;
+    }
+    if (claim instanceof LeaseClaim.NotWaiting notWaiting) {
+      return notWaiting.status().orElse(null) == JobStatus.STORED
+          ? Outcome.ALREADY_STORED
+          : Outcome.SKIPPED;
+    }
+    LeaseClaim.Granted granted = (LeaseClaim.Granted) claim;
+    DownloadLease lease = granted.lease();
+    if (granted.status() == JobStatus.DOWNLOAD_FAILED && !redrive) {
+      // given up on between the read above and the claim: refused as above
+      jobs.releaseDownload(lease);
+      throw DownloadException.permanent(
+          "job " + job + " was given up on: redrive it with videohook replay");
+    }
     List<StoredObject> objects;
     try {
-      objects = downloader.download(job, deadline);
+      objects = downloader.download(job, bounded);
     } catch (RuntimeException e) {
       boolean deadlinePassed = e instanceof DownloadException d && d.isDeadline();
       LoggingEventBuilder line =
@@ -144,16 +184,22 @@ public final class DownloadService {
       }
       line.log("download failed");
       metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
-      noteFailure(job, e, redrive);
+      noteFailure(job, lease, e, redrive);
       throw e;
     }
-    return switch (jobs.markStored(job.key(), downloader.bucket(), objects, clock.instant())) {
+    return switch (jobs.markStored(lease, downloader.bucket(), objects, clock.instant())) {
       case STORED -> {
         long bytes = objects.stream().mapToLong(StoredObject::size).sum();
         metrics.downloadStored(job.tenant(), job.provider().id(), job.jobId(), bytes);
         yield Outcome.STORED;
       }
       case ALREADY_STORED -> Outcome.ALREADY_STORED;
+      case NOT_LEASED -> {
+        log(LOG.atWarn(), job)
+            .addKeyValue("outcome", Outcome.DOWNLOAD_RUNNING)
+            .log("the lease ran out and another download took the job over: not recorded");
+        yield Outcome.DOWNLOAD_RUNNING;
+      }
       case NOT_COMPLETED -> Outcome.SKIPPED;
     };
   }
@@ -169,7 +215,8 @@ public final class DownloadService {
         : "unexpected failure: " + DownloadException.kind(failure);
   }
 
-  private void noteFailure(CompletedJob job, RuntimeException failure, boolean redrive) {
+  private void noteFailure(
+      CompletedJob job, DownloadLease lease, RuntimeException failure, boolean redrive) {
     try {
       String message = describe(failure);
       boolean refused = failure instanceof DownloadException d && d.isRefused();
@@ -179,14 +226,14 @@ public final class DownloadService {
       // a redrive's transient failure is counted like the stream's: a job still completed keeps
       // its remaining attempts, so the stream's own retry is not refused
       if (refused) {
-        jobs.markDownloadFailed(job.key(), message, clock.instant());
+        jobs.markDownloadFailed(lease, message, clock.instant());
         log(LOG.atWarn(), job)
             .addKeyValue("outcome", JobStatus.DOWNLOAD_FAILED.value())
             .addKeyValue("error", message)
             .log("source refused: job marked download_failed, no retries");
         return;
       }
-      jobs.recordDownloadFailure(job.key(), message, clock.instant(), giveUpAfterAttempts);
+      jobs.recordDownloadFailure(lease, message, clock.instant(), giveUpAfterAttempts);
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
       log(LOG.atError(), job).setCause(e).log("could not note the failed download on the job");

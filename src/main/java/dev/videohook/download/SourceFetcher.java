@@ -6,6 +6,7 @@ import dev.videohook.net.HostResolver;
 import dev.videohook.net.HttpStatus;
 import dev.videohook.net.RefusedDestinationException;
 import dev.videohook.net.UrlPolicy;
+import dev.videohook.retry.Deadline;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Proxy;
@@ -32,8 +33,9 @@ import okhttp3.Response;
  *
  * <p>Credentials stay home: the provider API key goes only to a request whose origin (scheme, host,
  * port) is the provider API's; redirects are followed here, so a redirect to another origin is
- * fetched without it. Only https is fetched, on port 443 or a port configured (an API base's, or
- * one given to the builder), and plain http only to loopback hosts in local mode, on every hop.
+ * fetched without it. Only https is fetched, on port 443, a port configured for every host (given
+ * to the builder), or the API base's own port at the API's origin only; plain http only to loopback
+ * hosts in local mode, on every hop.
  *
  * <p>Only public addresses: every hop's host is resolved once through the {@link HostResolver},
  * every address checked ({@link Destination#check}), and the connection made to exactly those
@@ -60,8 +62,8 @@ final class SourceFetcher {
   private final Set<Integer> allowedPorts;
 
   /**
-   * @param allowedPorts the ports fetched, 443 among them; any port of a loopback host in local
-   *     mode
+   * @param allowedPorts the ports fetched on every host, 443 among them; besides them, the API
+   *     base's port at its origin, and any port of a loopback host in local mode
    */
   SourceFetcher(
       Duration responseTimeout,
@@ -118,10 +120,11 @@ final class SourceFetcher {
   Fetched fetch(URI source, ApiKey apiKey, Deadline deadline) {
     URI uri = source;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      deadline.check(0);
+      DownloadException.checkDeadline(deadline, 0);
       HttpUrl url = httpUrl(uri);
-      OkHttpClient client = pinnedClient(url, uri, deadline);
-      Request request = request(url, UrlPolicy.sameOrigin(uri, apiKey.origin()) ? apiKey : null);
+      boolean apiOrigin = UrlPolicy.sameOrigin(uri, apiKey.origin());
+      OkHttpClient client = pinnedClient(url, uri, apiOrigin, deadline);
+      Request request = request(url, apiOrigin ? apiKey : null);
       Response response = send(client, request, uri);
       try {
         Optional<URI> next = followUp(response.code(), response.header("Location"), uri);
@@ -170,7 +173,7 @@ final class SourceFetcher {
    * checked addresses, within the time the deadline leaves. A refused destination fails at once:
    * retrying cannot make it allowed.
    */
-  private OkHttpClient pinnedClient(HttpUrl url, URI uri, Deadline deadline) {
+  private OkHttpClient pinnedClient(HttpUrl url, URI uri, boolean apiOrigin, Deadline deadline) {
     Destination destination;
     try {
       destination = Destination.check(url.scheme(), url.host(), resolver, allowLoopbackHttp);
@@ -187,7 +190,7 @@ final class SourceFetcher {
               + DownloadException.kind(e));
     }
     Optional<String> refusedPort =
-        portRefusal(url.port(), destination, allowLoopbackHttp, allowedPorts);
+        portRefusal(url.port(), apiOrigin, destination, allowLoopbackHttp, allowedPorts);
     if (refusedPort.isPresent()) {
       throw DownloadException.refused(refusedPort.get() + " (" + UrlPolicy.redacted(uri) + ")");
     }
@@ -279,12 +282,18 @@ final class SourceFetcher {
   }
 
   /**
-   * Why a port may not be fetched, if it may not: only the allowed ports (443, and any configured),
-   * except to a loopback host in local mode.
+   * Why a port may not be fetched, if it may not: only the ports allowed on every host (443, and
+   * any configured), the API base's own port at the API's origin ({@code apiOrigin}: its port is
+   * the origin's), and any port of a loopback host in local mode. A configured API port is not a
+   * port for every host: an unsigned URL on it, elsewhere, is refused.
    */
   static Optional<String> portRefusal(
-      int port, Destination destination, boolean allowLoopbackHttp, Set<Integer> allowedPorts) {
-    if (allowedPorts.contains(port)) {
+      int port,
+      boolean apiOrigin,
+      Destination destination,
+      boolean allowLoopbackHttp,
+      Set<Integer> allowedPorts) {
+    if (apiOrigin || allowedPorts.contains(port)) {
       return Optional.empty();
     }
     boolean loopback = destination.addresses().stream().allMatch(AddressPolicy::isLoopback);
@@ -298,7 +307,7 @@ final class SourceFetcher {
             + destination.host()
             + ": only port "
             + HTTPS_PORT
-            + " or a configured port is fetched");
+            + ", a configured port or the API's own is fetched");
   }
 
   /**

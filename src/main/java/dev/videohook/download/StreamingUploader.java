@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
+import dev.videohook.retry.Deadline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -409,7 +410,7 @@ public final class StreamingUploader {
       for (int n = in.read(chunk); n != -1; n = in.read(chunk)) {
         sha256.update(chunk, 0, n);
         size += n;
-        deadline.check(size);
+        DownloadException.checkDeadline(deadline, size);
       }
     }
     StoredObject theirs = stored(key, size, sha256, contentType);
@@ -457,7 +458,7 @@ public final class StreamingUploader {
         break;
       }
       filled += n;
-      deadline.check(before + filled);
+      DownloadException.checkDeadline(deadline, before + filled);
     }
     return filled;
   }

@@ -5,6 +5,7 @@ import dev.videohook.net.HostResolver;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,11 +42,9 @@ public final class VideoDownloader {
 
   private VideoDownloader(Builder b) {
     this.sources = new VideoSources(b.apiBases, b.secrets, b.providerHttp, b.retry);
+    // an API base's own port is fetched at its origin only (SourceFetcher.portRefusal)
     Set<Integer> ports = new HashSet<>(b.extraPorts);
     ports.add(SourceFetcher.HTTPS_PORT);
-    for (URI base : sources.configuredApiBases()) {
-      ports.add(UrlPolicy.port(base));
-    }
     this.fetcher = new SourceFetcher(b.responseTimeout, b.resolver, b.allowLoopbackHttp, ports);
     this.uploader = b.uploader;
     this.maxBytes = b.maxBytes;
@@ -85,8 +84,8 @@ public final class VideoDownloader {
    *     deadline has passed ({@link DownloadException#isDeadline})
    */
   public List<StoredObject> download(CompletedJob job, Deadline deadline) {
-    deadline.check(0);
-    List<URI> urls = sources.of(job);
+    DownloadException.checkDeadline(deadline, 0);
+    List<URI> urls = sources.of(job, deadline);
     ObjectKeys.requireKeysFit(job, urls.size());
     SourceFetcher.ApiKey apiKey =
         new SourceFetcher.ApiKey(
@@ -165,7 +164,7 @@ public final class VideoDownloader {
 
     /**
      * The API base per provider; a provider left out uses its public API base. A base's port is
-     * fetched as configured.
+     * fetched at that base's origin only.
      */
     public Builder apiBases(Map<Provider, URI> apiBases) {
       this.apiBases = new EnumMap<>(Provider.class);
@@ -184,7 +183,7 @@ public final class VideoDownloader {
       return this;
     }
 
-    /** Ports fetched besides 443 and the API bases' own. */
+    /** Ports fetched on every host besides 443 (an API base's own is fetched at its origin). */
     public Builder allowPorts(Set<Integer> ports) {
       this.extraPorts = Set.copyOf(ports);
       return this;

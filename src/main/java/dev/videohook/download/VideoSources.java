@@ -1,8 +1,10 @@
 package dev.videohook.download;
 
+import dev.videohook.event.VideoEvent;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +12,7 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 final class VideoSources {
   private static final Logger LOG = LoggerFactory.getLogger(VideoSources.class);
+
+  /**
+   * The most outputs a job may have: as many as a webhook may name unsigned URLs ({@link
+   * VideoEvent#MAX_URLS}), so that the stored job item, which lists every object, stays far below
+   * DynamoDB's item size.
+   */
+  static final int MAX_OUTPUTS = VideoEvent.MAX_URLS;
 
   private final Map<Provider, URI> apiBases;
   private final TenantSecrets secrets;
@@ -40,11 +50,23 @@ final class VideoSources {
     this.retry = retry;
   }
 
-  /** The job's sources, in output order. */
+  /** The job's sources, in output order, with no deadline (tests). */
   List<URI> of(CompletedJob job) {
+    return of(job, Deadline.none());
+  }
+
+  /**
+   * The job's sources, in output order; the provider's status call, when the job has no unsigned
+   * URLs, ends by {@code deadline} (headers and body), its retries included.
+   *
+   * @throws DownloadException a {@link DownloadException#isDeadline deadline} when the status call
+   *     ran out of the invocation's time; refused when the provider counts more outputs than a job
+   *     may hold
+   */
+  List<URI> of(CompletedJob job, Deadline deadline) {
     if (job.unsignedUrls().isEmpty()) {
       // every output, index 0..n-1, the count from the provider's status
-      int outputs = retry.run("status of " + job, () -> outputCount(job));
+      int outputs = retry.run("status of " + job, () -> outputCount(job, deadline));
       List<URI> endpoints = new ArrayList<>(outputs);
       for (int index = 0; index < outputs; index++) {
         endpoints.add(contentEndpoint(job, index));
@@ -52,23 +74,60 @@ final class VideoSources {
       return endpoints;
     }
     List<URI> sources = new ArrayList<>();
-    for (String url : job.unsignedUrls()) {
-      try {
-        sources.add(new URI(url));
-      } catch (URISyntaxException e) {
-        throw DownloadException.permanent("job " + job + " has an unsigned URL that is not a URL");
-      }
+    for (int index = 0; index < job.unsignedUrls().size(); index++) {
+      sources.add(unsignedUrl(job, index));
     }
     return sources;
   }
 
-  /** The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key. */
-  private int outputCount(CompletedJob job) {
+  /**
+   * The job's {@code index}th unsigned URL. One that is not a URL (a control character, a space, a
+   * character no URI may hold) is refused: no retry can make it fetchable, so the job is marked
+   * {@code download_failed} at the first try, with a reason that names what is wrong and where,
+   * never the URL itself (its query may be a signature).
+   */
+  private static URI unsignedUrl(CompletedJob job, int index) {
+    String url = job.unsignedUrls().get(index);
     try {
-      return new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
-          .status(job.jobId())
-          .outputCount();
+      return new URI(url);
+    } catch (URISyntaxException e) {
+      int at = e.getIndex();
+      String character =
+          at >= 0 && at < url.length()
+              ? String.format(Locale.ROOT, " (U+%04X)", url.codePointAt(at))
+              : "";
+      throw DownloadException.refused(
+          "refused unsigned URL #"
+              + index
+              + " of job "
+              + job
+              + ": not a URL, "
+              + e.getReason().toLowerCase(Locale.ROOT)
+              + (at >= 0 ? " at index " + at : "")
+              + character);
+    }
+  }
+
+  /**
+   * The job's output count, from {@code GET {apiBase}/videos/{id}} with the tenant's key, at most
+   * {@link #MAX_OUTPUTS}.
+   */
+  private int outputCount(CompletedJob job, Deadline deadline) {
+    DownloadException.checkDeadline(deadline, 0);
+    int outputs;
+    try {
+      outputs =
+          new ProviderClient(job.provider(), apiBase(job.provider()), apiKey(job), providerHttp)
+              .status(job.jobId(), deadline)
+              .outputCount();
     } catch (ProviderApiException e) {
+      if (e.isTimeout() && deadline.passed()) {
+        // the invocation's time is up: noted on the job as a deadline, the stream tries again
+        throw DownloadException.deadline(
+            "deadline: the provider's status of "
+                + job
+                + " did not come before the invocation would time out");
+      }
       if (e.isRetryable()) {
         throw DownloadException.retryable("status of " + job + ": " + e.getMessage());
       }
@@ -79,6 +138,18 @@ final class VideoSources {
           .log("provider status unavailable: fetching output 0 only");
       return 1;
     }
+    if (outputs > MAX_OUTPUTS) {
+      // more objects than a job item can list: refused at once, never downloaded to be lost
+      throw DownloadException.refused(
+          "refused: the provider counts "
+              + outputs
+              + " outputs for job "
+              + job
+              + ", more than the "
+              + MAX_OUTPUTS
+              + " a job may hold");
+    }
+    return outputs;
   }
 
   /** {@code {apiBase}/videos/{id}/content?index=N}. */
@@ -95,11 +166,6 @@ final class VideoSources {
   URI apiBase(Provider provider) {
     URI base = apiBases.get(provider);
     return base != null ? base : provider.defaultApiBase();
-  }
-
-  /** Every configured API base, whose ports are fetched as configured. */
-  Iterable<URI> configuredApiBases() {
-    return apiBases.values();
   }
 
   /** The tenant's key for the job's provider; none is a permanent failure. */

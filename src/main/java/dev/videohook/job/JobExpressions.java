@@ -68,13 +68,41 @@ final class JobExpressions {
             .toArray(JobStatus[]::new));
   }
 
-  /** A {@code completed} job whose failed download attempts have reached {@code limit}. */
-  static Expression completedWithAttemptsAtLeast(int limit) {
-    Expression completed = inStatus(JobStatus.COMPLETED);
+  /**
+   * A download may claim the job ({@link JobStore#claimDownload}): it is waiting for its video and
+   * no live lease holds it (none, or one whose expiry is not after {@code now}).
+   */
+  static Expression claimable(Instant now) {
+    Expression waiting = waitingForVideo();
     return new Expression(
-        completed.text() + " AND #attempts >= :limit",
-        Expression.joined(completed.names(), Map.of("#attempts", JobTable.DOWNLOAD_ATTEMPTS)),
-        Expression.joined(completed.values(), Map.of(":limit", n(Integer.toString(limit)))));
+        "(" + waiting.text() + ") AND (attribute_not_exists(#owner) OR #expires <= :now)",
+        Expression.joined(
+            waiting.names(),
+            Map.of(
+                "#owner", JobTable.DOWNLOAD_LEASE_OWNER,
+                "#expires", JobTable.DOWNLOAD_LEASE_EXPIRES)),
+        Expression.joined(waiting.values(), Map.of(":now", n(Long.toString(now.toEpochMilli())))));
+  }
+
+  /**
+   * The job is waiting for its video and {@code lease} holds it still: its token is the item's (no
+   * one took the job over, and no write released it). The one condition on every write of {@code
+   * stored} or {@code download_failed} by a download.
+   */
+  static Expression leasedTo(DownloadLease lease) {
+    Expression waiting = waitingForVideo();
+    return new Expression(
+        "(" + waiting.text() + ") AND #owner = :owner",
+        Expression.joined(waiting.names(), Map.of("#owner", JobTable.DOWNLOAD_LEASE_OWNER)),
+        Expression.joined(waiting.values(), Map.of(":owner", s(lease.owner()))));
+  }
+
+  /** {@code lease} holds the job still, whatever its status. */
+  static Expression ownedBy(DownloadLease lease) {
+    return new Expression(
+        "#owner = :owner",
+        Map.of("#owner", JobTable.DOWNLOAD_LEASE_OWNER),
+        Map.of(":owner", s(lease.owner())));
   }
 
   /** Key condition on {@link JobTable#BY_STATUS_INDEX}: this status, last changed before. */

@@ -4,6 +4,7 @@ import dev.videohook.event.EventType;
 import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -287,6 +288,33 @@ public final class JobItems {
     return item;
   }
 
+  /** A download lease taken: its holder's token and when it ends. */
+  static Map<String, AttributeValue> lease(DownloadLease lease) {
+    return Map.of(
+        JobTable.DOWNLOAD_LEASE_OWNER,
+        s(lease.owner()),
+        JobTable.DOWNLOAD_LEASE_EXPIRES,
+        n(Long.toString(lease.expiresAt().toEpochMilli())));
+  }
+
+  /** The attributes a released lease removes. */
+  static String[] leaseAttributes() {
+    return new String[] {JobTable.DOWNLOAD_LEASE_OWNER, JobTable.DOWNLOAD_LEASE_EXPIRES};
+  }
+
+  /** When the lease an item holds ends; empty when the item holds none. */
+  static Optional<Instant> leaseExpiry(Map<String, AttributeValue> item) {
+    return Optional.ofNullable(item)
+        .map(i -> number(i, JobTable.DOWNLOAD_LEASE_EXPIRES))
+        .map(millis -> Instant.ofEpochMilli(millis.longValue()));
+  }
+
+  /** The failed download attempts an item counts (0 when none). */
+  static int downloadAttempts(Map<String, AttributeValue> item) {
+    BigDecimal attempts = item == null ? null : number(item, JobTable.DOWNLOAD_ATTEMPTS);
+    return attempts == null ? 0 : attempts.intValue();
+  }
+
   /** One more failed download attempt, for an ADD. */
   static Map<String, AttributeValue> oneMoreAttempt() {
     return Map.of(JobTable.DOWNLOAD_ATTEMPTS, n("1"));
@@ -379,9 +407,18 @@ public final class JobItems {
     return value == null ? null : value.bool();
   }
 
+  /**
+   * @throws IllegalArgumentException when the attribute is not a time: an unreadable item, as every
+   *     other malformed attribute is, so a reader can skip it and go on
+   */
   private static Instant instant(Map<String, AttributeValue> item, String name) {
     String value = string(item, name);
-    return value == null ? null : Instant.parse(value);
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "job item " + string(item, JobTable.PK) + ": " + name + " is not a time", e);
+    }
   }
 
   private static List<AttributeValue> listOf(Map<String, AttributeValue> item, String name) {

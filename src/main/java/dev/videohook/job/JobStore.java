@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *   <li>{@link #recordSubmitted}: a job just submitted becomes {@code pending};
  *   <li>{@link #recordDelivery}: the receiver's commit point, a terminal event (once per dedupe
  *       key; a terminal state is final);
+ *   <li>{@link #claimDownload}: a download takes the job's lease, so no other starts while it runs;
+ *       the three writes below are its holder's alone, and release it;
  *   <li>{@link #markStored}: {@code completed} (or {@code download_failed}, on redrive) becomes
  *       {@code stored};
  *   <li>{@link #recordDownloadFailure}: a failed download is noted, and the last one the stream
@@ -192,64 +195,136 @@ public final class JobStore implements JobRepository {
   }
 
   /**
-   * The downloader's success: a job still waiting for its video ({@code completed}, or {@code
-   * download_failed} when an operator re-drives it) becomes {@code stored}, with where its videos
-   * are. This update does not match the "newly completed" stream filter, so it triggers nothing.
+   * Claims a job's download: one download per job at a time, whoever starts it (the stream, a
+   * replay, a redrive, the reconciler's stranded pass). One conditional write sets the lease (a new
+   * owner token and {@code expiresAt}) on a job waiting for its video ({@code completed}, or {@code
+   * download_failed}) that no live lease holds: none, or one whose expiry is not after {@code now},
+   * which is taken over (its holder's later writes are then refused). The lease touches neither the
+   * status nor {@code updated_at}: no stream filter matches the write, and the status index keeps
+   * the job where it was, so the stranded pass still finds a job whose holder died.
+   *
+   * @param expiresAt when the lease ends: no later than the claimant's own deadline (the
+   *     invocation's end, the command's budget), so that a claimant that dies frees the job then
+   * @throws IllegalArgumentException when {@code expiresAt} is not after {@code now}
    */
-  public StoreOutcome markStored(
-      JobKey job, String bucket, List<StoredObject> objects, Instant at) {
-    Update update =
-        Update.set(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at))
-            .when(JobExpressions.waitingForVideo());
+  public LeaseClaim claimDownload(JobKey job, Instant now, Instant expiresAt) {
+    if (!expiresAt.isAfter(now)) {
+      throw new IllegalArgumentException(
+          "a lease must end after it starts: " + expiresAt + " is not after " + now);
+    }
+    DownloadLease lease = new DownloadLease(job, UUID.randomUUID().toString(), expiresAt);
+    Update claim =
+        Update.set(JobItems.lease(lease)).when(JobExpressions.claimable(now)).returningNew();
     try {
-      dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
-      return StoreOutcome.STORED;
+      Map<String, AttributeValue> item =
+          dynamoDb.updateItem(claim.request(tableName, JobItems.key(job))).attributes();
+      return new LeaseClaim.Granted(lease, JobItems.status(item).orElseThrow());
     } catch (ConditionalCheckFailedException e) {
-      boolean stored =
-          JobItems.job(e.item()).map(old -> old.status() == JobStatus.STORED).orElse(false);
-      return stored ? StoreOutcome.ALREADY_STORED : StoreOutcome.NOT_COMPLETED;
+      Optional<JobStatus> status = JobItems.status(e.item());
+      if (status.isPresent() && status.get().isWaitingForVideo()) {
+        return new LeaseClaim.Held(JobItems.leaseExpiry(e.item()).orElse(now));
+      }
+      return new LeaseClaim.NotWaiting(status);
     }
   }
 
   /**
-   * Notes a failed download attempt on a job still waiting for its video; once {@code
-   * giveUpAfterAttempts} attempts have failed, the job is marked {@code download_failed}. A job in
-   * any other state is left alone.
+   * Gives a lease up without a result, for a claimant that will not download after all.
+   *
+   * @return false when the lease was no longer held (taken over, or released)
+   */
+  public boolean releaseDownload(DownloadLease lease) {
+    Update release =
+        Update.set(Map.of())
+            .andRemove(JobItems.leaseAttributes())
+            .when(JobExpressions.ownedBy(lease));
+    try {
+      dynamoDb.updateItem(release.request(tableName, JobItems.key(lease.job())));
+      return true;
+    } catch (ConditionalCheckFailedException notHeld) {
+      return false;
+    }
+  }
+
+  /**
+   * The downloader's success: a job still waiting for its video ({@code completed}, or {@code
+   * download_failed} when an operator re-drives it) becomes {@code stored}, with where its videos
+   * are, and its lease is released; written only while {@code lease} holds the job. This update
+   * does not match the "newly completed" stream filter, so it triggers nothing.
+   */
+  public StoreOutcome markStored(
+      DownloadLease lease, String bucket, List<StoredObject> objects, Instant at) {
+    Update update =
+        Update.set(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at))
+            .andRemove(JobItems.leaseAttributes())
+            .when(JobExpressions.leasedTo(lease));
+    try {
+      dynamoDb.updateItem(update.request(tableName, JobItems.key(lease.job())));
+      return StoreOutcome.STORED;
+    } catch (ConditionalCheckFailedException e) {
+      Optional<JobStatus> status = JobItems.status(e.item());
+      if (status.isPresent() && status.get() == JobStatus.STORED) {
+        return StoreOutcome.ALREADY_STORED;
+      }
+      return status.isPresent() && status.get().isWaitingForVideo()
+          ? StoreOutcome.NOT_LEASED
+          : StoreOutcome.NOT_COMPLETED;
+    }
+  }
+
+  /**
+   * Notes a failed download attempt on a job still waiting for its video and releases {@code
+   * lease}; once {@code giveUpAfterAttempts} attempts have failed, a {@code completed} job is
+   * marked {@code download_failed}. Written only while {@code lease} holds the job: a job taken
+   * over, or in any other state, is left alone.
    *
    * @param error why it failed: never a secret or a query string
    */
-  public void recordDownloadFailure(JobKey job, String error, Instant at, int giveUpAfterAttempts) {
-    if (!noteDownloadFailure(job, error, at, false)) {
-      return; // stored meanwhile, or gone: nothing more to note
+  public void recordDownloadFailure(
+      DownloadLease lease, String error, Instant at, int giveUpAfterAttempts) {
+    Optional<Map<String, AttributeValue>> noted = noteDownloadFailure(lease, error, at, false);
+    if (noted.isEmpty()) {
+      return; // taken over, stored meanwhile, or gone: nothing more to note
     }
-    // a second write, after the count: the give-up mark must see the attempt just counted
-    Update giveUp =
-        Update.set(JobItems.status(JobStatus.DOWNLOAD_FAILED))
-            .when(JobExpressions.completedWithAttemptsAtLeast(giveUpAfterAttempts));
+    // a second write, after the count: the give-up mark must see the attempt just counted. The
+    // lease, held until here, kept every other writer off the count.
+    boolean giveUp =
+        JobItems.status(noted.get()).orElse(null) == JobStatus.COMPLETED
+            && JobItems.downloadAttempts(noted.get()) >= giveUpAfterAttempts;
+    Update release =
+        Update.set(giveUp ? JobItems.status(JobStatus.DOWNLOAD_FAILED) : Map.of())
+            .andRemove(JobItems.leaseAttributes())
+            .when(JobExpressions.ownedBy(lease));
     try {
-      dynamoDb.updateItem(giveUp.request(tableName, JobItems.key(job)));
-    } catch (ConditionalCheckFailedException attemptsLeft) {
-      // not the last attempt yet
+      dynamoDb.updateItem(release.request(tableName, JobItems.key(lease.job())));
+    } catch (ConditionalCheckFailedException takenOver) {
+      // its expiry passed and another download holds the job now: the count stays, the rest is its
     }
   }
 
   /**
    * Counts a failed attempt and notes its reason on a job still waiting for its video ({@code
-   * completed}, or {@code download_failed} on a redrive), marking it {@code download_failed} too
-   * when {@code giveUpNow}.
+   * completed}, or {@code download_failed} on a redrive) that {@code lease} holds; with {@code
+   * giveUpNow}, also marks it {@code download_failed} and releases the lease.
    *
-   * @return false when the job is not waiting for its video (stored meanwhile, another state, gone)
+   * @return the item as written; empty when the lease does not hold the job or it is not waiting
+   *     for its video (stored meanwhile, another state, gone)
    */
-  private boolean noteDownloadFailure(JobKey job, String error, Instant at, boolean giveUpNow) {
+  private Optional<Map<String, AttributeValue>> noteDownloadFailure(
+      DownloadLease lease, String error, Instant at, boolean giveUpNow) {
     Update update =
         Update.set(JobItems.downloadFailure(bounded(error, "unknown error"), at, giveUpNow))
             .andAdd(JobItems.oneMoreAttempt())
-            .when(JobExpressions.waitingForVideo());
+            .when(JobExpressions.leasedTo(lease))
+            .returningNew();
+    if (giveUpNow) {
+      update.andRemove(JobItems.leaseAttributes());
+    }
     try {
-      dynamoDb.updateItem(update.request(tableName, JobItems.key(job)));
-      return true;
-    } catch (ConditionalCheckFailedException notWaiting) {
-      return false;
+      return Optional.of(
+          dynamoDb.updateItem(update.request(tableName, JobItems.key(lease.job()))).attributes());
+    } catch (ConditionalCheckFailedException notHeld) {
+      return Optional.empty();
     }
   }
 
@@ -278,14 +353,15 @@ public final class JobStore implements JobRepository {
   }
 
   /**
-   * Marks a job {@code download_failed} at once, with {@code reason}: for a source that must never
-   * be fetched, where retrying cannot help. Counts the attempt like {@link #recordDownloadFailure}.
+   * Marks a job {@code download_failed} at once, with {@code reason}, and releases {@code lease}:
+   * for a source that must never be fetched, where retrying cannot help, or a job the stream can no
+   * longer download. Counts the attempt like {@link #recordDownloadFailure}.
    *
-   * @return true when the job was marked; false when it is not waiting for its video (stored
-   *     meanwhile, not completed, or gone)
+   * @return true when the job was marked; false when the lease does not hold it or it is not
+   *     waiting for its video (stored meanwhile, not completed, or gone)
    */
-  public boolean markDownloadFailed(JobKey job, String reason, Instant at) {
-    return noteDownloadFailure(job, reason, at, true);
+  public boolean markDownloadFailed(DownloadLease lease, String reason, Instant at) {
+    return noteDownloadFailure(lease, reason, at, true).isPresent();
   }
 
   // --- reads ---

@@ -167,6 +167,19 @@ public final class JobTable {
   /** Failed download invocations so far (number). */
   static final String DOWNLOAD_ATTEMPTS = "download_attempts";
 
+  // The download lease (JobStore#claimDownload): who is downloading the job now, and until when.
+  // Neither is projected into an index (JOB_ATTRIBUTES), so taking or releasing a lease writes no
+  // index entry; neither is a status, so no stream filter matches a lease write.
+
+  /** The lease holder's token (a random UUID per claim); absent: no download is running. */
+  static final String DOWNLOAD_LEASE_OWNER = "download_lease_owner";
+
+  /**
+   * When the lease ends (epoch milliseconds, a number: ISO-8601 strings with and without fractions
+   * of a second do not compare in time order); past it, another download may take the job over.
+   */
+  static final String DOWNLOAD_LEASE_EXPIRES = "download_lease_expires";
+
   /**
    * What a job read from an index holds: every attribute {@link JobItems#job} reads, less the
    * table's and the index's keys (always projected). Not the raw event or the idempotency header,

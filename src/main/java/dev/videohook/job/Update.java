@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -20,6 +21,7 @@ final class Update {
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, AttributeValue> values = new HashMap<>();
   private Expression condition;
+  private boolean returnNew;
 
   private Update() {}
 
@@ -62,6 +64,12 @@ final class Update {
     return this;
   }
 
+  /** The response carries the item as written (UpdateItem's {@code ALL_NEW}). */
+  Update returningNew() {
+    this.returnNew = true;
+    return this;
+  }
+
   private String placeholder(String name, AttributeValue value, String clause) {
     int i = names.size();
     names.put("#a" + i, name);
@@ -91,6 +99,9 @@ final class Update {
       request
           .conditionExpression(condition.text())
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    }
+    if (returnNew) {
+      request.returnValues(ReturnValue.ALL_NEW);
     }
     return request
         .expressionAttributeNames(allNames)

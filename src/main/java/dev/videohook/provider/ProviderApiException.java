@@ -11,15 +11,35 @@ import java.util.Optional;
 public final class ProviderApiException extends Exception {
   private final int statusCode;
   private final Duration retryAfter;
+  private final boolean timeout;
 
   public ProviderApiException(int statusCode, String message) {
     this(statusCode, message, null);
   }
 
   public ProviderApiException(int statusCode, String message, Duration retryAfter) {
+    this(statusCode, message, retryAfter, false);
+  }
+
+  private ProviderApiException(
+      int statusCode, String message, Duration retryAfter, boolean timeout) {
     super(message);
     this.statusCode = statusCode;
     this.retryAfter = retryAfter;
+    this.timeout = timeout;
+  }
+
+  /**
+   * No full answer (headers and body) within the call's deadline: no status, so worth another try
+   * later, like an API that cannot be reached.
+   */
+  public static ProviderApiException timeout(String message) {
+    return new ProviderApiException(0, message, null, true);
+  }
+
+  /** The call ran out of time before the whole answer came ({@link #timeout}). */
+  public boolean isTimeout() {
+    return timeout;
   }
 
   /** Worth another try later ({@link HttpStatus#isRetryable}): unreachable, 429 or 5xx. */

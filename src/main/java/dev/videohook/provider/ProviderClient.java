@@ -1,6 +1,7 @@
 package dev.videohook.provider;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.retry.Deadline;
 import dev.videohook.retry.Sleeper;
 import java.io.IOException;
 import java.net.URI;
@@ -8,12 +9,17 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +28,20 @@ import org.slf4j.LoggerFactory;
  * speak the same API; only the base URL and the key differ. The key is sent only to the configured
  * API base. A 429 or 503 with {@code Retry-After} is tried again within {@link RetryAfter}'s
  * bounds, for every caller (the command line, the reconciler, the downloader).
+ *
+ * <p>Every call has ONE total deadline, headers and body together: {@value #TIMEOUT_SECONDS} s, or
+ * less when the caller's {@link Deadline} leaves less. The JDK client's request timeout covers only
+ * the wait for the headers, so the whole exchange is awaited on its future for the time left and
+ * cancelled (its connection closed) when that runs out: a provider that trickles its answer cannot
+ * hold a caller past its deadline. A call that runs out fails as a {@link
+ * ProviderApiException#isTimeout timeout}, an outcome like any other.
  */
 public final class ProviderClient {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final int TIMEOUT_SECONDS = 30;
+
+  /** The longest any one call may take, headers and body, whatever the caller's deadline. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
 
   private final Provider provider;
   private final URI apiBase;
@@ -106,7 +122,8 @@ public final class ProviderClient {
             "submit",
             HttpRequest.newBuilder(URI.create(apiBase + "/videos"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+            Deadline.none());
     String id = string(json, "id");
     if (id == null || id.isBlank()) {
       throw new ProviderApiException(200, provider.id() + " accepted the job but returned no id");
@@ -120,7 +137,10 @@ public final class ProviderClient {
    */
   public VideoModels models() throws ProviderApiException {
     String body =
-        fetch("models", HttpRequest.newBuilder(URI.create(apiBase + "/videos/models")).GET());
+        fetch(
+            "models",
+            HttpRequest.newBuilder(URI.create(apiBase + "/videos/models")).GET(),
+            Deadline.none());
     try {
       return VideoModels.parse(body);
     } catch (IllegalArgumentException e) {
@@ -128,15 +148,24 @@ public final class ProviderClient {
     }
   }
 
-  /** {@code GET {apiBase}/videos/{id}}. */
+  /** {@code GET {apiBase}/videos/{id}}, within the client's own limit. */
   public ProviderJob status(String jobId) throws ProviderApiException {
+    return status(jobId, Deadline.none());
+  }
+
+  /**
+   * {@code GET {apiBase}/videos/{id}}, answered in full (retries on {@code Retry-After} included)
+   * before {@code deadline}, or a {@link ProviderApiException#isTimeout timeout}.
+   */
+  public ProviderJob status(String jobId, Deadline deadline) throws ProviderApiException {
     Map<String, Object> json =
         call(
             "status",
             HttpRequest.newBuilder(
                     URI.create(
                         apiBase + "/videos/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)))
-                .GET());
+                .GET(),
+            deadline);
     Object urls = json.get("unsigned_urls");
     List<String> unsignedUrls =
         urls instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
@@ -149,9 +178,9 @@ public final class ProviderClient {
         json);
   }
 
-  private Map<String, Object> call(String what, HttpRequest.Builder builder)
+  private Map<String, Object> call(String what, HttpRequest.Builder builder, Deadline deadline)
       throws ProviderApiException {
-    String body = fetch(what, builder);
+    String body = fetch(what, builder, deadline);
     try {
       Object tree = JSON.std.anyFrom(body);
       if (tree instanceof Map<?, ?> map) {
@@ -166,15 +195,18 @@ public final class ProviderClient {
         200, provider.id() + " " + what + ": the answer is not a JSON object");
   }
 
-  /** The body of a 2xx answer, after the retries {@link RetryAfter} allows. */
-  private String fetch(String what, HttpRequest.Builder builder) throws ProviderApiException {
-    builder.timeout(TIMEOUT).header("Accept", "application/json");
+  /**
+   * The body of a 2xx answer, after the retries {@link RetryAfter} allows, all before {@code
+   * deadline}.
+   */
+  private String fetch(String what, HttpRequest.Builder builder, Deadline deadline)
+      throws ProviderApiException {
+    builder.header("Accept", "application/json");
     if (apiKey != null) {
       builder.header("Authorization", "Bearer " + apiKey);
     }
-    HttpRequest request = builder.build();
     for (int retries = 0; ; retries++) {
-      HttpResponse<String> response = send(what, request);
+      HttpResponse<String> response = send(what, builder, deadline);
       int code = response.statusCode();
       if (code / 100 == 2) {
         return response.body();
@@ -182,7 +214,10 @@ public final class ProviderClient {
       String header = response.headers().firstValue("Retry-After").orElse(null);
       Optional<Duration> wait =
           RetryAfter.appliesTo(code)
-              ? retryAfter.waitBeforeRetry(retries, header, clock.instant())
+              ? retryAfter
+                  .waitBeforeRetry(retries, header, clock.instant())
+                  // a wait the deadline would cut short is not taken: the answer is the outcome
+                  .filter(w -> deadline.timeLeftWithin(w).compareTo(w) >= 0)
               : Optional.empty();
       if (wait.isEmpty()) {
         Duration asked =
@@ -216,10 +251,31 @@ public final class ProviderClient {
     }
   }
 
-  private HttpResponse<String> send(String what, HttpRequest request) throws ProviderApiException {
+  /**
+   * One exchange, headers and body, within the time the deadline leaves (at most {@link #TIMEOUT}).
+   * The body is read by the client while this thread waits on the exchange's future for that time;
+   * when it runs out the future is cancelled, which aborts the exchange and closes its connection,
+   * so a trickled body is not read on in the background either.
+   */
+  private HttpResponse<String> send(String what, HttpRequest.Builder builder, Deadline deadline)
+      throws ProviderApiException {
+    Duration left = deadline.timeLeftWithin(TIMEOUT);
+    if (left.isZero()) {
+      throw timedOut(what, left);
+    }
+    // the request timeout bounds the headers inside the client too; the wait below, the whole
+    HttpRequest request = builder.timeout(left).build();
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
+      return exchange.get(left.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw timedOut(what, left);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof HttpTimeoutException) {
+        throw timedOut(what, left);
+      }
       throw new ProviderApiException(
           0,
           provider.id()
@@ -228,12 +284,25 @@ public final class ProviderClient {
               + ": cannot reach "
               + apiBase
               + " ("
-              + e.getClass().getSimpleName()
+              + (e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName())
               + ")");
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new ProviderApiException(0, provider.id() + " " + what + ": interrupted");
     }
+  }
+
+  private ProviderApiException timedOut(String what, Duration allowed) {
+    return ProviderApiException.timeout(
+        provider.id()
+            + " "
+            + what
+            + ": no full answer from "
+            + apiBase
+            + " within "
+            + allowed.toMillis()
+            + " ms (timeout)");
   }
 
   private String explain(int code, Duration asked) {

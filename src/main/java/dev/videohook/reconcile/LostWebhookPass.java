@@ -182,7 +182,8 @@ final class LostWebhookPass {
     }
     ProviderJob answer;
     try {
-      answer = client.get().status(job.jobId());
+      // the run's deadline is the call's: a stalled answer cannot hold the run past its budget
+      answer = client.get().status(job.jobId(), run.deadline);
     } catch (ProviderApiException e) {
       return Optional.of(onProviderError(job, e, run));
     }
@@ -263,22 +264,28 @@ final class LostWebhookPass {
   private Unsettled onProviderError(Job job, ProviderApiException e, RunCounters run) {
     int code = e.statusCode();
     if (e.isRetryable()) {
+      // a timeout too: a provider too slow to answer in full is backed off like a failing one
       run.throttled++;
       int inARow = run.consecutiveThrottles.merge(job.provider(), 1, Integer::sum);
       log(LOG.atWarn(), job)
           .addKeyValue("httpStatus", code)
           .addKeyValue("inARow", inARow)
-          .addKeyValue("outcome", "backoff")
-          .log("the provider is throttling or failing: backing off");
+          .addKeyValue("outcome", e.isTimeout() ? "timeout" : "backoff")
+          .log(
+              e.isTimeout()
+                  ? "the provider's status answer did not come in time: backing off"
+                  : "the provider is throttling or failing: backing off");
       if (inARow >= RunCounters.MAX_CONSECUTIVE_THROTTLES) {
         run.backingOff.add(job.provider());
       } else {
         run.backOff(inARow);
       }
       return Unsettled.failed(
-          code == 0
-              ? "the provider could not be reached"
-              : "the provider was throttling or failing (HTTP " + code + ")");
+          e.isTimeout()
+              ? "the provider's status answer did not come in time (timeout)"
+              : code == 0
+                  ? "the provider could not be reached"
+                  : "the provider was throttling or failing (HTTP " + code + ")");
     }
     run.consecutiveThrottles.put(job.provider(), 0);
     if (code == 404) {

@@ -149,7 +149,8 @@ public final class Reconciler {
    * One run: the stranded downloads, then the pending jobs due for a look, each pass within its own
    * cap and both within the time left.
    *
-   * @param stopBy the run starts no provider call after this instant
+   * @param stopBy the run starts no provider call after this instant, and every call it makes ends
+   *     by it, headers and body (a call that runs out defers its job as a timeout)
    */
   public ReconcileReport run(Instant stopBy) {
     RunCounters run = new RunCounters(clock, sleeper, stopBy);

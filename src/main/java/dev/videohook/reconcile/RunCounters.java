@@ -2,6 +2,7 @@ package dev.videohook.reconcile;
 
 import dev.videohook.provider.Provider;
 import dev.videohook.retry.Backoff;
+import dev.videohook.retry.Deadline;
 import dev.videohook.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,10 @@ final class RunCounters {
   private final Clock clock;
   private final Sleeper sleeper;
   final Instant stopBy;
+
+  /** {@link #stopBy} as every provider call's deadline: no call outlives the run. */
+  final Deadline deadline;
+
   final Map<Provider, Integer> consecutiveThrottles = new EnumMap<>(Provider.class);
   final Set<Provider> backingOff = EnumSet.noneOf(Provider.class);
   int examined;
@@ -43,6 +48,7 @@ final class RunCounters {
     this.clock = clock;
     this.sleeper = sleeper;
     this.stopBy = stopBy;
+    this.deadline = Deadline.at(stopBy, clock);
   }
 
   /** True while the run has time left and was not interrupted. */

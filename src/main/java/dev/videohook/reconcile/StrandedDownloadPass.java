@@ -4,6 +4,7 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
 import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.LeaseClaim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,23 @@ final class StrandedDownloadPass {
       for (Job job : page.jobs()) {
         run.strandedExamined++;
         try {
-          if (jobs.markDownloadFailed(job.key(), reason, now)) {
+          Instant claimedAt = clock.instant();
+          if (!claimedAt.isBefore(run.stopBy)) {
+            return false;
+          }
+          // the mark is a download's result, written by a lease holder only: a download running now
+          // (a replay, say) holds the job, and is left to finish it; one whose holder died has an
+          // expired lease, taken over here
+          LeaseClaim claim = jobs.claimDownload(job.key(), claimedAt, run.stopBy);
+          if (claim instanceof LeaseClaim.Held held) {
+            LostWebhookPass.log(LOG.atInfo(), job)
+                .addKeyValue("outcome", "download_running")
+                .addKeyValue("leaseUntil", held.until())
+                .log("a download of a stranded job is running: left to it");
+            continue;
+          }
+          if (claim instanceof LeaseClaim.Granted granted
+              && jobs.markDownloadFailed(granted.lease(), reason, now)) {
             run.strandedDownloads++;
             LostWebhookPass.log(LOG.atWarn(), job)
                 .addKeyValue("outcome", "stranded_download")

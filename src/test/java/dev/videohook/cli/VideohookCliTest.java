@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.cli.CliStack.Run;
 import dev.videohook.job.Job;
+import dev.videohook.job.JobItems;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
@@ -560,6 +561,71 @@ class VideohookCliTest {
         "what is not an on-failure record stays");
   }
 
+  /** A job in a table of its own, completed and failed once, whose download another run holds. */
+  private static Map<String, String> jobWithALiveLease(String table, JobKey key) {
+    cli.stack().dynamoDb().createTable(JobTable.createTableRequest(table));
+    cli.stack().s3().createBucket(table + "-videos");
+    TestJobs.put(
+        cli.stack().dynamoDb(),
+        table,
+        TestJobs.job(
+                key,
+                JobStatus.DOWNLOAD_FAILED,
+                List.of("http://127.0.0.1:9/v.mp4"),
+                Instant.now().minus(Duration.ofHours(2)))
+            .toBuilder()
+            .download(new Job.DownloadAttempts(1, "HTTP 503"))
+            .build());
+    TestJobs.lease(new JobStore(cli.stack().dynamoDb(), table), key, Instant.now());
+    Map<String, String> env = env();
+    env.put("JOBS_TABLE", table);
+    env.put("VIDEO_BUCKET", table + "-videos");
+    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
+    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
+    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
+    return env;
+  }
+
+  private static Map<String, AttributeValue> item(String table, JobKey key) {
+    return cli.stack().dynamoDb().scan(b -> b.tableName(table)).items().stream()
+        .filter(i -> JobItems.job(i).map(j -> j.key().equals(key)).orElse(false))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void replay_ofAJobWhoseDownloadIsRunning_saysSoInOneLine_exits75_andChangesNothing() {
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, "job_leased_replay");
+    Map<String, String> env = jobWithALiveLease("replay-leased", key);
+    Map<String, AttributeValue> before = item("replay-leased", key);
+
+    Run run = run(env, "replay", key.jobId(), "-p", "openrouter", "-t", "acme");
+
+    assertEquals(75, run.exitCode(), run.err());
+    assertEquals(
+        1,
+        run.err().lines().filter(l -> l.contains("a download of it is already running")).count(),
+        run.err());
+    assertEquals(before, item("replay-leased", key), "the job item is as it was");
+    assertEquals(0, cli.stack().s3().objects("replay-leased-videos").size());
+  }
+
+  @Test
+  void redrive_ofAJobWhoseDownloadIsRunning_saysSo_exits75_andChangesNothing() throws Exception {
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, "job_leased_redrive");
+    Map<String, String> env = jobWithALiveLease("redrive-leased", key);
+    Map<String, AttributeValue> before = item("redrive-leased", key);
+
+    Run run = run(env, "redrive", "--json");
+
+    assertEquals(75, run.exitCode(), run.err());
+    assertTrue(
+        run.err().contains("job " + key + ": a download of it is already running"), run.err());
+    assertEquals(1, JSON.std.mapFrom(run.out()).get("download_running"), run.out());
+    assertEquals(before, item("redrive-leased", key), "the job item is as it was");
+    assertEquals(0, cli.stack().s3().objects("redrive-leased-videos").size());
+  }
+
   @Test
   void redrive_withATooShortAge_isAUsageError_andChangesNothing() {
     Run run = run(env(), "redrive", "--completed-older-than", "5");
@@ -1041,6 +1107,20 @@ class VideohookCliTest {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
     assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), run.out());
+  }
+
+  @Test
+  void jobs_printsProviderSuppliedText_withoutCarriageReturnsOrBidiOverrides() {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_bidi");
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
+        .recordSubmitted(key, "model\rjob_x stored\u202Edeliam\u200B", "p", Instant.now());
+
+    Run run = run(env(), "jobs", "-t", "initech");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("model?job_x stored?deliam?"), run.out());
+    assertTrue(
+        run.out().chars().noneMatch(c -> c == '\r' || c == 0x202E || c == 0x200B), run.out());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.provider.Tenants;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.videohook.provider.Tenants;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,8 +123,8 @@ class SamConfigTest {
   }
 
   /**
-   * An override is a value someone will deploy: an address at a domain reserved for examples
-   * (RFC 2606) would subscribe nobody to the alarms, and nobody would confirm it.
+   * An override is a value someone will deploy: an address at a domain reserved for examples (RFC
+   * 2606) would subscribe nobody to the alarms, and nobody would confirm it.
    */
   @Test
   void overrides_shouldHoldNoPlaceholderAddress() throws Exception {

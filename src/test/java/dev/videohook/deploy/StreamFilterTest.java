@@ -14,6 +14,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.EventFilter;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.notify.JobEvent;
@@ -92,15 +93,24 @@ class StreamFilterTest {
   void downloaderUpdatesOfACompletedJob_shouldNotPassAgain() throws Exception {
     String jobId = record("openrouter-completed.json", Provider.OPENROUTER);
     JobKey job = new JobKey("acme", Provider.OPENROUTER, jobId);
-    // two failed attempts noted (status stays completed), then the last one gives up
-    store.recordDownloadFailure(job, "connection reset", Instant.now(), 3);
-    store.recordDownloadFailure(job, "timeout", Instant.now(), 3);
-    store.recordDownloadFailure(job, "timeout", Instant.now(), 3);
+    // two failed attempts noted (status stays completed), then the last one gives up; each one
+    // under the lease it claimed (claim, count, release)
+    store.recordDownloadFailure(
+        TestJobs.lease(store, job, Instant.now()), "connection reset", Instant.now(), 3);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, job, Instant.now()), "timeout", Instant.now(), 3);
 
     assertEquals(JobStatus.DOWNLOAD_FAILED, store.find(job).orElseThrow().status());
     assertEquals(
         List.of(
             "INSERT ->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
+            "MODIFY completed->completed",
             "MODIFY completed->completed",
             "MODIFY completed->completed",
             "MODIFY completed->completed",
@@ -113,8 +123,8 @@ class StreamFilterTest {
   @Test
   void storedJob_shouldNotPassAgain() throws Exception {
     String jobId = record("modelgates-completed.json", Provider.MODELGATES);
-    store.markStored(
-        new JobKey("acme", Provider.MODELGATES, jobId), "videos", List.of(), Instant.now());
+    JobKey job = new JobKey("acme", Provider.MODELGATES, jobId);
+    store.markStored(TestJobs.lease(store, job, Instant.now()), "videos", List.of(), Instant.now());
 
     assertEquals(List.of("INSERT ->completed"), passing(Provider.MODELGATES, jobId));
   }
@@ -141,7 +151,9 @@ class StreamFilterTest {
     String failed = record("openrouter-failed.json", Provider.OPENROUTER);
     String completed = record("modelgates-completed.json", Provider.MODELGATES);
     JobKey job = new JobKey("acme", Provider.MODELGATES, completed);
-    store.markStored(job, "videos", List.of(), Instant.now());
+    // a download's lease taken and released without a result, then taken again and stored
+    store.releaseDownload(TestJobs.lease(store, job, Instant.now()));
+    store.markStored(TestJobs.lease(store, job, Instant.now()), "videos", List.of(), Instant.now());
 
     assertEquals(List.of("INSERT ->failed"), passing(Provider.OPENROUTER, failed));
     assertEquals(List.of("MODIFY completed->stored"), passing(Provider.MODELGATES, completed));

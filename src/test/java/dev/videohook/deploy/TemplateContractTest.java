@@ -836,7 +836,9 @@ class TemplateContractTest {
     assertTrue(description.contains("ap-east-2") && description.contains("ap-southeast-6"));
   }
 
-  /** SnapStart priming reads the secrets of the tenant "priming": no deployed tenant is named so. */
+  /**
+   * SnapStart priming reads the secrets of the tenant "priming": no deployed tenant is named so.
+   */
   @Test
   void primingTenant_shouldBeRefusedByARule() {
     Map<String, Object> assertion =

@@ -17,10 +17,10 @@ import java.util.TreeSet;
  * from {@code before} must update to {@code after} with its jobs, videos and secrets in place.
  *
  * <ul>
- *   <li>DynamoDB changes an existing index's throughput only: a global secondary index whose key
- *       or projection changes under the same name fails the update ("Cannot update GSI's
- *       properties other than Provisioned Throughput and Contributor Insights Specification"), and
- *       one update creates or deletes at most one global secondary index.
+ *   <li>DynamoDB changes an existing index's throughput only: a global secondary index whose key or
+ *       projection changes under the same name fails the update ("Cannot update GSI's properties
+ *       other than Provisioned Throughput and Contributor Insights Specification"), and one update
+ *       creates or deletes at most one global secondary index.
  *   <li>A table's name, key schema or local indexes, a bucket's name and a secret's name are
  *       properties whose change replaces the resource (a new, empty table or bucket; a secret
  *       without its value).
@@ -40,7 +40,9 @@ final class TemplateUpgrade {
 
   private TemplateUpgrade() {}
 
-  /** Each problem in one line, naming the resource and what to do; empty when the update is safe. */
+  /**
+   * Each problem in one line, naming the resource and what to do; empty when the update is safe.
+   */
   static List<String> problems(CloudFormationTemplate before, CloudFormationTemplate after) {
     Map<String, Object> old = map(before.expanded(TENANTS).get("Resources"));
     Map<String, Object> now = map(after.expanded(TENANTS).get("Resources"));

@@ -27,11 +27,16 @@ class UpgradeSafetyTest {
 
   @Test
   void template_shouldUpdateAStackDeployedFromTheLastRelease() throws Exception {
-    String tag = git("tag", "--list", "v*", "--sort=-v:refname", "--merged", "HEAD").lines().findFirst().orElse("");
+    String tag =
+        git("tag", "--list", "v*", "--sort=-v:refname", "--merged", "HEAD")
+            .lines()
+            .findFirst()
+            .orElse("");
     // a clone made without tags has no release to compare with: said, not silently passed
     Assumptions.assumeFalse(
         tag.isEmpty(), "no v* release tag in this clone (git fetch --tags): upgrade check not run");
-    CloudFormationTemplate released = CloudFormationTemplate.parse(git("show", tag + ":template.yaml"));
+    CloudFormationTemplate released =
+        CloudFormationTemplate.parse(git("show", tag + ":template.yaml"));
     assertEquals(
         List.of(),
         TemplateUpgrade.problems(released, CloudFormationTemplate.load(TEMPLATE)),
@@ -69,7 +74,9 @@ class UpgradeSafetyTest {
         changed(
             t ->
                 index(t, "by_status")
-                    .put("KeySchema", List.of(Map.of("AttributeName", "status", "KeyType", "HASH"))));
+                    .put(
+                        "KeySchema",
+                        List.of(Map.of("AttributeName", "status", "KeyType", "HASH"))));
     assertRefused(current(), after, "by_status: its KeySchema changes");
   }
 
@@ -106,7 +113,9 @@ class UpgradeSafetyTest {
         changed(
             t ->
                 table(t)
-                    .put("KeySchema", List.of(Map.of("AttributeName", "tenant", "KeyType", "HASH"))));
+                    .put(
+                        "KeySchema",
+                        List.of(Map.of("AttributeName", "tenant", "KeyType", "HASH"))));
     assertRefused(current(), after, "JobsTable.KeySchema changes");
   }
 
@@ -118,7 +127,9 @@ class UpgradeSafetyTest {
         CloudFormationTemplate.parse(
             text.replace("${Provider}/webhook\"", "${Provider}/webhook-secret\""));
     assertRefused(
-        current(), renamed, ".Name changes: CloudFormation replaces the AWS::SecretsManager::Secret");
+        current(),
+        renamed,
+        ".Name changes: CloudFormation replaces the AWS::SecretsManager::Secret");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static dev.videohook.testing.VideoHost.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
@@ -15,11 +16,15 @@ import dev.videohook.config.ConfigurationException;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
+import dev.videohook.retry.Deadline;
 import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.ControlledClock;
 import dev.videohook.testing.StreamingSource;
 import dev.videohook.testing.TestLambdaContext;
+import dev.videohook.testing.VideoHost;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +61,15 @@ class DownloadDeadlineTest {
    * the first part is uploading: a mid-body pause, which is StreamingSource's.
    */
   private List<URI> slowVideo(String jobId, int replies) {
+    return slowVideo(jobId, replies, TIMEOUT);
+  }
+
+  /** As {@link #slowVideo(String, int)}, the clock moved by {@code pause} mid-body. */
+  private List<URI> slowVideo(String jobId, int replies, Duration pause) {
     byte[] video = GeneratedBytes.bytes(12 * MIB);
     StreamingSource.Reply[] script = new StreamingSource.Reply[replies];
     for (int i = 0; i < replies; i++) {
-      script[i] = StreamingSource.paused(video, 9 * MIB, () -> clock.advance(TIMEOUT));
+      script[i] = StreamingSource.paused(video, 9 * MIB, () -> clock.advance(pause));
     }
     f.source.on("/v/" + jobId + ".mp4", script);
     List<URI> urls = List.of(f.source.url("/v/" + jobId + ".mp4"));
@@ -155,9 +165,18 @@ class DownloadDeadlineTest {
     assertNothingInS3();
   }
 
+  /**
+   * The local stack gives no context: the download has the time of the lease it holds ({@link
+   * DownloadService#UNBOUNDED_LEASE}, less the margin), as long as a Lambda invocation may run, and
+   * stops before its lease ends so that no other download can take the job over while it writes.
+   */
   @Test
-  void withoutAContext_asInTheLocalStack_thereIsNoDeadline() {
-    List<URI> slow = slowVideo("job-1", 1);
+  void withoutAContext_asInTheLocalStack_theDownloadHasItsLeasesTime() {
+    List<URI> slow =
+        slowVideo(
+            "job-1",
+            1,
+            DownloadService.UNBOUNDED_LEASE.minus(DownloadHandler.DEADLINE_MARGIN).minusSeconds(1));
 
     StreamsEventResponse response = invoke(List.of("job-1"), List.of(slow), false);
 
@@ -203,5 +222,77 @@ class DownloadDeadlineTest {
     assertEquals(JobStatus.COMPLETED, job.status());
     assertEquals(1, job.download().failedAttempts());
     assertTrue(job.download().lastError().startsWith("HTTP 404 from "), job.download().lastError());
+  }
+
+  /**
+   * A job without unsigned URLs: its outputs are counted by the provider's status call, whose
+   * answer here sends its headers at once and then one byte every 100 ms (about 30 s in all). The
+   * call stops at the invocation's real, short deadline, and the attempt is noted like any other.
+   */
+  @Test
+  void statusCallTrickledAfterItsHeaders_stopsAtTheInvocationsDeadline_andTheAttemptIsNoted() {
+    byte[] answer =
+        ("{\"id\":\"job-1\",\"status\":\"completed\"," + " ".repeat(300) + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    f.api.on(
+        "/api/v1/videos/job-1",
+        VideoHost.trickled(answer, "application/json", Duration.ofMillis(100)));
+    f.putJob("job-1", "completed", List.of());
+    DownloadService service =
+        new DownloadService(
+            f.downloader,
+            new JobStore(f.dynamoDb, f.table),
+            clock,
+            DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
+    Deadline deadline =
+        Deadline.fromRemaining(Clock.systemUTC(), Duration.ofMillis(1500), Duration.ZERO);
+
+    DownloadException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                assertThrows(
+                    DownloadException.class,
+                    () -> service.process(CompletedJob.of(f.job("job-1")), deadline)));
+
+    assertTrue(e.isDeadline(), e.getMessage());
+    Job job = f.job("job-1");
+    assertEquals(JobStatus.COMPLETED, job.status(), "attempts are left");
+    assertEquals(1, job.download().failedAttempts());
+    assertTrue(job.download().lastError().startsWith("deadline: "), job.download().lastError());
+    assertEquals(List.of(), f.api.received(f.contentTarget("job-1")), "no output fetched");
+    assertNothingInS3();
+  }
+
+  /**
+   * A source that sends its headers and first bytes, then nothing on an open connection, with an
+   * idle timeout far longer than the invocation: the fetch is cut off at the invocation's real,
+   * short deadline (the call's total timeout covers the body), and the attempt is noted.
+   */
+  @Test
+  void sourceSilentAfterItsFirstBytes_isCutOffAtTheInvocationsDeadline_notItsIdleTimeout() {
+    try (DownloadFixture slow = new DownloadFixture(b -> b.idleTimeout(Duration.ofSeconds(60)))) {
+      slow.storage.on("/v/job-1.mp4", VideoHost.stall(GeneratedBytes.bytes(4096), 100));
+      slow.putJob("job-1", "completed", List.of(slow.storage.url("/v/job-1.mp4")));
+      DownloadService service =
+          new DownloadService(
+              slow.downloader,
+              new JobStore(slow.dynamoDb, slow.table),
+              clock,
+              DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
+      Deadline deadline =
+          Deadline.fromRemaining(Clock.systemUTC(), Duration.ofMillis(1500), Duration.ZERO);
+
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () ->
+              assertThrows(
+                  DownloadException.class,
+                  () -> service.process(CompletedJob.of(slow.job("job-1")), deadline)));
+
+      Job job = slow.job("job-1");
+      assertEquals(JobStatus.COMPLETED, job.status(), "attempts are left");
+      assertEquals(1, job.download().failedAttempts(), job.download().lastError());
+    }
   }
 }

@@ -123,7 +123,12 @@ final class DownloadFixture implements AutoCloseable {
   }
 
   void putJob(String tenant, String jobId, String status, List<URI> urls) {
-    TestJobs.put(dynamoDb, table, job(tenant, jobId, status, urls));
+    TestJobs.put(dynamoDb, table, job(tenant, jobId, status, texts(urls)));
+  }
+
+  /** As {@link #putJob(String, String, List)}, with unsigned URLs as the provider sent them. */
+  void putJobWithRawUrls(String jobId, String status, List<String> urls) {
+    TestJobs.put(dynamoDb, table, job(TENANT, jobId, status, urls));
   }
 
   /** The job as stored now. */
@@ -135,12 +140,12 @@ final class DownloadFixture implements AutoCloseable {
     return new JobKey(tenant, PROVIDER, jobId);
   }
 
-  private static Job job(String tenant, String jobId, String status, List<URI> urls) {
-    return TestJobs.job(
-        key(tenant, jobId),
-        JobStatus.fromValue(status).orElseThrow(),
-        urls.stream().map(URI::toString).toList(),
-        NOW);
+  private static Job job(String tenant, String jobId, String status, List<String> urls) {
+    return TestJobs.job(key(tenant, jobId), JobStatus.fromValue(status).orElseThrow(), urls, NOW);
+  }
+
+  private static List<String> texts(List<URI> urls) {
+    return urls.stream().map(URI::toString).toList();
   }
 
   /**
@@ -149,16 +154,27 @@ final class DownloadFixture implements AutoCloseable {
    */
   static DynamodbStreamRecord change(
       String sequenceNumber, String jobId, String oldStatus, String newStatus, List<URI> urls) {
-    Map<String, AttributeValue> newImage = image(jobId, newStatus, urls);
+    return changeWithRawUrls(sequenceNumber, jobId, oldStatus, newStatus, texts(urls));
+  }
+
+  /** As {@link #change}, with unsigned URLs as the provider sent them. */
+  static DynamodbStreamRecord changeWithRawUrls(
+      String sequenceNumber, String jobId, String oldStatus, String newStatus, List<String> urls) {
+    Map<String, AttributeValue> newImage = imageWithRawUrls(jobId, newStatus, urls);
     Map<String, AttributeValue> oldImage =
         oldStatus == null
             ? null
-            : image(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
+            : imageWithRawUrls(jobId, oldStatus, oldStatus.equals("pending") ? List.of() : urls);
     return record(oldStatus == null ? "INSERT" : "MODIFY", sequenceNumber, oldImage, newImage);
   }
 
   /** A job item's image, as the stream carries it. */
   static Map<String, AttributeValue> image(String jobId, String status, List<URI> urls) {
+    return imageWithRawUrls(jobId, status, texts(urls));
+  }
+
+  private static Map<String, AttributeValue> imageWithRawUrls(
+      String jobId, String status, List<String> urls) {
     return JobItems.toItem(job(TENANT, jobId, status, urls));
   }
 

@@ -2,6 +2,7 @@ package dev.videohook.download;
 
 import static dev.videohook.download.DownloadFixture.API_KEY;
 import static dev.videohook.download.DownloadFixture.change;
+import static dev.videohook.download.DownloadFixture.changeWithRawUrls;
 import static dev.videohook.download.DownloadFixture.event;
 import static dev.videohook.testing.VideoHost.ok;
 import static dev.videohook.testing.VideoHost.redirect;
@@ -488,6 +489,33 @@ class DownloadHandlerTest {
             event(change("101", JOB, "pending", "completed", List.of(URI.create(url)))), null);
     assertEquals(1, again.getBatchItemFailures().size());
     assertEquals(1, f.job(JOB).download().failedAttempts());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://cdn.example.com/v\u0001.mp4",
+        "https://cdn.example.com/v\u007f.mp4",
+        "https://cdn.example.com/v\u0085.mp4",
+        "https://cdn.example.com/v\t.mp4",
+        "https://cdn.example.com/v\n.mp4",
+        "https://cdn.example.com/my video.mp4",
+        "https://cdn.example.com/v\u00a0.mp4",
+        "https://cdn.example.com/v\u3000.mp4",
+        "https://cdn.exa mple.com/v.mp4",
+        "https://cdn.example.com/v.mp4?sig=%zz",
+        "https://cdn.example.com/<v>.mp4"
+      })
+  void unsignedUrlThatIsNotAUrl_marksTheJobDownloadFailedAtTheFirstTry_withTheReason(String url) {
+    f.putJobWithRawUrls(JOB, "completed", List.of(url));
+
+    StreamsEventResponse response =
+        f.handler.handleRequest(
+            event(changeWithRawUrls("100", JOB, "pending", "completed", List.of(url))), null);
+
+    assertRefused(response, JOB, "refused unsigned URL #0");
+    assertTrue(f.job(JOB).download().lastError().contains("not a URL"), f.job(JOB).toString());
+    assertEquals(List.of(), f.storage.received());
   }
 
   @ParameterizedTest

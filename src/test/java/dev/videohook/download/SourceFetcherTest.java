@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.net.Destination;
 import dev.videohook.net.TestDns;
+import dev.videohook.retry.Deadline;
 import dev.videohook.testing.TricklingServer;
 import dev.videohook.testing.VideoHost;
 import java.io.IOException;
@@ -77,11 +78,22 @@ class SourceFetcherTest {
         new Destination("cdn.example.com", List.of(InetAddress.getByName("93.184.216.34")));
     Destination loopback = new Destination("localhost", List.of(InetAddress.getLoopbackAddress()));
 
-    assertEquals(Optional.empty(), SourceFetcher.portRefusal(443, cdn, false, Set.of(443)));
-    assertEquals(Optional.empty(), SourceFetcher.portRefusal(8443, cdn, false, Set.of(443, 8443)));
-    assertTrue(SourceFetcher.portRefusal(8443, cdn, true, Set.of(443)).isPresent());
-    assertEquals(Optional.empty(), SourceFetcher.portRefusal(9000, loopback, true, Set.of(443)));
-    assertTrue(SourceFetcher.portRefusal(9000, loopback, false, Set.of(443)).isPresent());
+    assertEquals(Optional.empty(), SourceFetcher.portRefusal(443, false, cdn, false, Set.of(443)));
+    assertEquals(
+        Optional.empty(), SourceFetcher.portRefusal(8443, false, cdn, false, Set.of(443, 8443)));
+    assertTrue(SourceFetcher.portRefusal(8443, false, cdn, true, Set.of(443)).isPresent());
+    assertEquals(
+        Optional.empty(), SourceFetcher.portRefusal(9000, false, loopback, true, Set.of(443)));
+    assertTrue(SourceFetcher.portRefusal(9000, false, loopback, false, Set.of(443)).isPresent());
+  }
+
+  @Test
+  void portRefusal_shouldAllowTheApisOwnPort_atTheApisOriginOnly() throws Exception {
+    Destination api =
+        new Destination("api.example.com", List.of(InetAddress.getByName("93.184.216.35")));
+
+    assertEquals(Optional.empty(), SourceFetcher.portRefusal(8443, true, api, false, Set.of(443)));
+    assertTrue(SourceFetcher.portRefusal(8443, false, api, false, Set.of(443)).isPresent());
   }
 
   @Test
@@ -159,6 +171,40 @@ class SourceFetcherTest {
                       () -> fetcher.fetch(server.url("/v.mp4"), key(), deadline)));
       assertTrue(e.isTransient(), "a retryable failure: " + e.getMessage());
       assertTrue(e.getMessage().endsWith("before the invocation's deadline"), e.getMessage());
+    }
+  }
+
+  /**
+   * An API base on another port makes that port fetchable at the API's origin only: an unsigned URL
+   * on that port of any other host is refused before a connection is made.
+   */
+  @Test
+  void download_shouldRefuseTheApiBasesPort_onAHostThatIsNotTheApis() {
+    URI apiBase = URI.create("https://api.example.com:8443/api/v1");
+    try (DownloadFixture f =
+        new DownloadFixture(
+            b ->
+                b.apiBases(Map.of(DownloadFixture.PROVIDER, apiBase))
+                    .allowLoopbackHttp(false)
+                    .retry(new RetryPolicy(1, Duration.ZERO, Duration.ZERO, d -> {})))) {
+      CompletedJob job =
+          new CompletedJob(
+              DownloadFixture.TENANT,
+              DownloadFixture.PROVIDER,
+              "job-port",
+              List.of("https://cdn.example.com:8443/v.mp4"));
+
+      DownloadException e =
+          assertThrows(
+              DownloadException.class,
+              () ->
+                  f.downloader.download(
+                      job,
+                      Deadline.fromRemaining(
+                          Clock.systemUTC(), Duration.ofSeconds(3), Duration.ZERO)));
+
+      assertTrue(e.isRefused(), e.getMessage());
+      assertTrue(e.getMessage().startsWith("refused port 8443 of cdn.example.com"), e.getMessage());
     }
   }
 }

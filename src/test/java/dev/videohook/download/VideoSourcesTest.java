@@ -124,6 +124,32 @@ class VideoSourcesTest {
     assertEquals(List.of("Bearer sk-test"), authorizations());
   }
 
+  /**
+   * A job holds at most as many outputs as a webhook may name unsigned URLs: a provider counting
+   * more is refused with the reason, before any is fetched or any record grows past what an item
+   * can hold.
+   */
+  @Test
+  void of_shouldRefuse_whenTheProviderCountsMoreOutputsThanAJobMayHold() {
+    StringBuilder urls = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      urls.append(i == 0 ? "" : ",").append("\"https://signed.example.com/").append(i).append('"');
+    }
+    status =
+        new MockResponse()
+            .setBody("{\"id\":\"j1\",\"status\":\"completed\",\"urls\":[" + urls + "]}");
+
+    DownloadException e =
+        assertThrows(
+            DownloadException.class, () -> sources(Optional.of("sk")).of(job("j1", List.of())));
+
+    assertTrue(e.isRefused(), e.getMessage());
+    assertEquals(
+        "refused: the provider counts 10000 outputs for job acme/openrouter/j1, more than the 16 a"
+            + " job may hold",
+        e.getMessage());
+  }
+
   @Test
   void of_shouldFetchOutputZeroOnly_whenTheProviderHasNoStatusForTheJob() {
     status = new MockResponse().setResponseCode(404);

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.JobStore;
 import dev.videohook.job.StoredObject;
 import dev.videohook.simulator.GeneratedBytes;
 import dev.videohook.testing.StreamingSource;
 import java.io.ByteArrayInputStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -67,9 +70,9 @@ class WriteOnceObjectTest {
   }
 
   /**
-   * Two downloads of one job, the first stalled mid-body until the second has stored the job: the
-   * first, finishing last, stands for a writer that outlived its lease. Small videos go up in one
-   * PutObject, large ones by multipart upload.
+   * Two downloads of one job, the first stalled mid-body past its lease, until the second, which
+   * took the job over once that lease ended, has stored it: the first, finishing last, is a writer
+   * that outlived its lease. Small videos go up in one PutObject, large ones by multipart upload.
    */
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {2 * MIB, 12 * MIB})
@@ -89,7 +92,7 @@ class WriteOnceObjectTest {
       Thread.sleep(10);
     }
     assertEquals(1, f.source.received(PATH).size(), "the stale writer is fetching");
-    assertEquals(DownloadService.Outcome.STORED, f.service.process(job));
+    assertEquals(DownloadService.Outcome.STORED, afterTheLeaseEnded().process(job));
     otherWriterDone.countDown();
 
     assertEquals(DownloadService.Outcome.ALREADY_STORED, staleWriter.get(60, TimeUnit.SECONDS));
@@ -112,6 +115,19 @@ class WriteOnceObjectTest {
     assertEquals(DownloadService.Outcome.STORED, f.service.process(completedJob()));
 
     assertRecordDescribesTheBytesInS3(earlier, "video/mp4");
+  }
+
+  /** The same downloader, its clock past the lease a download without a deadline takes. */
+  private DownloadService afterTheLeaseEnded() {
+    Clock later =
+        Clock.fixed(
+            DownloadFixture.NOW.plus(DownloadService.UNBOUNDED_LEASE).plusSeconds(1),
+            ZoneOffset.UTC);
+    return new DownloadService(
+        f.downloader,
+        new JobStore(f.dynamoDb, f.table),
+        later,
+        DownloadFixture.GIVE_UP_AFTER_ATTEMPTS);
   }
 
   private static void await(CountDownLatch latch) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -84,6 +85,22 @@ public final class InMemoryJobStore implements JobRepository {
   public void put(Job job) {
     Map<String, AttributeValue> item = Map.copyOf(JobItems.toItem(job));
     items.compute(item.get(JobTable.PK).s(), (k, old) -> changed(old, item));
+  }
+
+  /**
+   * Overwrites the job's submit time with {@code text}, which need not be a time: an item as a bad
+   * migration or a hand edit could leave it (as {@link TestJobs#corruptSubmittedAt} does on
+   * DynamoDB).
+   */
+  public void corruptSubmittedAt(JobKey job, String text) {
+    String attribute = JobTable.SUBMITTED_AT;
+    items.computeIfPresent(
+        JobItems.key(job).get(JobTable.PK).s(),
+        (pk, item) -> {
+          Map<String, AttributeValue> changed = new HashMap<>(item);
+          changed.put(attribute, AttributeValue.fromS(text));
+          return Map.copyOf(changed);
+        });
   }
 
   /**
@@ -241,52 +258,125 @@ public final class InMemoryJobStore implements JobRepository {
   }
 
   @Override
-  public StoreOutcome markStored(
-      JobKey job, String bucket, List<StoredObject> objects, Instant at) {
+  public LeaseClaim claimDownload(JobKey job, Instant now, Instant expiresAt) {
+    if (!expiresAt.isAfter(now)) {
+      throw new IllegalArgumentException(
+          "a lease must end after it starts: " + expiresAt + " is not after " + now);
+    }
+    DownloadLease lease = new DownloadLease(job, UUID.randomUUID().toString(), expiresAt);
+    Object[] granted = new Object[1];
     Map<String, AttributeValue> refusing =
         updateIf(
             JobItems.key(job),
-            InMemoryJobStore::waitingForVideo,
-            item ->
-                item.putAll(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at)));
+            item -> waitingForVideo(item) && claimable(item, now),
+            item -> {
+              item.putAll(JobItems.lease(lease));
+              granted[0] = JobItems.status(item).orElseThrow();
+            });
     if (refusing == null) {
-      return StoreOutcome.STORED;
+      return new LeaseClaim.Granted(lease, (JobStatus) granted[0]);
     }
-    boolean stored =
-        JobItems.job(refusing).map(old -> old.status() == JobStatus.STORED).orElse(false);
-    return stored ? StoreOutcome.ALREADY_STORED : StoreOutcome.NOT_COMPLETED;
+    Optional<JobStatus> status = JobItems.status(refusing);
+    if (status.isPresent() && status.get().isWaitingForVideo()) {
+      return new LeaseClaim.Held(JobItems.leaseExpiry(refusing).orElse(now));
+    }
+    return new LeaseClaim.NotWaiting(status);
   }
 
   @Override
-  public void recordDownloadFailure(JobKey job, String error, Instant at, int giveUpAfterAttempts) {
-    if (!noteDownloadFailure(job, error, at, false)) {
+  public boolean releaseDownload(DownloadLease lease) {
+    return updateIf(JobItems.key(lease.job()), ownedBy(lease), InMemoryJobStore::removeLease)
+        == null;
+  }
+
+  @Override
+  public StoreOutcome markStored(
+      DownloadLease lease, String bucket, List<StoredObject> objects, Instant at) {
+    Map<String, AttributeValue> refusing =
+        updateIf(
+            JobItems.key(lease.job()),
+            leasedTo(lease),
+            item -> {
+              item.putAll(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at));
+              removeLease(item);
+            });
+    if (refusing == null) {
+      return StoreOutcome.STORED;
+    }
+    Optional<JobStatus> status = JobItems.status(refusing);
+    if (status.isPresent() && status.get() == JobStatus.STORED) {
+      return StoreOutcome.ALREADY_STORED;
+    }
+    return status.isPresent() && status.get().isWaitingForVideo()
+        ? StoreOutcome.NOT_LEASED
+        : StoreOutcome.NOT_COMPLETED;
+  }
+
+  @Override
+  public void recordDownloadFailure(
+      DownloadLease lease, String error, Instant at, int giveUpAfterAttempts) {
+    if (!noteDownloadFailure(lease, error, at, false)) {
       return;
     }
     // a second write, as on DynamoDB: the give-up mark sees the attempt just counted
     updateIf(
-        JobItems.key(job),
-        item ->
-            inStatus(JobStatus.COMPLETED).test(item)
-                && number(item, JobTable.DOWNLOAD_ATTEMPTS)
-                    .map(n -> n.compareTo(BigDecimal.valueOf(giveUpAfterAttempts)) >= 0)
-                    .orElse(false),
-        item -> item.putAll(JobItems.status(JobStatus.DOWNLOAD_FAILED)));
+        JobItems.key(lease.job()),
+        ownedBy(lease),
+        item -> {
+          boolean giveUp =
+              inStatus(JobStatus.COMPLETED).test(item)
+                  && number(item, JobTable.DOWNLOAD_ATTEMPTS)
+                      .map(n -> n.compareTo(BigDecimal.valueOf(giveUpAfterAttempts)) >= 0)
+                      .orElse(false);
+          if (giveUp) {
+            item.putAll(JobItems.status(JobStatus.DOWNLOAD_FAILED));
+          }
+          removeLease(item);
+        });
   }
 
   @Override
-  public boolean markDownloadFailed(JobKey job, String reason, Instant at) {
-    return noteDownloadFailure(job, reason, at, true);
+  public boolean markDownloadFailed(DownloadLease lease, String reason, Instant at) {
+    return noteDownloadFailure(lease, reason, at, true);
   }
 
-  private boolean noteDownloadFailure(JobKey job, String error, Instant at, boolean giveUpNow) {
+  private boolean noteDownloadFailure(
+      DownloadLease lease, String error, Instant at, boolean giveUpNow) {
     return updateIf(
-            JobItems.key(job),
-            InMemoryJobStore::waitingForVideo,
+            JobItems.key(lease.job()),
+            leasedTo(lease),
             item -> {
               item.putAll(JobItems.downloadFailure(bounded(error, "unknown error"), at, giveUpNow));
               JobItems.oneMoreAttempt().forEach((name, one) -> add(item, name, one));
+              if (giveUpNow) {
+                removeLease(item);
+              }
             })
         == null;
+  }
+
+  /** {@link JobExpressions#claimable}'s lease part: no lease, or one not after {@code now}. */
+  private static boolean claimable(Map<String, AttributeValue> item, Instant now) {
+    return JobItems.leaseExpiry(item).map(expiry -> !expiry.isAfter(now)).orElse(true);
+  }
+
+  /** {@link JobExpressions#leasedTo}. */
+  private static Predicate<Map<String, AttributeValue>> leasedTo(DownloadLease lease) {
+    return item -> waitingForVideo(item) && ownedBy(lease).test(item);
+  }
+
+  /** {@link JobExpressions#ownedBy}. */
+  private static Predicate<Map<String, AttributeValue>> ownedBy(DownloadLease lease) {
+    return item -> {
+      AttributeValue owner = item == null ? null : item.get(JobTable.DOWNLOAD_LEASE_OWNER);
+      return owner != null && lease.owner().equals(owner.s());
+    };
+  }
+
+  private static void removeLease(Map<String, AttributeValue> item) {
+    for (String attribute : JobItems.leaseAttributes()) {
+      item.remove(attribute);
+    }
   }
 
   // --- JobQueries ---

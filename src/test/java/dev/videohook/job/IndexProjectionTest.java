@@ -63,9 +63,13 @@ class IndexProjectionTest {
             SUBMITTED.plusSeconds(60)));
     phases.add(phase("commit", key, JobStatus.COMPLETED));
 
-    store.recordDownloadFailure(key, "connection reset", SUBMITTED.plusSeconds(70), 5);
+    store.recordDownloadFailure(
+        TestJobs.lease(store, key, SUBMITTED.plusSeconds(65)),
+        "connection reset",
+        SUBMITTED.plusSeconds(70),
+        5);
     store.markStored(
-        key,
+        TestJobs.lease(store, key, SUBMITTED.plusSeconds(75)),
         "videos",
         List.of(
             new StoredObject(

@@ -2,6 +2,7 @@ package dev.videohook.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -224,7 +225,8 @@ abstract class JobStoreContract {
     Delivery completed = delivery(EventType.COMPLETED);
     store.recordDelivery(completed);
     assertEquals(
-        StoreOutcome.STORED, store.markStored(key, "videos", List.of(VIDEO), T0.plusSeconds(2)));
+        StoreOutcome.STORED,
+        store.markStored(lease(key), "videos", List.of(VIDEO), T0.plusSeconds(2)));
 
     assertEquals(RecordOutcome.DUPLICATE, store.recordDelivery(completed));
     assertEquals(
@@ -429,10 +431,11 @@ abstract class JobStoreContract {
     store.recordDelivery(delivery(EventType.COMPLETED));
 
     assertEquals(
-        StoreOutcome.STORED, store.markStored(key, "videos", List.of(VIDEO), T0.plusSeconds(2)));
+        StoreOutcome.STORED,
+        store.markStored(lease(key), "videos", List.of(VIDEO), T0.plusSeconds(2)));
     assertEquals(
         StoreOutcome.ALREADY_STORED,
-        store.markStored(key, "other", List.of(VIDEO), T0.plusSeconds(3)));
+        store.markStored(notGranted(key), "other", List.of(VIDEO), T0.plusSeconds(3)));
 
     Job job = store.find(key).orElseThrow();
     assertEquals(new Job.StoredVideos("videos", List.of(VIDEO)), job.stored());
@@ -446,31 +449,81 @@ abstract class JobStoreContract {
     put(job(redriven, JobStatus.DOWNLOAD_FAILED, T0));
     put(job(key, JobStatus.PENDING, T0));
 
-    assertEquals(StoreOutcome.STORED, store.markStored(redriven, "videos", List.of(VIDEO), T0));
-    assertEquals(StoreOutcome.NOT_COMPLETED, store.markStored(key, "videos", List.of(VIDEO), T0));
+    assertEquals(
+        StoreOutcome.STORED, store.markStored(lease(redriven), "videos", List.of(VIDEO), T0));
     assertEquals(
         StoreOutcome.NOT_COMPLETED,
-        store.markStored(key(key.tenant(), "never-seen"), "videos", List.of(VIDEO), T0));
+        store.markStored(notGranted(key), "videos", List.of(VIDEO), T0));
+    assertEquals(
+        StoreOutcome.NOT_COMPLETED,
+        store.markStored(
+            notGranted(key(key.tenant(), "never-seen")), "videos", List.of(VIDEO), T0));
     assertTrue(store.find(key(key.tenant(), "never-seen")).isEmpty(), "nothing created");
     assertTrue(store.status(key(key.tenant(), "never-seen")).isEmpty());
   }
 
   @Test
-  void markStored_shouldLetExactlyOneWriteWin_whenManyThreadsStoreTheSameJob() throws Exception {
+  void claimDownload_shouldGrantExactlyOneLease_whenManyThreadsClaimTheSameJob() throws Exception {
     put(job(key, JobStatus.COMPLETED, T0));
-    List<Callable<StoreOutcome>> stores = new ArrayList<>();
+    List<Callable<LeaseClaim>> claims = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
-      StoredObject each = new StoredObject("k" + i, i, "sha" + i, "video/mp4");
-      stores.add(() -> store.markStored(key, "videos", List.of(each), T0.plusSeconds(1)));
+      claims.add(() -> store.claimDownload(key, T0, T0.plusSeconds(60)));
     }
 
-    List<StoreOutcome> outcomes = atOnce(stores);
+    List<LeaseClaim> outcomes = atOnce(claims);
+
+    assertEquals(1, outcomes.stream().filter(LeaseClaim.Granted.class::isInstance).count());
+    assertEquals(THREADS - 1, outcomes.stream().filter(LeaseClaim.Held.class::isInstance).count());
+    assertEquals(Optional.of(JobStatus.COMPLETED), store.status(key), "a claim changes no status");
+  }
+
+  @Test
+  void claimDownload_shouldRefuseAJobNotWaitingForItsVideo() {
+    put(job(key, JobStatus.PENDING, T0));
 
     assertEquals(
-        Map.of(StoreOutcome.STORED, 1L, StoreOutcome.ALREADY_STORED, (long) THREADS - 1),
-        counts(outcomes));
-    int winner = outcomes.indexOf(StoreOutcome.STORED);
-    assertEquals("k" + winner, store.find(key).orElseThrow().stored().objects().get(0).key());
+        new LeaseClaim.NotWaiting(Optional.of(JobStatus.PENDING)),
+        store.claimDownload(key, T0, T0.plusSeconds(60)));
+    assertEquals(
+        new LeaseClaim.NotWaiting(Optional.empty()),
+        store.claimDownload(key(key.tenant(), "never-seen"), T0, T0.plusSeconds(60)));
+    assertTrue(store.find(key(key.tenant(), "never-seen")).isEmpty(), "nothing created");
+  }
+
+  @Test
+  void markStored_shouldBeRefused_withoutTheLease() {
+    put(job(key, JobStatus.COMPLETED, T0));
+    DownloadLease holder = lease(key);
+
+    assertEquals(
+        StoreOutcome.NOT_LEASED, store.markStored(notGranted(key), "videos", List.of(VIDEO), T0));
+    assertEquals(JobStatus.COMPLETED, store.find(key).orElseThrow().status());
+    assertEquals(StoreOutcome.STORED, store.markStored(holder, "videos", List.of(VIDEO), T0));
+  }
+
+  @Test
+  void expiredLease_shouldBeTakenOver_andItsFormerHoldersWritesRefused() {
+    put(job(key, JobStatus.COMPLETED, T0));
+    DownloadLease first = lease(key);
+    assertInstanceOf(LeaseClaim.Held.class, store.claimDownload(key, T0, T0.plusSeconds(30)));
+
+    LeaseClaim later = store.claimDownload(key, T0.plusSeconds(60), T0.plusSeconds(120));
+
+    DownloadLease second = assertInstanceOf(LeaseClaim.Granted.class, later).lease();
+    assertEquals(StoreOutcome.NOT_LEASED, store.markStored(first, "videos", List.of(VIDEO), T0));
+    store.recordDownloadFailure(first, "late", T0.plusSeconds(61), 1);
+    assertEquals(Job.DownloadAttempts.NONE, store.find(key).orElseThrow().download());
+    assertEquals(StoreOutcome.STORED, store.markStored(second, "videos", List.of(VIDEO), T0));
+  }
+
+  @Test
+  void releaseDownload_shouldFreeTheJob_forTheNextClaim() {
+    put(job(key, JobStatus.COMPLETED, T0));
+    DownloadLease held = lease(key);
+
+    assertTrue(store.releaseDownload(held));
+    assertFalse(store.releaseDownload(held), "released once");
+    assertInstanceOf(LeaseClaim.Granted.class, store.claimDownload(key, T0, T0.plusSeconds(60)));
   }
 
   @Test
@@ -478,12 +531,12 @@ abstract class JobStoreContract {
       throws Exception {
     store.recordDelivery(delivery(EventType.COMPLETED));
 
-    store.recordDownloadFailure(key, "HTTP 503", T0.plusSeconds(2), 2);
+    store.recordDownloadFailure(lease(key), "HTTP 503", T0.plusSeconds(2), 2);
     Job once = store.find(key).orElseThrow();
     assertEquals(JobStatus.COMPLETED, once.status());
     assertEquals(new Job.DownloadAttempts(1, "HTTP 503"), once.download());
 
-    store.recordDownloadFailure(key, "HTTP 504", T0.plusSeconds(3), 2);
+    store.recordDownloadFailure(lease(key), "HTTP 504", T0.plusSeconds(3), 2);
     Job twice = store.find(key).orElseThrow();
     assertEquals(JobStatus.DOWNLOAD_FAILED, twice.status());
     assertEquals(new Job.DownloadAttempts(2, "HTTP 504"), twice.download());
@@ -491,13 +544,16 @@ abstract class JobStoreContract {
   }
 
   @Test
-  void recordDownloadFailure_shouldCountEveryAttempt_whenManyThreadsFailAtOnce() throws Exception {
+  void recordDownloadFailure_shouldCountOnlyTheHoldersAttempt_whenManyThreadsFailAtOnce()
+      throws Exception {
     put(job(key, JobStatus.COMPLETED, T0));
+    DownloadLease holder = lease(key);
     List<Callable<Boolean>> failures = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
+      DownloadLease each = i == 0 ? holder : notGranted(key);
       failures.add(
           () -> {
-            store.recordDownloadFailure(key, "reset", T0.plusSeconds(1), 3);
+            store.recordDownloadFailure(each, "reset", T0.plusSeconds(1), 1);
             return true;
           });
     }
@@ -505,18 +561,19 @@ abstract class JobStoreContract {
     atOnce(failures);
 
     Job job = store.find(key).orElseThrow();
-    assertEquals(THREADS, job.download().failedAttempts());
+    assertEquals(1, job.download().failedAttempts());
     assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
   }
 
   @Test
   void recordDownloadFailure_shouldLeaveAStoredOrUnknownJobAlone() throws Exception {
     store.recordDelivery(delivery(EventType.COMPLETED));
-    store.markStored(key, "videos", List.of(VIDEO), T0.plusSeconds(2));
+    DownloadLease holder = lease(key);
+    store.markStored(holder, "videos", List.of(VIDEO), T0.plusSeconds(2));
     JobKey unknown = key(key.tenant(), "never-seen");
 
-    store.recordDownloadFailure(key, "late failure", T0.plusSeconds(3), 1);
-    store.recordDownloadFailure(unknown, "late failure", T0.plusSeconds(3), 1);
+    store.recordDownloadFailure(holder, "late failure", T0.plusSeconds(3), 1);
+    store.recordDownloadFailure(notGranted(unknown), "late failure", T0.plusSeconds(3), 1);
 
     Job job = store.find(key).orElseThrow();
     assertEquals(JobStatus.STORED, job.status());
@@ -530,14 +587,27 @@ abstract class JobStoreContract {
     JobKey pending = key(key.tenant(), key.jobId() + "-pending");
     put(job(pending, JobStatus.PENDING, T0));
 
-    assertTrue(store.markDownloadFailed(key, "refused source", T0.plusSeconds(1)));
-    assertTrue(store.markDownloadFailed(key, "refused again", T0.plusSeconds(2)), "a redrive's");
-    assertFalse(store.markDownloadFailed(pending, "refused source", T0.plusSeconds(1)));
+    assertTrue(store.markDownloadFailed(lease(key), "refused source", T0.plusSeconds(1)));
+    assertTrue(
+        store.markDownloadFailed(lease(key), "refused again", T0.plusSeconds(2)), "a redrive's");
+    assertFalse(store.markDownloadFailed(notGranted(pending), "refused source", T0.plusSeconds(1)));
 
     Job job = store.find(key).orElseThrow();
     assertEquals(JobStatus.DOWNLOAD_FAILED, job.status());
     assertEquals(new Job.DownloadAttempts(2, "refused again"), job.download());
     assertEquals(JobStatus.PENDING, store.find(pending).orElseThrow().status());
+  }
+
+  /** The job's download lease, a minute long, claimed from the store under test. */
+  private DownloadLease lease(JobKey job) {
+    return assertInstanceOf(
+            LeaseClaim.Granted.class, store.claimDownload(job, T0, T0.plusSeconds(60)))
+        .lease();
+  }
+
+  /** A lease the store never granted: every write made with it must be refused. */
+  private static DownloadLease notGranted(JobKey job) {
+    return new DownloadLease(job, "never-granted", T0.plusSeconds(60));
   }
 
   // --- queries ---

@@ -1,10 +1,13 @@
 package dev.videohook.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.provider.Provider;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The local API server over real HTTP: the same handler, the same event shape as API Gateway. */
@@ -159,6 +164,69 @@ class LocalApiServerTest {
             "application/json");
 
     assertEquals(404, status);
+  }
+
+  /** GET {@code path} with exactly the {@code Host} header given: the status line and body. */
+  private static String getWithHost(String path, String host) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), stack.apiBase().getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void dnsRebinding_aForeignHostName_gets421_andNoJobs() throws Exception {
+    post(
+        stack.callbackUrl("acme", Provider.MODELGATES),
+        Provider.MODELGATES,
+        "mg_secret",
+        LocalMain.completedEvent("job_rebound"),
+        "application/json");
+    int port = stack.apiBase().getPort();
+
+    String answer = getWithHost("/jobs", "rebind.evil.example:" + port);
+
+    assertTrue(answer.startsWith("HTTP/1.1 421 "), answer);
+    assertFalse(answer.contains("job_rebound"), answer);
+    assertTrue(getWithHost("/jobs", "127.0.0.1:" + port).contains("job_rebound"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"localhost:{port}", "127.0.0.1:{port}", "[::1]:{port}", "LOCALHOST:{port}"})
+  void loopbackHostWithTheServersPort_isServed(String host) throws Exception {
+    int port = stack.apiBase().getPort();
+
+    String answer = getWithHost("/jobs", host.replace("{port}", Integer.toString(port)));
+
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rebind.evil.example:{port}",
+        "127.0.0.1.evil.example:{port}",
+        "localhost.evil.example:{port}",
+        "192.168.1.10:{port}",
+        "127.0.0.1:{otherPort}",
+        "127.0.0.1",
+        "user@127.0.0.1:{port}",
+        ""
+      })
+  void hostThatIsNotThisServerOnTheLoopback_gets421(String host) throws Exception {
+    int port = stack.apiBase().getPort();
+    String value =
+        host.replace("{port}", Integer.toString(port))
+            .replace("{otherPort}", Integer.toString(port + 1));
+
+    String answer = getWithHost("/", value);
+
+    assertTrue(answer.startsWith("HTTP/1.1 421 "), answer);
   }
 
   private static int post(

@@ -124,6 +124,34 @@ class ServeConsoleTest {
     }
   }
 
+  @Test
+  void motoDying_isSaid_andTheWebhooks500LineNamesMotoAsTheReason() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (LocalVideohook stack = serve(false, captured)) {
+      URI url = stack.callbackUrl("acme", Provider.OPENROUTER);
+      String secret = stack.webhookSecret(Provider.OPENROUTER);
+      assertEquals(
+          204,
+          LocalMain.post(url, Provider.OPENROUTER, secret, LocalMain.completedEvent("job-before")));
+      String moto = stack.dynamoDbEndpoint().getHost() + ":" + stack.dynamoDbEndpoint().getPort();
+
+      ProcessHandle.of(stack.moto().pid()).orElseThrow().destroyForcibly();
+      awaitLine(captured, "moto", "moto (DynamoDB, Secrets Manager, EventBridge, SQS) at " + moto);
+      int answer =
+          LocalMain.post(url, Provider.OPENROUTER, secret, LocalMain.completedEvent("job-after"));
+
+      assertEquals(500, answer);
+      List<String> lines = awaitLine(captured, "webhook", "job job-after -> 500");
+      assertLine(
+          lines,
+          "webhook",
+          "job job-after -> 500 storage_failed: moto (DynamoDB, Secrets Manager) is"
+              + " unreachable at "
+              + moto
+              + " (it exited); restart serve");
+    }
+  }
+
   /** The console's lines once one has {@code label} and {@code text} (60 s at most). */
   private static List<String> awaitLine(ByteArrayOutputStream captured, String label, String text)
       throws InterruptedException {

@@ -3,13 +3,18 @@ package dev.videohook.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.retry.Deadline;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -117,6 +122,41 @@ class ProviderClientTest {
     assertTrue(error.getMessage().contains(providerText), error.getMessage());
     assertTrue(error.getMessage().contains(hint), error.getMessage());
     assertFalse(error.getMessage().contains(KEY));
+  }
+
+  /**
+   * The answer's headers come at once and its body one byte every 100 ms (about 30 s): the call
+   * ends at its real, short deadline as a timeout, not when the body is done.
+   */
+  @Test
+  void status_shouldTimeOutAtTheDeadline_whenTheAnswerTricklesAfterItsHeaders() {
+    server.enqueue(
+        new MockResponse()
+            .setBody("{\"id\":\"j1\",\"status\":\"completed\"," + " ".repeat(300) + "}")
+            .throttleBody(1, 100, TimeUnit.MILLISECONDS));
+    Deadline deadline =
+        Deadline.fromRemaining(Clock.systemUTC(), Duration.ofMillis(1000), Duration.ZERO);
+
+    ProviderApiException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () -> assertThrows(ProviderApiException.class, () -> client().status("j1", deadline)));
+
+    assertTrue(e.isTimeout(), e.getMessage());
+    assertTrue(e.isRetryable(), "no status: worth another try later");
+    assertFalse(e.getMessage().contains(KEY));
+  }
+
+  @Test
+  void status_shouldNotSendAtAll_whenTheDeadlineHasPassed() {
+    Deadline passed =
+        Deadline.fromRemaining(Clock.systemUTC(), Duration.ZERO, Duration.ofSeconds(1));
+
+    ProviderApiException e =
+        assertThrows(ProviderApiException.class, () -> client().status("j1", passed));
+
+    assertTrue(e.isTimeout(), e.getMessage());
+    assertEquals(0, server.getRequestCount());
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -149,6 +150,18 @@ public final class VideoHost implements AutoCloseable {
             .setBody(new Buffer().write(body, 0, sent))
             .setHeader("Content-Length", body.length)
             .setSocketPolicy(SocketPolicy.KEEP_OPEN);
+  }
+
+  /**
+   * Sends its status line and headers at once, then the body one byte per {@code every}: each byte
+   * well inside any read or idle timeout, the whole body as slow as the test wants.
+   */
+  public static Reply trickled(byte[] body, String contentType, Duration every) {
+    return () ->
+        new MockResponse()
+            .setHeader("Content-Type", contentType)
+            .setBody(buffer(body))
+            .throttleBody(1, every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static Buffer buffer(byte[] body) {

@@ -147,6 +147,31 @@ class PoisonIntakeTest {
     assertEquals(2048, job(id).unsignedUrls().get(15).length());
   }
 
+  /**
+   * A URL no download can fetch (here a control character and a space) is still the provider's
+   * signed verdict that the job completed: it is recorded, so the job's end is known, and the
+   * downloader refuses the URL at its first try, marking the job download_failed with the reason
+   * (DownloadHandlerTest). A 400 would lose the verdict of a job videohook did not submit and leave
+   * a submitted one pending until the reconciler.
+   */
+  @Test
+  void unsignedUrlThatIsNotAUrl_isRecorded_soTheProvidersVerdictIsKept() {
+    String body =
+        completed(
+            "job_bad_url",
+            ",\"unsigned_urls\":[\"https://cdn.example.com/a\\u0001b.mp4\","
+                + "\"https://cdn.example.com/my video.mp4\"]");
+
+    assertEquals(204, status(body));
+
+    Job job = job("job_bad_url");
+    assertEquals(JobStatus.COMPLETED, job.status());
+    assertEquals(
+        List.of("https://cdn.example.com/a\u0001b.mp4", "https://cdn.example.com/my video.mp4"),
+        job.unsignedUrls());
+    assertRawEventKept("job_bad_url", body);
+  }
+
   // --- informational fields drift: 204, what fits is stored, the raw event keeps the rest ---
 
   static Stream<Arguments> unstorableCosts() {

@@ -25,6 +25,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
 import dev.videohook.job.StoreOutcome;
+import dev.videohook.job.TestJobs;
 import dev.videohook.local.LoopbackPort;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
@@ -292,7 +293,12 @@ class WebhookHandlerTest {
     JobStore store = new JobStore(dynamoDb, table);
     JobKey key = new JobKey("$default", Provider.OPENROUTER, "job_stored");
     assertEquals(
-        StoreOutcome.STORED, store.markStored(key, "videos", List.of(), Instant.ofEpochSecond(T)));
+        StoreOutcome.STORED,
+        store.markStored(
+            TestJobs.lease(store, key, Instant.ofEpochSecond(T)),
+            "videos",
+            List.of(),
+            Instant.ofEpochSecond(T)));
     // the job item keeps its terminal delivery for good (no TTL): the replay is a known duplicate
     List<Map<String, AttributeValue>> before = allItems(dynamoDb, table);
 
