@@ -5,8 +5,8 @@ import dev.videohook.download.DownloadService;
 import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobPage;
+import dev.videohook.job.JobQueries;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +41,7 @@ public final class Redrive {
   public record Request(
       Duration completedOlderThan, boolean dryRun, Optional<String> failedBatchBucket) {}
 
-  private final JobStore jobs;
+  private final JobQueries jobs;
   private final Supplier<S3Client> s3;
   private final Supplier<DownloadService> downloads;
   private final Clock clock;
@@ -53,7 +53,7 @@ public final class Redrive {
    * @param budget how long each download may take here (its lease ends then)
    */
   public Redrive(
-      JobStore jobs,
+      JobQueries jobs,
       Supplier<S3Client> s3,
       Supplier<DownloadService> downloads,
       Clock clock,

@@ -4,8 +4,8 @@ import dev.videohook.download.CompletedJob;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;
+import dev.videohook.job.JobQueries;
 import dev.videohook.job.JobStatus;
-import dev.videohook.job.JobStore;
 import dev.videohook.retry.Deadline;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * before the budget ends, and the lease with it.
  */
 public final class Replay {
-  private final JobStore jobs;
+  private final JobQueries jobs;
   private final Supplier<DownloadService> downloads;
   private final Clock clock;
   private final Duration budget;
@@ -31,7 +31,8 @@ public final class Replay {
    * @param budget how long the download may take here: the lease ends then, the download a margin
    *     ({@link DownloadHandler#DEADLINE_MARGIN}) before
    */
-  public Replay(JobStore jobs, Supplier<DownloadService> downloads, Clock clock, Duration budget) {
+  public Replay(
+      JobQueries jobs, Supplier<DownloadService> downloads, Clock clock, Duration budget) {
     this.jobs = jobs;
     this.downloads = downloads;
     this.clock = clock;

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.cli.VideohookCli;
 import dev.videohook.config.SharedConfig;
-import dev.videohook.download.CompletedJob;
 import dev.videohook.download.DownloadHandler;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.RetryPolicy;
@@ -16,7 +15,6 @@ import dev.videohook.event.EventType;
 import dev.videohook.job.InMemoryJobStore;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
-import dev.videohook.job.JobPage;
 import dev.videohook.job.JobRepository;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
@@ -27,6 +25,10 @@ import dev.videohook.local.LocalS3;
 import dev.videohook.local.LocalStreamPoller;
 import dev.videohook.local.MotoServer;
 import dev.videohook.net.TestDns;
+import dev.videohook.operate.Redrive;
+import dev.videohook.operate.RedriveReport;
+import dev.videohook.operate.Replay;
+import dev.videohook.operate.ReplayReport;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.Reconciler;
@@ -1253,65 +1255,57 @@ final class LifecycleWorld implements AutoCloseable {
   }
 
   /**
-   * The operator's redrive and replay on the in-memory store, as the commands do them (their
-   * selection, their download through {@link DownloadService#redrive}, their exit codes), until
-   * those live in services of their own that both the commands and this call.
+   * The operator's redrive and replay on the in-memory store: the services the commands call
+   * ({@link Replay}, {@link Redrive}), with the commands' defaults and their exit codes; each
+   * download straight to S3 under the world's download budget (the commands' default is an hour,
+   * which only a stall would spend).
    */
   private final Operator operator = new Operator();
 
   private final class Operator {
+    // the command line's exit codes (cli.ExitCode, which the command line keeps to itself)
+    private static final int EXIT_OK = 0;
+    private static final int EXIT_FAILED = 1;
+    private static final int EXIT_DOWNLOAD_RUNNING = 75;
+
     CommandRun replay(String id) {
       Job found = checkStore.find(new JobKey(TENANT, PROVIDER, id)).orElse(null);
       if (found == null) {
-        return new CommandRun(1, "", "no job " + id);
+        return new CommandRun(EXIT_FAILED, "", "no job " + id);
       }
-      if (found.status() == JobStatus.STORED) {
-        return new CommandRun(0, "job " + id + " is already stored", "");
-      }
-      if (!found.status().isWaitingForVideo()) {
-        return new CommandRun(1, "", "job " + id + " is " + found.status().value());
-      }
-      try {
-        var outcome = operatorDownloads.redrive(CompletedJob.of(found));
-        return new CommandRun(0, "job " + id + ": " + outcome, "");
-      } catch (RuntimeException e) {
-        return new CommandRun(1, "", "download of job " + id + " failed again: " + e);
-      }
+      ReplayReport report =
+          new Replay(checkStore, () -> operatorDownloads, Clock.systemUTC(), operatorBudget())
+              .replay(found, bytes -> {});
+      int code =
+          switch (report.outcome()) {
+            case NO_VIDEO, FAILED_AGAIN -> EXIT_FAILED;
+            case DOWNLOAD_RUNNING -> EXIT_DOWNLOAD_RUNNING;
+            default -> EXIT_OK;
+          };
+      return new CommandRun(code, report.toString(), "");
     }
 
     CommandRun redrive() {
-      Instant now = clock.instant();
-      List<Job> todo = new ArrayList<>(all(JobStatus.DOWNLOAD_FAILED, now));
-      for (Job job : all(JobStatus.COMPLETED, now.minus(Duration.ofHours(1)))) {
-        if (job.download().failedAttempts() > 0) {
-          todo.add(job);
-        }
-      }
-      int failed = 0;
-      StringBuilder out = new StringBuilder();
-      for (Job job : todo) {
-        try {
-          out.append(job.key())
-              .append(": ")
-              .append(operatorDownloads.redrive(CompletedJob.of(job)));
-        } catch (RuntimeException e) {
-          failed++;
-          out.append(job.key()).append(": failed again: ").append(e.getMessage());
-        }
-        out.append('\n');
-      }
-      return new CommandRun(failed > 0 ? 1 : 0, out.toString(), "");
+      RedriveReport report =
+          new Redrive(
+                  checkStore,
+                  () -> checkS3,
+                  () -> operatorDownloads,
+                  Clock.systemUTC(),
+                  operatorBudget())
+              .run(
+                  new Redrive.Request(Duration.ofHours(1), false, Optional.empty()),
+                  step -> {},
+                  job -> bytes -> {});
+      int code =
+          report.failedAgain() > 0
+              ? EXIT_FAILED
+              : report.downloadsRunning() > 0 ? EXIT_DOWNLOAD_RUNNING : EXIT_OK;
+      return new CommandRun(code, report.toString(), "");
     }
 
-    private List<Job> all(JobStatus status, Instant before) {
-      List<Job> found = new ArrayList<>();
-      JobPage.Cursor cursor = null;
-      do {
-        JobPage page = checkStore.jobsInStatus(status, before, 100, cursor);
-        found.addAll(page.jobs());
-        cursor = page.next().orElse(null);
-      } while (cursor != null);
-      return found;
+    private Duration operatorBudget() {
+      return timing.downloadBudget().plus(DownloadHandler.DEADLINE_MARGIN);
     }
   }
 
