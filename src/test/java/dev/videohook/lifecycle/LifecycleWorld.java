@@ -149,14 +149,17 @@ final class LifecycleWorld implements AutoCloseable {
    * until it). Every stall in a sequence costs one of these, so they set the price of a sequence.
    *
    * @param idleTimeout between two reads of a source: the reader waits while parts upload
+   * @param runBudget real time a reconciler run has (its stop, on the live clock): status calls on
+   *     loopback take milliseconds, a trickling answer runs until it
    */
-  record Timing(Duration responseTimeout, Duration idleTimeout, Duration downloadBudget) {
+  record Timing(
+      Duration responseTimeout, Duration idleTimeout, Duration downloadBudget, Duration runBudget) {
     /**
      * On moto: two 5 MiB parts upload while the reader waits, which takes more than a second on a
      * loaded machine.
      */
     static final Timing MOTO =
-        new Timing(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        new Timing(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), RUN_BUDGET);
 
     /**
      * In memory, for the many sequences: stalls cost a fraction; a large video may then run out of
@@ -164,7 +167,11 @@ final class LifecycleWorld implements AutoCloseable {
      * moto backend still stores large videos under the longer budget.
      */
     static final Timing IN_MEMORY =
-        new Timing(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(2500));
+        new Timing(
+            Duration.ofMillis(500),
+            Duration.ofMillis(1500),
+            Duration.ofMillis(2500),
+            Duration.ofMillis(1500));
   }
 
   final Timing timing;
@@ -258,6 +265,15 @@ final class LifecycleWorld implements AutoCloseable {
 
   final Backend backend;
   final ControlledClock clock = new ControlledClock(START);
+
+  /**
+   * The test's clock, moving on with real time as well: the time of the actors that run under a
+   * real budget (a download invocation, a reconciler run, an operator's download), so that a stall
+   * runs out against their deadlines while the test's jumps still pass every job's. Their leases
+   * are claimed and bounded on this one clock, as in Lambda, where there is only one.
+   */
+  final Clock live = new LiveClock(clock, System.nanoTime());
+
   final StoreOutage outage = new StoreOutage();
   final ScriptedProvider provider;
   final String table;
@@ -341,11 +357,11 @@ final class LifecycleWorld implements AutoCloseable {
     }
     receiver = new WebhookReceiver(store, secrets, TOLERANCE, 256 * 1024, clock);
     DownloadService downloadService =
-        new DownloadService(downloader(streamS3), store, clock, GIVE_UP_AFTER_ATTEMPTS);
+        new DownloadService(downloader(streamS3), store, live, GIVE_UP_AFTER_ATTEMPTS);
     operatorDownloads =
-        new DownloadService(downloader(checkS3), checkStore, clock, GIVE_UP_AFTER_ATTEMPTS);
+        new DownloadService(downloader(checkS3), checkStore, live, GIVE_UP_AFTER_ATTEMPTS);
     // the invocation's deadline is real time: Lambda's clock does not stop for the test's
-    downloads = new DownloadHandler(downloadService, Clock.systemUTC());
+    downloads = new DownloadHandler(downloadService, live);
     reconcileConfig =
         new ReconcileConfig(
             new SharedConfig(
@@ -431,11 +447,7 @@ final class LifecycleWorld implements AutoCloseable {
 
   private Reconciler newReconciler() {
     return new Reconciler(
-        store,
-        Reconciler.clients(reconcileConfig, secrets),
-        clock,
-        clock::advance,
-        reconcileConfig);
+        store, Reconciler.clients(reconcileConfig, secrets), live, clock::advance, reconcileConfig);
   }
 
   // --- actions ---
@@ -612,10 +624,10 @@ final class LifecycleWorld implements AutoCloseable {
   private void runReconciler() {
     bounded(
         "a reconciler run",
-        RUN_BUDGET,
+        timing.runBudget(),
         () -> {
           try {
-            reconciler.run(clock.instant().plus(Duration.ofMinutes(10)));
+            reconciler.run(live.instant().plus(timing.runBudget()));
           } catch (RuntimeException e) {
             LOG.info("reconciler run failed: {}", e.toString());
           }
@@ -652,7 +664,8 @@ final class LifecycleWorld implements AutoCloseable {
           job.status() == JobStatus.EXPIRED && job.terminalDelivery() == null;
       if (reconcilerExpiry) {
         if (!known.expiredByReconciler) {
-          Duration age = Duration.between(known.submittedAt, clock.instant());
+          // read after the run, the live clock is at least what the reconciler's was
+          Duration age = Duration.between(known.submittedAt, live.instant());
           if (age.compareTo(RECONCILE_DEADLINE) < 0) {
             throw new AssertionError(
                 "job "
@@ -696,12 +709,12 @@ final class LifecycleWorld implements AutoCloseable {
     List<Object> results =
         race(
             "a webhook against a reconciler run",
-            RUN_BUDGET,
+            timing.runBudget(),
             List.<Callable<Object>>of(
                 () -> post(delivery),
                 () -> {
                   try {
-                    reconciler.run(clock.instant().plus(Duration.ofMinutes(10)));
+                    reconciler.run(live.instant().plus(timing.runBudget()));
                   } catch (RuntimeException e) {
                     LOG.info("reconciler run failed: {}", e.toString());
                   }
@@ -840,8 +853,7 @@ final class LifecycleWorld implements AutoCloseable {
                 downloads.handleRequest(
                     event,
                     new TestLambdaContext(
-                        Clock.systemUTC(),
-                        DownloadHandler.DEADLINE_MARGIN.plus(timing.downloadBudget())));
+                        live, DownloadHandler.DEADLINE_MARGIN.plus(timing.downloadBudget())));
           } catch (RuntimeException e) {
             return false;
           }
@@ -1274,7 +1286,7 @@ final class LifecycleWorld implements AutoCloseable {
         return new CommandRun(EXIT_FAILED, "", "no job " + id);
       }
       ReplayReport report =
-          new Replay(checkStore, () -> operatorDownloads, Clock.systemUTC(), operatorBudget())
+          new Replay(checkStore, () -> operatorDownloads, live, operatorBudget())
               .replay(found, bytes -> {});
       int code =
           switch (report.outcome()) {
@@ -1287,12 +1299,7 @@ final class LifecycleWorld implements AutoCloseable {
 
     CommandRun redrive() {
       RedriveReport report =
-          new Redrive(
-                  checkStore,
-                  () -> checkS3,
-                  () -> operatorDownloads,
-                  Clock.systemUTC(),
-                  operatorBudget())
+          new Redrive(checkStore, () -> checkS3, () -> operatorDownloads, live, operatorBudget())
               .run(
                   new Redrive.Request(Duration.ofHours(1), false, Optional.empty()),
                   step -> {},
@@ -1306,6 +1313,32 @@ final class LifecycleWorld implements AutoCloseable {
 
     private Duration operatorBudget() {
       return timing.downloadBudget().plus(DownloadHandler.DEADLINE_MARGIN);
+    }
+  }
+
+  /** The test's clock plus the real time since the world began. */
+  private static final class LiveClock extends Clock {
+    private final ControlledClock test;
+    private final long bornNanos;
+
+    LiveClock(ControlledClock test, long bornNanos) {
+      this.test = test;
+      this.bornNanos = bornNanos;
+    }
+
+    @Override
+    public Instant instant() {
+      return test.instant().plusNanos(System.nanoTime() - bornNanos);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("UTC only");
     }
   }
 
