@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,12 @@ public final class VideoDownloader {
         .addKeyValue("outcome", "started")
         .addKeyValue("length", length)
         .log("download started");
-    try (Response response = fetched.response();
+    Response response = fetched.response();
+    // a read that waits longer than the idle timeout closes the socket (okio's timeout on the
+    // body's source): closing the body stream alone would leave a stalled read blocked until the
+    // client's read timeout
+    response.body().source().timeout().timeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    try (response;
         InputStream body =
             new ProgressInputStream(
                 new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout),

@@ -23,15 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Invariant 6, bounded memory: a video far larger than the heap of the JVM that downloads it is
- * stored whole and correct. The download runs in a child JVM with {@code -Xmx96m}; the video server
- * runs here, and S3 (moto's, which keeps large objects in temporary files) in its own process.
+ * stored whole and correct. The download runs in a child JVM with {@code -Xmx64m} (a quarter of the
+ * video); the video server runs here, and S3 (moto's, which keeps large objects in temporary files)
+ * in its own process.
  */
 class BoundedMemoryTest {
-  private static final long SIZE = 512L * 1024 * 1024;
-  private static final String HEAP = "-Xmx96m";
+  private static final long SIZE = 256L * 1024 * 1024;
+  private static final String HEAP = "-Xmx64m";
 
   @Test
-  void videoLargerThanTheHeap_isStoredWhole_byADownloaderWithA96MiBHeap() throws Exception {
+  void videoLargerThanTheHeap_isStoredWhole_byADownloaderWithA64MiBHeap() throws Exception {
     try (LocalS3 s3 = LocalS3.start();
         StreamingSource server = new StreamingSource()) {
       s3.createBucket("videos");
