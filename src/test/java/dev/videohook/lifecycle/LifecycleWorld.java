@@ -57,6 +57,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -129,7 +130,6 @@ final class LifecycleWorld implements AutoCloseable {
   static final String TENANT = "acme";
   static final Provider PROVIDER = Provider.OPENROUTER;
   static final String WEBHOOK_SECRET = "whsec-lifecycle";
-  static final Instant START = Instant.parse("2026-11-26T08:00:00Z");
   static final Duration TOLERANCE = Duration.ofSeconds(300);
   static final Duration RECONCILE_DEADLINE = Duration.ofHours(24);
   static final Duration STRANDED_AFTER = ReconcileConfig.DEFAULT_STRANDED_AFTER;
@@ -264,7 +264,13 @@ final class LifecycleWorld implements AutoCloseable {
   }
 
   final Backend backend;
-  final ControlledClock clock = new ControlledClock(START);
+
+  /**
+   * The test's clock starts at the wall clock's second and only moves on, so it is never behind it:
+   * the command line on moto reads the wall clock, and a download lease it claims must compare with
+   * one the world's actors claim on {@link #live} as they would on one clock.
+   */
+  final ControlledClock clock = new ControlledClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
   /**
    * The test's clock, moving on with real time as well: the time of the actors that run under a
@@ -864,18 +870,57 @@ final class LifecycleWorld implements AutoCloseable {
 
   /** The stream's new records that pass the download function's filter, queued for it. */
   private synchronized void poll() {
+    List<Record> records = new ArrayList<>();
     if (backend == Backend.MOTO) {
-      for (Record record : MotoTable.get().read()) {
-        if (FILTER.matches(LocalStreamPoller.filterView(record))) {
-          queue.add(LocalStreamPoller.toLambdaRecord(record));
-        }
+      records.addAll(MotoTable.get().read());
+    } else {
+      for (Record record = written.poll(); record != null; record = written.poll()) {
+        records.add(record);
       }
-      return;
     }
-    for (Record record = written.poll(); record != null; record = written.poll()) {
+    for (Record record : records) {
+      checkLease(record);
       if (FILTER.matches(LocalStreamPoller.filterView(record))) {
         queue.add(LocalStreamPoller.toLambdaRecord(record));
       }
+    }
+  }
+
+  // the job table's download lease attributes (JobTable keeps its names to its package)
+  private static final String LEASE_OWNER = "download_lease_owner";
+  private static final String LEASE_EXPIRES = "download_lease_expires";
+
+  /** What broke "one download per job at a time", seen in the stream, reported by the checks. */
+  private final List<String> leaseViolations = new ArrayList<>();
+
+  /**
+   * One download per job at a time, whoever starts it: no change of a job's item hands its lease
+   * from one owner to another while the first one's lease still runs. A claimant reads the live
+   * clock, or (a command line on moto) the wall clock; both only move on, so a lease that still
+   * runs now, by the later of the two, certainly ran when it was taken.
+   */
+  private void checkLease(Record record) {
+    if (!record.dynamodb().hasOldImage() || !record.dynamodb().hasNewImage()) {
+      return;
+    }
+    Map<String, AttributeValue> before = record.dynamodb().oldImage();
+    Map<String, AttributeValue> after = record.dynamodb().newImage();
+    AttributeValue owner = before.get(LEASE_OWNER);
+    AttributeValue taker = after.get(LEASE_OWNER);
+    if (owner == null || taker == null || owner.s().equals(taker.s())) {
+      return;
+    }
+    Instant until = Instant.ofEpochMilli(Long.parseLong(before.get(LEASE_EXPIRES).n()));
+    Instant now = live.instant();
+    Instant latest = now.isAfter(Instant.now()) ? now : Instant.now();
+    if (until.isAfter(latest)) {
+      leaseViolations.add(
+          after.get(JobTable.PK).s()
+              + ": a download took the job from another, whose lease runs until "
+              + until
+              + " (now "
+              + latest
+              + "): two downloads at once");
     }
   }
 
@@ -999,9 +1044,16 @@ final class LifecycleWorld implements AutoCloseable {
    * After every step: each job's status is what its oracle allows, no terminal state moved
    * backwards (but the reconciler's own {@code expired} replaced by a provider's terminal event),
    * every object in the bucket is read back and is what was served and what is recorded, no stored
-   * job downloaded again, no request to a refused address, no API key off the API origin.
+   * job downloaded again, no lease taken from a download still running, no request to a refused
+   * address, no API key off the API origin.
    */
   void check() {
+    poll();
+    synchronized (this) {
+      if (!leaseViolations.isEmpty()) {
+        throw new AssertionError(String.join("; ", leaseViolations));
+      }
+    }
     for (ScriptedProvider.Seen seen : provider.seen()) {
       if (seen.origin().equals(ScriptedProvider.REFUSED)) {
         throw new AssertionError("a request reached a refused address: " + seen.target());
