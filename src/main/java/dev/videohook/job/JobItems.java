@@ -288,6 +288,16 @@ public final class JobItems {
     return item;
   }
 
+  /** A job just submitted, {@code pending}: what every store records for a submit. */
+  static Job submitted(JobKey job, String model, String prompt, Instant submittedAt) {
+    return Job.builder(job, JobStatus.PENDING)
+        .model(model)
+        .prompt(
+            prompt == null ? null : TextBounds.truncateUtf8(prompt, TextBounds.MAX_PROMPT_BYTES))
+        .times(new Job.Times(submittedAt, null, null, submittedAt))
+        .build();
+  }
+
   /** A download lease taken: its holder's token and when it ends. */
   static Map<String, AttributeValue> lease(DownloadLease lease) {
     return Map.of(

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,15 +178,7 @@ public final class JobStore implements JobRepository {
    * and only the submit details are added.
    */
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
-    Job submitted =
-        Job.builder(job, JobStatus.PENDING)
-            .model(model)
-            .prompt(
-                prompt == null
-                    ? null
-                    : TextBounds.truncateUtf8(prompt, TextBounds.MAX_PROMPT_BYTES))
-            .times(new Job.Times(submittedAt, null, null, submittedAt))
-            .build();
+    Job submitted = JobItems.submitted(job, model, prompt, submittedAt);
     Update update =
         Update.set(JobItems.submittedAttributes(submitted))
             .andSetIfNotExists(JobItems.submittedIfAbsent(submitted));
@@ -208,11 +199,7 @@ public final class JobStore implements JobRepository {
    * @throws IllegalArgumentException when {@code expiresAt} is not after {@code now}
    */
   public LeaseClaim claimDownload(JobKey job, Instant now, Instant expiresAt) {
-    if (!expiresAt.isAfter(now)) {
-      throw new IllegalArgumentException(
-          "a lease must end after it starts: " + expiresAt + " is not after " + now);
-    }
-    DownloadLease lease = new DownloadLease(job, UUID.randomUUID().toString(), expiresAt);
+    DownloadLease lease = DownloadLease.claimed(job, now, expiresAt);
     Update claim =
         Update.set(JobItems.lease(lease)).when(JobExpressions.claimable(now)).returningNew();
     try {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -196,15 +195,7 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
-    Job submitted =
-        Job.builder(job, JobStatus.PENDING)
-            .model(model)
-            .prompt(
-                prompt == null
-                    ? null
-                    : TextBounds.truncateUtf8(prompt, TextBounds.MAX_PROMPT_BYTES))
-            .times(new Job.Times(submittedAt, null, null, submittedAt))
-            .build();
+    Job submitted = JobItems.submitted(job, model, prompt, submittedAt);
     updateIf(
         JobItems.key(job),
         always(),
@@ -259,11 +250,7 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public LeaseClaim claimDownload(JobKey job, Instant now, Instant expiresAt) {
-    if (!expiresAt.isAfter(now)) {
-      throw new IllegalArgumentException(
-          "a lease must end after it starts: " + expiresAt + " is not after " + now);
-    }
-    DownloadLease lease = new DownloadLease(job, UUID.randomUUID().toString(), expiresAt);
+    DownloadLease lease = DownloadLease.claimed(job, now, expiresAt);
     Object[] granted = new Object[1];
     Map<String, AttributeValue> refusing =
         updateIf(
