@@ -182,8 +182,8 @@ final class LostWebhookPass {
     }
     ProviderJob answer;
     try {
-      // the run's deadline is the call's: a stalled answer cannot hold the run past its budget
-      answer = client.get().status(job.jobId(), run.deadline);
+      // a share of the run: a stalled answer can neither hold the run past its budget nor spend it
+      answer = client.get().status(job.jobId(), run.callDeadline());
     } catch (ProviderApiException e) {
       return Optional.of(onProviderError(job, e, run));
     }
@@ -264,7 +264,8 @@ final class LostWebhookPass {
   private Unsettled onProviderError(Job job, ProviderApiException e, RunCounters run) {
     int code = e.statusCode();
     if (e.isRetryable()) {
-      // a timeout too: a provider too slow to answer in full is backed off like a failing one
+      // a timeout too: a provider too slow to answer in full is left alone like a failing one
+      // after a few in a row, but not waited for again: the call has already spent the wait
       run.throttled++;
       int inARow = run.consecutiveThrottles.merge(job.provider(), 1, Integer::sum);
       log(LOG.atWarn(), job)
@@ -277,7 +278,7 @@ final class LostWebhookPass {
                   : "the provider is throttling or failing: backing off");
       if (inARow >= RunCounters.MAX_CONSECUTIVE_THROTTLES) {
         run.backingOff.add(job.provider());
-      } else {
+      } else if (!e.isTimeout()) {
         run.backOff(inARow);
       }
       return Unsettled.failed(

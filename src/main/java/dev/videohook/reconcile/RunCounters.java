@@ -26,8 +26,13 @@ final class RunCounters {
   private final Sleeper sleeper;
   final Instant stopBy;
 
-  /** {@link #stopBy} as every provider call's deadline: no call outlives the run. */
-  final Deadline deadline;
+  /**
+   * The most one provider call may take: a quarter of the run. A provider that stalls on a job then
+   * costs the run at most that per call, and after {@value #MAX_CONSECUTIVE_THROTTLES} such calls
+   * in a row it is left alone, so the run always has time for the jobs after the stalled ones (and
+   * for another provider's).
+   */
+  final Duration callShare;
 
   final Map<Provider, Integer> consecutiveThrottles = new EnumMap<>(Provider.class);
   final Set<Provider> backingOff = EnumSet.noneOf(Provider.class);
@@ -48,7 +53,17 @@ final class RunCounters {
     this.clock = clock;
     this.sleeper = sleeper;
     this.stopBy = stopBy;
-    this.deadline = Deadline.at(stopBy, clock);
+    Duration run = Duration.between(clock.instant(), stopBy);
+    this.callShare = run.isNegative() ? Duration.ZERO : run.dividedBy(4);
+  }
+
+  /**
+   * The deadline of a provider call started now: its share of the run ({@link #callShare}), never
+   * past {@link #stopBy}. No call outlives the run, and no one call spends it.
+   */
+  Deadline callDeadline() {
+    Instant shareEnds = clock.instant().plus(callShare);
+    return Deadline.at(shareEnds.isBefore(stopBy) ? shareEnds : stopBy, clock);
   }
 
   /** True while the run has time left and was not interrupted. */

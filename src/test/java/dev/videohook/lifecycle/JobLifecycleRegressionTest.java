@@ -154,6 +154,26 @@ class JobLifecycleRegressionTest {
   }
 
   /**
+   * Found by the deep run (seed 8050761578470, shrunk to 12 actions): two pending jobs whose status
+   * answers trickle, checked before a third. Each stalled call was given the whole run's time, and
+   * the back-off after a timeout slept on, so each run spent itself on one stalled job and the
+   * third job was never looked at: it stayed {@code pending} past every deadline.
+   */
+  @Test
+  void twoStalledStatusAnswers_shouldNotKeepTheReconcilerFromAThirdJob() {
+    world.submit(1, "video/mp4", "urls");
+    world.submit(1, "video/mp4", "urls");
+    world.submit(1, "video/mp4", "urls");
+    world.answerStatus("job-0", StatusAnswer.TRICKLE);
+    world.answerStatus("job-1", StatusAnswer.TRICKLE);
+    step();
+
+    world.quietPeriod(false);
+
+    assertDoesNotThrow(world::checkSettled);
+  }
+
+  /**
    * Issue 26, hole 2: a job without unsigned URLs asks the provider how many outputs it has; a
    * trickling answer holds the download past the invocation's deadline. Fails until the
    * downloader's status call is under the deadline (branch {@code deadlines}).

@@ -1,7 +1,6 @@
 package dev.videohook.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.testing.VideoHost;
@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +56,10 @@ class ReconcilerDeadlineTest {
   }
 
   private Reconciler reconciler() {
+    return reconciler(d -> {});
+  }
+
+  private Reconciler reconciler(Sleeper sleeper) {
     Reconciler.ProviderClients real =
         Reconciler.clients(
             stage.config(200), TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY)));
@@ -62,7 +68,7 @@ class ReconcilerDeadlineTest {
             tenant.equals(STALLED_TENANT)
                 ? Optional.of(new ProviderClient(provider, stalledApi.url("/api/v1"), KEY))
                 : real.forTenant(tenant, provider);
-    return new Reconciler(stage.jobs(), clients, clock, d -> {}, stage.config(200));
+    return new Reconciler(stage.jobs(), clients, clock, sleeper, stage.config(200));
   }
 
   /** A job whose webhook was lost, finished at the simulator: what a run should recover. */
@@ -82,7 +88,7 @@ class ReconcilerDeadlineTest {
   }
 
   @Test
-  void statusAnswerTrickledAfterItsHeaders_isCutOffAtTheRunsDeadline_andDeferredAsATimeout()
+  void statusAnswerTrickledAfterItsHeaders_isCutOffAtItsShareOfTheRun_andTheNextJobIsReached()
       throws Exception {
     // the oldest job never looked at, so it goes first; its answer's headers come at once, then
     // one byte of the body every 100 ms: about 30 s for the whole answer
@@ -99,20 +105,39 @@ class ReconcilerDeadlineTest {
     ReconcileReport first =
         assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
 
-    assertFalse(first.complete(), "the budget ran out on the stalled answer");
+    // the stalled call had a quarter of the run: the lost webhook behind it is recovered in it
     Job deferred = job(stalled);
     assertEquals(JobStatus.PENDING, deferred.status());
     assertTrue(
         deferred.reconcile().lastOutcome().contains("timeout"), deferred.reconcile().lastOutcome());
     assertTrue(deferred.reconcile().nextCheck().isAfter(clock.instant()), "looked at again later");
-
-    // the next run is not held by it again: the lost webhook behind it is recovered
-    ReconcileReport second =
-        assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
-
-    assertEquals(1, second.recovered());
+    assertEquals(1, first.recovered());
     assertEquals(JobStatus.COMPLETED, job(lost).status());
+
+    // the next run does not ask about it again before its next check
+    assertTimeoutPreemptively(HUNG, () -> reconciler().run(clock.instant().plus(BUDGET)));
+
     assertEquals(1, stalledApi.received("/api/v1/videos/stalled-1").size(), "asked once");
+  }
+
+  @Test
+  void timedOutStatusCall_isNotWaitedForAgainBeforeTheNextJob() throws Exception {
+    JobKey stalled = new JobKey(STALLED_TENANT, PROVIDER, "stalled-2");
+    stage.jobs().recordSubmitted(stalled, "m", "p", Instant.now().minusSeconds(60));
+    stalledApi.on(
+        "/api/v1/videos/stalled-2",
+        VideoHost.trickled(
+            ("{\"id\":\"stalled-2\"," + " ".repeat(300) + "}").getBytes(StandardCharsets.UTF_8),
+            "application/json",
+            Duration.ofMillis(100)));
+    List<Duration> waits = new CopyOnWriteArrayList<>();
+
+    ReconcileReport report =
+        assertTimeoutPreemptively(
+            HUNG, () -> reconciler(waits::add).run(clock.instant().plus(BUDGET)));
+
+    assertEquals(1, report.throttled(), "the timeout is counted");
+    assertEquals(List.of(), waits, "the call already spent its wait");
   }
 
   @Test
