@@ -7,23 +7,23 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Every condition, key condition, filter and projection on the jobs table, each naming its
  * attributes through {@link JobTable}, so that no attribute name is spelled in {@link JobStore}.
+ * Conditions and filters are {@link Condition}s: the in-memory store tests the very same ones.
  */
 final class JobExpressions {
   private JobExpressions() {}
 
   /** No item has this key yet. */
-  static Expression absent() {
-    return new Expression("attribute_not_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
+  static Condition absent() {
+    return Condition.notExists(JobTable.PK);
   }
 
   /** An item has this key. */
-  static Expression present() {
-    return new Expression("attribute_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
+  static Condition present() {
+    return Condition.exists(JobTable.PK);
   }
 
   /**
@@ -33,35 +33,22 @@ final class JobExpressions {
    * none), so a provider's own terminal event replaces it (the video paid for is still fetched)
    * exactly once, and never replaces a provider's terminal state, its own {@code expired} included.
    */
-  static Expression committable() {
-    return new Expression(
-        "attribute_not_exists(#pk) OR #status = :pending"
-            + " OR (#status = :expired AND attribute_not_exists(#delivery))",
-        Map.of(
-            "#pk",
-            JobTable.PK,
-            "#status",
-            JobTable.STATUS,
-            "#delivery",
-            JobTable.TERMINAL_DELIVERY),
-        Map.of(":pending", s(JobStatus.PENDING.value()), ":expired", s(JobStatus.EXPIRED.value())));
+  static Condition committable() {
+    return Condition.anyOf(
+        absent(),
+        inStatus(JobStatus.PENDING),
+        Condition.allOf(
+            inStatus(JobStatus.EXPIRED), Condition.notExists(JobTable.TERMINAL_DELIVERY)));
   }
 
   /** The job is in one of {@code statuses}. */
-  static Expression inStatus(JobStatus... statuses) {
-    Map<String, AttributeValue> values = new LinkedHashMap<>();
-    for (JobStatus status : statuses) {
-      values.put(":s_" + status.value(), s(status.value()));
-    }
-    String text =
-        values.size() == 1
-            ? "#status = " + values.keySet().iterator().next()
-            : "#status IN (" + String.join(", ", values.keySet()) + ")";
-    return new Expression(text, Map.of("#status", JobTable.STATUS), values);
+  static Condition inStatus(JobStatus... statuses) {
+    return Condition.in(
+        JobTable.STATUS, Arrays.stream(statuses).map(status -> s(status.value())).toList());
   }
 
   /** The job is waiting for its video ({@link JobStatus#isWaitingForVideo}). */
-  static Expression waitingForVideo() {
+  static Condition waitingForVideo() {
     return inStatus(
         Arrays.stream(JobStatus.values())
             .filter(JobStatus::isWaitingForVideo)
@@ -72,16 +59,13 @@ final class JobExpressions {
    * A download may claim the job ({@link JobStore#claimDownload}): it is waiting for its video and
    * no live lease holds it (none, or one whose expiry is not after {@code now}).
    */
-  static Expression claimable(Instant now) {
-    Expression waiting = waitingForVideo();
-    return new Expression(
-        "(" + waiting.text() + ") AND (attribute_not_exists(#owner) OR #expires <= :now)",
-        Expression.joined(
-            waiting.names(),
-            Map.of(
-                "#owner", JobTable.DOWNLOAD_LEASE_OWNER,
-                "#expires", JobTable.DOWNLOAD_LEASE_EXPIRES)),
-        Expression.joined(waiting.values(), Map.of(":now", n(Long.toString(now.toEpochMilli())))));
+  static Condition claimable(Instant now) {
+    return Condition.allOf(
+        waitingForVideo(),
+        Condition.anyOf(
+            Condition.notExists(JobTable.DOWNLOAD_LEASE_OWNER),
+            Condition.atMost(
+                JobTable.DOWNLOAD_LEASE_EXPIRES, n(Long.toString(now.toEpochMilli())))));
   }
 
   /**
@@ -89,20 +73,13 @@ final class JobExpressions {
    * one took the job over, and no write released it). The one condition on every write of {@code
    * stored} or {@code download_failed} by a download.
    */
-  static Expression leasedTo(DownloadLease lease) {
-    Expression waiting = waitingForVideo();
-    return new Expression(
-        "(" + waiting.text() + ") AND #owner = :owner",
-        Expression.joined(waiting.names(), Map.of("#owner", JobTable.DOWNLOAD_LEASE_OWNER)),
-        Expression.joined(waiting.values(), Map.of(":owner", s(lease.owner()))));
+  static Condition leasedTo(DownloadLease lease) {
+    return Condition.allOf(waitingForVideo(), ownedBy(lease));
   }
 
   /** {@code lease} holds the job still, whatever its status. */
-  static Expression ownedBy(DownloadLease lease) {
-    return new Expression(
-        "#owner = :owner",
-        Map.of("#owner", JobTable.DOWNLOAD_LEASE_OWNER),
-        Map.of(":owner", s(lease.owner())));
+  static Condition ownedBy(DownloadLease lease) {
+    return Condition.equalTo(JobTable.DOWNLOAD_LEASE_OWNER, s(lease.owner()));
   }
 
   /** Key condition on {@link JobTable#BY_STATUS_INDEX}: this status, last changed before. */
@@ -133,17 +110,13 @@ final class JobExpressions {
   }
 
   /** A pending job the reconciler has never looked at ({@link JobStore#deferPending}). */
-  static Expression neverChecked() {
-    return new Expression(
-        "attribute_not_exists(#next)", Map.of("#next", JobTable.RECONCILE_NEXT_CHECK), Map.of());
+  static Condition neverChecked() {
+    return Condition.notExists(JobTable.RECONCILE_NEXT_CHECK);
   }
 
   /** A pending job the reconciler looked at whose next check is due by {@code now}. */
-  static Expression checkDueBy(Instant now) {
-    return new Expression(
-        "#next <= :now",
-        Map.of("#next", JobTable.RECONCILE_NEXT_CHECK),
-        Map.of(":now", s(now.toString())));
+  static Condition checkDueBy(Instant now) {
+    return Condition.atMost(JobTable.RECONCILE_NEXT_CHECK, s(now.toString()));
   }
 
   /** A projection of what a cost report reads: the job's identity, status, model and usage. */

@@ -150,7 +150,7 @@ public final class JobStore implements JobRepository {
 
   /** Puts a delivery item unless its key exists: RECORDED, or DUPLICATE when it exists. */
   private RecordOutcome putDeliveryIfNew(Map<String, AttributeValue> item) {
-    Expression absent = JobExpressions.absent();
+    Expression absent = JobExpressions.absent().expression();
     try {
       dynamoDb.putItem(
           PutItemRequest.builder()
@@ -408,7 +408,8 @@ public final class JobStore implements JobRepository {
   }
 
   private JobPage query(
-      JobStatus status, Instant before, int limit, JobPage.Cursor cursor, Expression filter) {
+      JobStatus status, Instant before, int limit, JobPage.Cursor cursor, Condition condition) {
+    Expression filter = condition == null ? null : condition.expression();
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }

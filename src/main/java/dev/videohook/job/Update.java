@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /**
  * An UpdateItem built from attribute maps ({@link JobItems} makes them), with a placeholder for
  * every name and value, so that no attribute name has to be spelled in an expression; and, when
- * given, the {@link Expression} the update is conditional on.
+ * given, the {@link Condition} the update is conditional on.
  */
 final class Update {
   private final List<String> sets = new ArrayList<>();
@@ -59,8 +59,8 @@ final class Update {
   }
 
   /** Only when {@code condition} holds. */
-  Update when(Expression condition) {
-    this.condition = condition;
+  Update when(Condition condition) {
+    this.condition = condition.expression();
     return this;
   }
 

@@ -140,7 +140,7 @@ public final class InMemoryJobStore implements JobRepository {
       refusing =
           updateIf(
               JobItems.key(delivery.jobKey()),
-              InMemoryJobStore::committable,
+              JobExpressions.committable()::test,
               job -> {
                 job.putAll(sets);
                 if (clearsError) {
@@ -213,22 +213,16 @@ public final class InMemoryJobStore implements JobRepository {
   @Override
   public JobPage pendingToCheck(
       Instant before, Instant now, boolean neverChecked, int limit, JobPage.Cursor cursor) {
-    String due = now.toString();
-    Predicate<Map<String, AttributeValue>> filter =
-        neverChecked
-            ? item -> !item.containsKey(JobTable.RECONCILE_NEXT_CHECK)
-            : item -> {
-              AttributeValue next = item.get(JobTable.RECONCILE_NEXT_CHECK);
-              return next != null && next.s() != null && next.s().compareTo(due) <= 0;
-            };
-    return byStatus(JobStatus.PENDING, before, limit, cursor, filter);
+    Condition filter =
+        neverChecked ? JobExpressions.neverChecked() : JobExpressions.checkDueBy(now);
+    return byStatus(JobStatus.PENDING, before, limit, cursor, filter::test);
   }
 
   @Override
   public void deferPending(JobKey job, Instant nextCheck, String lastOutcome) {
     updateIf(
         JobItems.key(job),
-        inStatus(JobStatus.PENDING),
+        JobExpressions.inStatus(JobStatus.PENDING)::test,
         item -> item.putAll(JobItems.reconcileNote(nextCheck, bounded(lastOutcome, "unknown"))));
   }
 
@@ -236,7 +230,7 @@ public final class InMemoryJobStore implements JobRepository {
   public boolean expirePending(JobKey job, String reason, Instant at) {
     return updateIf(
             JobItems.key(job),
-            inStatus(JobStatus.PENDING),
+            JobExpressions.inStatus(JobStatus.PENDING)::test,
             item -> item.putAll(JobItems.expiredTransition(bounded(reason, "expired"), at)))
         == null;
   }
@@ -255,7 +249,7 @@ public final class InMemoryJobStore implements JobRepository {
     Map<String, AttributeValue> refusing =
         updateIf(
             JobItems.key(job),
-            item -> waitingForVideo(item) && claimable(item, now),
+            JobExpressions.claimable(now)::test,
             item -> {
               item.putAll(JobItems.lease(lease));
               granted[0] = JobItems.status(item).orElseThrow();
@@ -272,7 +266,10 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public boolean releaseDownload(DownloadLease lease) {
-    return updateIf(JobItems.key(lease.job()), ownedBy(lease), InMemoryJobStore::removeLease)
+    return updateIf(
+            JobItems.key(lease.job()),
+            JobExpressions.ownedBy(lease)::test,
+            InMemoryJobStore::removeLease)
         == null;
   }
 
@@ -282,7 +279,7 @@ public final class InMemoryJobStore implements JobRepository {
     Map<String, AttributeValue> refusing =
         updateIf(
             JobItems.key(lease.job()),
-            leasedTo(lease),
+            JobExpressions.leasedTo(lease)::test,
             item -> {
               item.putAll(JobItems.storedTransition(new Job.StoredVideos(bucket, objects), at));
               removeLease(item);
@@ -308,10 +305,10 @@ public final class InMemoryJobStore implements JobRepository {
     // a second write, as on DynamoDB: the give-up mark sees the attempt just counted
     updateIf(
         JobItems.key(lease.job()),
-        ownedBy(lease),
+        JobExpressions.ownedBy(lease)::test,
         item -> {
           boolean giveUp =
-              inStatus(JobStatus.COMPLETED).test(item)
+              JobExpressions.inStatus(JobStatus.COMPLETED).test(item)
                   && number(item, JobTable.DOWNLOAD_ATTEMPTS)
                       .map(n -> n.compareTo(BigDecimal.valueOf(giveUpAfterAttempts)) >= 0)
                       .orElse(false);
@@ -331,7 +328,7 @@ public final class InMemoryJobStore implements JobRepository {
       DownloadLease lease, String error, Instant at, boolean giveUpNow) {
     return updateIf(
             JobItems.key(lease.job()),
-            leasedTo(lease),
+            JobExpressions.leasedTo(lease)::test,
             item -> {
               item.putAll(JobItems.downloadFailure(bounded(error, "unknown error"), at, giveUpNow));
               JobItems.oneMoreAttempt().forEach((name, one) -> add(item, name, one));
@@ -340,24 +337,6 @@ public final class InMemoryJobStore implements JobRepository {
               }
             })
         == null;
-  }
-
-  /** {@link JobExpressions#claimable}'s lease part: no lease, or one not after {@code now}. */
-  private static boolean claimable(Map<String, AttributeValue> item, Instant now) {
-    return JobItems.leaseExpiry(item).map(expiry -> !expiry.isAfter(now)).orElse(true);
-  }
-
-  /** {@link JobExpressions#leasedTo}. */
-  private static Predicate<Map<String, AttributeValue>> leasedTo(DownloadLease lease) {
-    return item -> waitingForVideo(item) && ownedBy(lease).test(item);
-  }
-
-  /** {@link JobExpressions#ownedBy}. */
-  private static Predicate<Map<String, AttributeValue>> ownedBy(DownloadLease lease) {
-    return item -> {
-      AttributeValue owner = item == null ? null : item.get(JobTable.DOWNLOAD_LEASE_OWNER);
-      return owner != null && lease.owner().equals(owner.s());
-    };
   }
 
   private static void removeLease(Map<String, AttributeValue> item) {
@@ -571,37 +550,6 @@ public final class InMemoryJobStore implements JobRepository {
           }
         });
     return entry;
-  }
-
-  // --- the conditions, each as JobExpressions writes it for DynamoDB ---
-
-  /** {@link JobExpressions#committable}. */
-  private static boolean committable(Map<String, AttributeValue> item) {
-    return item == null
-        || inStatus(JobStatus.PENDING).test(item)
-        || (inStatus(JobStatus.EXPIRED).test(item)
-            && !item.containsKey(JobTable.TERMINAL_DELIVERY));
-  }
-
-  /** {@link JobExpressions#inStatus}: false for an absent item or status. */
-  private static Predicate<Map<String, AttributeValue>> inStatus(JobStatus... statuses) {
-    return item -> {
-      if (item == null || !isString(item.get(JobTable.STATUS))) {
-        return false;
-      }
-      String value = item.get(JobTable.STATUS).s();
-      for (JobStatus status : statuses) {
-        if (status.value().equals(value)) {
-          return true;
-        }
-      }
-      return false;
-    };
-  }
-
-  /** {@link JobExpressions#waitingForVideo}. */
-  private static boolean waitingForVideo(Map<String, AttributeValue> item) {
-    return item != null && JobItems.status(item).map(JobStatus::isWaitingForVideo).orElse(false);
   }
 
   private static Predicate<Map<String, AttributeValue>> always() {
