@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -335,72 +337,34 @@ class JobLifecyclePropertyTest {
   }
 
   private static Action<LifecycleWorld> statusAnswer() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Combinators.combine(
-                Arbitraries.of(List.copyOf(w.jobs.keySet())),
-                Arbitraries.of(StatusAnswer.class).filter(a -> a != StatusAnswer.TRICKLE))
-            .as(
-                (id, answer) ->
-                    step(
-                        "status of " + id + " answers " + answer, x -> x.answerStatus(id, answer)));
-      }
-    };
+    return onAJob(
+        Arbitraries.of(StatusAnswer.class).filter(a -> a != StatusAnswer.TRICKLE),
+        (id, answer) ->
+            step("status of " + id + " answers " + answer, x -> x.answerStatus(id, answer)));
   }
 
   /** The provider's status answer for a job trickles: only a total deadline on the call ends it. */
   private static Action<LifecycleWorld> statusStall() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Arbitraries.of(List.copyOf(w.jobs.keySet()))
-            .map(
-                id ->
-                    step(
-                        "status of " + id + " trickles",
-                        x -> x.answerStatus(id, StatusAnswer.TRICKLE)));
-      }
-    };
+    return onAJob(
+        id -> step("status of " + id + " trickles", x -> x.answerStatus(id, StatusAnswer.TRICKLE)));
   }
 
   private static Action<LifecycleWorld> sourceFault() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        Set<SourceFault> excluded =
-            NEGATIVE_LENGTH ? Set.of() : Set.of(SourceFault.NEGATIVE_LENGTH);
-        return Combinators.combine(
-                Arbitraries.of(List.copyOf(w.jobs.keySet())),
+    Set<SourceFault> excluded = NEGATIVE_LENGTH ? Set.of() : Set.of(SourceFault.NEGATIVE_LENGTH);
+    return onAJob(
+        Combinators.combine(
                 Arbitraries.of(SourceFault.class).filter(f -> !excluded.contains(f)),
                 Arbitraries.of(1, 2, 3, 6, Integer.MAX_VALUE))
-            .as(
-                (id, fault, times) ->
-                    step(
-                        "source of "
-                            + id
-                            + " "
-                            + fault
-                            + " x"
-                            + (times == Integer.MAX_VALUE ? "always" : times),
-                        x -> x.sourceFault(id, fault, times)));
-      }
-    };
+            .as(Tuple::of),
+        (id, fault) ->
+            step(
+                "source of "
+                    + id
+                    + " "
+                    + fault.get1()
+                    + " x"
+                    + (fault.get2() == Integer.MAX_VALUE ? "always" : fault.get2()),
+                x -> x.sourceFault(id, fault.get1(), fault.get2())));
   }
 
   private static Action<LifecycleWorld> processStream() {
@@ -427,60 +391,27 @@ class JobLifecyclePropertyTest {
   }
 
   private static Action<LifecycleWorld> replay() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Arbitraries.of(List.copyOf(w.jobs.keySet()))
-            .map(id -> step("operator: videohook replay " + id, x -> x.replayJob(id)));
-      }
-    };
+    return onAJob(id -> step("operator: videohook replay " + id, x -> x.replayJob(id)));
   }
 
   /** One delivery, freshly signed, sent by three threads at the same instant. */
   private static Action<LifecycleWorld> deliverAtOnce() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Combinators.combine(
-                Arbitraries.of(List.copyOf(w.jobs.keySet())), Arbitraries.of(EventType.class))
-            .as(
-                (id, type) ->
-                    step(
-                        "deliver " + id + " " + type.status() + " x3 at once",
-                        x -> x.deliverAtOnce(id, truthOr(x, id, type), 3)));
-      }
-    };
+    return onAJob(
+        Arbitraries.of(EventType.class),
+        (id, type) ->
+            step(
+                "deliver " + id + " " + type.status() + " x3 at once",
+                x -> x.deliverAtOnce(id, truthOr(x, id, type), 3)));
   }
 
   /** A job's webhook while the reconciler runs. */
   private static Action<LifecycleWorld> deliverDuringReconcile() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Combinators.combine(
-                Arbitraries.of(List.copyOf(w.jobs.keySet())), Arbitraries.of(EventType.class))
-            .as(
-                (id, type) ->
-                    step(
-                        "deliver " + id + " " + type.status() + " during a reconciler run",
-                        x -> x.deliverDuringReconcile(id, truthOr(x, id, type))));
-      }
-    };
+    return onAJob(
+        Arbitraries.of(EventType.class),
+        (id, type) ->
+            step(
+                "deliver " + id + " " + type.status() + " during a reconciler run",
+                x -> x.deliverDuringReconcile(id, truthOr(x, id, type))));
   }
 
   /** The provider's truth for a finished job, else {@code other}. */
@@ -504,22 +435,11 @@ class JobLifecyclePropertyTest {
   }
 
   private static Action<LifecycleWorld> streamDuringReplay() {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(LifecycleWorld w) {
-        return !w.jobs.isEmpty();
-      }
-
-      @Override
-      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
-        return Arbitraries.of(List.copyOf(w.jobs.keySet()))
-            .map(
-                id ->
-                    step(
-                        "stream: process next record during videohook replay " + id,
-                        x -> x.processStreamDuringReplay(id)));
-      }
-    };
+    return onAJob(
+        id ->
+            step(
+                "stream: process next record during videohook replay " + id,
+                x -> x.processStreamDuringReplay(id)));
   }
 
   private static Action<LifecycleWorld> streamDuringRedrive() {
@@ -566,6 +486,28 @@ class JobLifecyclePropertyTest {
             .map(d -> step("clock +" + d, w -> w.clockJump(d)));
       }
     };
+  }
+
+  /** An action on any one of the jobs, with something more drawn for it. */
+  private static <T> Action<LifecycleWorld> onAJob(
+      Arbitrary<T> more, BiFunction<String, T, Transformer<LifecycleWorld>> step) {
+    return new Action.Dependent<>() {
+      @Override
+      public boolean precondition(LifecycleWorld w) {
+        return !w.jobs.isEmpty();
+      }
+
+      @Override
+      public Arbitrary<Transformer<LifecycleWorld>> transformer(LifecycleWorld w) {
+        return Combinators.combine(Arbitraries.of(List.copyOf(w.jobs.keySet())), more)
+            .as(step::apply);
+      }
+    };
+  }
+
+  /** An action on any one of the jobs. */
+  private static Action<LifecycleWorld> onAJob(Function<String, Transformer<LifecycleWorld>> step) {
+    return onAJob(Arbitraries.just(0), (id, unused) -> step.apply(id));
   }
 
   private static Transformer<LifecycleWorld> step(
