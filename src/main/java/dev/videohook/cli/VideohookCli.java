@@ -33,6 +33,7 @@ import software.amazon.awssdk.core.exception.SdkException;
       UrlCommand.class,
       CostsCommand.class,
       TriggerCommand.class,
+      EnvCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
