@@ -34,6 +34,7 @@ import software.amazon.awssdk.core.exception.SdkException;
       CostsCommand.class,
       TriggerCommand.class,
       EnvCommand.class,
+      SmokeCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
