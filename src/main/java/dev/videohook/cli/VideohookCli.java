@@ -33,6 +33,8 @@ import software.amazon.awssdk.core.exception.SdkException;
       UrlCommand.class,
       CostsCommand.class,
       TriggerCommand.class,
+      EnvCommand.class,
+      SmokeCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,7 @@ import dev.videohook.config.Settings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -459,6 +460,18 @@ public final class JobStore implements JobRepository {
    */
   public Optional<DeliveryRecord> findDelivery(JobKey job, String dedupeKey) {
     return JobItems.delivery(getItem(JobItems.deliveryKey(job, dedupeKey)));
+  }
+
+  /**
+   * Deletes a job item and the delivery items of {@code dedupeKeys}: what {@code videohook smoke}
+   * wrote through the receiver, removed once checked. No function calls it (none is granted
+   * DeleteItem); a job that is not there is no error.
+   */
+  public void delete(JobKey job, Collection<String> dedupeKeys) {
+    dynamoDb.deleteItem(b -> b.tableName(tableName).key(JobItems.key(job)));
+    for (String dedupeKey : dedupeKeys) {
+      dynamoDb.deleteItem(b -> b.tableName(tableName).key(JobItems.deliveryKey(job, dedupeKey)));
+    }
   }
 
   /** The job's status as stored now (consistent read), if the job is known. */

@@ -29,6 +29,12 @@ public final class JobTableActions {
    */
   public static final Set<String> RECONCILE = reconcile();
 
+  /**
+   * What {@code videohook smoke} calls: {@link JobStore#find} and {@link JobStore#delete}, from an
+   * operator's machine (no function is granted DeleteItem).
+   */
+  public static final Set<String> SMOKE = Set.of("dynamodb:GetItem", "dynamodb:DeleteItem");
+
   /** What {@link JobStore#prime} calls; template.yaml grants it on {@link JobTable#PRIMING_KEY}. */
   public static final Set<String> PRIMING = Set.of("dynamodb:GetItem");
 

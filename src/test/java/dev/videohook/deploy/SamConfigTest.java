@@ -141,4 +141,44 @@ class SamConfigTest {
                               environment.getKey() + "." + command + "." + key + ": " + value)));
     }
   }
+
+  @Test
+  void firstDeploy_shouldNameOnlyTheParametersWithoutASafeDefault_samconfigGivingTheRest()
+      throws Exception {
+    CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
+    for (var parameter : template.section("Parameters").entrySet()) {
+      assertTrue(
+          CloudFormationTemplate.map(parameter.getValue()).containsKey("Default"),
+          parameter.getKey() + " needs a Default (or a place in the group without one)");
+    }
+    Object groups =
+        CloudFormationTemplate.at(
+            template.section("Metadata"), "AWS::CloudFormation::Interface", "ParameterGroups");
+    Set<Object> noSafeDefault =
+        Set.copyOf(
+            CloudFormationTemplate.list(
+                CloudFormationTemplate.at(
+                    CloudFormationTemplate.list(groups).get(0), "Parameters")));
+
+    Matcher command =
+        Pattern.compile("(?m)^sam deploy --parameter-overrides (.+)$")
+            .matcher(Files.readString(Path.of("docs/deploy.md")));
+    assertTrue(command.find(), "docs/deploy.md: the first deploy, without --guided");
+    Set<Object> named = new TreeSet<>();
+    Matcher name = Pattern.compile("(\\w+)=").matcher(command.group(1));
+    while (name.find()) {
+      named.add(name.group(1));
+    }
+    assertEquals(new TreeSet<>(noSafeDefault), named);
+
+    // what a deploy without --guided takes from samconfig.toml instead of asking
+    Map<String, Map<String, String>> defaults = load().get("default");
+    assertTrue(defaults.get("global").containsKey("stack_name"));
+    Map<String, String> deploy = defaults.get("deploy");
+    assertEquals("true", deploy.get("resolve_s3"));
+    assertEquals("true", deploy.get("confirm_changeset"));
+    assertTrue(
+        deploy.get("capabilities").contains("CAPABILITY_IAM")
+            && deploy.get("capabilities").contains("CAPABILITY_AUTO_EXPAND"));
+  }
 }

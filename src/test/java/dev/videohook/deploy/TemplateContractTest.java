@@ -178,6 +178,28 @@ class TemplateContractTest {
     assertEquals(".", at(template.root, "Globals", "Function", "CodeUri"));
   }
 
+  @Test
+  void build_shouldLeaveTheCommandLinesOwnLibrariesOutOfTheLambdaArtifact() throws Exception {
+    String makefile = Files.readString(Path.of("Makefile"));
+    Matcher excluded = Pattern.compile("-DexcludeArtifactIds=(\\S+)").matcher(makefile);
+    assertTrue(excluded.find(), "the Makefile excludes the CLI's own artifacts");
+    assertEquals(
+        Set.of("picocli", "cloudformation"),
+        Set.of(excluded.group(1).split(",")),
+        "picocli (the command line) and the SDK's CloudFormation client (videohook env)");
+    try (var files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        if (!file.startsWith(Path.of("src/main/java/dev/videohook/cli"))) {
+          String code = Files.readString(file);
+          assertFalse(
+              code.contains("import picocli.")
+                  || code.contains("import software.amazon.awssdk.services.cloudformation."),
+              file + ": only dev.videohook.cli may use what the Lambda artifact leaves out");
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ environment
 
   @Test
@@ -940,6 +962,49 @@ class TemplateContractTest {
                           && "false".equals(at(s, "Condition", "Bool", "aws:SecureTransport"))),
           bucket + " needs a TLS-only policy");
     }
+  }
+
+  @Test
+  void videoLifecycle_shouldBeOffByDefault_eachRuleThereOnlyWhenItsDaysAreSet() {
+    Map<String, Object> parameters = template.section("Parameters");
+    for (String days : List.of("VideoInfrequentAccessDays", "VideoExpirationDays")) {
+      assertEquals(0, at(parameters.get(days), "Default"), days + " is off (0) by default");
+    }
+    assertEquals(
+        Map.of(
+            "Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("VideoInfrequentAccessDays"), 0)))),
+        template.section("Conditions").get("HasVideoInfrequentAccess"));
+    assertEquals(
+        Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("VideoExpirationDays"), 0)))),
+        template.section("Conditions").get("HasVideoExpiration"));
+
+    List<Object> rules =
+        list(at(template.properties("VideoBucket"), "LifecycleConfiguration", "Rules"));
+    Map<String, Object> transition = conditionalRule(rules, "HasVideoInfrequentAccess");
+    assertEquals("Enabled", transition.get("Status"));
+    assertEquals(
+        List.of(
+            Map.of(
+                "StorageClass",
+                "STANDARD_IA",
+                "TransitionInDays",
+                ref("VideoInfrequentAccessDays"))),
+        transition.get("Transitions"));
+    Map<String, Object> expiry = conditionalRule(rules, "HasVideoExpiration");
+    assertEquals("Enabled", expiry.get("Status"));
+    assertEquals(ref("VideoExpirationDays"), expiry.get("ExpirationInDays"));
+  }
+
+  /** The rule {@code Fn::If [condition, rule, AWS::NoValue]} holds: none at all when off. */
+  private static Map<String, Object> conditionalRule(List<Object> rules, String condition) {
+    for (Object rule : rules) {
+      Object branches = map(rule).get("Fn::If");
+      if (branches != null && condition.equals(list(branches).get(0))) {
+        assertEquals(ref("AWS::NoValue"), list(branches).get(2), condition + ": no rule when off");
+        return map(list(branches).get(1));
+      }
+    }
+    throw new AssertionError("VideoBucket has no lifecycle rule under " + condition);
   }
 
   @Test
