@@ -73,7 +73,7 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Option(
       names = "--job-id",
-      defaultValue = "job_test",
+      defaultValue = SampleEvents.TEST_JOB_ID,
       description = "data.id (default: ${DEFAULT-VALUE})")
   String jobId;
 
