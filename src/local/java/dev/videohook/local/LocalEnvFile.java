@@ -43,6 +43,8 @@ public final class LocalEnvFile {
     vars.put(DownloadConfig.VIDEO_BUCKET, LocalVideohook.BUCKET);
     vars.put(LocalMode.LOOPBACK_HTTP, "true");
     vars.put(API_URL, stack.apiBase().toString());
+    // the tenants served, so that a command given another one refuses it before it does anything
+    vars.put(LocalSecrets.TENANTS_ENV, String.join(",", stack.tenants()));
     for (Provider provider : Provider.values()) {
       vars.put(provider.apiBaseEnv(), stack.simulator(provider).apiBase().toString());
       vars.put(provider.apiKeyEnv(), LocalVideohook.SIMULATOR_API_KEY);

@@ -33,7 +33,7 @@ public final class LocalSecrets {
   public static final String PREFIX = "videohook";
 
   /** The tenants (API stages) whose secrets the local stack creates, comma-separated. */
-  public static final String TENANTS_ENV = "VIDEOHOOK_TENANTS";
+  public static final String TENANTS_ENV = Tenants.SERVED_ENV;
 
   /** The template's default tenant and the README's example one. */
   public static final List<String> DEFAULT_TENANTS = List.of("acme", "demo");

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,6 +107,16 @@ public final class LocalVideohook implements AutoCloseable {
     this.secrets = secrets;
     this.env = env;
     this.simulators = simulators;
+  }
+
+  /**
+   * The tenants this stack serves by name (its {@value LocalSecrets#TENANTS_ENV} setting); the
+   * {@code $default} stage answers too.
+   */
+  public List<String> tenants() {
+    return LocalSecrets.tenants(env).stream()
+        .filter(t -> !t.equals(LocalSecrets.DEFAULT_STAGE_TENANT))
+        .toList();
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.videohook.event.EventType;
+import dev.videohook.event.SampleEvents;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
@@ -116,6 +117,12 @@ public final class ProviderSimulator implements AutoCloseable {
     this.cdn = bind(cdnPort);
     api.setExecutor(serverThreads);
     cdn.setExecutor(serverThreads);
+    // the test job send-test's events name: finished, so its content endpoint serves a video,
+    // as the provider's does for a job it holds (an event with no unsigned URL points there)
+    SimulatedJob testJob =
+        new SimulatedJob(SampleEvents.TEST_JOB_ID, "google/veo-3.1-lite", null, Faults.none(), 1);
+    testJob.status = JobStatus.COMPLETED;
+    jobs.put(testJob.id, testJob);
     api.createContext("/api/v1/videos", this::serveApi);
     cdn.createContext("/files/", this::serveCdn);
     cdn.createContext(SAMPLE_PATH, this::serveSample);

@@ -47,6 +47,7 @@ final class CostsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ServedTenants.check(cli.env, tenant);
     Instant from = since == null ? Instant.EPOCH : parse(since);
     Summary summary = new Summary();
     cli.env.jobStore().forEachJobCost(tenant, from, summary::add);

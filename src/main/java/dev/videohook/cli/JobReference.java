@@ -34,6 +34,13 @@ final class JobReference {
       description = "Tenant (default: the one the job is recorded under).")
   String tenant;
 
+  /** A tenant given must be one the stack serves ({@link ServedTenants}). */
+  void checkServed(CliEnvironment env) {
+    if (tenant != null) {
+      ServedTenants.check(env, tenant);
+    }
+  }
+
   /** Both given: the key, without a look at the table. */
   Optional<JobKey> given() {
     return provider != null && tenant != null

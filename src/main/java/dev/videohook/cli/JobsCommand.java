@@ -36,6 +36,7 @@ final class JobsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ServedTenants.check(cli.env, tenant);
     if (limit < 1 || limit > 1000) {
       throw new CliException(ExitCode.USAGE, "--limit must be between 1 and 1000, got " + limit);
     }

@@ -73,7 +73,7 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Option(
       names = "--job-id",
-      defaultValue = "job_test",
+      defaultValue = SampleEvents.TEST_JOB_ID,
       description = "data.id (default: ${DEFAULT-VALUE})")
   String jobId;
 
@@ -94,6 +94,10 @@ final class SendTestCommand implements Callable<Integer> {
                         "--status must be completed, failed, cancelled or expired; got '"
                             + status
                             + "'"));
+    if (url == null) {
+      // with --url the tenant is not in the URL: the receiver at that URL decides
+      ServedTenants.check(cli.env, tenant);
+    }
     URI target = target();
     String signingSecret = signingSecret(target);
     byte[] body = JSON.std.asBytes(SampleEvents.terminal(terminal, jobId, unsignedUrls));

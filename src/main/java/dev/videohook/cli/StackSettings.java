@@ -4,6 +4,7 @@ import dev.videohook.config.LocalMode;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.download.DownloadConfig;
 import dev.videohook.provider.Provider;
+import dev.videohook.provider.Tenants;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
 import java.util.ArrayList;
@@ -42,7 +43,9 @@ record StackSettings(String stack, Region region, Map<String, String> variables)
           "ReconcileMinAgeSeconds",
           ReconcileConfig.RECONCILE_MIN_AGE_SECONDS,
           "ReconcileDeadlineSeconds",
-          ReconcileConfig.RECONCILE_DEADLINE_SECONDS);
+          ReconcileConfig.RECONCILE_DEADLINE_SECONDS,
+          "Tenants",
+          Tenants.SERVED_ENV);
 
   /** What a shell can take unquoted after {@code NAME=}. */
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:,@%+=-]*");

@@ -42,6 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    job.checkServed(cli.env);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean hasTable = cli.env.hasJobTable();

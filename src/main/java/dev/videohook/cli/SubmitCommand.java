@@ -228,6 +228,7 @@ final class SubmitCommand implements Callable<Integer> {
               + " (template.yaml, Tenants)"
               + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
     }
+    ServedTenants.check(cli.env, tenant);
   }
 
   private Map<String, Object> extraFields() {

@@ -133,6 +133,7 @@ final class TriggerCommand implements Callable<Integer> {
           ExitCode.USAGE, "tenant '" + tenant + "' is not valid: " + Tenants.DEPLOYABLE_RULE);
     }
     URI base = localApiBase();
+    ServedTenants.check(cli.env, tenant); // after: only the local stack's tenants are asked about
     URI api =
         CliEnvironment.uri(
             CliEnvironment.API_URL,

@@ -41,6 +41,7 @@ final class UrlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    job.checkServed(cli.env);
     Duration expiry;
     try {
       expiry = Duration.parse(expires);

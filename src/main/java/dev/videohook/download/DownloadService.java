@@ -9,6 +9,7 @@ import dev.videohook.job.LeaseClaim;
 import dev.videohook.job.StoredObject;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.retry.Deadline;
+import dev.videohook.secrets.SecretsUnavailableException;
 import dev.videohook.secrets.TenantSecrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * One completed job, start to end: skip it unless the job is still {@code completed}, copy its
@@ -181,6 +184,8 @@ public final class DownloadService {
               .addKeyValue("error", describe(e));
       if (e instanceof SdkException) {
         line = line.setCause(e); // AWS's own failures carry no provider header
+      } else if (!(e instanceof DownloadException)) {
+        line = line.addKeyValue("exception", DownloadException.kind(e)); // for whoever debugs it
       }
       line.log("download failed");
       metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
@@ -206,13 +211,24 @@ public final class DownloadService {
 
   /**
    * What is stored and logged about a failure: a {@link DownloadException}'s message (written by
-   * this code), otherwise only the failure's kind, since another exception's message could quote a
-   * header value.
+   * this code); for S3 and Secrets Manager, what they answered in words; otherwise a plain
+   * "unexpected failure", since another exception's message could quote a header value and its
+   * class name tells the user nothing (the log line carries the exception itself).
    */
   static String describe(RuntimeException failure) {
-    return failure instanceof DownloadException
-        ? failure.getMessage()
-        : "unexpected failure: " + DownloadException.kind(failure);
+    if (failure instanceof DownloadException || failure instanceof SecretsUnavailableException) {
+      return failure.getMessage();
+    }
+    if (failure instanceof S3Exception s3) {
+      String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+      return "storing in S3 failed: S3 answered HTTP "
+          + s3.statusCode()
+          + (code == null || code.isBlank() ? "" : " (" + code + ")");
+    }
+    if (failure instanceof SdkClientException) {
+      return "storing in S3 failed: S3 could not be reached";
+    }
+    return "unexpected failure in the downloader: its log line has the details";
   }
 
   private void noteFailure(

@@ -39,6 +39,11 @@ final class ProgressInputStream extends FilterInputStream {
     return n;
   }
 
+  /** The bytes read so far. */
+  long bytesRead() {
+    return read;
+  }
+
   private void count(long n) {
     read += n;
     if (read >= next) {

@@ -5,10 +5,12 @@ import dev.videohook.net.Destination;
 import dev.videohook.net.HostResolver;
 import dev.videohook.net.HttpStatus;
 import dev.videohook.net.RefusedDestinationException;
+import dev.videohook.net.TransportFailures;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.retry.Deadline;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.Dns;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -47,8 +51,9 @@ import okhttp3.Response;
  * overall timeout, so a source that trickles its status line or headers just inside the read
  * timeout is cut off at the deadline.
  *
- * <p>Nothing a failed request throws is passed on: failures carry the exception's kind and a
- * message written here, since a JDK or client message may quote a header value.
+ * <p>Nothing a failed request throws is passed on: a failure is said in words written here, with
+ * its numbers ({@link TransportFailures}), since a JDK or client message may quote a header value
+ * and an exception's class name tells the user nothing.
  */
 final class SourceFetcher {
   static final int MAX_REDIRECTS = 5;
@@ -56,7 +61,11 @@ final class SourceFetcher {
   /** The one port fetched unless another is configured: https's. */
   static final int HTTPS_PORT = 443;
 
+  /** How long a connection (TCP, then TLS) may take to open. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final OkHttpClient http;
+  private final Duration responseTimeout;
   private final HostResolver resolver;
   private final boolean allowLoopbackHttp;
   private final Set<Integer> allowedPorts;
@@ -71,6 +80,7 @@ final class SourceFetcher {
       boolean allowLoopbackHttp,
       Set<Integer> allowedPorts) {
     this.http = httpClient(responseTimeout);
+    this.responseTimeout = responseTimeout;
     this.resolver = resolver;
     this.allowLoopbackHttp = allowLoopbackHttp;
     this.allowedPorts = Set.copyOf(allowedPorts);
@@ -80,10 +90,17 @@ final class SourceFetcher {
    * A source's answer: HTTP 200, its headers read and checked, its body still to be read (the
    * caller closes the response).
    *
+   * @param apiOrigin whether the source is the provider's API (its content endpoint)
    * @param contentLength the declared length, or -1 when none was declared
    * @param contentType what the video is stored as ({@link ObjectKeys#allowedContentType})
    */
-  record Fetched(URI uri, Response response, long contentLength, String contentType) {}
+  record Fetched(
+      URI uri, boolean apiOrigin, Response response, long contentLength, String contentType) {
+    /** The source as a reason names it: what it is, and its URL without the query. */
+    String source() {
+      return sourceName(apiOrigin) + " (" + UrlPolicy.redacted(uri) + ")";
+    }
+  }
 
   /**
    * The provider API key and where it may go.
@@ -105,7 +122,7 @@ final class SourceFetcher {
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
-        .connectTimeout(Duration.ofSeconds(5))
+        .connectTimeout(CONNECT_TIMEOUT)
         .readTimeout(responseTimeout)
         .writeTimeout(responseTimeout)
         .build();
@@ -125,12 +142,13 @@ final class SourceFetcher {
       boolean apiOrigin = UrlPolicy.sameOrigin(uri, apiKey.origin());
       OkHttpClient client = pinnedClient(url, uri, apiOrigin, deadline);
       Request request = request(url, apiOrigin ? apiKey : null);
-      Response response = send(client, request, uri);
+      Response response = send(client, request, uri, apiOrigin);
       try {
-        Optional<URI> next = followUp(response.code(), response.header("Location"), uri);
+        Optional<URI> next = followUp(response.code(), response.header("Location"), uri, apiOrigin);
         if (next.isEmpty()) {
           return new Fetched(
               uri,
+              apiOrigin,
               response,
               contentLength(response.header("Content-Length"), uri),
               ObjectKeys.allowedContentType(response.header("Content-Type")));
@@ -181,13 +199,10 @@ final class SourceFetcher {
       throw DownloadException.refused(e.getMessage() + " (" + UrlPolicy.redacted(uri) + ")");
     } catch (UnknownHostException e) {
       throw DownloadException.retryable(
-          "GET " + UrlPolicy.redacted(uri) + " failed: its host does not resolve");
+          "GET " + UrlPolicy.redacted(uri) + ": its host name does not resolve (DNS)");
     } catch (RuntimeException e) {
       throw DownloadException.retryable(
-          "GET "
-              + UrlPolicy.redacted(uri)
-              + " failed: resolving its host threw "
-              + DownloadException.kind(e));
+          "GET " + UrlPolicy.redacted(uri) + ": looking up its host name (DNS) failed");
     }
     Optional<String> refusedPort =
         portRefusal(url.port(), apiOrigin, destination, allowLoopbackHttp, allowedPorts);
@@ -213,15 +228,49 @@ final class SourceFetcher {
 
   /**
    * The one place a request is sent. What the client throws never leaves here: its message could
-   * quote a header (the API key), so only its kind is kept.
+   * quote a header (the API key), and its class name means nothing to the user, so the failure is
+   * said in words ({@link TransportFailures}), from its type and how far the call had got.
    */
-  private static Response send(OkHttpClient client, Request request, URI uri) {
-    Call call = client.newCall(request);
+  private Response send(OkHttpClient client, Request request, URI uri, boolean apiOrigin) {
+    StageListener stage = new StageListener();
+    Call call = client.newBuilder().eventListener(stage).build().newCall(request);
     try {
       return call.execute();
     } catch (IOException | RuntimeException e) {
-      throw sendFailure(e, uri, Thread.currentThread().isInterrupted(), call.isCanceled());
+      String why = TransportFailures.beforeAnswer(e, stage.stage, CONNECT_TIMEOUT, responseTimeout);
+      throw sendFailure(
+          why, uri, apiOrigin, Thread.currentThread().isInterrupted(), call.isCanceled());
     }
+  }
+
+  /** How far a call got: the client says so through its events. */
+  private static final class StageListener extends EventListener {
+    private volatile TransportFailures.Stage stage = TransportFailures.Stage.UNKNOWN;
+
+    @Override
+    public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+      stage = TransportFailures.Stage.CONNECTING;
+    }
+
+    @Override
+    public void secureConnectStart(Call call) {
+      stage = TransportFailures.Stage.TLS;
+    }
+
+    @Override
+    public void connectEnd(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol) {
+      stage = TransportFailures.Stage.WAITING;
+    }
+
+    @Override
+    public void connectionAcquired(Call call, Connection connection) {
+      stage = TransportFailures.Stage.WAITING;
+    }
+  }
+
+  /** What a source is, for a reason: the provider's content endpoint, or the host a URL names. */
+  static String sourceName(boolean apiOrigin) {
+    return apiOrigin ? "the content endpoint" : "the video host";
   }
 
   // --- the decisions, apart from the loop ---
@@ -232,18 +281,16 @@ final class SourceFetcher {
    * in the next one).
    */
   static DownloadException sendFailure(
-      Throwable e, URI uri, boolean interrupted, boolean cutOffAtDeadline) {
+      String why, URI uri, boolean apiOrigin, boolean interrupted, boolean cutOffAtDeadline) {
     if (interrupted) {
       return DownloadException.permanent("interrupted while fetching " + UrlPolicy.redacted(uri));
     }
+    String source = sourceName(apiOrigin) + " (" + UrlPolicy.redacted(uri) + ")";
     if (cutOffAtDeadline) {
       return DownloadException.retryable(
-          "GET "
-              + UrlPolicy.redacted(uri)
-              + " failed: no status and headers before the invocation's deadline");
+          "no answer from " + source + " before the invocation's deadline");
     }
-    return DownloadException.retryable(
-        "GET " + UrlPolicy.redacted(uri) + " failed: " + DownloadException.kind(e));
+    return DownloadException.retryable(source + ": " + why);
   }
 
   /**
@@ -252,6 +299,11 @@ final class SourceFetcher {
    * so ({@link HttpStatus#isRetryable}).
    */
   static Optional<URI> followUp(int status, String location, URI uri) {
+    return followUp(status, location, uri, false);
+  }
+
+  /** As {@link #followUp(int, String, URI)}, naming the source as {@link #sourceName} does. */
+  static Optional<URI> followUp(int status, String location, URI uri, boolean apiOrigin) {
     if (status == 200) {
       return Optional.empty();
     }
@@ -262,7 +314,8 @@ final class SourceFetcher {
       }
       return Optional.of(resolve(uri, location));
     }
-    String message = "HTTP " + status + " from " + UrlPolicy.redacted(uri);
+    String message =
+        "HTTP " + status + " from " + sourceName(apiOrigin) + " (" + UrlPolicy.redacted(uri) + ")";
     throw HttpStatus.isRetryable(status)
         ? DownloadException.retryable(message)
         : DownloadException.permanent(message);

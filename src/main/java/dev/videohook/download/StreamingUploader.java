@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
+import dev.videohook.net.TransportFailures;
 import dev.videohook.retry.Deadline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -471,8 +472,7 @@ public final class StreamingUploader {
 
   private static void checkLength(long total, long declaredLength) {
     if (declaredLength >= 0 && total != declaredLength) {
-      throw DownloadException.retryable(
-          "received " + total + " bytes, but Content-Length said " + declaredLength);
+      throw DownloadException.retryable(TransportFailures.lengthMismatch(total, declaredLength));
     }
   }
 

@@ -2,13 +2,13 @@ package dev.videohook.download;
 
 import dev.videohook.job.StoredObject;
 import dev.videohook.net.HostResolver;
+import dev.videohook.net.TransportFailures;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.retry.Deadline;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -124,22 +124,26 @@ public final class VideoDownloader {
     // body's source): closing the body stream alone would leave a stalled read blocked until the
     // client's read timeout
     response.body().source().timeout().timeout(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    ProgressInputStream body =
+        new ProgressInputStream(
+            new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout),
+            read ->
+                DownloadService.log(LOG.atInfo(), job)
+                    .addKeyValue("index", index)
+                    .addKeyValue("outcome", "progress")
+                    .addKeyValue("bytesSoFar", read)
+                    .addKeyValue("length", length)
+                    .log("download progress"));
     try (response;
-        InputStream body =
-            new ProgressInputStream(
-                new IdleTimeoutInputStream(response.body().byteStream(), idleTimeout),
-                read ->
-                    DownloadService.log(LOG.atInfo(), job)
-                        .addKeyValue("index", index)
-                        .addKeyValue("outcome", "progress")
-                        .addKeyValue("bytesSoFar", read)
-                        .addKeyValue("length", length)
-                        .log("download progress"))) {
+        body) {
       return uploader.upload(
           key, fetched.contentType(), body, fetched.contentLength(), maxBytes, deadline);
     } catch (IOException e) {
+      // said with the numbers, never the exception's class: the reason is what on-call staff read
       throw DownloadException.retryable(
-          "reading " + UrlPolicy.redacted(fetched.uri()) + " failed: " + DownloadException.kind(e));
+          fetched.source()
+              + ": "
+              + TransportFailures.duringBody(e, body.bytesRead(), length, idleTimeout));
     }
   }
 

@@ -10,6 +10,12 @@ public final class SampleEvents {
   private SampleEvents() {}
 
   /**
+   * The test job's id ({@code videohook send-test}'s default {@code data.id}): the local stack's
+   * simulated providers hold a finished job of this id, so a test event's video can be fetched.
+   */
+  public static final String TEST_JOB_ID = "job_test";
+
+  /**
    * A terminal event for a test job, ready to be written as JSON.
    *
    * @param unsignedUrls {@code data.unsigned_urls} of a completed event (ignored for others)

@@ -1,6 +1,7 @@
 package dev.videohook.provider;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.net.TransportFailures;
 import dev.videohook.retry.Deadline;
 import dev.videohook.retry.Sleeper;
 import java.io.IOException;
@@ -283,9 +284,9 @@ public final class ProviderClient {
               + what
               + ": cannot reach "
               + apiBase
-              + " ("
-              + (e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName())
-              + ")");
+              + ": "
+              + TransportFailures.beforeAnswer(
+                  e.getCause(), TransportFailures.Stage.UNKNOWN, TIMEOUT, TIMEOUT));
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();

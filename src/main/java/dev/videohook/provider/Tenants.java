@@ -17,6 +17,13 @@ public final class Tenants {
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
   public static final String DEFAULT = "$default";
 
+  /**
+   * The tenants a stack serves, comma-separated: the local stack's setting (serve reads it, and
+   * writes it into the command line's settings); for a deployed stack, its {@code Tenants}
+   * parameter, set where the command line runs.
+   */
+  public static final String SERVED_ENV = "VIDEOHOOK_TENANTS";
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   /** A stage's own name: the default stage has none. */

@@ -74,6 +74,7 @@ class EnvCommandTest {
     assertEquals(VALUES.get("TenantSecretsPrefix"), vars.get("TENANT_SECRETS_PREFIX"));
     assertEquals("https://openrouter.ai/api/v1", vars.get("OPENROUTER_API_BASE"));
     assertEquals("900", vars.get("RECONCILE_MIN_AGE_SECONDS"));
+    assertEquals("demo,acme", vars.get("VIDEOHOOK_TENANTS"), "a mistyped -t is refused");
   }
 
   @Test
@@ -191,6 +192,7 @@ class EnvCommandTest {
           "  ModelGatesApiBase:\n    Type: String\n    Default: https://modelgates.ai/api/v1\n");
       body.append("  ReconcileMinAgeSeconds:\n    Type: Number\n    Default: 900\n");
       body.append("  ReconcileDeadlineSeconds:\n    Type: Number\n    Default: 86400\n");
+      body.append("  Tenants:\n    Type: CommaDelimitedList\n    Default: demo,acme\n");
     }
     body.append("Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n");
     body.append("Outputs:\n");

@@ -70,6 +70,15 @@ class TriggerTest {
     endsAsPromised(name);
   }
 
+  @Test
+  void tenantServeDoesNotServe_isRefusedBeforeAnythingIsSubmitted_withServesOwnSettings() {
+    Run run = run(env(), "trigger", "failed", "-t", "acmee");
+
+    assertEquals(ExitCode.USAGE, run.exitCode(), run.err());
+    assertEquals("", run.out(), "no job id: nothing submitted");
+    assertTrue(run.err().contains("it serves acme, demo"), run.err());
+  }
+
   private static void endsAsPromised(String name) throws Exception {
     TriggerCommand.Trigger promised =
         TriggerCommand.TRIGGERS.stream().filter(t -> t.name().equals(name)).findFirst().get();

@@ -11,7 +11,6 @@ import dev.videohook.net.TestDns;
 import dev.videohook.retry.Deadline;
 import dev.videohook.testing.TricklingServer;
 import dev.videohook.testing.VideoHost;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -68,7 +67,9 @@ class SourceFetcherTest {
       DownloadException e =
           assertThrows(DownloadException.class, () -> SourceFetcher.followUp(status, null, SOURCE));
       assertFalse(e.isTransient(), "HTTP " + status);
-      assertEquals("HTTP " + status + " from https://cdn.example.com/v/1.mp4", e.getMessage());
+      assertEquals(
+          "HTTP " + status + " from the video host (https://cdn.example.com/v/1.mp4)",
+          e.getMessage());
     }
   }
 
@@ -109,14 +110,13 @@ class SourceFetcherTest {
 
   @Test
   void sendFailure_shouldNameTheDeadline_whenTheCallWasCutOffByIt() {
-    DownloadException e =
-        SourceFetcher.sendFailure(new java.io.InterruptedIOException(), SOURCE, false, true);
+    DownloadException e = SourceFetcher.sendFailure("timeout", SOURCE, false, false, true);
     assertTrue(e.isTransient());
     assertEquals(
-        "GET https://cdn.example.com/v/1.mp4 failed: no status and headers before the"
+        "no answer from the video host (https://cdn.example.com/v/1.mp4) before the"
             + " invocation's deadline",
         e.getMessage());
-    assertFalse(SourceFetcher.sendFailure(new IOException(), SOURCE, true, false).isTransient());
+    assertFalse(SourceFetcher.sendFailure("closed", SOURCE, false, true, false).isTransient());
   }
 
   // --- the loop, against real sockets ---

@@ -9,7 +9,9 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +55,28 @@ class GuideSenderTest {
   @Test
   void guideSender_gets401_withAnotherSecret() throws Exception {
     assertEquals("401", runSender("another_secret"));
+  }
+
+  /**
+   * docs/local.md's sender lines, run as written (by sh, from the repository root, as a reader
+   * pastes them): each prints what its comment says.
+   */
+  @Test
+  void docsLocalSenderLines_runAsWritten_printWhatTheirCommentsSay() throws Exception {
+    List<String> lines =
+        Files.readAllLines(Path.of("docs", "local.md")).stream()
+            .filter(line -> line.contains("node ") && line.contains("# prints "))
+            .toList();
+    assertEquals(2, lines.size(), "docs/local.md's two sender lines: " + lines);
+    for (String line : lines) {
+      String command = line.substring(0, line.indexOf('#')).strip();
+      String expected = line.substring(line.indexOf("# prints ") + "# prints ".length()).strip();
+      Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " did not finish within 60 s");
+      String printed =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(expected, printed, command);
+    }
   }
 
   private static String runSender(String secret) throws Exception {
