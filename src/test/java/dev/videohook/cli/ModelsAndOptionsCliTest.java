@@ -85,7 +85,7 @@ class ModelsAndOptionsCliTest {
     String seedance =
         lines.stream().filter(l -> l.startsWith("bytedance/")).findFirst().orElseThrow();
     assertTrue(seedance.contains("5,10"), seedance);
-    assertEquals(4, lines.size(), "a heading and three models: " + run.out());
+    assertEquals(5, lines.size(), "a heading and four models: " + run.out());
   }
 
   @Test
@@ -95,7 +95,7 @@ class ModelsAndOptionsCliTest {
     assertEquals(0, run.exitCode(), run.err());
     Map<String, Object> json = JSON.std.mapFrom(run.out());
     List<?> data = (List<?>) json.get("data");
-    assertEquals(3, data.size());
+    assertEquals(4, data.size());
     assertEquals(VEO, ((Map<?, ?>) data.get(0)).get("id"));
     assertFalse(run.out().contains(API_KEY));
   }
@@ -207,7 +207,7 @@ class ModelsAndOptionsCliTest {
 
     assertEquals(2, resolution.exitCode());
     assertTrue(
-        resolution.err().contains("--resolution 720: must be one of 480p, 720p, 768p, 1080p"),
+        resolution.err().contains("--resolution 720: must be one of 360p, 480p, 720p, 768p, 1080p"),
         resolution.err());
     assertEquals(2, size.exitCode());
     assertTrue(size.err().contains("--size wide: must be WIDTHxHEIGHT"), size.err());
