@@ -224,8 +224,10 @@ public final class ProviderSimulator implements AutoCloseable {
    * #JOB_COST}) no longer fits in what is left is refused with 402, {@code limit_source:
    * openrouter_key_limit}; {@code GET /key} reports {@code limit} and {@code limit_remaining}.
    */
-  public void setKeyLimit(Double usd) {
+  public synchronized void setKeyLimit(Double usd) {
+    // counted from now on, as for a fresh key: earlier tests' jobs do not use it up
     this.keyLimit = usd;
+    this.keyUsage = 0;
   }
 
   /**
