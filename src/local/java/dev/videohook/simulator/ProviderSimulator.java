@@ -396,7 +396,7 @@ public final class ProviderSimulator implements AutoCloseable {
       return;
     }
     if (job.statusCalls.incrementAndGet() <= job.faults.throttledStatusCalls()) {
-      rateLimitHeaders(exchange, Duration.ofSeconds(60));
+      // an upstream model provider's limit: no X-RateLimit-* (those are for the provider's own)
       sendError(exchange, 429, "Rate limit exceeded");
       return;
     }
