@@ -80,6 +80,14 @@ public final class ProviderSimulator implements AutoCloseable {
   private final AtomicInteger throttledCalls = new AtomicInteger();
   private volatile int throttleStatus = 429;
   private volatile String throttleRetryAfter;
+  private volatile Duration throttleReset = Duration.ofSeconds(60);
+  private volatile double balance = 100.0;
+  private volatile Double keyLimit;
+  private volatile double keyUsage;
+  private final Map<String, String> reportedStatuses = new ConcurrentHashMap<>();
+
+  /** What one submitted job costs, in USD: its {@code usage.cost} and what the key's limit loses. */
+  public static final double JOB_COST = 0.4;
 
   private static final class SimulatedJob {
     final String id;
@@ -124,6 +132,7 @@ public final class ProviderSimulator implements AutoCloseable {
     testJob.status = JobStatus.COMPLETED;
     jobs.put(testJob.id, testJob);
     api.createContext("/api/v1/videos", this::serveApi);
+    api.createContext("/api/v1/key", this::serveApi);
     cdn.createContext("/files/", this::serveCdn);
     cdn.createContext(SAMPLE_PATH, this::serveSample);
     api.start();
@@ -194,9 +203,46 @@ public final class ProviderSimulator implements AutoCloseable {
    * or 503, say) in the provider's error shape, with {@code Retry-After: retryAfter} unless null.
    */
   public void throttleNext(int calls, int status, String retryAfter) {
+    throttleNext(calls, status, retryAfter, Duration.ofSeconds(60));
+  }
+
+  /**
+   * As {@link #throttleNext(int, int, String)}, a 429 also carrying {@code X-RateLimit-Limit},
+   * {@code X-RateLimit-Remaining: 0} and {@code X-RateLimit-Reset} ({@code resetIn} from now, in
+   * Unix milliseconds), as the provider sends them when one of its own limits is hit.
+   */
+  public void throttleNext(int calls, int status, String retryAfter, Duration resetIn) {
     this.throttleStatus = status;
     this.throttleRetryAfter = retryAfter;
+    this.throttleReset = resetIn;
     this.throttledCalls.set(calls);
+  }
+
+  /**
+   * The account's balance in USD (100 at start): at zero or below, every submit is refused with
+   * 402, {@code limit_source: openrouter_credits}.
+   */
+  public void setBalance(double usd) {
+    this.balance = usd;
+  }
+
+  /**
+   * The API key's own spending limit in USD (null: none, the default). A submit whose cost ({@link
+   * #JOB_COST}) no longer fits in what is left is refused with 402, {@code limit_source:
+   * openrouter_key_limit}; {@code GET /key} reports {@code limit} and {@code limit_remaining}.
+   */
+  public synchronized void setKeyLimit(Double usd) {
+    // counted from now on, as for a fresh key: earlier tests' jobs do not use it up
+    this.keyLimit = usd;
+    this.keyUsage = 0;
+  }
+
+  /**
+   * From now on {@code GET /videos/{jobId}} reports {@code status} for that job, whatever its real
+   * state: a status the published list does not have yet, say, which a client must keep as it is.
+   */
+  public void reportStatus(String jobId, String status) {
+    reportedStatuses.put(jobId, status);
   }
 
   /** Every body {@code POST /videos} received, accepted or refused, as parsed JSON. */
@@ -238,7 +284,13 @@ public final class ProviderSimulator implements AutoCloseable {
         if (throttleRetryAfter != null) {
           exchange.getResponseHeaders().set("Retry-After", throttleRetryAfter);
         }
-        sendError(exchange, throttleStatus, "Rate limited: try again later");
+        if (throttleStatus == 429) {
+          rateLimitHeaders(exchange, throttleReset);
+        }
+        sendError(
+            exchange,
+            throttleStatus,
+            throttleStatus == 429 ? "Rate limit exceeded" : "Provider overloaded: try again later");
         return;
       }
       if (path.equals("/api/v1/videos/models") && exchange.getRequestMethod().equals("GET")) {
@@ -251,16 +303,19 @@ public final class ProviderSimulator implements AutoCloseable {
         return;
       }
       if (!("Bearer " + apiKey).equals(authorization)) {
-        sendJson(
-            exchange,
-            401,
-            Map.of(
-                "error",
-                Map.of("code", 401, "message", "No auth credentials found or invalid API key")));
+        sendError(exchange, 401, "No auth credentials found or invalid API key");
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      if (path.equals("/api/v1/key") && method.equals("GET")) {
+        sendJson(exchange, 200, Map.of("data", keyInfo()));
+        return;
+      }
+      if (!path.startsWith("/api/v1/videos")) {
+        sendError(exchange, 404, "Not found");
         return;
       }
       String[] parts = path.substring("/api/v1/videos".length()).split("/");
-      String method = exchange.getRequestMethod();
       if (parts.length <= 1 && method.equals("POST")) {
         submit(exchange);
       } else if (parts.length == 2 && method.equals("GET")) {
@@ -268,23 +323,17 @@ public final class ProviderSimulator implements AutoCloseable {
       } else if (parts.length == 3 && parts[2].equals("content") && method.equals("GET")) {
         SimulatedJob job = jobs.get(parts[1]);
         if (job == null || job.status != JobStatus.COMPLETED) {
-          sendJson(
-              exchange,
-              404,
-              Map.of("error", Map.of("code", 404, "message", "No content for this job")));
+          sendError(exchange, 404, "No content for this job");
           return;
         }
         int index = contentIndex(exchange.getRequestURI().getRawQuery());
         if (index < 0 || index >= job.outputs) {
-          sendJson(
-              exchange,
-              404,
-              Map.of("error", Map.of("code", 404, "message", "No content at this index")));
+          sendError(exchange, 404, "No content at this index");
           return;
         }
         serveVideo(exchange, job, index);
       } else {
-        sendJson(exchange, 404, Map.of("error", Map.of("code", 404, "message", "Not found")));
+        sendError(exchange, 404, "Not found");
       }
     }
   }
@@ -294,21 +343,37 @@ public final class ProviderSimulator implements AutoCloseable {
     try {
       body = JSON.std.mapFrom(exchange.getRequestBody().readAllBytes());
     } catch (IOException e) {
-      sendJson(exchange, 400, Map.of("error", Map.of("code", 400, "message", "Body is not JSON")));
+      sendError(exchange, 400, "Body is not JSON");
       return;
     }
     submitBodies.add(body);
-    if (!(body.get("model") instanceof String model) || !(body.get("prompt") instanceof String)) {
-      sendJson(
-          exchange,
-          400,
-          Map.of("error", Map.of("code", 400, "message", "model and prompt are required")));
+    if (!(body.get("model") instanceof String model)) {
+      sendError(exchange, 400, "model is required");
       return;
     }
     String unsupported = unsupported(body);
     if (unsupported != null) {
       sendError(exchange, 400, unsupported);
       return;
+    }
+    if (balance <= 0) {
+      sendError(
+          exchange,
+          402,
+          "Insufficient credits. Add more using https://openrouter.ai/credits",
+          Map.of("limit_source", "openrouter_credits"));
+      return;
+    }
+    synchronized (this) {
+      if (keyLimit != null && keyLimit - keyUsage < JOB_COST) {
+        sendError(
+            exchange,
+            402,
+            "This API key's credit limit is exhausted",
+            Map.of("limit_source", "openrouter_key_limit"));
+        return;
+      }
+      keyUsage += JOB_COST;
     }
     Faults jobFaults = faults;
     if (body.get(Faults.SUBMIT_FIELD) instanceof String name) {
@@ -334,15 +399,20 @@ public final class ProviderSimulator implements AutoCloseable {
   private void status(HttpExchange exchange, String id) throws IOException {
     SimulatedJob job = jobs.get(id);
     if (job == null) {
-      sendJson(
-          exchange, 404, Map.of("error", Map.of("code", 404, "message", "Video job not found")));
+      sendError(exchange, 404, "Video job not found");
       return;
     }
     if (job.statusCalls.incrementAndGet() <= job.faults.throttledStatusCalls()) {
-      sendJson(exchange, 429, Map.of("error", Map.of("code", 429, "message", "Rate limited")));
+      // an upstream model provider's limit: no X-RateLimit-* (those are for the provider's own)
+      sendError(exchange, 429, "Rate limit exceeded");
       return;
     }
-    sendJson(exchange, 200, data(job));
+    Map<String, Object> answer = data(job);
+    String reported = reportedStatuses.get(id);
+    if (reported != null) {
+      answer.put("status", reported);
+    }
+    sendJson(exchange, 200, answer);
   }
 
   private void serveCdn(HttpExchange exchange) throws IOException {
@@ -399,10 +469,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private void serveVideo(HttpExchange exchange, SimulatedJob job, int index) throws IOException {
     Faults jobFaults = job.faults;
     if (job.contentFetches.incrementAndGet() <= jobFaults.badGatewayFirstFetches()) {
-      sendJson(
-          exchange,
-          502,
-          Map.of("error", Map.of("code", 502, "message", "Upstream storage unavailable")));
+      sendError(exchange, 502, "Upstream storage unavailable");
       return;
     }
     long size = jobFaults.videoBytes();
@@ -581,10 +648,11 @@ public final class ProviderSimulator implements AutoCloseable {
     data.put("status", job.status.value());
     data.put("polling_url", apiBase() + "/videos/" + job.id);
     if (job.status.isProviderTerminal()) {
-      data.put("generation_id", "gen-" + job.id);
+      // the job id is in the generation id format (the SDK's description of id)
+      data.put("generation_id", job.id);
       data.put("model", job.model);
       data.put(
-          "usage", Map.of("cost", job.status == JobStatus.COMPLETED ? 0.4 : 0, "is_byok", false));
+          "usage", Map.of("cost", job.status == JobStatus.COMPLETED ? JOB_COST : 0, "is_byok", false));
     }
     if (job.status == JobStatus.COMPLETED) {
       data.put(
@@ -606,8 +674,9 @@ public final class ProviderSimulator implements AutoCloseable {
     return data;
   }
 
+  /** The published shape: {@code gen-vid-<unix seconds>-<20 alphanumerics>}. */
   private String newId() {
-    StringBuilder id = new StringBuilder(20);
+    StringBuilder id = new StringBuilder("gen-vid-").append(Instant.now().getEpochSecond()).append('-');
     for (int i = 0; i < 20; i++) {
       id.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
     }
@@ -616,7 +685,8 @@ public final class ProviderSimulator implements AutoCloseable {
 
   /**
    * A few published-style models of different capabilities: durations, resolutions, sizes, frame
-   * images, audio and seed each differ between them.
+   * images, audio and seed each differ between them; one upscaling model has no durations but a
+   * creativity range and an upscale factor, and takes no prompt (it works from a video alone).
    */
   private static final List<Map<String, Object>> MODELS =
       List.of(
@@ -629,7 +699,7 @@ public final class ProviderSimulator implements AutoCloseable {
               null,
               List.of("first_frame", "last_frame"),
               true,
-              Map.of("type", "integer"),
+              true,
               Map.of("video_per_second", "0.05", "video_with_audio_per_second", "0.10")),
           model(
               "openai/sora-2",
@@ -651,8 +721,34 @@ public final class ProviderSimulator implements AutoCloseable {
               null,
               List.of(),
               null,
-              Map.of("type", "integer"),
-              Map.of("video_per_second", "0.018")));
+              true,
+              Map.of("video_per_second", "0.018")),
+          upscaler());
+
+  /** Models that work from images (or a video) alone: no prompt needed. */
+  private static final List<String> PROMPT_OPTIONAL = List.of("topaz/video-upscale");
+
+  private static Map<String, Object> upscaler() {
+    Map<String, Object> model =
+        model(
+            "topaz/video-upscale",
+            "Topaz: Video Upscale",
+            null,
+            List.of("1080p", "4K"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of("upscale_per_second", "0.08"));
+    model.put("creativity", List.of(1, 2, 3, 4, 5, 6));
+    Map<String, Object> factor = new LinkedHashMap<>();
+    factor.put("min", 1.0);
+    factor.put("max", 4.0);
+    model.put("upscale_factor", factor);
+    model.put("hugging_face_id", null);
+    return model;
+  }
 
   private static Map<String, Object> model(
       String id,
@@ -663,7 +759,7 @@ public final class ProviderSimulator implements AutoCloseable {
       List<String> sizes,
       List<String> frames,
       Boolean audio,
-      Object seed,
+      Boolean seed,
       Map<String, String> pricing) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("id", id);
@@ -676,6 +772,8 @@ public final class ProviderSimulator implements AutoCloseable {
     model.put("supported_aspect_ratios", aspectRatios);
     model.put("supported_sizes", sizes);
     model.put("supported_frame_images", frames);
+    model.put("creativity", null);
+    model.put("upscale_factor", null);
     model.put("generate_audio", audio);
     model.put("seed", seed);
     model.put("allowed_passthrough_parameters", List.of());
@@ -703,19 +801,115 @@ public final class ProviderSimulator implements AutoCloseable {
         return check[0] + " " + value + " is not supported by " + model.get("id");
       }
     }
-    if (body.get("seed") != null && model.get("seed") == null) {
+    if (body.get("seed") != null && !Boolean.TRUE.equals(model.get("seed"))) {
       return "seed is not supported by " + model.get("id");
+    }
+    if (Boolean.TRUE.equals(body.get("generate_audio"))
+        && !Boolean.TRUE.equals(model.get("generate_audio"))) {
+      return "generate_audio is not supported by " + model.get("id");
+    }
+    Object creativity = body.get("creativity");
+    if (creativity != null
+        && !(model.get("creativity") instanceof List<?> levels && levels.contains(creativity))) {
+      return "creativity " + creativity + " is not supported by " + model.get("id");
+    }
+    Object factor = body.get("upscale_factor");
+    if (factor != null
+        && !(factor instanceof Number n
+            && model.get("upscale_factor") instanceof Map<?, ?> range
+            && n.doubleValue() >= ((Number) range.get("min")).doubleValue()
+            && n.doubleValue() <= ((Number) range.get("max")).doubleValue())) {
+      return "upscale_factor " + factor + " is not supported by " + model.get("id");
+    }
+    boolean hasImages =
+        body.get("frame_images") instanceof List<?> frames && !frames.isEmpty()
+            || body.get("input_references") instanceof List<?> refs && !refs.isEmpty()
+            || body.get("previous_job_id") != null;
+    if (!(body.get("prompt") instanceof String)
+        && !(PROMPT_OPTIONAL.contains(model.get("id")) && hasImages)) {
+      return "prompt is required by " + model.get("id");
     }
     return null;
   }
 
   private static void sendError(HttpExchange exchange, int status, String message)
       throws IOException {
-    sendJson(exchange, status, Map.of("error", Map.of("code", status, "message", message)));
+    sendError(exchange, status, message, Map.of());
+  }
+
+  /**
+   * The provider's error shape: {@code {"error": {code, message, metadata: {error_type, ...}}}},
+   * {@code error_type} as the API reference names them.
+   */
+  private static void sendError(
+      HttpExchange exchange, int status, String message, Map<String, Object> metadata)
+      throws IOException {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("error_type", errorType(status));
+    meta.putAll(metadata);
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", status);
+    error.put("message", message);
+    error.put("metadata", meta);
+    sendJson(exchange, status, Map.of("error", error));
+  }
+
+  private static String errorType(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "authentication";
+      case 402 -> "payment_required";
+      case 404 -> "not_found";
+      case 429 -> "rate_limit_exceeded";
+      case 502 -> "provider_unavailable";
+      case 503 -> "provider_overloaded";
+      default -> "server";
+    };
+  }
+
+  /** The headers of a 429 for one of the provider's own limits; the reset in Unix milliseconds. */
+  private static void rateLimitHeaders(HttpExchange exchange, Duration resetIn) {
+    exchange.getResponseHeaders().set("X-RateLimit-Limit", "20");
+    exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
+    exchange
+        .getResponseHeaders()
+        .set("X-RateLimit-Reset", String.valueOf(Instant.now().plus(resetIn).toEpochMilli()));
+  }
+
+  /** {@code GET /key}: the key's limit and usage, every key the SDK requires. */
+  private synchronized Map<String, Object> keyInfo() {
+    double usage = keyUsage;
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("label", "sk-or-v1-sim...");
+    data.put("limit", keyLimit);
+    data.put("limit_remaining", keyLimit == null ? null : Math.max(0, keyLimit - usage));
+    data.put("limit_reset", null);
+    data.put("include_byok_in_limit", false);
+    data.put("usage", usage);
+    data.put("usage_daily", usage);
+    data.put("usage_weekly", usage);
+    data.put("usage_monthly", usage);
+    data.put("byok_usage", 0.0);
+    data.put("byok_usage_daily", 0.0);
+    data.put("byok_usage_weekly", 0.0);
+    data.put("byok_usage_monthly", 0.0);
+    data.put("is_free_tier", false);
+    data.put("is_management_key", false);
+    data.put("is_provisioning_key", false);
+    data.put("free_model_daily_requests", Map.of("limit", 1000, "remaining", 1000, "used", 0));
+    data.put(
+        "rate_limit",
+        Map.of("interval", "1h", "note", "This field is deprecated and safe to ignore.", "requests", -1));
+    data.put("allowed_data_regions", List.of("global"));
+    data.put("creator_user_id", null);
+    data.put("organization_id", null);
+    data.put("workspace_id", null);
+    return data;
   }
 
   private static void sendJson(HttpExchange exchange, int status, Object value) throws IOException {
-    byte[] json = JSON.std.asBytes(value);
+    // nulls written: the published schema requires keys whose value may be null
+    byte[] json = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asBytes(value);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, json.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import dev.videohook.job.Job;
+import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Tenants;
 import java.io.PrintWriter;
 import java.util.List;
@@ -50,17 +51,28 @@ final class JobsCommand implements Callable<Integer> {
       out.println("no jobs for tenant " + tenant);
       return ExitCode.OK;
     }
-    out.printf("%-30s %-11s %-24s %-16s %s%n", "UPDATED", "PROVIDER", "JOB", "STATUS", "MODEL");
+    out.printf(
+        "%-30s %-11s %-24s %-16s %-28s %s%n",
+        "UPDATED", "PROVIDER", "JOB", "STATUS", "MODEL", "NOTE");
     for (Job job : jobs) {
       out.printf(
-          "%-30s %-11s %-24s %-16s %s%n",
+          "%-30s %-11s %-24s %-16s %-28s %s%n",
           orDash(job.times().updatedAt()),
           job.provider().id(),
           job.jobId(),
           job.status().value(),
-          orDash(job.model()));
+          orDash(job.model()),
+          orDash(note(job)));
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * What a pending job is waiting on, as the reconciler last found it: a status the provider sent
+   * that videohook does not know shows here as sent, not as a silent "pending".
+   */
+  private static String note(Job job) {
+    return job.status() == JobStatus.PENDING ? job.reconcile().lastOutcome() : job.error();
   }
 
   private static Object orDash(Object value) {

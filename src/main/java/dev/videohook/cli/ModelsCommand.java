@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
       "Lists the provider's video models and what each accepts (GET /videos/models).",
       "Needs only the API base; the API key (<PROVIDER>_API_KEY) is sent"
           + " when set. In the table, - means not supported and ? means the provider does not"
-          + " say."
+          + " say.",
+      "CREATIVITY and UPSCALE are the levels and the factor range an upscaling model takes"
+          + " (--creativity, --upscale-factor)."
     })
 final class ModelsCommand implements Callable<Integer> {
   private static final String[] HEADINGS = {
@@ -37,6 +39,8 @@ final class ModelsCommand implements Callable<Integer> {
     "FRAMES",
     "AUDIO",
     "SEED",
+    "CREATIVITY",
+    "UPSCALE",
     "PRICE (USD)"
   };
 
@@ -104,6 +108,8 @@ final class ModelsCommand implements Callable<Integer> {
           .orElse("?"),
       yesNo(Optional.ofNullable(model.generateAudio())),
       yesNo(model.seed()),
+      model.creativity().isEmpty() ? "-" : listOrNone(model.creativity()),
+      model.upscaleFactor().map(range -> "x" + range).orElse("-"),
       model.pricing().isEmpty()
           ? "?"
           : printable(

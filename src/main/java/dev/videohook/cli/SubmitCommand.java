@@ -5,6 +5,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
+import dev.videohook.provider.InputReference;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.provider.SubmitRequest;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +58,11 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Video model slug, e.g. google/veo-3.1-lite")
   String model;
 
-  @Option(names = "--prompt", required = true, description = "What to generate.")
+  @Option(
+      names = "--prompt",
+      description =
+          "What to generate. Optional for a model that works from images (or a video) alone:"
+              + " then give --first-frame, --input-reference or --previous-job-id.")
   String prompt;
 
   @Option(
@@ -65,7 +71,7 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Clip length in seconds (see `videohook models`).")
   Integer duration;
 
-  @Option(names = "--resolution", description = "One of 480p 720p 768p 1080p 1K 2K 4K.")
+  @Option(names = "--resolution", description = "One of 360p 480p 720p 768p 1080p 1K 2K 4K.")
   String resolution;
 
   @Option(
@@ -86,8 +92,48 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(
       names = {"--audio", "--generate-audio"},
       negatable = true,
-      description = "Ask for an audio track (--no-audio: ask for none).")
+      description =
+          "Ask for an audio track, or --no-audio for none: the provider adds (and bills) audio"
+              + " by default on models that can make it, so --no-audio sends generate_audio=false.")
   Boolean generateAudio;
+
+  @Option(
+      names = "--creativity",
+      paramLabel = "LEVEL",
+      description = "Creativity level, for upscaling models (see `videohook models`).")
+  Integer creativity;
+
+  @Option(
+      names = "--upscale-factor",
+      paramLabel = "FACTOR",
+      description = "Upscale factor (> 0), for upscaling models, within the model's range.")
+  Double upscaleFactor;
+
+  @Option(
+      names = "--input-reference",
+      paramLabel = "[KIND=]URL",
+      description =
+          "Reference asset to guide the generation (repeatable): an image URL, or image=URL,"
+              + " audio=URL, video=URL. --first-frame/--last-frame win when both are given.")
+  List<String> inputReferences = List.of();
+
+  @Option(
+      names = "--previous-job-id",
+      paramLabel = "JOB_ID",
+      description = "A completed job to edit or extend (continues it on the same model).")
+  String previousJobId;
+
+  @Option(
+      names = "--session-id",
+      paramLabel = "ID",
+      description = "Groups related requests in the provider's logs (at most 256 characters).")
+  String sessionId;
+
+  @Option(
+      names = "--user",
+      paramLabel = "ID",
+      description = "Your end user's id, for the provider's logs (never sent upstream).")
+  String user;
 
   @Option(
       names = "--first-frame",
@@ -149,7 +195,9 @@ final class SubmitCommand implements Callable<Integer> {
             firstFrame,
             lastFrame,
             callback,
-            extra);
+            extra,
+            new SubmitRequest.More(
+                creativity, upscaleFactor, inputReferences(), previousJobId, sessionId, user));
     SubmitOptions options = new SubmitOptions(request, fields);
     options.checkSchema();
     ProviderClient client = cli.env.providerClient(providerOption.provider, apiBase);
@@ -229,6 +277,22 @@ final class SubmitCommand implements Callable<Integer> {
               + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
     }
     ServedTenants.check(cli.env, tenant);
+  }
+
+  /** {@code URL} (an image) or {@code KIND=URL}. */
+  private List<InputReference> inputReferences() {
+    List<InputReference> references = new java.util.ArrayList<>();
+    for (String given : inputReferences) {
+      int eq = given.indexOf('=');
+      String kind = eq > 0 ? given.substring(0, eq) : "";
+      Optional<InputReference.Kind> named = InputReference.Kind.named(kind);
+      if (named.isPresent()) {
+        references.add(new InputReference(named.get(), given.substring(eq + 1)));
+      } else {
+        references.add(new InputReference(InputReference.Kind.IMAGE, given));
+      }
+    }
+    return references;
   }
 
   private Map<String, Object> extraFields() {

@@ -18,16 +18,23 @@ import java.util.Map;
 final class SubmitOptions {
   /** Body field (or frame type) to the typed option that sets it. */
   private static final Map<String, String> OPTIONS =
-      Map.of(
-          "model", "--model",
-          "duration", "--duration",
-          "resolution", "--resolution",
-          "aspect_ratio", "--aspect-ratio",
-          "size", "--size",
-          "seed", "--seed",
-          "generate_audio", "--audio",
-          "first_frame", "--first-frame",
-          "last_frame", "--last-frame");
+      Map.ofEntries(
+          Map.entry("model", "--model"),
+          Map.entry("prompt", "--prompt"),
+          Map.entry("creativity", "--creativity"),
+          Map.entry("upscale_factor", "--upscale-factor"),
+          Map.entry("input_references", "--input-reference"),
+          Map.entry("previous_job_id", "--previous-job-id"),
+          Map.entry("session_id", "--session-id"),
+          Map.entry("user", "--user"),
+          Map.entry("duration", "--duration"),
+          Map.entry("resolution", "--resolution"),
+          Map.entry("aspect_ratio", "--aspect-ratio"),
+          Map.entry("size", "--size"),
+          Map.entry("seed", "--seed"),
+          Map.entry("generate_audio", "--audio"),
+          Map.entry("first_frame", "--first-frame"),
+          Map.entry("last_frame", "--last-frame"));
 
   private final SubmitRequest request;
   private final Map<String, Object> body;
@@ -76,12 +83,11 @@ final class SubmitOptions {
       if (message.length() > 0) {
         message.append(System.lineSeparator()).append("error: ");
       }
-      message
-          .append(option(refusal.field()))
-          .append(' ')
-          .append(refusal.value())
-          .append(": ")
-          .append(refusal.problem());
+      message.append(option(refusal.field()));
+      if (!refusal.value().isEmpty()) {
+        message.append(' ').append(refusal.value());
+      }
+      message.append(": ").append(refusal.problem());
     }
     message.append(". Nothing was submitted").append(hint).append('.');
     throw new CliException(ExitCode.USAGE, message.toString());
@@ -91,7 +97,13 @@ final class SubmitOptions {
     String typed = OPTIONS.get(field);
     boolean typedGiven =
         switch (field) {
-          case "model" -> true;
+          case "model", "prompt" -> true;
+          case "creativity" -> request.more().creativity() != null;
+          case "upscale_factor" -> request.more().upscaleFactor() != null;
+          case "input_references" -> !request.more().inputReferences().isEmpty();
+          case "previous_job_id" -> request.more().previousJobId() != null;
+          case "session_id" -> request.more().sessionId() != null;
+          case "user" -> request.more().user() != null;
           case "duration" -> request.durationSeconds() != null;
           case "resolution" -> request.resolution() != null;
           case "aspect_ratio" -> request.aspectRatio() != null;

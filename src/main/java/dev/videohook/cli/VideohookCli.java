@@ -32,6 +32,7 @@ import software.amazon.awssdk.core.exception.SdkException;
       RedriveCommand.class,
       UrlCommand.class,
       CostsCommand.class,
+      CreditsCommand.class,
       TriggerCommand.class,
       EnvCommand.class,
       SmokeCommand.class,

@@ -255,7 +255,10 @@ public final class JobItems {
       item.put(name, identity.get(name));
     }
     item.put(JobTable.MODEL, s(submitted.model()));
-    item.put(JobTable.PROMPT, s(submitted.prompt()));
+    if (submitted.prompt() != null) {
+      // a model that works from images alone is submitted without one
+      item.put(JobTable.PROMPT, s(submitted.prompt()));
+    }
     item.put(JobTable.SUBMITTED_AT, s(submitted.times().submittedAt().toString()));
     return item;
   }

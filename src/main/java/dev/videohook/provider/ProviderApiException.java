@@ -12,6 +12,8 @@ public final class ProviderApiException extends Exception {
   private final int statusCode;
   private final Duration retryAfter;
   private final boolean timeout;
+  private final String errorType;
+  private final String limitSource;
 
   public ProviderApiException(int statusCode, String message) {
     this(statusCode, message, null);
@@ -21,12 +23,45 @@ public final class ProviderApiException extends Exception {
     this(statusCode, message, retryAfter, false);
   }
 
+  /**
+   * @param errorType the error body's {@code error.metadata.error_type} ({@code payment_required},
+   *     {@code rate_limit_exceeded}...), or null
+   * @param limitSource on a 402, {@code error.metadata.limit_source} ({@code openrouter_credits},
+   *     {@code openrouter_key_limit}...), or null
+   */
+  public ProviderApiException(
+      int statusCode, String message, Duration retryAfter, String errorType, String limitSource) {
+    this(statusCode, message, retryAfter, false, errorType, limitSource);
+  }
+
   private ProviderApiException(
       int statusCode, String message, Duration retryAfter, boolean timeout) {
+    this(statusCode, message, retryAfter, timeout, null, null);
+  }
+
+  private ProviderApiException(
+      int statusCode,
+      String message,
+      Duration retryAfter,
+      boolean timeout,
+      String errorType,
+      String limitSource) {
     super(message);
     this.statusCode = statusCode;
     this.retryAfter = retryAfter;
     this.timeout = timeout;
+    this.errorType = errorType;
+    this.limitSource = limitSource;
+  }
+
+  /** The provider's {@code error_type} for the refusal, when it said. */
+  public Optional<String> errorType() {
+    return Optional.ofNullable(errorType);
+  }
+
+  /** On a 402, which limit refused the call ({@code limit_source}), when the provider said. */
+  public Optional<String> limitSource() {
+    return Optional.ofNullable(limitSource);
   }
 
   /**

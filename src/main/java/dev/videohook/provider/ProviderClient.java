@@ -149,6 +149,19 @@ public final class ProviderClient {
     }
   }
 
+  /**
+   * {@code GET {apiBase}/key}: the API key's spending limit and what is left of it, read before
+   * money is spent.
+   */
+  public KeyLimit key() throws ProviderApiException {
+    Map<String, Object> json =
+        call("key", HttpRequest.newBuilder(URI.create(apiBase + "/key")).GET(), Deadline.none());
+    if (!(json.get("data") instanceof Map<?, ?> data)) {
+      throw new ProviderApiException(200, provider.id() + " key: the answer has no data");
+    }
+    return KeyLimit.from(data);
+  }
+
   /** {@code GET {apiBase}/videos/{id}}, within the client's own limit. */
   public ProviderJob status(String jobId) throws ProviderApiException {
     return status(jobId, Deadline.none());
@@ -212,19 +225,21 @@ public final class ProviderClient {
       if (code / 100 == 2) {
         return response.body();
       }
-      String header = response.headers().firstValue("Retry-After").orElse(null);
-      Optional<Duration> wait =
+      Optional<Duration> asked =
           RetryAfter.appliesTo(code)
-              ? retryAfter
-                  .waitBeforeRetry(retries, header, clock.instant())
-                  // a wait the deadline would cut short is not taken: the answer is the outcome
-                  .filter(w -> deadline.timeLeftWithin(w).compareTo(w) >= 0)
+              ? RetryAfter.asked(
+                  response.headers().firstValue("Retry-After").orElse(null),
+                  response.headers().firstValue("X-RateLimit-Remaining").orElse(null),
+                  response.headers().firstValue("X-RateLimit-Reset").orElse(null),
+                  clock.instant())
               : Optional.empty();
+      Optional<Duration> wait =
+          retryAfter
+              .waitBeforeRetry(retries, asked)
+              // a wait the deadline would cut short is not taken: the answer is the outcome
+              .filter(w -> deadline.timeLeftWithin(w).compareTo(w) >= 0);
       if (wait.isEmpty()) {
-        Duration asked =
-            RetryAfter.appliesTo(code)
-                ? RetryAfter.parse(header, clock.instant()).orElse(null)
-                : null;
+        ErrorBody error = ErrorBody.parse(response.body());
         throw new ProviderApiException(
             code,
             provider.id()
@@ -232,10 +247,12 @@ public final class ProviderClient {
                 + what
                 + " failed: HTTP "
                 + code
-                + explain(code, asked)
+                + explain(code, asked.orElse(null), error)
                 + ": "
-                + errorText(response.body()),
-            asked);
+                + error.message(),
+            asked.orElse(null),
+            error.errorType(),
+            error.limitSource());
       }
       LOG.atInfo()
           .addKeyValue("provider", provider.id())
@@ -306,7 +323,7 @@ public final class ProviderClient {
             + " ms (timeout)");
   }
 
-  private String explain(int code, Duration asked) {
+  private String explain(int code, Duration asked, ErrorBody error) {
     String later =
         asked == null ? "try again later" : "the provider asks to wait " + asked.toSeconds() + " s";
     return switch (code) {
@@ -314,10 +331,63 @@ public final class ProviderClient {
           apiKey == null
               ? " (the provider wants an API key: set " + provider.apiKeyEnv() + ")"
               : " (the API key was refused: check " + provider.apiKeyEnv() + ")";
-      case 402 -> " (the account has no credits left)";
+      case 402 -> " (" + paymentCause(error) + ")";
       case 429 -> " (rate limited: " + later + ")";
       default -> code >= 500 ? " (the provider failed: " + later + ")" : "";
     };
+  }
+
+  /** What a 402 means and what to do, from the error's {@code limit_source} and message. */
+  private String paymentCause(ErrorBody error) {
+    String check = "`videohook credits -p " + provider.id() + "` shows the key's limit";
+    String source = error.limitSource() == null ? "" : error.limitSource();
+    String message = error.message().toLowerCase(java.util.Locale.ROOT);
+    if (source.equals("openrouter_key_limit") || message.contains("key limit")) {
+      return "this API key's spending limit is used up: raise the key's limit or wait for its"
+          + " reset; "
+          + check;
+    }
+    if (source.equals("openrouter_in_flight_budget")) {
+      return "the account's in-flight spending budget is full: try again once running requests"
+          + " settle";
+    }
+    if (source.equals("openrouter_credits")
+        || message.contains("credit")
+        || message.contains("balance")) {
+      return "no credits left on the account: its balance is used up or negative, add credits";
+    }
+    return "no credits left on the account or on this key: " + check;
+  }
+
+  /**
+   * An error answer's body: {@code {"error": {code, message, metadata: {error_type,
+   * limit_source}}}}; each part null when absent, the message never (the raw body instead).
+   */
+  record ErrorBody(String message, String errorType, String limitSource) {
+    static ErrorBody parse(String body) {
+      String errorType = null;
+      String limitSource = null;
+      try {
+        if (JSON.std.anyFrom(body) instanceof Map<?, ?> map
+            && map.get("error") instanceof Map<?, ?> error) {
+          Object metadata = error.get("metadata");
+          if (metadata instanceof Map<?, ?> meta) {
+            errorType = text(meta.get("error_type"));
+            limitSource = text(meta.get("limit_source"));
+          }
+          if (errorType == null) {
+            errorType = text(error.get("error_type"));
+          }
+        }
+      } catch (IOException | RuntimeException notJson) {
+        // the message below says what came
+      }
+      return new ErrorBody(errorText(body), errorType, limitSource);
+    }
+
+    private static String text(Object value) {
+      return value instanceof String text && !text.isBlank() && text.length() <= 100 ? text : null;
+    }
   }
 
   /** The provider's own message: {@code {"error":{"message":...}}}, else the body, shortened. */

@@ -12,6 +12,21 @@ public record ProviderJob(
     String id, String status, List<String> unsignedUrls, String error, Map<String, Object> raw) {
 
   /**
+   * The published statuses of a job still being worked on. Statuses are an open set (the official
+   * SDKs keep a value they do not know): any other non-terminal value is a new one, kept as sent.
+   */
+  public static final List<String> RUNNING_STATUSES = List.of("pending", "in_progress");
+
+  /** The status as sent, for a log line or a note: at most 64 characters, no control characters. */
+  public String printableStatus() {
+    if (status == null) {
+      return "(none)";
+    }
+    String text = status.replaceAll("\\p{Cntrl}", "?");
+    return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+  }
+
+  /**
    * How many outputs the job produced: the longer of {@code unsigned_urls} and {@code urls} (the
    * signed storage URLs), at least 1. The content endpoint serves each by {@code index}.
    */

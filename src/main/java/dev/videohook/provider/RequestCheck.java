@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class RequestCheck {
   /** {@code resolution} as the request schema enumerates it. */
   public static final List<String> RESOLUTIONS =
-      List.of("480p", "720p", "768p", "1080p", "1K", "2K", "4K");
+      List.of("360p", "480p", "720p", "768p", "1080p", "1K", "2K", "4K");
 
   /** {@code aspect_ratio} as the request schema enumerates it. */
   public static final List<String> ASPECT_RATIOS =
@@ -73,7 +73,74 @@ public final class RequestCheck {
         list.forEach(frame -> checkFrame(frame, refusals));
       }
     }
+    Object creativity = body.get("creativity");
+    if (creativity != null && integer(creativity).isEmpty()) {
+      refusals.add(refusal("creativity", creativity, "must be a whole number"));
+    }
+    Object factor = body.get("upscale_factor");
+    if (factor != null
+        && !(factor instanceof Number n
+            && Double.isFinite(n.doubleValue())
+            && n.doubleValue() > 0)) {
+      refusals.add(refusal("upscale_factor", factor, "must be a number greater than 0"));
+    }
+    Object references = body.get("input_references");
+    if (references != null) {
+      if (!(references instanceof List<?> list)) {
+        refusals.add(refusal("input_references", references, "must be a list of references"));
+      } else {
+        list.forEach(reference -> checkReference(reference, refusals));
+      }
+    }
+    for (String field : List.of("previous_job_id", "session_id", "user")) {
+      Object value = body.get(field);
+      if (value != null && (!(value instanceof String text) || text.isBlank())) {
+        refusals.add(refusal(field, value, "must be a non-empty string"));
+      }
+    }
+    if (body.get("session_id") instanceof String session && session.length() > 256) {
+      refusals.add(refusal("session_id", session, "must be at most 256 characters"));
+    }
+    if (body.get("prompt") == null && !worksFromImages(body)) {
+      refusals.add(
+          refusal(
+              "prompt",
+              "",
+              "is required, unless the model works from images alone and one is given"
+                  + " (a frame image, an input reference or a previous job)"));
+    }
     return refusals;
+  }
+
+  /** Whether the body gives what a model without a prompt works from: an image, a video, a job. */
+  private static boolean worksFromImages(Map<String, Object> body) {
+    return body.get("frame_images") instanceof List<?> frames && !frames.isEmpty()
+        || body.get("input_references") instanceof List<?> refs && !refs.isEmpty()
+        || body.get("previous_job_id") != null;
+  }
+
+  private static void checkReference(Object reference, List<Refusal> refusals) {
+    if (reference instanceof Map<?, ?> fields
+        && fields.get("type") instanceof String type
+        && InputReferenceTypes.ALL.contains(type)
+        && fields.get(type) instanceof Map<?, ?> holder
+        && holder.get("url") instanceof String url
+        && mediaUrl(url)) {
+      return;
+    }
+    refusals.add(
+        refusal(
+            "input_references",
+            reference,
+            "each needs a type (image_url, audio_url or video_url) and an https:// or data: URL"));
+  }
+
+  /** The reference types, from {@link InputReference.Kind}. */
+  private static final class InputReferenceTypes {
+    static final List<String> ALL =
+        java.util.Arrays.stream(InputReference.Kind.values())
+            .map(InputReference.Kind::wireName)
+            .toList();
   }
 
   /** The body against the chosen model ({@code model}) among the provider's models. */
@@ -111,6 +178,26 @@ public final class RequestCheck {
     if (Boolean.TRUE.equals(body.get("generate_audio"))
         && Boolean.FALSE.equals(model.generateAudio())) {
       refusals.add(refusal("generate_audio", true, id + " does not generate audio"));
+    }
+    Object creativity = body.get("creativity");
+    if (creativity != null) {
+      Optional<Long> level = integer(creativity);
+      if (model.creativity().isEmpty()) {
+        refusals.add(refusal("creativity", creativity, id + " takes no creativity level"));
+      } else if (level.isPresent() && !model.creativity().contains(level.get().intValue())) {
+        refusals.add(refusal("creativity", creativity, supports(model, model.creativity())));
+      }
+    }
+    if (body.get("upscale_factor") instanceof Number factor) {
+      if (model.upscaleFactor().isEmpty()) {
+        refusals.add(refusal("upscale_factor", factor, id + " takes no upscale factor"));
+      } else if (!model.upscaleFactor().get().contains(factor.doubleValue())) {
+        refusals.add(
+            refusal(
+                "upscale_factor",
+                factor,
+                id + " takes an upscale factor within " + model.upscaleFactor().get()));
+      }
     }
     if (body.get("frame_images") instanceof List<?> frames && model.frameImages().isPresent()) {
       List<String> allowed = model.frameImages().get();
@@ -150,6 +237,10 @@ public final class RequestCheck {
     return frame.get("image_url") instanceof Map<?, ?> image && image.get("url") instanceof String u
         ? Optional.of(u)
         : Optional.empty();
+  }
+
+  private static boolean mediaUrl(String text) {
+    return text.startsWith("data:") || imageUrl(text);
   }
 
   private static boolean imageUrl(String text) {

@@ -46,6 +46,64 @@ public record RetryAfter(int maxRetries, Duration maxWait) {
   }
 
   /**
+   * The wait before the next try when the provider asked for {@code asked}, or empty when the call
+   * should end now (no more tries left, nothing asked, or longer than {@code maxWait}).
+   */
+  public Optional<Duration> waitBeforeRetry(int retriesSoFar, Optional<Duration> asked) {
+    if (retriesSoFar >= maxRetries) {
+      return Optional.empty();
+    }
+    return asked.filter(wait -> wait.compareTo(maxWait) <= 0);
+  }
+
+  /**
+   * The wait a 429 or 503 asks for: {@code Retry-After} when given, else, when the limit that was
+   * hit is spent ({@code X-RateLimit-Remaining} 0 or absent), the time until {@code
+   * X-RateLimit-Reset}. The provider sends the {@code X-RateLimit-*} headers when one of its own
+   * limits is hit and {@code Retry-After} only when every upstream it tried sent a hint, so a 429
+   * often carries only the reset.
+   *
+   * @param reset Unix milliseconds (as the provider sends it), Unix seconds, or seconds from now
+   */
+  public static Optional<Duration> asked(
+      String retryAfter, String remaining, String reset, Instant now) {
+    Optional<Duration> hinted = parse(retryAfter, now);
+    if (hinted.isPresent()) {
+      return hinted;
+    }
+    if (remaining != null && !remaining.strip().equals("0")) {
+      return Optional.empty();
+    }
+    return parseReset(reset, now);
+  }
+
+  /** {@code X-RateLimit-Reset} as a wait from {@code now}; a time already past is no wait. */
+  static Optional<Duration> parseReset(String header, Instant now) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    String value = header.strip();
+    if (value.isEmpty() || value.length() > 15 || !value.chars().allMatch(Character::isDigit)) {
+      return Optional.empty();
+    }
+    long number = Long.parseLong(value);
+    Instant at;
+    if (number >= 100_000_000_000L) {
+      at = Instant.ofEpochMilli(number);
+    } else if (number >= 1_000_000_000L) {
+      at = Instant.ofEpochSecond(number);
+    } else {
+      return Optional.of(Duration.ofSeconds(number));
+    }
+    // rounded up to whole seconds: a retry a few milliseconds early is refused again
+    Duration left = Duration.between(now, at);
+    return Optional.of(
+        left.isNegative()
+            ? Duration.ZERO
+            : Duration.ofSeconds(left.getSeconds() + (left.getNano() > 0 ? 1 : 0)));
+  }
+
+  /**
    * {@code Retry-After} as a wait from {@code now}: delta seconds ({@code 120}) or an HTTP date
    * ({@code Wed, 21 Oct 2026 07:28:00 GMT}); a date already past is no wait. Empty when absent or
    * unreadable.

@@ -17,7 +17,11 @@ import java.util.Optional;
  *     model takes no size
  * @param frameImages {@code first_frame} / {@code last_frame}; empty Optional when not said
  * @param generateAudio true or false as published, null when not said
- * @param seed whether the model takes a seed; empty Optional when not said
+ * @param seed whether the model takes a seed; empty Optional when not said ({@code seed} is a
+ *     boolean since late 2026, an object before; null, false or absent-while-listed mean no seed)
+ * @param creativity the creativity levels an upscaling model takes; empty list when it takes none
+ * @param upscaleFactor the upscale factors an upscaling model takes; empty when it takes none
+ * @param huggingFaceId the model's Hugging Face id, or null
  * @param pricing USD amount per SKU, as published
  * @param raw the whole item, for fields this version does not model
  */
@@ -31,8 +35,39 @@ public record VideoModel(
     Optional<List<String>> frameImages,
     Boolean generateAudio,
     Optional<Boolean> seed,
+    List<Integer> creativity,
+    Optional<Range> upscaleFactor,
+    String huggingFaceId,
     Map<String, String> pricing,
     Map<String, Object> raw) {
+
+  /**
+   * {@code upscale_factor}: {@code {min, max}}, either bound possibly null (not said).
+   *
+   * @param min the smallest factor, or null
+   * @param max the largest factor, or null
+   */
+  public record Range(Double min, Double max) {
+    public boolean contains(double value) {
+      return (min == null || value >= min) && (max == null || value <= max);
+    }
+
+    @Override
+    public String toString() {
+      return number(min) + "-" + number(max);
+    }
+
+    private static String number(Double value) {
+      return value == null
+          ? "?"
+          : value == Math.rint(value) ? String.valueOf(value.longValue()) : String.valueOf(value);
+    }
+  }
+
+  /** Whether the model upscales a video ({@code upscale_factor} or {@code creativity} given). */
+  public boolean isUpscaler() {
+    return upscaleFactor.isPresent() || !creativity.isEmpty();
+  }
 
   static VideoModel from(Map<String, Object> item) {
     return new VideoModel(
@@ -51,6 +86,11 @@ public record VideoModel(
         item.containsKey("seed")
             ? Optional.of(item.get("seed") != null && !Boolean.FALSE.equals(item.get("seed")))
             : Optional.empty(),
+        integers(item.get("creativity")),
+        item.get("upscale_factor") instanceof Map<?, ?> range
+            ? Optional.of(new Range(decimal(range.get("min")), decimal(range.get("max"))))
+            : Optional.empty(),
+        item.get("hugging_face_id") instanceof String hf ? hf : null,
         pricing(item.get("pricing_skus")),
         item);
   }
@@ -77,6 +117,10 @@ public record VideoModel(
       }
     }
     return List.copyOf(out);
+  }
+
+  private static Double decimal(Object value) {
+    return value instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
   }
 
   private static Map<String, String> pricing(Object value) {

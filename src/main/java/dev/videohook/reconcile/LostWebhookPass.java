@@ -198,6 +198,19 @@ final class LostWebhookPass {
     Optional<EventType> terminal =
         answer.status() == null ? Optional.empty() : EventType.fromStatus(answer.status());
     if (terminal.isEmpty()) {
+      if (!ProviderJob.RUNNING_STATUSES.contains(answer.status())) {
+        // statuses are an open set: a new one is kept as the provider said it, never guessed at
+        log(LOG.atWarn(), job)
+            .addKeyValue("outcome", "unknown_status")
+            .addKeyValue("providerStatus", answer.printableStatus())
+            .log("the provider reports a status videohook does not know: kept pending");
+        return Optional.of(
+            new Unsettled(
+                "the provider reports status '"
+                    + answer.printableStatus()
+                    + "', unknown to videohook: kept pending",
+                true));
+      }
       log(LOG.atDebug(), job).addKeyValue("outcome", "still_running").log("not finished");
       return Optional.of(new Unsettled("the provider still reports " + answer.status(), true));
     }
@@ -276,10 +289,11 @@ final class LostWebhookPass {
               e.isTimeout()
                   ? "the provider's status answer did not come in time: backing off"
                   : "the provider is throttling or failing: backing off");
-      if (inARow >= RunCounters.MAX_CONSECUTIVE_THROTTLES) {
+      Duration asked = e.retryAfter().orElse(Duration.ZERO);
+      if (inARow >= RunCounters.MAX_CONSECUTIVE_THROTTLES || run.waitsTooLong(asked)) {
         run.backingOff.add(job.provider());
       } else if (!e.isTimeout()) {
-        run.backOff(inARow);
+        run.backOff(inARow, asked);
       }
       return Unsettled.failed(
           e.isTimeout()

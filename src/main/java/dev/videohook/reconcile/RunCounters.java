@@ -71,9 +71,27 @@ final class RunCounters {
     return !interrupted && clock.instant().isBefore(stopBy);
   }
 
+  /**
+   * Whether the wait a provider asked for ({@code Retry-After}, or until {@code X-RateLimit-Reset})
+   * is longer than this run would wait: longer than the longest back-off, or past the run's end.
+   * Such a provider is left alone for the rest of the run instead of being asked again early.
+   */
+  boolean waitsTooLong(Duration asked) {
+    return asked.compareTo(MAX_BACKOFF) > 0 || clock.instant().plus(asked).isAfter(stopBy);
+  }
+
   /** Waits 1 s, 2 s, 4 s, ... (at most 20 s), never past the run's deadline. */
   void backOff(int inARow) {
-    Duration wait = Backoff.capped(FIRST_BACKOFF, MAX_BACKOFF, inARow);
+    backOff(inARow, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #backOff(int)}, but at least {@code asked}, the wait the provider asked for: a
+   * provider's own hint is never cut short by a shorter back-off of ours.
+   */
+  void backOff(int inARow, Duration asked) {
+    Duration own = Backoff.capped(FIRST_BACKOFF, MAX_BACKOFF, inARow);
+    Duration wait = own.compareTo(asked) >= 0 ? own : asked;
     Duration left = Duration.between(clock.instant(), stopBy);
     if (left.isNegative() || left.isZero()) {
       return;

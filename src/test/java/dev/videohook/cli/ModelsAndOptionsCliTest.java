@@ -85,7 +85,7 @@ class ModelsAndOptionsCliTest {
     String seedance =
         lines.stream().filter(l -> l.startsWith("bytedance/")).findFirst().orElseThrow();
     assertTrue(seedance.contains("5,10"), seedance);
-    assertEquals(4, lines.size(), "a heading and three models: " + run.out());
+    assertEquals(5, lines.size(), "a heading and four models: " + run.out());
   }
 
   @Test
@@ -95,7 +95,7 @@ class ModelsAndOptionsCliTest {
     assertEquals(0, run.exitCode(), run.err());
     Map<String, Object> json = JSON.std.mapFrom(run.out());
     List<?> data = (List<?>) json.get("data");
-    assertEquals(3, data.size());
+    assertEquals(4, data.size());
     assertEquals(VEO, ((Map<?, ?>) data.get(0)).get("id"));
     assertFalse(run.out().contains(API_KEY));
   }
@@ -198,6 +198,125 @@ class ModelsAndOptionsCliTest {
   }
 
   @Test
+  void submit_noAudio_sendsGenerateAudioFalse_whichTheProviderWouldOtherwiseTurnOn() {
+    long before = posts();
+
+    Run run = submit("--model", VEO, "--no-audio");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(before + 1, posts());
+    assertEquals(
+        Boolean.FALSE, cli.simulator().submitBodies().get((int) before).get("generate_audio"));
+  }
+
+  @Test
+  void submit_upscaleFactorOrCreativityOutsideTheModelsRange_isRefused_andNothingSent() {
+    long before = posts();
+
+    Run factor =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "-t",
+            "acme",
+            "--model",
+            "topaz/video-upscale",
+            "--input-reference",
+            "video=https://v.example.com/in.mp4",
+            "--upscale-factor",
+            "8");
+    Run creativity =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "-t",
+            "acme",
+            "--model",
+            "topaz/video-upscale",
+            "--input-reference",
+            "video=https://v.example.com/in.mp4",
+            "--creativity",
+            "9");
+    Run zero = submit("--model", VEO, "--upscale-factor", "0");
+
+    assertEquals(2, factor.exitCode());
+    assertTrue(
+        factor
+            .err()
+            .contains(
+                "--upscale-factor 8.0: topaz/video-upscale takes an upscale factor within 1-4"),
+        factor.err());
+    assertEquals(2, creativity.exitCode());
+    assertTrue(
+        creativity.err().contains("--creativity 9: topaz/video-upscale supports 1, 2, 3, 4, 5, 6"),
+        creativity.err());
+    assertEquals(2, zero.exitCode());
+    assertTrue(
+        zero.err().contains("--upscale-factor 0.0: must be a number greater than 0"), zero.err());
+    assertEquals(before, posts());
+  }
+
+  @Test
+  void submit_withoutAPrompt_sendsAnUpscaleOfAVideo_butNeedsAnImageOrVideoToWorkFrom() {
+    long before = posts();
+
+    Run upscale =
+        run(
+            env(),
+            "submit",
+            "-p",
+            "openrouter",
+            "-t",
+            "acme",
+            "--model",
+            "topaz/video-upscale",
+            "--input-reference",
+            "video=https://v.example.com/in.mp4",
+            "--upscale-factor",
+            "2",
+            "--creativity",
+            "3",
+            "--session-id",
+            "s-1",
+            "--user",
+            "u-1");
+    Run nothing = run(env(), "submit", "-p", "openrouter", "-t", "acme", "--model", VEO);
+
+    assertEquals(0, upscale.exitCode(), upscale.err());
+    Map<String, Object> body = cli.simulator().submitBodies().get((int) before);
+    assertFalse(body.containsKey("prompt"), body.toString());
+    assertEquals(2.0, ((Number) body.get("upscale_factor")).doubleValue());
+    assertEquals(3, ((Number) body.get("creativity")).intValue());
+    assertEquals("u-1", body.get("user"));
+    assertEquals(2, nothing.exitCode());
+    assertTrue(nothing.err().contains("--prompt: is required"), nothing.err());
+    assertEquals(before + 1, posts());
+  }
+
+  @Test
+  void credits_showsWhatIsLeftOfTheKeysLimit_andA402SaysWhichLimitRanOut() {
+    cli.simulator().setKeyLimit(0.5);
+    try {
+      Run credits = run(env(), "credits", "-p", "openrouter");
+      Run first = submit("--model", VEO);
+      Run refused = submit("--model", VEO);
+
+      assertEquals(0, credits.exitCode(), credits.err());
+      assertTrue(credits.out().contains("limit_remaining  0.50 USD"), credits.out());
+      assertEquals(0, first.exitCode(), first.err());
+      assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+      assertTrue(refused.err().contains("this API key's spending limit is used up"), refused.err());
+      assertFalse(credits.out().contains(API_KEY) || refused.err().contains(API_KEY));
+    } finally {
+      cli.simulator().setKeyLimit(null);
+    }
+  }
+
+  @Test
   void submit_withAValueOutsideTheSchema_isRefusedBeforeAnyRequest() {
     int requests = cli.simulator().apiRequests().size();
 
@@ -207,7 +326,7 @@ class ModelsAndOptionsCliTest {
 
     assertEquals(2, resolution.exitCode());
     assertTrue(
-        resolution.err().contains("--resolution 720: must be one of 480p, 720p, 768p, 1080p"),
+        resolution.err().contains("--resolution 720: must be one of 360p, 480p, 720p, 768p, 1080p"),
         resolution.err());
     assertEquals(2, size.exitCode());
     assertTrue(size.err().contains("--size wide: must be WIDTHxHEIGHT"), size.err());

@@ -164,12 +164,103 @@ class ProviderContractTest {
   }
 
   @Test
+  void models_includeAnUpscaler_withoutDurations_withCreativityAndAnUpscaleFactor()
+      throws Exception {
+    JsonNode data = MAPPER.readTree(get("/videos/models", null).body()).get("data");
+
+    JsonNode upscaler = null;
+    for (JsonNode model : data) {
+      if (model.get("upscale_factor").isObject()) {
+        upscaler = model;
+      }
+    }
+    assertNotNull(upscaler, "an upscaling model is listed");
+    assertTrue(upscaler.get("supported_durations").isNull(), upscaler.toString());
+    assertTrue(upscaler.get("creativity").isArray(), upscaler.toString());
+    assertTrue(upscaler.has("hugging_face_id"), upscaler.toString());
+  }
+
+  @Test
+  void key_answersAsPublished_withTheLimitRemaining() throws Exception {
+    simulator.setKeyLimit(10.0);
+    try {
+      HttpResponse<String> answer = get("/key", KEY);
+
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertValid("Key", answer.body());
+      assertTrue(MAPPER.readTree(answer.body()).at("/data/limit_remaining").isNumber());
+    } finally {
+      simulator.setKeyLimit(null);
+    }
+  }
+
+  @Test
+  void refusedSubmits_402_nameTheirCause_andA429CarriesTheRateLimitHeaders() throws Exception {
+    simulator.setBalance(-1);
+    HttpResponse<String> balance = post(everyOption().toJson());
+    simulator.setBalance(100);
+    simulator.setKeyLimit(0.0);
+    HttpResponse<String> keyLimit = post(everyOption().toJson());
+    simulator.setKeyLimit(null);
+    simulator.throttleNext(1, 429, null, Duration.ofSeconds(30));
+    HttpResponse<String> throttled = get("/videos/no-such-job", KEY);
+
+    for (HttpResponse<String> error : List.of(balance, keyLimit, throttled)) {
+      assertValid("Error", error.body());
+    }
+    assertEquals(
+        List.of(402, 402, 429),
+        List.of(balance.statusCode(), keyLimit.statusCode(), throttled.statusCode()));
+    assertEquals(
+        "openrouter_credits",
+        MAPPER.readTree(balance.body()).at("/error/metadata/limit_source").asText());
+    assertEquals(
+        "openrouter_key_limit",
+        MAPPER.readTree(keyLimit.body()).at("/error/metadata/limit_source").asText());
+    assertEquals(
+        "rate_limit_exceeded",
+        MAPPER.readTree(throttled.body()).at("/error/metadata/error_type").asText());
+    for (String header :
+        List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")) {
+      assertTrue(throttled.headers().firstValue(header).isPresent(), header);
+    }
+  }
+
+  @Test
   void theClientsRequest_withEveryTypedOption_isAPublishedRequest() throws Exception {
     int before = simulator.submitBodies().size();
 
     new ProviderClient(Provider.OPENROUTER, simulator.apiBase(), KEY).submit(everyOption());
 
     assertValid("SubmitRequest", MAPPER.writeValueAsString(simulator.submitBodies().get(before)));
+    SubmitRequest upscale =
+        new SubmitRequest(
+            "topaz/video-upscale",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            callback(),
+            Map.of(),
+            new SubmitRequest.More(
+                3,
+                2.0,
+                List.of(
+                    new InputReference(InputReference.Kind.VIDEO, "https://v.example.com/a.mp4")),
+                null,
+                "session-1",
+                "user-1"));
+    new ProviderClient(Provider.OPENROUTER, simulator.apiBase(), KEY).submit(upscale);
+    assertValid(
+        "SubmitRequest",
+        MAPPER.writeValueAsString(
+            simulator.submitBodies().get(simulator.submitBodies().size() - 1)));
+    before = simulator.submitBodies().size() - 1;
     SubmitRequest withSize =
         new SubmitRequest(
             "openai/sora-2",

@@ -59,4 +59,40 @@ class ReconcilerRetryAfterTest {
         2, simulator.apiRequests().stream().filter(r -> r.path().endsWith("/" + id)).count());
     assertEquals(JobStatus.COMPLETED, stage.jobs().find(key).orElseThrow().status());
   }
+
+  @Test
+  void aWaitLongerThanTheRunWouldTake_leavesTheProviderAloneForTheRun_insteadOfAskingEarly()
+      throws Exception {
+    List<Duration> reconcilerSleeps = new CopyOnWriteArrayList<>();
+    ProviderSimulator simulator = stage.simulator();
+    simulator.setFaults(
+        Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(1)));
+    List<String> ids = List.of(stage.submitWithDeadCallback(), stage.submitWithDeadCallback());
+    for (String id : ids) {
+      stage
+          .jobs()
+          .recordSubmitted(
+              new JobKey("acme", PROVIDER, id), "google/veo-3.1-lite", "a lamp", Instant.now());
+      assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
+    }
+    ReconcileConfig config = stage.config(10);
+    Reconciler reconciler =
+        new Reconciler(
+            stage.jobs(),
+            Reconciler.clients(
+                config, TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY))),
+            Clock.offset(Clock.systemUTC(), Duration.ofHours(1)),
+            reconcilerSleeps::add,
+            config);
+    int before = simulator.apiRequests().size();
+    // no Retry-After: the limit resets in 10 minutes, longer than any back-off of a run
+    simulator.throttleNext(10, 429, null, Duration.ofMinutes(10));
+
+    ReconcileReport report = reconciler.run(Instant.now().plus(Duration.ofDays(2)));
+
+    assertEquals(1, report.throttled(), report.toMap().toString());
+    assertEquals(1, simulator.apiRequests().size() - before, "the second job was not asked about");
+    assertEquals(List.of(), reconcilerSleeps, "no early retry after a short back-off of its own");
+    simulator.throttleNext(0, 429, null);
+  }
 }
