@@ -21,6 +21,14 @@ final class JobExpressions {
     return new Expression("attribute_not_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
   }
 
+  /** No owner item yet, or one naming {@code tenant}: a submit may record it. */
+  static Expression ownerAbsentOr(String tenant) {
+    return new Expression(
+        "attribute_not_exists(#pk) OR #tenant = :tenant",
+        Map.of("#pk", JobTable.PK, "#tenant", JobTable.TENANT),
+        Map.of(":tenant", s(tenant)));
+  }
+
   /** An item has this key. */
   static Expression present() {
     return new Expression("attribute_exists(#pk)", Map.of("#pk", JobTable.PK), Map.of());
