@@ -7,6 +7,7 @@ import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderJob;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,19 @@ final class StatusCommand implements Callable<Integer> {
         remote == null ? null : String.valueOf(remote.unsignedUrls().size()),
         stored.map(s -> String.valueOf(s.unsignedUrls().size())).orElse(""));
     row(out, "error", remote == null ? null : remote.error(), stored.map(Job::error).orElse(null));
+    // when the provider's copy of the outputs goes: the deadline for storing them
+    Object remoteExpiry =
+        remote == null || remote.raw() == null ? null : remote.raw().get("expires_at");
+    Instant storedExpiry = stored.map(Job::outputsExpireAt).orElse(null);
+    if (remoteExpiry != null || storedExpiry != null) {
+      row(
+          out,
+          "outputs_expire_at",
+          remoteExpiry instanceof Number seconds
+              ? Instant.ofEpochSecond(seconds.longValue())
+              : remoteExpiry,
+          storedExpiry);
+    }
     stored.ifPresent(
         s -> {
           List<StoredObject> objects = s.stored().objects();
@@ -130,6 +144,11 @@ final class StatusCommand implements Callable<Integer> {
           fields.put(
               "object_sha256s",
               objects.isEmpty() ? null : objects.stream().map(StoredObject::sha256).toList());
+          fields.put(
+              "object_sources",
+              objects.isEmpty() || objects.stream().anyMatch(o -> o.source() == null)
+                  ? null
+                  : objects.stream().map(o -> o.source().value()).toList());
           fields.put("download_attempts", s.download().failedAttempts());
           fields.put("last_download_error", s.download().lastError());
           fields.put("reconcile_last_outcome", s.reconcile().lastOutcome());

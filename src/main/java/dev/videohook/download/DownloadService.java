@@ -3,6 +3,7 @@ package dev.videohook.download;
 import dev.videohook.config.AwsClients;
 import dev.videohook.job.DownloadLease;
 import dev.videohook.job.DownloadRecords;
+import dev.videohook.job.Job;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.LeaseClaim;
@@ -42,7 +43,12 @@ public final class DownloadService {
      * downloaded here, the job is left to it. Should it die, its lease ends by its own deadline,
      * and a later attempt (a stream retry, a replay, the reconciler's stranded pass) takes over.
      */
-    DOWNLOAD_RUNNING
+    DOWNLOAD_RUNNING,
+    /**
+     * The provider's copy of the outputs expired before they were stored: nothing was fetched, the
+     * job is {@code download_failed} with a reason that says so. No retry can bring them back.
+     */
+    OUTPUTS_EXPIRED
   }
 
   /**
@@ -173,6 +179,16 @@ public final class DownloadService {
       throw DownloadException.permanent(
           "job " + job + " was given up on: redrive it with videohook replay");
     }
+    if (outputsExpired(job)) {
+      jobs.markDownloadFailed(
+          lease, Job.outputsExpiredReason(job.outputsExpireAt()), clock.instant());
+      metrics.downloadFailed(job.tenant(), job.provider().id(), job.jobId());
+      log(LOG.atWarn(), job)
+          .addKeyValue("outcome", Outcome.OUTPUTS_EXPIRED)
+          .addKeyValue("outputsExpireAt", job.outputsExpireAt())
+          .log("outputs expired before they were stored: job marked download_failed, no download");
+      return Outcome.OUTPUTS_EXPIRED;
+    }
     List<StoredObject> objects;
     try {
       objects = downloader.download(job, bounded);
@@ -207,6 +223,11 @@ public final class DownloadService {
       }
       case NOT_COMPLETED -> Outcome.SKIPPED;
     };
+  }
+
+  /** The provider said when its copy of the outputs goes, and that time has come. */
+  private boolean outputsExpired(CompletedJob job) {
+    return job.outputsExpireAt() != null && !clock.instant().isBefore(job.outputsExpireAt());
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
@@ -93,22 +94,95 @@ public final class VideoDownloader {
             sources.apiBase(job.provider()),
             () -> sources.apiKey(job),
             job.provider().id() + " (tenant " + job.tenant() + ")");
+    StoredObject.Source kind =
+        job.unsignedUrls().isEmpty()
+            ? StoredObject.Source.CONTENT_ENDPOINT
+            : StoredObject.Source.UNSIGNED_URL;
     List<StoredObject> stored = new ArrayList<>(urls.size());
     for (int index = 0; index < urls.size(); index++) {
-      URI source = urls.get(index);
-      int i = index;
-      String what = "download " + job + " #" + index + " from " + UrlPolicy.redacted(source);
-      StoredObject object =
-          retry.run(what, () -> store(job, i, fetcher.fetch(source, apiKey, deadline), deadline));
+      StoredObject object = storeOne(job, index, urls.get(index), kind, apiKey, deadline);
       DownloadService.log(LOG.atInfo(), job)
           .addKeyValue("index", index)
           .addKeyValue("key", object.key())
           .addKeyValue("bytes", object.size())
+          .addKeyValue("source", object.source().value())
           .log("video stored");
       stored.add(object);
     }
     return stored;
   }
+
+  /**
+   * One output: from its first source (an unsigned URL or the content endpoint), with its retries;
+   * when that fails for good (a 5xx after every retry, a refusal, any failure but the deadline) and
+   * the provider gave a signed storage URL for this output, from that URL, with retries of its own.
+   * The signed URL is fetched with no API key (it is never the API's origin's to receive one:
+   * {@link #NO_KEY}) and under the same address, port and redirect rules as any source. The reason
+   * of a failure names both sources.
+   */
+  private StoredObject storeOne(
+      CompletedJob job,
+      int index,
+      URI source,
+      StoredObject.Source kind,
+      SourceFetcher.ApiKey apiKey,
+      Deadline deadline) {
+    String what = "download " + job + " #" + index + " from " + UrlPolicy.redacted(source);
+    DownloadException first;
+    try {
+      return retry
+          .run(what, () -> store(job, index, fetcher.fetch(source, apiKey, deadline), deadline))
+          .from(kind);
+    } catch (DownloadException e) {
+      first = e;
+    }
+    Optional<URI> signed = VideoSources.signedUrl(job, index);
+    if (first.isDeadline() || signed.isEmpty()) {
+      throw first;
+    }
+    DownloadService.log(LOG.atWarn(), job)
+        .addKeyValue("index", index)
+        .addKeyValue("outcome", "fallback")
+        .addKeyValue("error", first.getMessage())
+        .log("first source failed: falling back to the signed storage URL");
+    String fallback =
+        "download " + job + " #" + index + " from " + UrlPolicy.redacted(signed.get());
+    try {
+      return retry
+          .run(
+              fallback,
+              () -> store(job, index, fetcher.fetch(signed.get(), NO_KEY, deadline), deadline))
+          .from(StoredObject.Source.SIGNED_URL);
+    } catch (DownloadException second) {
+      String message =
+          kind.value()
+              + " failed ("
+              + first.getMessage()
+              + "), then signed_url failed ("
+              + second.getMessage()
+              + ")";
+      if (second.isDeadline()) {
+        throw DownloadException.deadline(message);
+      }
+      throw second.isRefused()
+          ? DownloadException.refused(message)
+          : second.isTransient()
+              ? DownloadException.retryable(message)
+              : DownloadException.permanent(message);
+    }
+  }
+
+  /**
+   * The API key for a signed storage URL: none. Its origin matches no URL (an opaque URI has no
+   * host), so no hop of a signed URL, nor of its redirects, ever carries the provider's key.
+   */
+  static final SourceFetcher.ApiKey NO_KEY =
+      new SourceFetcher.ApiKey(
+          URI.create("none:signed-url"),
+          () -> {
+            throw new IllegalStateException("a signed URL is never sent the API key");
+          },
+          "a signed storage URL");
 
   private StoredObject store(
       CompletedJob job, int index, SourceFetcher.Fetched fetched, Deadline deadline) {

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,22 @@ final class VideoSources {
               + e.getReason().toLowerCase(Locale.ROOT)
               + (at >= 0 ? " at index " + at : "")
               + character);
+    }
+  }
+
+  /**
+   * The provider's signed storage URL for output {@code index} ({@code urls[index]}), if it gave
+   * one that is an absolute URL: the fallback source when the first one fails.
+   */
+  static Optional<URI> signedUrl(CompletedJob job, int index) {
+    if (index >= job.signedUrls().size()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(job.signedUrls().get(index));
+      return uri.isAbsolute() && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+    } catch (URISyntaxException e) {
+      return Optional.empty();
     }
   }
 

@@ -98,6 +98,8 @@ final class EventParser {
         cost,
         byok,
         InformationalFields.text(data.get("error"), "data.error", MAX_ERROR_LENGTH, adjustments),
+        InformationalFields.signedUrls(data.get("urls"), adjustments),
+        InformationalFields.expiresAt(data.get("expires_at"), adjustments),
         adjustments);
   }
 

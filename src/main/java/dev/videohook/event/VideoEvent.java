@@ -1,6 +1,7 @@
 package dev.videohook.event;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * @param cost {@code data.usage.cost}, or null when absent or not a number DynamoDB can hold
  * @param byok {@code data.usage.is_byok}, or null
  * @param error {@code data.error}, or null
+ * @param signedUrls {@code data.urls}, the signed storage URLs (a fallback source), empty when
+ *     absent or dropped
+ * @param outputsExpireAt {@code data.expires_at} (Unix seconds), when the provider's copy of the
+ *     outputs stops being available, or null
  * @param adjustments what was stringified, shortened or dropped to make the event storable
  */
 public record VideoEvent(
@@ -43,6 +48,8 @@ public record VideoEvent(
     BigDecimal cost,
     Boolean byok,
     String error,
+    List<String> signedUrls,
+    Instant outputsExpireAt,
     List<String> adjustments)
     implements ParsedEvent {
 
@@ -61,6 +68,7 @@ public record VideoEvent(
 
   public VideoEvent {
     unsignedUrls = List.copyOf(unsignedUrls);
+    signedUrls = signedUrls == null ? List.of() : List.copyOf(signedUrls);
     adjustments = adjustments == null ? List.of() : List.copyOf(adjustments);
   }
 

@@ -45,6 +45,8 @@ public record Delivery(
         .eventCreatedAt(event.createdAt())
         .terminalDelivery(dedupeKey())
         .times(new Job.Times(null, receivedAt, null, receivedAt))
+        .signedUrls(event.signedUrls())
+        .outputsExpireAt(event.outputsExpireAt())
         .build();
   }
 

@@ -2,6 +2,7 @@ package dev.videohook.job;
 
 import dev.videohook.provider.Provider;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +28,11 @@ import java.util.Objects;
  * @param times when the job was submitted, became terminal, was stored, and last changed
  * @param reconcile the reconciler's note on a pending job it could not settle yet; {@link
  *     ReconcileCheck#NONE} until it looked
+ * @param signedUrls the provider's signed storage URLs ({@code data.urls}), in output order: where
+ *     the downloader falls back to when the content proxy fails; empty when none was given
+ * @param outputsExpireAt when the provider's stored copy of the outputs stops being available
+ *     ({@code data.expires_at}), or null when it did not say. Not the table's TTL attribute, which
+ *     would delete the job.
  */
 public record Job(
     JobKey key,
@@ -43,7 +49,9 @@ public record Job(
     StoredVideos stored,
     DownloadAttempts download,
     Times times,
-    ReconcileCheck reconcile) {
+    ReconcileCheck reconcile,
+    List<String> signedUrls,
+    Instant outputsExpireAt) {
 
   public Job {
     Objects.requireNonNull(key, "key");
@@ -54,6 +62,25 @@ public record Job(
     download = download == null ? DownloadAttempts.NONE : download;
     times = times == null ? Times.NONE : times;
     reconcile = reconcile == null ? ReconcileCheck.NONE : reconcile;
+    signedUrls = signedUrls == null ? List.of() : List.copyOf(signedUrls);
+  }
+
+  /**
+   * The order jobs are worked on where several wait (a redrive, the reconciler's expiry watch): the
+   * soonest-expiring outputs first, then the jobs whose expiry is not known, each group in the
+   * order given (a stable sort keeps it).
+   */
+  public static final Comparator<Job> SOONEST_EXPIRING_FIRST =
+      Comparator.comparing(Job::outputsExpireAt, Comparator.nullsLast(Comparator.naturalOrder()));
+
+  /**
+   * The reason a job whose outputs expired before they were stored ends {@code download_failed}
+   * with: the downloader's and the reconciler's own words.
+   */
+  public static String outputsExpiredReason(Instant expiry) {
+    return "outputs expired at "
+        + expiry
+        + " before they were stored: the provider no longer serves them, nothing was fetched";
   }
 
   /** A job with only its key and status; the rest is set on the builder. */
@@ -76,7 +103,9 @@ public record Job(
         .stored(stored)
         .download(download)
         .times(times)
-        .reconcile(reconcile);
+        .reconcile(reconcile)
+        .signedUrls(signedUrls)
+        .outputsExpireAt(outputsExpireAt);
   }
 
   public String tenant() {
@@ -149,6 +178,8 @@ public record Job(
     private DownloadAttempts download;
     private Times times;
     private ReconcileCheck reconcile;
+    private List<String> signedUrls;
+    private Instant outputsExpireAt;
 
     private Builder(JobKey key, JobStatus status) {
       this.key = key;
@@ -230,6 +261,16 @@ public record Job(
       return this;
     }
 
+    public Builder signedUrls(List<String> signedUrls) {
+      this.signedUrls = signedUrls;
+      return this;
+    }
+
+    public Builder outputsExpireAt(Instant outputsExpireAt) {
+      this.outputsExpireAt = outputsExpireAt;
+      return this;
+    }
+
     public Job build() {
       return new Job(
           key,
@@ -246,7 +287,9 @@ public record Job(
           stored,
           download,
           times,
-          reconcile);
+          reconcile,
+          signedUrls,
+          outputsExpireAt);
     }
   }
 }

@@ -21,6 +21,14 @@ final class JobExpressions {
     return Condition.notExists(JobTable.PK);
   }
 
+  /** No owner item yet, or one naming {@code tenant}: a submit may record it. */
+  static Expression ownerAbsentOr(String tenant) {
+    return new Expression(
+        "attribute_not_exists(#pk) OR #tenant = :tenant",
+        Map.of("#pk", JobTable.PK, "#tenant", JobTable.TENANT),
+        Map.of(":tenant", s(tenant)));
+  }
+
   /** An item has this key. */
   static Condition present() {
     return Condition.exists(JobTable.PK);

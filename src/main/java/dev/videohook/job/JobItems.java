@@ -1,8 +1,11 @@
 package dev.videohook.job;
 
 import dev.videohook.event.EventType;
+import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -77,6 +80,8 @@ public final class JobItems {
                 new Job.ReconcileCheck(
                     instant(item, JobTable.RECONCILE_NEXT_CHECK),
                     string(item, JobTable.RECONCILE_LAST_OUTCOME)))
+            .signedUrls(strings(item, JobTable.SIGNED_URLS))
+            .outputsExpireAt(instant(item, JobTable.OUTPUTS_EXPIRE_AT))
             .build());
   }
 
@@ -205,6 +210,10 @@ public final class JobItems {
     }
     putIfPresent(item, JobTable.TERMINAL_AT, job.times().terminalAt());
     putIfPresent(item, JobTable.UPDATED_AT, job.times().updatedAt());
+    if (!job.signedUrls().isEmpty()) {
+      item.put(JobTable.SIGNED_URLS, list(job.signedUrls(), JobItems::s));
+    }
+    putIfPresent(item, JobTable.OUTPUTS_EXPIRE_AT, job.outputsExpireAt());
     return item;
   }
 
@@ -217,6 +226,9 @@ public final class JobItems {
     item.put(JobTable.OBJECT_SIZES, list(objects, o -> n(Long.toString(o.size()))));
     item.put(JobTable.OBJECT_SHA256S, list(objects, o -> s(o.sha256())));
     item.put(JobTable.CONTENT_TYPES, list(objects, o -> s(o.contentType())));
+    if (objects.stream().allMatch(o -> o.source() != null)) {
+      item.put(JobTable.OBJECT_SOURCES, list(objects, o -> s(o.source().value())));
+    }
     putIfPresent(item, JobTable.STORED_AT, at);
     return item;
   }
@@ -224,6 +236,29 @@ public final class JobItems {
   /** The table key of a job's item. */
   static Map<String, AttributeValue> key(JobKey job) {
     return Map.of(JobTable.PK, s(JobTable.jobKey(job)));
+  }
+
+  /** The table key of the item that says which tenant owns a provider's job id. */
+  static Map<String, AttributeValue> ownerKey(JobKey job) {
+    return Map.of(JobTable.PK, s(JobTable.ownerKey(job)));
+  }
+
+  /** The owner item of a job submitted for {@code job}'s tenant. */
+  static Map<String, AttributeValue> ownerItem(JobKey job) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>(ownerKey(job));
+    item.put(JobTable.ITEM_TYPE, s(JobTable.ITEM_TYPE_OWNER));
+    item.put(JobTable.TENANT, s(job.tenant()));
+    item.put(JobTable.PROVIDER, s(job.provider().id()));
+    item.put(JobTable.JOB_ID, s(job.jobId()));
+    return item;
+  }
+
+  /** The tenant an owner item names; empty for no item or another kind of item. */
+  static Optional<String> owner(Map<String, AttributeValue> item) {
+    if (item == null || !JobTable.ITEM_TYPE_OWNER.equals(string(item, JobTable.ITEM_TYPE))) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(string(item, JobTable.TENANT));
   }
 
   /** The table key of a delivery item. */
@@ -365,11 +400,24 @@ public final class JobItems {
     toItem(job)
         .forEach(
             (name, value) -> {
-              if (!name.equals(JobTable.PK) && !name.equals(JobTable.ITEM_TYPE)) {
+              if (name.equals(JobTable.SIGNED_URLS)) {
+                // a signed URL's query is a credential to the object: shown without it
+                plain.put(
+                    name,
+                    job.signedUrls().stream().map(url -> UrlPolicy.redacted(uri(url))).toList());
+              } else if (!name.equals(JobTable.PK) && !name.equals(JobTable.ITEM_TYPE)) {
                 plain.put(name, plain(value));
               }
             });
     return plain;
+  }
+
+  private static URI uri(String url) {
+    try {
+      return new URI(url);
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   private static Object plain(AttributeValue value) {
@@ -393,6 +441,7 @@ public final class JobItems {
     List<AttributeValue> sizes = listOf(item, JobTable.OBJECT_SIZES);
     List<String> sha256s = strings(item, JobTable.OBJECT_SHA256S);
     List<String> types = strings(item, JobTable.CONTENT_TYPES);
+    List<String> sources = strings(item, JobTable.OBJECT_SOURCES);
     List<StoredObject> objects = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       objects.add(
@@ -400,7 +449,10 @@ public final class JobItems {
               keys.get(i),
               i < sizes.size() && sizes.get(i).n() != null ? Long.parseLong(sizes.get(i).n()) : 0,
               i < sha256s.size() ? sha256s.get(i) : null,
-              i < types.size() ? types.get(i) : null));
+              i < types.size() ? types.get(i) : null,
+              i < sources.size()
+                  ? StoredObject.Source.fromValue(sources.get(i)).orElse(null)
+                  : null));
     }
     return objects;
   }

@@ -100,6 +100,14 @@ public final class JobStore implements JobRepository {
    *     not acknowledge the delivery
    */
   public RecordOutcome recordDelivery(Delivery delivery) {
+    // a job belongs to the tenant that submitted it: a read of its owner item first. Not one
+    // atomic step with the commit: a delivery racing the submit's own record (the job finished
+    // before videohook submit wrote it) is let through, as a job submitted elsewhere is. A
+    // captured delivery replayed later finds the owner.
+    Optional<String> owner = JobItems.owner(getItem(JobItems.ownerKey(delivery.jobKey())));
+    if (owner.isPresent() && !owner.get().equals(delivery.tenant())) {
+      return RecordOutcome.FOREIGN_TENANT;
+    }
     Map<String, AttributeValue> sets =
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
@@ -179,6 +187,21 @@ public final class JobStore implements JobRepository {
    * and only the submit details are added.
    */
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
+    // the owner first: a delivery for this id at another tenant's URL is then refused
+    Expression ownerFree = JobExpressions.ownerAbsentOr(job.tenant());
+    try {
+      dynamoDb.putItem(
+          PutItemRequest.builder()
+              .tableName(tableName)
+              .item(JobItems.ownerItem(job))
+              .conditionExpression(ownerFree.text())
+              .expressionAttributeNames(ownerFree.names())
+              .expressionAttributeValues(ownerFree.values())
+              .build());
+    } catch (ConditionalCheckFailedException ownedElsewhere) {
+      throw new IllegalStateException(
+          "job id " + job.jobId() + " at " + job.provider().id() + " belongs to another tenant");
+    }
     Job submitted = JobItems.submitted(job, model, prompt, submittedAt);
     Update update =
         Update.set(JobItems.submittedAttributes(submitted))

@@ -26,6 +26,16 @@ public final class JobTable {
   public static final String ITEM_TYPE_JOB = "job";
   public static final String ITEM_TYPE_DELIVERY = "delivery";
 
+  /**
+   * An owner item: which tenant submitted a provider's job id, keyed without the tenant ({@link
+   * #ownerKey}), so that a delivery at any tenant's URL finds it. No {@code status} or {@code
+   * updated_at}: in no index, matched by no stream filter.
+   */
+  public static final String ITEM_TYPE_OWNER = "owner";
+
+  /** Every owner item's key starts so; template.yaml lets the receiver read these keys. */
+  public static final String OWNER_KEY_PREFIX = "owner#";
+
   static final String JOB_ID = "job_id";
   public static final String TENANT = "tenant";
   static final String PROVIDER = "provider";
@@ -55,6 +65,20 @@ public final class JobTable {
 
   /** Why the reconciler's last look did not settle a pending job. */
   static final String RECONCILE_LAST_OUTCOME = "reconcile_last_outcome";
+
+  /**
+   * When the provider's stored copy of a job's outputs stops being available (ISO-8601 instant),
+   * from {@code data.expires_at}. Never {@link #EXPIRES_AT}: that is the table's TTL attribute, and
+   * DynamoDB would delete a job item that carried it. Not projected into the indexes (their
+   * projection cannot change on a deployed table): read from the item.
+   */
+  static final String OUTPUTS_EXPIRE_AT = "outputs_expire_at";
+
+  /**
+   * The provider's signed storage URLs ({@code data.urls}), the downloader's fallback when the
+   * content proxy fails (list of strings). Not projected into the indexes, as above.
+   */
+  static final String SIGNED_URLS = "signed_urls";
 
   /** DynamoDB TTL attribute (epoch seconds) on delivery items. */
   public static final String EXPIRES_AT = "expires_at";
@@ -91,6 +115,10 @@ public final class JobTable {
 
   static String jobKey(JobKey job) {
     return "job#" + job.tenant() + "#" + job.provider().id() + "#" + job.jobId();
+  }
+
+  static String ownerKey(JobKey job) {
+    return OWNER_KEY_PREFIX + job.provider().id() + "#" + job.jobId();
   }
 
   static String deliveryKey(JobKey job, String dedupeKey) {
@@ -157,6 +185,12 @@ public final class JobTable {
 
   /** Content type of each object, in the order of {@link #OBJECT_KEYS} (list of strings). */
   static final String CONTENT_TYPES = "content_types";
+
+  /**
+   * Where each object came from ({@link StoredObject.Source}), in the order of {@link #OBJECT_KEYS}
+   * (list of strings). Not projected into the indexes.
+   */
+  static final String OBJECT_SOURCES = "object_sources";
 
   /** When the job became {@code stored} (ISO-8601 instant). */
   static final String STORED_AT = "stored_at";

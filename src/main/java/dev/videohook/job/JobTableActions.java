@@ -11,11 +11,12 @@ public final class JobTableActions {
   private JobTableActions() {}
 
   /**
-   * What {@link JobStore#recordDelivery} and {@link JobStore#recordUnknownEvent} call: the commit
-   * is one UpdateItem of the job item; a late terminal event or an unknown event type is one
-   * PutItem of a delivery item.
+   * What {@link JobStore#recordDelivery} and {@link JobStore#recordUnknownEvent} call: a GetItem of
+   * the job id's owner item, then the commit, one UpdateItem of the job item; a late terminal event
+   * or an unknown event type is one PutItem of a delivery item.
    */
-  public static final Set<String> RECORD = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem");
+  public static final Set<String> RECORD =
+      Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
   /** What {@link JobStore#find} and {@link JobStore#recentJobs} need (the latter on the index). */
   public static final Set<String> READ = Set.of("dynamodb:GetItem", "dynamodb:Query");

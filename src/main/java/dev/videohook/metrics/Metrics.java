@@ -52,6 +52,8 @@ public final class Metrics {
   public static final String RECONCILE_RUN_ERRORS = "ReconcileRunErrors";
   public static final String RECONCILE_RUN_INCOMPLETE = "ReconcileRunIncomplete";
   public static final String REDRIVE_FAILED = "RedriveFailed";
+  public static final String FOREIGN_TENANT = "WebhookForeignTenant";
+  public static final String OUTPUTS_EXPIRING = "OutputsExpiringUnstored";
 
   public static final String WEBHOOK = "webhook";
   public static final String DOWNLOAD = "download";
@@ -113,6 +115,14 @@ public final class Metrics {
     count(WEBHOOK, LATE_TERMINAL_EVENT, null, tenant, provider, null);
   }
 
+  /**
+   * A signed event, at this tenant's URL, for a job another tenant submitted: refused, nothing
+   * written (a replay with a secret two tenants share, or a misrouted callback).
+   */
+  public void foreignTenant(String tenant, String provider) {
+    count(WEBHOOK, FOREIGN_TENANT, null, tenant, provider, null);
+  }
+
   // --- the downloader ---
 
   public void downloadStored(String tenant, String provider, String jobId, long bytes) {
@@ -131,6 +141,14 @@ public final class Metrics {
 
   public void downloadFailed(String tenant, String provider, String jobId) {
     count(DOWNLOAD, DOWNLOAD_FAILED, null, tenant, provider, jobId);
+  }
+
+  /**
+   * A job whose video is not stored yet while the provider's copy is about to expire, or has
+   * expired: counted by the reconciler's expiry watch, each run it finds the job so.
+   */
+  public void outputsExpiring(String tenant, String provider, String jobId) {
+    count(RECONCILE, OUTPUTS_EXPIRING, null, tenant, provider, jobId);
   }
 
   /** An operator's redrive of a job failed again (the job keeps its reason, for the next one). */

@@ -93,6 +93,12 @@ public final class Redrive {
         step.accept(new RedriveReport.LeftToStream(job.key()));
       }
     }
+    if (!request.dryRun()) {
+      // the index holds neither the outputs' expiry nor the signed URLs: each job as stored, the
+      // soonest-expiring first, so the video closest to being lost is fetched while it still can be
+      todo = new ArrayList<>(todo.stream().map(job -> jobs.find(job.key()).orElse(job)).toList());
+      todo.sort(Job.SOONEST_EXPIRING_FIRST);
+    }
     int handled = 0;
     int failed = 0;
     int running = 0;

@@ -23,7 +23,12 @@ public enum RedriveOutcome {
    */
   DOWNLOAD_RUNNING,
   /** The download failed again; the attempt and its reason are noted on the job. */
-  FAILED_AGAIN;
+  FAILED_AGAIN,
+  /**
+   * The provider's copy of the outputs expired before they were stored: nothing was fetched, the
+   * job stays {@code download_failed} with that reason. No redrive can store it.
+   */
+  OUTPUTS_EXPIRED;
 
   static RedriveOutcome of(DownloadService.Outcome outcome) {
     return switch (outcome) {
@@ -31,6 +36,7 @@ public enum RedriveOutcome {
       case ALREADY_STORED -> ALREADY_STORED;
       case SKIPPED -> SKIPPED;
       case DOWNLOAD_RUNNING -> DOWNLOAD_RUNNING;
+      case OUTPUTS_EXPIRED -> OUTPUTS_EXPIRED;
     };
   }
 

@@ -265,6 +265,7 @@ final class LostWebhookPass {
       }
       case DUPLICATE -> run.duplicates++;
       case JOB_ALREADY_TERMINAL -> run.alreadyTerminal++;
+      case FOREIGN_TENANT -> run.errors++; // its own tenant's pending job: cannot happen
     }
     log(LOG.atInfo(), job)
         .addKeyValue("status", type.status())

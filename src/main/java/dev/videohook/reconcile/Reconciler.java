@@ -63,6 +63,7 @@ public final class Reconciler {
   private final Sleeper sleeper;
   private final StrandedDownloadPass stranded;
   private final LostWebhookPass pending;
+  private final OutputExpiryPass outputs;
   private final Metrics metrics;
 
   /**
@@ -109,6 +110,7 @@ public final class Reconciler {
         new StrandedDownloadPass(
             jobs, clock, config.strandedAfter(), config.maxJobsPerRun(), QUERY_PAGE);
     this.pending = new LostWebhookPass(jobs, jobs, clients, clock, config, QUERY_PAGE, metrics);
+    this.outputs = new OutputExpiryPass(jobs, clock, metrics, config.maxJobsPerRun(), QUERY_PAGE);
   }
 
   /**
@@ -156,8 +158,10 @@ public final class Reconciler {
     RunCounters run = new RunCounters(clock, sleeper, stopBy);
     // first, as it makes no provider call: a slow or failing provider cannot hold it up
     boolean strandedDone = stranded.run(run);
+    // also without a provider call, before the provider's pass: a video about to be lost first
+    boolean outputsDone = outputs.run(run);
     boolean pendingDone = pending.run(run);
-    ReconcileReport report = run.report(strandedDone && pendingDone);
+    ReconcileReport report = run.report(strandedDone && outputsDone && pendingDone);
     boolean troubled = report.errors() > 0 || !report.complete();
     LoggingEventBuilder line = report.recovered() > 0 || troubled ? LOG.atWarn() : LOG.atInfo();
     report.toMap().forEach(line::addKeyValue);

@@ -97,6 +97,7 @@ public class WebhookHandler
         metrics.lateTerminalEvent(tenant, provider);
       }
       case DUPLICATE -> metrics.duplicate(tenant, provider);
+      case FOREIGN_TENANT -> metrics.foreignTenant(tenant, provider);
       case INVALID_EVENT, UNSTORABLE_EVENT -> metrics.invalidEvent(tenant, provider);
       case STORAGE_FAILED -> metrics.storageError(tenant, provider);
       case NOT_FOUND, UNAUTHORIZED, BODY_TOO_LARGE, NOT_CONFIGURED ->

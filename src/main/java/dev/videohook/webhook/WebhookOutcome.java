@@ -11,6 +11,15 @@ public enum WebhookOutcome {
    * audit), no job changed; accepted so senders can evolve.
    */
   UNKNOWN_TYPE_RECORDED(204),
+  /**
+   * A validly signed event for a job videohook submitted for another tenant: nothing written,
+   * counted ({@code WebhookForeignTenant}) and logged for an alarm. Answered 2xx on purpose:
+   * retrying can never make it this tenant's job, and the provider's retry policy (which answers
+   * end retries) is not published, so any other answer risks a retry loop; the owner's own delivery
+   * goes to the owner's URL. Such a request is a replay with a secret two tenants share, or a
+   * callback URL pointed at the wrong tenant: the alarm is what tells an operator.
+   */
+  FOREIGN_TENANT(204),
   /** Not a webhook path of a known provider. */
   NOT_FOUND(404),
   /** Signature missing or invalid; the reason goes to the log only. */

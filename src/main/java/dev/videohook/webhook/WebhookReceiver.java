@@ -135,6 +135,15 @@ public final class WebhookReceiver {
           .log("webhook not acknowledged: the job table could not be written");
       return WebhookOutcome.STORAGE_FAILED;
     }
+    if (outcome == RecordOutcome.FOREIGN_TENANT) {
+      log(Level.ERROR, tenant, provider, WebhookOutcome.FOREIGN_TENANT)
+          .addKeyValue("jobId", event.jobId())
+          .addKeyValue("alarm", "foreign_tenant")
+          .log(
+              "webhook refused: the job was submitted for another tenant; nothing written (a"
+                  + " replay with a shared secret, or a misrouted callback URL)");
+      return WebhookOutcome.FOREIGN_TENANT;
+    }
     log(Level.INFO, tenant, provider)
         .addKeyValue("jobId", event.jobId())
         .addKeyValue("status", event.status())
@@ -144,6 +153,7 @@ public final class WebhookReceiver {
       case RECORDED -> WebhookOutcome.RECORDED;
       case DUPLICATE -> WebhookOutcome.DUPLICATE;
       case JOB_ALREADY_TERMINAL -> WebhookOutcome.JOB_ALREADY_TERMINAL;
+      case FOREIGN_TENANT -> WebhookOutcome.FOREIGN_TENANT;
     };
   }
 

@@ -286,15 +286,15 @@ class TemplateContractTest {
   }
 
   @Test
-  void primingRead_shouldBeLimitedToThePrimingKey() {
+  void receiverReads_shouldBeLimitedToThePrimingKeyAndTheOwnerItems() {
     List<Map<String, Object>> reads =
         statements("WebhookFunction").stream()
             .filter(s -> list(s.get("Action")).contains("dynamodb:GetItem"))
             .toList();
     assertEquals(1, reads.size());
     assertEquals(
-        List.of(JobTable.PRIMING_KEY),
-        list(at(reads.get(0), "Condition", "ForAllValues:StringEquals", "dynamodb:LeadingKeys")));
+        List.of(JobTable.PRIMING_KEY, JobTable.OWNER_KEY_PREFIX + "*"),
+        list(at(reads.get(0), "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys")));
   }
 
   private List<Map<String, Object>> statements(String function) {
@@ -1125,7 +1125,9 @@ class TemplateContractTest {
             "LostWebhooksAlarm",
             "ReconcileRunErrorsAlarm",
             "ReconcileRunIncompleteAlarm",
-            "LateTerminalEventsAlarm"),
+            "LateTerminalEventsAlarm",
+            "OutputsExpiringAlarm",
+            "ForeignTenantDeliveriesAlarm"),
         new HashSet<>(own));
   }
 

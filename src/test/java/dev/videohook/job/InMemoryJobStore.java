@@ -113,6 +113,11 @@ public final class InMemoryJobStore implements JobRepository {
         .count();
   }
 
+  /** A job's item as stored (null when there is none). */
+  public Map<String, AttributeValue> item(JobKey job) {
+    return get(JobItems.key(job));
+  }
+
   /** Every job, most recently updated first (what {@link JobScan#allJobs} finds on DynamoDB). */
   public List<Job> allJobs() {
     return items.values().stream()
@@ -126,6 +131,10 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public RecordOutcome recordDelivery(Delivery delivery) {
+    Optional<String> owner = JobItems.owner(get(JobItems.ownerKey(delivery.jobKey())));
+    if (owner.isPresent() && !owner.get().equals(delivery.tenant())) {
+      return RecordOutcome.FOREIGN_TENANT;
+    }
     Map<String, AttributeValue> sets =
         new HashMap<>(JobItems.terminalAttributes(delivery.reportedJob()));
     sets.putAll(JobItems.firstDeliveryAttributes(delivery));
@@ -195,6 +204,21 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public void recordSubmitted(JobKey job, String model, String prompt, Instant submittedAt) {
+    Map<String, AttributeValue> owner = Map.copyOf(JobItems.ownerItem(job));
+    boolean[] ownedElsewhere = new boolean[1];
+    items.compute(
+        owner.get(JobTable.PK).s(),
+        (pk, old) -> {
+          if (old == null) {
+            return changed(null, owner);
+          }
+          ownedElsewhere[0] = !JobItems.owner(old).orElse("").equals(job.tenant());
+          return old;
+        });
+    if (ownedElsewhere[0]) {
+      throw new IllegalStateException(
+          "job id " + job.jobId() + " at " + job.provider().id() + " belongs to another tenant");
+    }
     Job submitted = JobItems.submitted(job, model, prompt, submittedAt);
     updateIf(
         JobItems.key(job),

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What every job store does, whatever holds the items: the commit point (first write of a dedupe
@@ -57,6 +58,9 @@ abstract class JobStoreContract {
 
   /** Deliveries recorded for a job id: the one on its job item, plus delivery items. */
   abstract long deliveryRecords(String jobId);
+
+  /** A job's item as stored, every attribute (null when there is none). */
+  abstract Map<String, AttributeValue> item(JobKey job);
 
   @BeforeEach
   void newStoreAndJob() {
@@ -124,6 +128,68 @@ abstract class JobStoreContract {
   }
 
   // --- the commit point ---
+
+  /** A completed event whose {@code data} also carries {@code extra}. */
+  private static Delivery completedWith(JobKey key, Map<String, Object> extra) throws Exception {
+    Map<String, Object> event =
+        SampleEvents.terminal(EventType.COMPLETED, key.jobId(), List.of("https://cdn.example/v"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) event.get("data");
+    data.putAll(extra);
+    byte[] body = JSON.std.asBytes(event);
+    return new Delivery(
+        key.tenant(),
+        key.provider(),
+        VideoEvent.parse(body).orElseThrow(),
+        new String(body, StandardCharsets.UTF_8),
+        null,
+        T0.plusSeconds(1));
+  }
+
+  @Test
+  void recordDelivery_shouldKeepTheOutputsExpiryAndSignedUrls_neverInTheTablesTtlAttribute()
+      throws Exception {
+    long expiresAt = T0.plusSeconds(3600).getEpochSecond();
+    store.recordDelivery(
+        completedWith(
+            key,
+            Map.of("expires_at", expiresAt, "urls", List.of("https://store.example/v?sig=1"))));
+
+    Job job = store.find(key).orElseThrow();
+    assertEquals(Instant.ofEpochSecond(expiresAt), job.outputsExpireAt());
+    assertEquals(List.of("https://store.example/v?sig=1"), job.signedUrls());
+    // expires_at is the table's TTL attribute: on a job item, DynamoDB would delete the job
+    assertFalse(item(key).containsKey(JobTable.EXPIRES_AT), "no TTL on a job item");
+    assertEquals(
+        Instant.ofEpochSecond(expiresAt).toString(), item(key).get("outputs_expire_at").s());
+  }
+
+  @Test
+  void recordDelivery_shouldRefuseAJobAnotherTenantSubmitted_andWriteNothing() throws Exception {
+    store.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", T0);
+    Job before = store.find(key).orElseThrow();
+    JobKey elsewhere = key("other-tenant", key.jobId());
+
+    assertEquals(
+        RecordOutcome.FOREIGN_TENANT,
+        store.recordDelivery(delivery(elsewhere, EventType.COMPLETED, null)));
+
+    assertTrue(store.find(elsewhere).isEmpty(), "no second job");
+    assertEquals(before, store.find(key).orElseThrow(), "the owner's job is unchanged");
+    assertEquals(0, deliveryRecords(key.jobId()), "no delivery kept");
+    assertEquals(
+        RecordOutcome.RECORDED, store.recordDelivery(delivery(key, EventType.COMPLETED, null)));
+  }
+
+  @Test
+  void recordSubmitted_shouldRefuseAJobIdAnotherTenantOwns() {
+    store.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", T0);
+
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.recordSubmitted(key("other-tenant", key.jobId()), "m", "p", T0));
+    store.recordSubmitted(key, "google/veo-3.1-lite", "a lamp", T0.plusSeconds(1));
+  }
 
   @Test
   void recordDelivery_shouldRecordOnceAndAnswerDuplicate_whenTheSameKeyComesAgain()

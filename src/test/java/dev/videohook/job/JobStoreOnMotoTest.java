@@ -1,7 +1,9 @@
 package dev.videohook.job;
 
 import dev.videohook.testing.SharedMoto;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The job store contract on DynamoDB's protocol: {@link JobStore} on moto, a table per test. */
 class JobStoreOnMotoTest extends JobStoreContract {
@@ -23,5 +25,10 @@ class JobStoreOnMotoTest extends JobStoreContract {
   @Override
   long deliveryRecords(String jobId) {
     return TestJobs.deliveryRecords(dynamoDb, table, jobId);
+  }
+
+  @Override
+  Map<String, AttributeValue> item(JobKey job) {
+    return dynamoDb.getItem(b -> b.tableName(table).key(JobItems.key(job))).item();
   }
 }
