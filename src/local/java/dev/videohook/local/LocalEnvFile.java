@@ -6,12 +6,18 @@ import dev.videohook.download.DownloadConfig;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The settings file serve mode writes: every variable the command line needs to work against this
@@ -27,6 +33,14 @@ public final class LocalEnvFile {
 
   /** What the command line reads to reach the webhook server (send-test, trigger). */
   static final String API_URL = "VIDEOHOOK_API_URL";
+
+  /**
+   * The file's own path, in the file: the command line names it when the stack does not answer, so
+   * a user with two stacks sees which one their shell points at.
+   */
+  static final String SETTINGS_FILE = "VIDEOHOOK_SETTINGS_FILE";
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
   private LocalEnvFile() {}
 
@@ -63,6 +77,44 @@ public final class LocalEnvFile {
     return vars;
   }
 
+  /**
+   * The stack whose settings {@code file} holds, when that is another stack than {@code stack} and
+   * it answers now: a file a running serve owns, which a second serve must not overwrite.
+   */
+  public static Optional<URI> runningOwner(Path file, LocalVideohook stack) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    String apiUrl;
+    try {
+      apiUrl = read(file).get(API_URL);
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty();
+    }
+    if (apiUrl == null || apiUrl.equals(stack.apiBase().toString())) {
+      return Optional.empty();
+    }
+    try {
+      URI owner = URI.create(apiUrl);
+      HttpClient client = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+      HttpResponse<Void> answer =
+          client.send(
+              HttpRequest.newBuilder(owner.resolve("/events")).timeout(PROBE_TIMEOUT).build(),
+              HttpResponse.BodyHandlers.discarding());
+      return answer.statusCode() == 200 ? Optional.of(owner) : Optional.empty();
+    } catch (IOException | IllegalArgumentException nobodyThere) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Where a second stack on {@code port} writes its settings, beside {@code taken}. */
+  public static Path forPort(Path taken, int port) {
+    return taken.resolveSibling("local-" + port + ".env");
+  }
+
   /** Writes {@link #variables} to {@code file}, its folder created when missing. */
   public static void write(Path file, LocalVideohook stack) throws IOException {
     if (file.toAbsolutePath().getParent() != null) {
@@ -71,6 +123,7 @@ public final class LocalEnvFile {
     StringBuilder text = new StringBuilder();
     text.append("# videohook local stack (serve mode): the command line's settings.\n");
     text.append("# Load them with: ").append(String.format(LOAD, file)).append('\n');
+    text.append(SETTINGS_FILE).append('=').append(file).append('\n');
     for (Map.Entry<String, String> entry : variables(stack).entrySet()) {
       text.append(entry.getKey()).append('=').append(entry.getValue()).append('\n');
     }

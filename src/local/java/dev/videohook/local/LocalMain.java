@@ -235,6 +235,14 @@ public final class LocalMain {
     @Spec CommandSpec spec;
 
     /**
+     * Whether {@code --port} and {@code --env-file} were given, for a serve started without a
+     * command line (tests); null asks the parsed command line, and without one means given.
+     */
+    Boolean portChosen;
+
+    Boolean envFileChosen;
+
+    /**
      * The emulators' ports (not the API server's, which is {@link #port}): stable defaults, so that
      * the settings file survives a restart.
      */
@@ -258,18 +266,18 @@ public final class LocalMain {
      */
     LocalVideohook start(Map<String, String> env, PrintStream out, boolean colour)
         throws IOException {
-      // one JSON log file per instance: two serves on different ports never share one; read when
-      // logging starts, which is with the stack
+      // a port the user chose must be that port; the default gives way to another program
+      int apiPort = chosen("--port", portChosen) ? port : LoopbackPort.preferred(port);
+      // one JSON log file per instance, named for the port it really listens on: a second serve
+      // whose default port was taken never shares the first one's file; read when logging
+      // starts, which is with the stack
       if (env.get(LOG_FILE) == null && System.getProperty(LOG_FILE) == null) {
         System.setProperty(
             LOG_FILE,
             "target/videohook-local-"
-                + (port == 0 ? "pid" + ProcessHandle.current().pid() : port)
+                + (apiPort == 0 ? "pid" + ProcessHandle.current().pid() : apiPort)
                 + ".log");
       }
-      // a port the user chose must be that port; the default gives way to another program
-      boolean portChosen = spec == null || spec.commandLine().getParseResult().hasMatchedOption("--port");
-      int apiPort = portChosen ? port : LoopbackPort.preferred(port);
       // --port 0: any free port for everything
       LocalPorts emulators =
           ports != null ? ports : port == 0 ? LocalPorts.any(0) : LocalPorts.serve(apiPort);
@@ -288,16 +296,45 @@ public final class LocalMain {
                 + " is in use. Stop what uses it, or pick another: -Dexec.args=\"serve --port 3001\"");
         return null;
       }
-      LocalEnvFile.write(envFile, stack);
-      banner(stack, wanted, envFile, out);
+      // each instance owns its settings file: a running stack's file is never overwritten
+      Optional<URI> owner = LocalEnvFile.runningOwner(envFile, stack);
+      if (owner.isPresent() && chosen("--env-file", envFileChosen)) {
+          stack.close();
+          System.err.println(
+              envFile
+                  + " holds the settings of the stack running at "
+                  + owner.get()
+                  + ": name another file with --env-file, or stop that stack first");
+          return null;
+      }
+      Path file =
+          owner.isPresent() ? LocalEnvFile.forPort(envFile, stack.apiBase().getPort()) : envFile;
+      LocalEnvFile.write(file, stack);
+      banner(stack, wanted, file, out);
+      owner.ifPresent(
+          running ->
+              out.printf(
+                  "%s belongs to the stack already running at %s: this stack's settings are in %s"
+                      + " (load that file in the shells meant for this one)%n%n",
+                  envFile, running, file));
       if (!quiet) {
         ServeConsole.attach(stack, out, colour);
       }
       return stack;
     }
 
+    private boolean chosen(String option, Boolean told) {
+      if (told != null) {
+        return told;
+      }
+      return spec == null || spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     private void banner(LocalVideohook stack, LocalPorts wanted, Path envFile, PrintStream out) {
       out.println("videohook local stack is up (Ctrl-C to stop)");
+      // moto keeps nothing on disk: say so before anyone sends work they expect to find tomorrow
+      out.println(
+          "local state (jobs, videos, secrets, events) lives in memory: stopping the stack ends it");
       out.println();
       if (port != 0 && stack.apiBase().getPort() != port) {
         out.printf(

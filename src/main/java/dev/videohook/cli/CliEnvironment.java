@@ -16,7 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -30,6 +32,21 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 final class CliEnvironment {
   static final String API_URL = "VIDEOHOOK_API_URL";
+
+  /** The settings file the shell loaded, which the local stack writes into it (its own path). */
+  static final String SETTINGS_FILE = "VIDEOHOOK_SETTINGS_FILE";
+
+  /** How a shell loads the local stack's settings, which serve writes. */
+  static final String LOAD_LOCAL = "set -a; . target/local.env; set +a";
+
+  /** How a shell loads a deployed stack's settings, from its CloudFormation outputs. */
+  static final String LOAD_DEPLOYED =
+      "videohook env --stack NAME > stack.env; set -a; . stack.env; set +a";
+
+  /** What the missing AWS credentials are called in the list of missing settings. */
+  static final String CREDENTIALS =
+      "AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+
   private static final int CONNECT_TIMEOUT_MILLIS = 2000;
 
   private final Map<String, String> env;
@@ -122,6 +139,55 @@ final class CliEnvironment {
     }
   }
 
+  /**
+   * Checks, before a command acts, every setting of the stack it needs, and names all that are
+   * missing at once (exit 3) with how to load them: a shell without the settings file loaded then
+   * learns it in one answer, not one variable per try. {@code JOBS_TABLE} among {@code names} also
+   * needs AWS credentials, unless an emulator endpoint (the local stack) is set or named.
+   */
+  void requireStack(String... names) {
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      if (get(name).isEmpty()) {
+        missing.add(name);
+      }
+    }
+    if (List.of(names).contains(SharedConfig.JOBS_TABLE)
+        && !List.of(names).contains(SharedConfig.DYNAMODB_ENDPOINT)
+        && get(SharedConfig.DYNAMODB_ENDPOINT).isEmpty()
+        && !hasAwsCredentials()) {
+      missing.add(CREDENTIALS);
+    }
+    if (!missing.isEmpty()) {
+      throw new CliException(
+          ExitCode.CONFIGURATION,
+          "not set: "
+              + String.join(", ", missing)
+              + ". Load the stack's settings into this shell:\n"
+              + "  the local stack:   "
+              + LOAD_LOCAL
+              + "\n"
+              + "  a deployed stack:  "
+              + LOAD_DEPLOYED);
+    }
+  }
+
+  private static boolean hasAwsCredentials() {
+    try {
+      AwsClients.credentials(Optional.empty()).resolveCredentials();
+      return true;
+    } catch (RuntimeException none) {
+      return false;
+    }
+  }
+
+  /** Which settings file the shell loaded, in words, for an answer about an unreachable stack. */
+  private String settingsSource() {
+    return get(SETTINGS_FILE)
+        .map(file -> "the settings read are from " + file + " (" + SETTINGS_FILE + ")")
+        .orElse("no settings file was loaded (" + SETTINGS_FILE + " is not set)");
+  }
+
   boolean hasJobTable() {
     return get(SharedConfig.JOBS_TABLE).isPresent();
   }
@@ -137,10 +203,7 @@ final class CliEnvironment {
    * endpoint answering (or AWS credentials found).
    */
   SharedConfig checkJobTable() {
-    require(
-        SharedConfig.JOBS_TABLE,
-        "Set it to the jobs table's name (the stack output JobsTableName), or to videohook-jobs"
-            + " for the local stack.");
+    requireStack(SharedConfig.JOBS_TABLE);
     SharedConfig shared = shared();
     reachable(SharedConfig.DYNAMODB_ENDPOINT, shared.dynamoDbEndpoint());
     return shared;
@@ -204,7 +267,7 @@ final class CliEnvironment {
    * An emulator endpoint must answer before a client is pointed at it; without one, AWS needs
    * credentials, which are looked for now rather than in the middle of a command.
    */
-  private static void reachable(String name, Optional<URI> endpoint) {
+  private void reachable(String name, Optional<URI> endpoint) {
     if (endpoint.isEmpty()) {
       try {
         AwsClients.credentials(Optional.empty()).resolveCredentials();
@@ -225,8 +288,12 @@ final class CliEnvironment {
               + uri
               + " does not answer ("
               + e.getClass().getSimpleName()
-              + "): is the local stack running? Start it with mvn -q -Plocal -Dexec.args=serve"
-              + " and load the settings it writes: set -a; . target/local.env; set +a");
+              + "): is the local stack running? "
+              + settingsSource()
+              + ". Start it with mvn -q -Plocal -Dexec.args=serve and load the settings file its"
+              + " banner names (by default: "
+              + LOAD_LOCAL
+              + ")");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import dev.videohook.job.Job;
+import dev.videohook.provider.Tenants;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,8 +31,8 @@ final class CostsCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--tenant"},
-      required = true,
-      description = "Tenant.")
+      defaultValue = Tenants.DEFAULT,
+      description = "Tenant (default: ${DEFAULT-VALUE}, as for jobs).")
   String tenant;
 
   @Option(

@@ -1,5 +1,6 @@
 package dev.videohook.cli;
 
+import dev.videohook.config.SharedConfig;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.ReconcileReport;
 import dev.videohook.reconcile.Reconciler;
@@ -31,6 +32,7 @@ final class ReconcileCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    cli.env.requireStack(SharedConfig.JOBS_TABLE);
     ReconcileConfig config = ReconcileConfig.fromEnvironment(cli.env.variables());
     cli.env.checkJobTable();
     Reconciler reconciler = Reconciler.fromEnvironment(cli.env.variables());

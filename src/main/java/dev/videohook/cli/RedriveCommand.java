@@ -3,6 +3,7 @@ package dev.videohook.cli;
 import dev.videohook.config.AwsClients;
 import dev.videohook.config.Settings;
 import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.download.DownloadService;
 import dev.videohook.download.FailedBatchRecord;
 import dev.videohook.job.Job;
@@ -85,6 +86,11 @@ final class RedriveCommand implements Callable<Integer> {
     }
     Duration downloadBudget = budget.duration();
     String failedBatches = bucket != null ? bucket : cli.env.get(FAILED_BATCH_BUCKET).orElse(null);
+    if (dryRun) {
+      cli.env.requireStack(SharedConfig.JOBS_TABLE);
+    } else {
+      cli.env.requireStack(SharedConfig.JOBS_TABLE, DownloadConfig.VIDEO_BUCKET);
+    }
     JobStore jobs = cli.env.jobStore();
     if (!dryRun) {
       // a setup mistake here is answered as a setting, never noted on the jobs as failed downloads

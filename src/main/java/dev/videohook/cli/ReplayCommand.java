@@ -1,5 +1,7 @@
 package dev.videohook.cli;
 
+import dev.videohook.config.SharedConfig;
+import dev.videohook.download.DownloadConfig;
 import dev.videohook.download.DownloadService;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
@@ -45,6 +47,11 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Duration downloadBudget = budget.duration();
+    if (!cli.env.hasJobTable()) {
+      // the stack's settings are not loaded: both it needs, named at once (with the table set,
+      // the bucket is checked only when a download is to run)
+      cli.env.requireStack(SharedConfig.JOBS_TABLE, DownloadConfig.VIDEO_BUCKET);
+    }
     JobStore jobs = cli.env.jobStore();
     Job found = job.require(jobs, err);
     JobKey key = found.key();

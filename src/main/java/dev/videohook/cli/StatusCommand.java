@@ -1,5 +1,6 @@
 package dev.videohook.cli;
 
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.Job;
 import dev.videohook.job.StoredObject;
 import dev.videohook.provider.Provider;
@@ -8,6 +9,7 @@ import dev.videohook.provider.ProviderJob;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,9 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean hasTable = cli.env.hasJobTable();
     if (!hasTable && job.provider == null) {
-      throw new CliException(
-          ExitCode.USAGE, "give -p (" + Provider.ids() + "): JOBS_TABLE is not set to find it");
+      // nothing to ask without the table but the provider, which -p would name: the settings
+      // are what is missing
+      cli.env.requireStack(SharedConfig.JOBS_TABLE);
     }
     Optional<Job> stored = hasTable ? job.find(cli.env.jobStore(), err) : Optional.empty();
     Provider provider = stored.map(Job::provider).orElse(job.provider);
@@ -100,7 +103,11 @@ final class StatusCommand implements Callable<Integer> {
       Optional<Job> stored,
       boolean hasTable) {
     String storedNote = hasTable ? "(not recorded)" : "(JOBS_TABLE not set)";
-    out.printf("%-19s %-32s %s%n", "", provider.id(), "videohook (tenant " + tenant + ")");
+    out.printf(
+        "%-19s %-" + PROVIDER_WIDTH + "s %s%n",
+        "",
+        provider.id(),
+        "videohook (tenant " + tenant + ")");
     if (remote == null) {
       row(out, "provider", remoteError, "");
     }
@@ -163,7 +170,44 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String name, Object remote, Object stored) {
-    out.printf(
-        "%-19s %-32s %s%n", name, remote == null ? "-" : remote, stored == null ? "-" : stored);
+    rows(name, remote, stored).forEach(out::println);
+  }
+
+  /** Width of the provider's column: a longer value wraps within it, never pushing ours right. */
+  static final int PROVIDER_WIDTH = 32;
+
+  /**
+   * One row of the side-by-side table: a provider's value longer than its column (a long error)
+   * continues on the lines below, in that column, so our side stays aligned under its heading.
+   */
+  static List<String> rows(String name, Object remote, Object stored) {
+    List<String> cells = wrap(remote == null ? "-" : String.valueOf(remote), PROVIDER_WIDTH);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < cells.size(); i++) {
+      String line =
+          String.format(
+              "%-19s %-" + PROVIDER_WIDTH + "s %s",
+              i == 0 ? name : "",
+              cells.get(i),
+              i == 0 ? (stored == null ? "-" : stored) : "");
+      lines.add(line.stripTrailing());
+    }
+    return lines;
+  }
+
+  /** {@code text} in lines of at most {@code width}, broken at spaces where it can be. */
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    String rest = text.strip();
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(' ', width);
+      if (cut <= 0) {
+        cut = width;
+      }
+      lines.add(rest.substring(0, cut).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+    }
+    lines.add(rest);
+    return lines;
   }
 }

@@ -1,6 +1,7 @@
 package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.net.UrlPolicy;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +178,15 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (!noRecord && !cli.env.hasJobTable()) {
+      // the stack's settings are not loaded: every one this submit needs, named at once
+      List<String> needed = new ArrayList<>(List.of(providerOption.provider.apiKeyEnv()));
+      needed.add(SharedConfig.JOBS_TABLE);
+      if (callbackUrl == null) {
+        needed.add(CliEnvironment.API_URL);
+      }
+      cli.env.requireStack(needed.toArray(String[]::new));
+    }
     // before anything is paid for: AWS would answer a tenant with no stage 404, after the
     // generation
     checkTenants();

@@ -1,5 +1,7 @@
 package dev.videohook.cli;
 
+import dev.videohook.config.LocalMode;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
 import dev.videohook.net.UrlPolicy;
@@ -131,6 +133,16 @@ final class TriggerCommand implements Callable<Integer> {
     if (!tenant.equals(Tenants.DEFAULT) && !Tenants.isDeployable(tenant)) {
       throw new CliException(
           ExitCode.USAGE, "tenant '" + tenant + "' is not valid: " + Tenants.DEPLOYABLE_RULE);
+    }
+    if (!cli.env.hasJobTable()) {
+      // the local stack's settings are not loaded: every one trigger needs, named at once
+      cli.env.requireStack(
+          providerOption.provider.apiBaseEnv(),
+          LocalMode.LOOPBACK_HTTP,
+          CliEnvironment.API_URL,
+          providerOption.provider.apiKeyEnv(),
+          SharedConfig.JOBS_TABLE,
+          SharedConfig.DYNAMODB_ENDPOINT);
     }
     URI base = localApiBase();
     ServedTenants.check(cli.env, tenant); // after: only the local stack's tenants are asked about

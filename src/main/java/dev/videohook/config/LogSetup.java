@@ -44,15 +44,21 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   /**
    * The command line's logging: standard output carries a command's results only, so log lines and
-   * metric documents go to standard error. Warnings only by default; {@code verbosity} 1 (one
-   * {@code -v}) adds INFO lines and the EMF documents, 2 and more DEBUG lines.
+   * metric documents go to standard error, and only when asked for. None by default: a command says
+   * what matters itself, once, in words (a JSON line repeating its summary is noise); {@code
+   * verbosity} 1 (one {@code -v}) shows INFO lines and the EMF documents, 2 and more DEBUG lines.
    */
   public static void forCommandLine(int verbosity) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding: it decides
     }
+    forCommandLine(context, System.err, verbosity);
+  }
+
+  /** {@link #forCommandLine(int)} on {@code context}, its lines to {@code err}. */
+  static void forCommandLine(LoggerContext context, OutputStream err, int verbosity) {
     context.reset();
-    configure(context, System.err, verbosity <= 0 ? "WARN" : verbosity == 1 ? "INFO" : "DEBUG");
+    configure(context, err, verbosity <= 0 ? "OFF" : verbosity == 1 ? "INFO" : "DEBUG");
     context.getLogger(EMF_LOGGER).setLevel(verbosity <= 0 ? Level.OFF : Level.INFO);
   }
 

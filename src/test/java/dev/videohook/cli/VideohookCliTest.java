@@ -798,7 +798,10 @@ class VideohookCliTest {
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.err().contains("tenant hooli, provider openrouter"), run.err());
-    assertTrue(run.out().contains("HTTP 404"), "the provider's answer: " + run.out());
+    // the provider's answer, wrapped in its column
+    assertTrue(
+        run.out().replaceAll("\\s+", " ").contains("HTTP 404"),
+        "the provider's answer: " + run.out());
     assertTrue(
         run.out().lines().anyMatch(l -> l.matches("last_download_error\\s+HTTP 403 from .*")),
         run.out());
@@ -1121,6 +1124,18 @@ class VideohookCliTest {
     assertTrue(run.out().contains("model?job_x stored?deliam?"), run.out());
     assertTrue(
         run.out().chars().noneMatch(c -> c == '\r' || c == 0x202E || c == 0x200B), run.out());
+  }
+
+  @Test
+  void costs_withoutTenant_readsTheDefaultTenant_asJobsDoes() {
+    JobKey key = new JobKey(Tenants.DEFAULT, Provider.OPENROUTER, "job_default_costs");
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
+        .recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+
+    Run run = run(env(), "costs");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("google/veo-3.1-lite"), run.out());
   }
 
   @Test

@@ -45,6 +45,33 @@ class LogSetupTest {
   }
 
   @Test
+  void theCommandLine_logsNothingByDefault_notEvenAWarning() {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    LogSetup.forCommandLine(context, out, 0);
+    Logger log = context.getLogger("dev.videohook.reconcile.LostWebhookPass");
+
+    log.warn("recovered a lost webhook");
+    log.error("a failure the command reports itself");
+
+    assertEquals(List.of(), lines());
+  }
+
+  @Test
+  void theCommandLine_withOneV_logsJsonLines() {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    LogSetup.forCommandLine(context, out, 1);
+    Logger log = context.getLogger("dev.videohook.reconcile.LostWebhookPass");
+
+    log.debug("not shown");
+    log.info("shown");
+
+    assertEquals(1, lines().size(), lines()::toString);
+    assertTrue(lines().get(0).contains("\"shown\""));
+  }
+
+  @Test
   void logLevel_setsTheRootLevel() {
     Logger log = context("warn").getLogger("dev.videohook.download.DownloadService");
 

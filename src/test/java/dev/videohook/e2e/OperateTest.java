@@ -41,6 +41,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What an operator and a consuming team see, through the whole local stack: the downstream events
@@ -51,6 +52,17 @@ import org.junit.jupiter.api.TestInstance;
 class OperateTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String TENANT = "ops";
+
+  /**
+   * Its own tenant, so that the other tests' sums and lists of {@link #TENANT} stay as they are.
+   */
+  private static final String WIDE_TENANT = "wide";
+
+  private static final String LONG_REASON_JOB = "job_long_reason_00000000000000000000000000000001";
+  private static final String LONG_REASON =
+      "reading http://127.0.0.1:43127/files/job_long_reason_00000000000000000000000000000001/"
+          + "0.mp4?token=0123456789abcdef0123456789abcdef0123456789abcdef failed after 3 attempts:"
+          + "the_body_ended_after_1048576_of_67108864_bytes_and_no_answer_came_within_30_s";
   private final HttpClient http = HttpClient.newHttpClient();
   private LocalVideohook stack;
   private String storedJob;
@@ -68,6 +80,32 @@ class OperateTest {
     failedJob = stack.submit(Provider.OPENROUTER, TENANT, "google/veo-3.1-lite", "a cat").id();
     assertTrue(simulator.awaitDelivered(failedJob, TIMEOUT));
     awaitEvents(2);
+    // submitted first, updated last, with a reason as long as a real transport failure's: what
+    // must neither widen the page past its window nor sort it first under "Submitted"
+    stack
+        .jobStore()
+        .recordSubmitted(
+            new JobKey(WIDE_TENANT, Provider.OPENROUTER, LONG_REASON_JOB),
+            "google/veo-3.1-lite",
+            "an old one",
+            java.time.Instant.now().minus(Duration.ofHours(1)));
+    stack
+        .dynamoDb()
+        .updateItem(
+            b ->
+                b.tableName(LocalVideohook.TABLE)
+                    .key(
+                        Map.of(
+                            "pk",
+                            AttributeValue.fromS(
+                                "job#" + WIDE_TENANT + "#openrouter#" + LONG_REASON_JOB)))
+                    .updateExpression("SET #s = :s, updated_at = :u, last_download_error = :e")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":s", AttributeValue.fromS("download_failed"),
+                            ":u", AttributeValue.fromS(java.time.Instant.now().toString()),
+                            ":e", AttributeValue.fromS(LONG_REASON))));
   }
 
   @AfterAll
@@ -338,5 +376,45 @@ class OperateTest {
     Path screenshot = Path.of("target", "jobs-page.png").toAbsolutePath();
     chromium(browser.get(), profile, "--screenshot=" + screenshot, "--window-size=1280,800");
     assertTrue(Files.size(screenshot) > 0, "no screenshot at " + screenshot);
+  }
+
+  @Test
+  void jobsPage_at1280px_showsTheObjectsColumnWithoutAScrollbar_andSortsBySubmission()
+      throws Exception {
+    Optional<String> browser = chromium();
+    assumeTrue(
+        browser.isPresent(),
+        "SKIPPED: no chromium on PATH (apt-get install -y chromium; .ci/run installs it)");
+    String script =
+        "new Promise(done => { const check = () => {"
+            + " const rows = [...document.querySelectorAll('#jobs tbody tr[id]')];"
+            + " if (rows.length < 3) { setTimeout(check, 100); return; }"
+            + " const page = document.documentElement;"
+            + " const objects = document.querySelector('#jobs thead th:last-child');"
+            + " done(JSON.stringify({scrollWidth: page.scrollWidth, clientWidth: page.clientWidth,"
+            + " objectsRight: objects.getBoundingClientRect().right,"
+            + " objectsHeading: objects.textContent, rows: rows.map(r => r.id)})); };"
+            + " check(); })";
+
+    Map<String, Object> layout =
+        JSON.std.mapFrom(
+            DevTools.evaluate(browser.get(), stack.apiBase().resolve("/"), 1280, script));
+
+    int clientWidth = ((Number) layout.get("clientWidth")).intValue();
+    assertEquals(1280, clientWidth, layout.toString());
+    assertTrue(
+        ((Number) layout.get("scrollWidth")).intValue() <= clientWidth,
+        "no horizontal scrollbar at 1280 px: " + layout);
+    assertEquals("Objects", layout.get("objectsHeading"));
+    assertTrue(
+        ((Number) layout.get("objectsRight")).doubleValue() <= clientWidth,
+        "the Objects column in the window: " + layout);
+    @SuppressWarnings("unchecked")
+    List<String> rows = (List<String>) layout.get("rows");
+    int longReason = rows.indexOf("job-" + LONG_REASON_JOB);
+    assertTrue(
+        longReason > rows.indexOf("job-" + storedJob)
+            && longReason > rows.indexOf("job-" + failedJob),
+        "submitted first, listed after the newer submissions: " + rows);
   }
 }
