@@ -10,11 +10,9 @@ import java.util.Arrays;
 public final class BenchMain {
   private BenchMain() {}
 
-  /** The JMH bench lives in src/bench/java, compiled only under -Pbench: found by name. */
-  private static void runVerifierBench() throws Exception {
-    Class.forName("dev.videohook.bench.VerifierBench")
-        .getMethod("main", String[].class)
-        .invoke(null, (Object) new String[0]);
+  /** The JMH benches live in src/bench/java, compiled only under -Pbench: found by name. */
+  private static void runJmhBench(String name, String[] args) throws Exception {
+    Class.forName(name).getMethod("main", String[].class).invoke(null, (Object) args);
   }
 
   public static void main(String[] args) throws Exception {
@@ -24,10 +22,11 @@ public final class BenchMain {
       case "download" -> DownloadBench.main(rest);
       case "receiver" -> ReceiverBench.main(rest);
       case "coldstart" -> ColdStartBench.main(rest);
-      case "verifier" -> runVerifierBench();
+      case "verifier" -> runJmhBench("dev.videohook.bench.VerifierBench", rest);
+      case "delivery" -> runJmhBench("dev.videohook.bench.DeliveryBench", rest);
       default -> {
         System.err.println(
-            "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"  or  -Dexec.args=verifier");
+            "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"  or  -Dexec.args=verifier  or  -Dexec.args=delivery");
         System.exit(2);
       }
     }

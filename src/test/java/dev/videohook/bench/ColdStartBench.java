@@ -161,8 +161,9 @@ public final class ColdStartBench implements Callable<Integer> {
   }
 
   /**
-   * What the functions ship (target/classes and the runtime-scope jars, as {@code sam build} copies
-   * them) plus the probe alone: no test class path, so the functions' own logging setup runs.
+   * What the webhook function ships (target/classes and its runtime jars, those its artifact leaves
+   * out left out here too, as {@code make build-WebhookFunction} copies them) plus the probe alone:
+   * no test class path, so the functions' own logging setup runs.
    */
   static String functionClasspath() throws IOException {
     String runtime = runtimeClasspath();
@@ -224,8 +225,9 @@ public final class ColdStartBench implements Callable<Integer> {
   }
 
   /**
-   * The runtime-scope jars, as the bench profile lists them in target/runtime-classpath.txt: a
-   * child JVM cannot take this one's java.class.path, which under exec:java is Maven's own.
+   * The webhook function's runtime jars, as the bench profile lists them in
+   * target/runtime-classpath.txt: a child JVM cannot take this one's java.class.path, which under
+   * exec:java is Maven's own.
    */
   static String runtimeClasspath() throws IOException {
     Path runtime = Path.of("target", "runtime-classpath.txt");
