@@ -10,6 +10,7 @@ import dev.videohook.job.JobStore;
 import dev.videohook.local.MotoServer;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.SecretsManagerTenantSecrets;
+import dev.videohook.testing.Soak;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * moto. A jar the artifact leaves out that the handler loads fails here, whatever list of jars
  * anyone keeps; the webhook function runs its whole path, its secret from Secrets Manager and one
  * signed delivery committed.
+ *
+ * <p>Soak-sized: four nested Maven builds take minutes, so it runs with {@code mvn -Psoak test},
+ * which {@code .ci/run} runs after {@code mvn verify}.
  */
+@Soak
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LambdaArtifactTest {
   private static final String TABLE = "artifact-jobs";

