@@ -261,6 +261,15 @@ public final class JobItems {
     return Optional.ofNullable(string(item, JobTable.TENANT));
   }
 
+  /**
+   * True when {@code ownerItem} (the job's owner item, or null) names a tenant other than {@code
+   * tenant}: a delivery for that job at {@code tenant}'s URL is another tenant's. No owner item (a
+   * job submitted elsewhere) is no one's.
+   */
+  static boolean ownedByAnother(Map<String, AttributeValue> ownerItem, String tenant) {
+    return owner(ownerItem).map(owner -> !owner.equals(tenant)).orElse(false);
+  }
+
   /** The table key of a delivery item. */
   static Map<String, AttributeValue> deliveryKey(JobKey job, String dedupeKey) {
     return Map.of(JobTable.PK, s(JobTable.deliveryKey(job, dedupeKey)));

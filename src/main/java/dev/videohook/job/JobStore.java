@@ -104,8 +104,7 @@ public final class JobStore implements JobRepository {
     // atomic step with the commit: a delivery racing the submit's own record (the job finished
     // before videohook submit wrote it) is let through, as a job submitted elsewhere is. A
     // captured delivery replayed later finds the owner.
-    Optional<String> owner = JobItems.owner(getItem(JobItems.ownerKey(delivery.jobKey())));
-    if (owner.isPresent() && !owner.get().equals(delivery.tenant())) {
+    if (JobItems.ownedByAnother(getItem(JobItems.ownerKey(delivery.jobKey())), delivery.tenant())) {
       return RecordOutcome.FOREIGN_TENANT;
     }
     Map<String, AttributeValue> sets =

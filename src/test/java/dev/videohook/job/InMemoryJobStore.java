@@ -131,8 +131,7 @@ public final class InMemoryJobStore implements JobRepository {
 
   @Override
   public RecordOutcome recordDelivery(Delivery delivery) {
-    Optional<String> owner = JobItems.owner(get(JobItems.ownerKey(delivery.jobKey())));
-    if (owner.isPresent() && !owner.get().equals(delivery.tenant())) {
+    if (JobItems.ownedByAnother(get(JobItems.ownerKey(delivery.jobKey())), delivery.tenant())) {
       return RecordOutcome.FOREIGN_TENANT;
     }
     Map<String, AttributeValue> sets =

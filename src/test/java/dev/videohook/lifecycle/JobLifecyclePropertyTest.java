@@ -177,6 +177,7 @@ class JobLifecyclePropertyTest {
     actions.put("finish", Map.entry(3, finish()));
     actions.put("deliver", Map.entry(5, deliver()));
     actions.put("redeliver", Map.entry(2, redeliver()));
+    actions.put("deliverAsOtherTenant", Map.entry(1, deliverAsOtherTenant()));
     actions.put("reconcile", Map.entry(3, reconcile()));
     actions.put("statusAnswer", Map.entry(2, statusAnswer()));
     actions.put("statusStall", Map.entry(1, statusStall()));
@@ -305,6 +306,16 @@ class JobLifecyclePropertyTest {
 
   private static List<String> deliverable(LifecycleWorld w) {
     return w.jobs.values().stream().map(k -> k.id).toList();
+  }
+
+  /** A delivery for one of the jobs at another tenant's URL, signed with the shared secret. */
+  private static Action<LifecycleWorld> deliverAsOtherTenant() {
+    return onAJob(
+        Arbitraries.of(EventType.class),
+        (id, type) ->
+            step(
+                "deliver " + id + " " + type.status() + " at another tenant's URL",
+                x -> x.deliverAsOtherTenant(id, type)));
   }
 
   /** A delivery sent before: again, freshly signed, or replayed byte for byte. */

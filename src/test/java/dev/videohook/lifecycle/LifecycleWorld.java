@@ -128,6 +128,10 @@ final class LifecycleWorld implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleWorld.class);
 
   static final String TENANT = "acme";
+
+  /** A second tenant of the same stack, sharing the webhook secret (the model's worst case). */
+  static final String OTHER_TENANT = "rival";
+
   static final Provider PROVIDER = Provider.OPENROUTER;
   static final String WEBHOOK_SECRET = "whsec-lifecycle";
   static final Duration TOLERANCE = Duration.ofSeconds(300);
@@ -514,6 +518,39 @@ final class LifecycleWorld implements AutoCloseable {
     long t = clock.instant().getEpochSecond();
     return new Sent(
         id, type, dedupeKey, body, SignatureVerifier.signatureHeader(WEBHOOK_SECRET, t, body), t);
+  }
+
+  /**
+   * A delivery for one of our jobs, signed with the secret the two tenants share, replayed at
+   * another tenant's URL: refused as another tenant's job (204, nothing written), never a second
+   * job or a second download, the job unchanged (its own checks after the step).
+   */
+  WebhookOutcome deliverAsOtherTenant(String id, EventType type) {
+    Sent delivery = sign(id, type);
+    Map<String, String> headers = new HashMap<>();
+    headers.put(PROVIDER.signatureHeader().toLowerCase(Locale.ROOT), delivery.signature());
+    headers.put(PROVIDER.idempotencyHeader().toLowerCase(Locale.ROOT), delivery.dedupeKey());
+    boolean down = outage.isDown();
+    WebhookOutcome outcome = receiver.receive(OTHER_TENANT, PROVIDER, headers, delivery.body());
+    if (checkStore.find(new JobKey(OTHER_TENANT, PROVIDER, id)).isPresent()) {
+      throw new AssertionError(
+          "a delivery for " + TENANT + "'s job " + id + " made a job for " + OTHER_TENANT);
+    }
+    WebhookOutcome expected = down ? WebhookOutcome.STORAGE_FAILED : WebhookOutcome.FOREIGN_TENANT;
+    if (outcome != expected && !(down && outcome == WebhookOutcome.FOREIGN_TENANT)) {
+      throw new AssertionError(
+          "a delivery for "
+              + TENANT
+              + "'s job "
+              + id
+              + " at "
+              + OTHER_TENANT
+              + "'s URL was answered "
+              + outcome
+              + ", not "
+              + expected);
+    }
+    return outcome;
   }
 
   /** A delivery sent again, freshly signed (the provider's retry). */
@@ -1253,7 +1290,9 @@ final class LifecycleWorld implements AutoCloseable {
         readBack.put(object.key(), read);
       }
       String[] parts = object.key().split("/");
-      byJob.computeIfAbsent(parts[2], k -> new HashMap<>()).put(object.key(), read);
+      // under another tenant's prefix: an object for no job of ours (a second download)
+      String job = parts[0].equals(TENANT) ? parts[2] : object.key();
+      byJob.computeIfAbsent(job, k -> new HashMap<>()).put(object.key(), read);
     }
     return byJob;
   }
