@@ -52,6 +52,13 @@ public record Faults(
   public static final String SUBMIT_FIELD = "videohook_simulate";
 
   /**
+   * The trigger whose content proxy answers 502 to every fetch (the CDN's unsigned URLs and the
+   * content endpoint alike), while the storage host still serves the signed {@code urls}: stored
+   * from the signed URL once the proxy's retries are spent.
+   */
+  public static final String PROXY_DOWN = "proxy-down";
+
+  /**
    * The faults a {@code videohook trigger} name asks for, on top of {@code base}; empty for an
    * unknown name. Each ends in the state the command promises: failed, cancelled and expired as the
    * provider reports them; slow stored after a late webhook and a throttled download; truncated
@@ -73,6 +80,7 @@ public record Faults(
           case "truncated" -> b.truncateContent(true).build();
           case "lost-webhook" -> b.webhookNeverSent(true).build();
           case "throttled" -> b.webhookNeverSent(true).throttledStatusCalls(1).build();
+          case PROXY_DOWN -> b.badGatewayFirstFetches(Integer.MAX_VALUE).build();
           default -> null;
         });
   }

@@ -9,6 +9,12 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.signature.SignatureVerifier;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.spec.SecretKeySpec;
+import javax.crypto.Mac;
+import java.time.temporal.ChronoUnit;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -39,8 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A stand-in for OpenRouter or ModelGates, for the local stack and the tests: the video API ({@code
  * POST /api/v1/videos}, {@code GET /api/v1/videos/{id}}, {@code GET .../content}) with a bearer
- * check, deterministic video bytes from a separate "CDN" origin for {@code unsigned_urls}, and a
- * signed webhook to {@code callback_url} when a job ends, retried on non-2xx like a real sender.
+ * check, deterministic video bytes from a separate "CDN" origin for {@code unsigned_urls}, the
+ * same bytes from a storage host of its own for the signed {@code urls} (which expire with the
+ * job's {@code expires_at}), and a signed webhook to {@code callback_url} when a job ends, retried
+ * on non-2xx like a real sender.
  * {@link Faults} switch on the misbehaviour a receiver must survive.
  */
 public final class ProviderSimulator implements AutoCloseable {
@@ -56,6 +64,15 @@ public final class ProviderSimulator implements AutoCloseable {
   public static final long SAMPLE_VIDEO_BYTES = 1024L * 1024L;
 
   private static final String SAMPLE_PATH = "/samples/sample.mp4";
+
+  /** Where the storage host serves a job's outputs: {@code /signed/{jobId}/{index}.mp4}. */
+  private static final String SIGNED_PATH = "/signed/";
+
+  /**
+   * How long the provider keeps a finished job's outputs: its {@code expires_at} is this long after
+   * the job completed, and its signed URLs stop working then.
+   */
+  public static final Duration OUTPUTS_RETENTION = Duration.ofHours(24);
   private static final String ALPHANUMERIC =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -66,6 +83,9 @@ public final class ProviderSimulator implements AutoCloseable {
   private volatile int outputs = 1;
   private final HttpServer api;
   private final HttpServer cdn;
+  private final HttpServer storage;
+  // signs the storage host's URLs: a URL with a changed path or expiry is refused, as a real one
+  private final byte[] urlSigningKey = new byte[32];
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
   private final HttpClient http =
@@ -75,6 +95,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final List<DeliveryAttempt> deliveries = new CopyOnWriteArrayList<>();
   private final List<ReceivedRequest> apiRequests = new CopyOnWriteArrayList<>();
   private final List<ReceivedRequest> cdnRequests = new CopyOnWriteArrayList<>();
+  private final List<ReceivedRequest> storageRequests = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesServed = new AtomicLong();
   private final List<Map<String, Object>> submitBodies = new CopyOnWriteArrayList<>();
   private final AtomicInteger throttledCalls = new AtomicInteger();
@@ -96,6 +117,8 @@ public final class ProviderSimulator implements AutoCloseable {
     final Faults faults;
     final int outputs;
     volatile JobStatus status = JobStatus.PENDING;
+    // set before status turns terminal: a job that reads completed always has it
+    volatile Instant finishedAt;
     final AtomicInteger contentFetches = new AtomicInteger();
     final AtomicInteger statusCalls = new AtomicInteger();
     final CountDownLatch delivered = new CountDownLatch(1);
@@ -123,20 +146,26 @@ public final class ProviderSimulator implements AutoCloseable {
     this.faults = faults;
     this.api = bind(apiPort);
     this.cdn = bind(cdnPort);
+    this.storage = bind(0);
+    random.nextBytes(urlSigningKey);
     api.setExecutor(serverThreads);
     cdn.setExecutor(serverThreads);
+    storage.setExecutor(serverThreads);
     // the test job send-test's events name: finished, so its content endpoint serves a video,
     // as the provider's does for a job it holds (an event with no unsigned URL points there)
     SimulatedJob testJob =
         new SimulatedJob(SampleEvents.TEST_JOB_ID, "google/veo-3.1-lite", null, Faults.none(), 1);
+    testJob.finishedAt = Instant.now();
     testJob.status = JobStatus.COMPLETED;
     jobs.put(testJob.id, testJob);
     api.createContext("/api/v1/videos", this::serveApi);
     api.createContext("/api/v1/key", this::serveApi);
     cdn.createContext("/files/", this::serveCdn);
     cdn.createContext(SAMPLE_PATH, this::serveSample);
+    storage.createContext(SIGNED_PATH, this::serveSigned);
     api.start();
     cdn.start();
+    storage.start();
   }
 
   public static ProviderSimulator start(
@@ -169,6 +198,11 @@ public final class ProviderSimulator implements AutoCloseable {
 
   public URI cdnBase() {
     return URI.create("http://127.0.0.1:" + cdn.getAddress().getPort());
+  }
+
+  /** The storage host that serves the signed {@code urls}: an origin apart from the API and CDN. */
+  public URI storageBase() {
+    return URI.create("http://127.0.0.1:" + storage.getAddress().getPort());
   }
 
   /**
@@ -260,6 +294,11 @@ public final class ProviderSimulator implements AutoCloseable {
 
   public List<ReceivedRequest> cdnRequests() {
     return Collections.unmodifiableList(cdnRequests);
+  }
+
+  /** Every request to the storage host (the signed {@code urls}), with its Authorization header. */
+  public List<ReceivedRequest> storageRequests() {
+    return Collections.unmodifiableList(storageRequests);
   }
 
   /** Video bytes sent so far, across all jobs: the local demo shows it as download progress. */
@@ -466,12 +505,75 @@ public final class ProviderSimulator implements AutoCloseable {
     return 0;
   }
 
+  /** The content proxy's answer (the CDN's unsigned URLs, the content endpoint): 502 on cue. */
   private void serveVideo(HttpExchange exchange, SimulatedJob job, int index) throws IOException {
-    Faults jobFaults = job.faults;
-    if (job.contentFetches.incrementAndGet() <= jobFaults.badGatewayFirstFetches()) {
+    if (job.contentFetches.incrementAndGet() <= job.faults.badGatewayFirstFetches()) {
       sendError(exchange, 502, "Upstream storage unavailable");
       return;
     }
+    sendVideo(exchange, job, index);
+  }
+
+  /**
+   * The storage host: {@code /signed/{jobId}/{index}.mp4?expires=E&sig=S}, served only with a
+   * signature this simulator made for that path and expiry, and not past it (403 otherwise), as a
+   * cloud store's signed URL. No bearer is needed, and the proxy's 502 fault does not reach it.
+   */
+  private void serveSigned(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      storageRequests.add(
+          new ReceivedRequest(path, exchange.getRequestHeaders().getFirst("Authorization")));
+      String[] parts = path.split("/"); // "", "signed", id, "N.mp4"
+      SimulatedJob job = parts.length == 4 ? jobs.get(parts[2]) : null;
+      int index = parts.length == 4 ? outputIndex(parts[3]) : -1;
+      if (job == null || job.status != JobStatus.COMPLETED || index < 0 || index >= job.outputs) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      String query = exchange.getRequestURI().getRawQuery();
+      long expires = expiresAt(job).getEpochSecond();
+      if (query == null
+          || !query.equals(signedQuery(path, expires))
+          || !Instant.now().isBefore(Instant.ofEpochSecond(expires))) {
+        exchange.sendResponseHeaders(403, -1);
+        return;
+      }
+      sendVideo(exchange, job, index);
+    }
+  }
+
+  private static int outputIndex(String fileName) {
+    if (!fileName.endsWith(".mp4")) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(fileName.substring(0, fileName.length() - ".mp4".length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** When the provider stops keeping a finished job's outputs: its {@code expires_at}. */
+  private static Instant expiresAt(SimulatedJob job) {
+    return job.finishedAt.plus(OUTPUTS_RETENTION).truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** {@code expires=E&sig=S}, S an HMAC of the path and the expiry under this simulator's key. */
+  private String signedQuery(String path, long expires) {
+    try {
+      javax.crypto.Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(urlSigningKey, "HmacSHA256"));
+      byte[] sig =
+          mac.doFinal((path + "\n" + expires).getBytes(StandardCharsets.UTF_8));
+      return "expires=" + expires + "&sig=" + HexFormat.of().formatHex(sig);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is always available", e);
+    }
+  }
+
+  private void sendVideo(HttpExchange exchange, SimulatedJob job, int index) throws IOException {
+    Faults jobFaults = job.faults;
     long size = jobFaults.videoBytes();
     long toSend = jobFaults.truncateContent() ? size / 2 : size;
     exchange.getResponseHeaders().set("Content-Type", "video/mp4");
@@ -515,6 +617,7 @@ public final class ProviderSimulator implements AutoCloseable {
   // --- the webhook sender ---
 
   private void complete(SimulatedJob job) {
+    job.finishedAt = Instant.now();
     job.status = job.faults.outcome();
     if (job.callbackUrl == null || job.faults.webhookNeverSent()) {
       job.delivered.countDown();
@@ -543,6 +646,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     SimulatedJob target =
         new SimulatedJob(job.id, job.model, callbackUrl.toString(), job.faults, job.outputs);
+    target.finishedAt = job.finishedAt;
     target.status = job.status;
     return send(
         target,
@@ -660,13 +764,16 @@ public final class ProviderSimulator implements AutoCloseable {
           job.faults.contentEndpointOnly()
               ? List.of()
               : List.of(cdnBase() + "/files/" + job.id + "/0.mp4"));
-      if (job.outputs > 1) {
-        List<String> signed = new ArrayList<>();
-        for (int i = 0; i < job.outputs; i++) {
-          signed.add(cdnBase() + "/signed/" + job.id + "/" + i + ".mp4?sig=simulated");
-        }
-        data.put("urls", signed);
+      // the signed storage URLs, one per output, on the storage host: the source to fall back
+      // on when the content proxy fails; they and the outputs go at expires_at
+      long expires = expiresAt(job).getEpochSecond();
+      List<String> signed = new ArrayList<>();
+      for (int i = 0; i < job.outputs; i++) {
+        String path = SIGNED_PATH + job.id + "/" + i + ".mp4";
+        signed.add(storageBase() + path + "?" + signedQuery(path, expires));
       }
+      data.put("urls", signed);
+      data.put("expires_at", expires);
     }
     if (job.status == JobStatus.FAILED) {
       data.put("error", "The model could not generate this video (simulated failure)");
@@ -930,6 +1037,7 @@ public final class ProviderSimulator implements AutoCloseable {
     scheduler.shutdownNow();
     api.stop(0);
     cdn.stop(0);
+    storage.stop(0);
     serverThreads.shutdownNow();
   }
 }

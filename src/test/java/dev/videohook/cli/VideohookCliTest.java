@@ -12,6 +12,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
@@ -271,6 +272,60 @@ class VideohookCliTest {
     String statusLine =
         run.out().lines().filter(l -> l.startsWith("status")).findFirst().orElseThrow();
     assertTrue(statusLine.matches("status\\s+pending\\s+pending"), statusLine);
+  }
+
+  @Test
+  void status_showsTheOutputsExpiry_andEachObjectsSource() {
+    Instant expiry = Instant.parse("2026-12-08T09:30:00Z");
+    JobKey key = new JobKey("acme", Provider.OPENROUTER, "gen-vid-status-expiry");
+    TestJobs.put(
+        cli.stack().dynamoDb(),
+        LocalVideohook.TABLE,
+        Job.builder(key, JobStatus.STORED)
+            .stored(
+                new Job.StoredVideos(
+                    LocalVideohook.BUCKET,
+                    List.of(
+                        new StoredObject("acme/openrouter/x/0.mp4", 10, "ab", "video/mp4")
+                            .from(StoredObject.Source.UNSIGNED_URL),
+                        new StoredObject("acme/openrouter/x/1.mp4", 10, "cd", "video/mp4")
+                            .from(StoredObject.Source.SIGNED_URL))))
+            .outputsExpireAt(expiry)
+            .build());
+
+    Run run = run(env(), "status", key.jobId(), "-p", "openrouter", "-t", "acme");
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(
+        run.out().lines().anyMatch(l -> l.matches("outputs_expire_at\\s+-\\s+" + expiry)),
+        run.out());
+    assertTrue(
+        run.out()
+            .lines()
+            .anyMatch(l -> l.matches("object_sources\\s+\\[unsigned_url, signed_url]")),
+        run.out());
+  }
+
+  @Test
+  void jobs_noteColumn_showsWhatAPendingJobWaitsOn_asTheReconcilerNotedIt() {
+    String note =
+        "the provider reports status 'queued_for_review', unknown to videohook: kept pending";
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, "gen-vid-jobs-note");
+    TestJobs.put(
+        cli.stack().dynamoDb(),
+        LocalVideohook.TABLE,
+        Job.builder(key, JobStatus.PENDING)
+            .times(new Job.Times(Instant.now(), null, null, Instant.now()))
+            .reconcile(new Job.ReconcileCheck(null, note))
+            .build());
+
+    Run run = run(env(), "jobs", "-t", "initech");
+
+    assertEquals(0, run.exitCode(), run.err());
+    String header = run.out().lines().findFirst().orElseThrow();
+    String row = run.out().lines().filter(l -> l.contains(key.jobId())).findFirst().orElseThrow();
+    assertTrue(header.endsWith("NOTE"), header);
+    assertEquals(note, row.substring(header.indexOf("NOTE")), run.out());
   }
 
   @Test

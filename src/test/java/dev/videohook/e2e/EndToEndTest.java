@@ -9,6 +9,7 @@ import dev.videohook.download.StreamRecords;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.job.StoredObject;
 import dev.videohook.job.TestJobs;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
@@ -197,6 +198,39 @@ class EndToEndTest {
     awaitStored("$default", Provider.MODELGATES, jobId);
 
     assertEquals(2, contentEndpointFetches(Provider.MODELGATES, jobId));
+  }
+
+  @Test
+  void contentProxyAnswering502_endsStoredFromTheSignedUrl_withNoBearerAtTheStorageHost()
+      throws Exception {
+    Faults proxyDown = Faults.named(Faults.PROXY_DOWN, Faults.none()).orElseThrow();
+    String jobId = submitAndAwait(Provider.OPENROUTER, "$default", proxyDown);
+
+    Job job = awaitStored("$default", Provider.OPENROUTER, jobId);
+
+    assertEquals(
+        List.of(StoredObject.Source.SIGNED_URL),
+        job.stored().objects().stream().map(StoredObject::source).toList());
+    assertEquals(
+        VideoBytes.sha256(jobId, proxyDown.videoBytes()), job.stored().objects().get(0).sha256());
+    assertTrue(cdnFetches(Provider.OPENROUTER, jobId) > 0, "the proxy was tried first");
+    List<ProviderSimulator.ReceivedRequest> storage =
+        stack.simulator(Provider.OPENROUTER).storageRequests().stream()
+            .filter(r -> r.path().contains("/" + jobId + "/"))
+            .toList();
+    assertEquals(1, storage.size(), "fetched once from the storage host");
+    assertEquals(null, storage.get(0).authorization(), "no bearer reached the storage host");
+  }
+
+  @Test
+  void completedJob_recordsTheProvidersOutputExpiry_fromItsWebhook() throws Exception {
+    String jobId = submitAndAwait(Provider.MODELGATES, "$default", Faults.none());
+
+    Job job = awaitStored("$default", Provider.MODELGATES, jobId);
+
+    Object expiresAt =
+        stack.providerClient(Provider.MODELGATES).status(jobId).raw().get("expires_at");
+    assertEquals(Instant.ofEpochSecond(((Number) expiresAt).longValue()), job.outputsExpireAt());
   }
 
   @Test

@@ -97,6 +97,28 @@ class LocalApiServerTest {
   }
 
   @Test
+  void jobsListing_carriesTheOutputsExpiry_theProviderGave() throws Exception {
+    Map<String, Object> event = JSON.std.mapFrom(LocalMain.completedEvent("job_expiring"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) event.get("data");
+    data.put("expires_at", 1_796_000_000L);
+    post(
+        stack.callbackUrl("acme", Provider.MODELGATES),
+        Provider.MODELGATES,
+        "mg_secret",
+        JSON.std.asString(event),
+        "application/json");
+
+    Map<String, Object> listing = JSON.std.mapFrom(get("/jobs?tenant=acme").body());
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> jobs = (List<Map<String, Object>>) listing.get("jobs");
+    Map<String, Object> job =
+        jobs.stream().filter(j -> "job_expiring".equals(j.get("job_id"))).findFirst().orElseThrow();
+    assertEquals(Instant.ofEpochSecond(1_796_000_000L).toString(), job.get("outputs_expire_at"));
+  }
+
+  @Test
   void secrets_areInSecretsManager_underTheTemplatesNamesAndShape_forEachTenantAndTheDefaultStage()
       throws Exception {
     SecretsManagerClient secretsManager =

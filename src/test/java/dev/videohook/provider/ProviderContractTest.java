@@ -301,6 +301,39 @@ class ProviderContractTest {
   }
 
   @Test
+  void completedJob_carriesExpiresAt_andASignedUrlOnTheStorageHost_servedWithoutAKey()
+      throws Exception {
+    JsonNode job = MAPPER.readTree(post(everyOption().toJson()).body());
+    JsonNode sent = null;
+    while (sent == null) { // other tests' webhooks may come first
+      RecordedRequest webhook = receiver.takeRequest(10, TimeUnit.SECONDS);
+      assertNotNull(webhook, "the webhook came");
+      JsonNode data = MAPPER.readTree(webhook.getBody().readUtf8()).get("data");
+      sent = data.get("id").equals(job.get("id")) ? data : null;
+    }
+
+    JsonNode status = MAPPER.readTree(get("/videos/" + job.get("id").asText(), KEY).body());
+
+    for (JsonNode answer : List.of(sent, status)) {
+      assertTrue(answer.get("expires_at").canConvertToLong(), answer.toString());
+      assertEquals(1, answer.get("urls").size(), answer.toString());
+    }
+    URI signed = URI.create(status.get("urls").get(0).asText());
+    assertEquals(simulator.storageBase().getAuthority(), signed.getAuthority());
+    HttpResponse<Void> video =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(signed).build(), HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, video.statusCode());
+    URI tampered = URI.create(signed.toString().replace("expires=", "expires=1"));
+    assertEquals(
+        403,
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode(),
+        "a signed URL whose expiry was changed is refused");
+  }
+
+  @Test
   void errors_comeInTheProvidersShape_400_401_404_and429WithRetryAfter() throws Exception {
     Map<String, Object> unsupported = new java.util.HashMap<>(everyOption().toJson());
     unsupported.put("duration", 5);

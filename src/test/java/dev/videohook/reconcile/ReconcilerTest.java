@@ -172,6 +172,20 @@ class ReconcilerTest {
   }
 
   @Test
+  void statusUnknownToVideohook_isKeptPending_withANoteThatNamesItAsSent() throws Exception {
+    JobKey key = submit(Faults.none().withCompletionDelay(Duration.ofHours(1)), Instant.now());
+    stage.simulator().reportStatus(key.jobId(), "queued_for_review");
+
+    reconciler(Duration.ofHours(1)).run(later());
+
+    Job job = job(key);
+    assertEquals(JobStatus.PENDING, job.status());
+    assertEquals(
+        "the provider reports status 'queued_for_review', unknown to videohook: kept pending",
+        job.reconcile().lastOutcome());
+  }
+
+  @Test
   void jobUnknownToTheProvider_isExpiredPastTheDeadlineOnly() {
     JobKey unknown = new JobKey("acme", PROVIDER, "never-submitted");
     stage.jobs().recordSubmitted(unknown, "m", "p", Instant.now());
