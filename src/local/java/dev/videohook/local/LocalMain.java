@@ -416,7 +416,7 @@ public final class LocalMain {
       out.println(
           "  java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
       out.println("make one fail on purpose (failed, cancelled, expired, slow, truncated, ...):");
-      out.println("  java -jar target/videohook-cli.jar trigger failed");
+      out.println("  java -jar target/videohook-local-cli.jar trigger failed");
       out.println();
       out.println(
           "Logs, as JSON lines: "
