@@ -10,6 +10,7 @@ import dev.videohook.cli.ObjectUrls;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
 import dev.videohook.job.JobScan;
+import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
@@ -279,12 +280,9 @@ public final class LocalApiServer implements AutoCloseable {
    */
   static String reason(Map<String, Object> plain) {
     String field =
-        switch (String.valueOf(plain.get("status"))) {
-          case "failed", "cancelled", "expired" -> "error";
-          case "completed", "download_failed" -> "last_download_error";
-          case "pending" -> "reconcile_last_outcome";
-          default -> null;
-        };
+        JobStatus.fromValue(String.valueOf(plain.get("status")))
+            .map(LocalApiServer::reasonField)
+            .orElse(null);
     if (field != null) {
       Object value = plain.get(field);
       if (value instanceof Map<?, ?> map && map.get("message") != null) {
@@ -301,12 +299,67 @@ public final class LocalApiServer implements AutoCloseable {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  private static byte[] jobsPage() throws IOException {
+  /** Where a job's reason is on its record, by its status; null when a status has none. */
+  static String reasonField(JobStatus status) {
+    // no default: a new status does not compile until it says where its reason is
+    return switch (status) {
+      case FAILED, CANCELLED, EXPIRED -> "error";
+      case COMPLETED, DOWNLOAD_FAILED -> "last_download_error";
+      case PENDING -> "reconcile_last_outcome";
+      case STORED -> null;
+    };
+  }
+
+  /** How the jobs page shows a status: done, waiting, or ended without its video. */
+  enum StatusTone {
+    DONE("#d6f5d6"),
+    WAITING("#fff3c4"),
+    FAILED("#f8d0d0");
+
+    final String background;
+
+    StatusTone(String background) {
+      this.background = background;
+    }
+
+    static StatusTone of(JobStatus status) {
+      // no default: a new status does not compile until the page knows how to show it
+      return switch (status) {
+        case STORED -> DONE;
+        case PENDING, COMPLETED -> WAITING;
+        case FAILED, CANCELLED, EXPIRED, DOWNLOAD_FAILED -> FAILED;
+      };
+    }
+  }
+
+  /** The page's marker where the status classes go, one {@code .status-<value>} rule each. */
+  static final String STATUS_STYLES_MARKER = "/* status classes: from JobStatus */";
+
+  /** One CSS rule per status, {@code .status-<value>}, from {@link JobStatus} itself. */
+  static String statusStyles() {
+    StringBuilder css = new StringBuilder();
+    for (JobStatus status : JobStatus.values()) {
+      css.append("  .status-")
+          .append(status.value())
+          .append(" { background: ")
+          .append(StatusTone.of(status).background)
+          .append("; }\n");
+    }
+    return css.toString();
+  }
+
+  /** jobs.html with its status classes filled in. */
+  static byte[] jobsPage() throws IOException {
     try (InputStream page = LocalApiServer.class.getResourceAsStream("jobs.html")) {
       if (page == null) {
         throw new IOException("jobs.html is not on the classpath");
       }
-      return page.readAllBytes();
+      String html = new String(page.readAllBytes(), StandardCharsets.UTF_8);
+      if (!html.contains(STATUS_STYLES_MARKER)) {
+        throw new IOException("jobs.html has no " + STATUS_STYLES_MARKER);
+      }
+      return html.replace(STATUS_STYLES_MARKER, statusStyles().strip())
+          .getBytes(StandardCharsets.UTF_8);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
+import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.cli.ProviderIds;
@@ -123,9 +124,14 @@ public final class LocalMain {
                 + jobId
                 + " with callback_url "
                 + stack.callbackUrl("acme", provider));
-        step("recorded", "status " + status(stack, provider, jobId).orElse("?") + " (tenant acme)");
+        step(
+            "recorded",
+            "status "
+                + status(stack, provider, jobId).map(JobStatus::value).orElse("?")
+                + " (tenant acme)");
 
-        Optional<String> terminal = awaitStatus(stack, provider, jobId, s -> !s.equals("pending"));
+        Optional<JobStatus> terminal =
+            awaitStatus(stack, provider, jobId, s -> s != JobStatus.PENDING);
         simulator.awaitDelivered(jobId, STEP_TIMEOUT);
         String deliveries =
             simulator.deliveries(jobId).stream()
@@ -142,14 +148,14 @@ public final class LocalMain {
         step(
             "job",
             "status "
-                + terminal.orElse("(timed out)")
+                + terminal.map(JobStatus::value).orElse("(timed out)")
                 + ": the table's stream hands it to the download handler");
 
         long servedBefore = 0;
         Instant deadline = Instant.now().plus(STEP_TIMEOUT);
-        Optional<String> finalStatus = Optional.empty();
+        Optional<JobStatus> finalStatus = Optional.empty();
         while (Instant.now().isBefore(deadline)) {
-          finalStatus = status(stack, provider, jobId).filter(s -> !s.equals("completed"));
+          finalStatus = status(stack, provider, jobId).filter(s -> s != JobStatus.COMPLETED);
           long served = simulator.bytesServed();
           if (served != servedBefore) {
             step(
@@ -168,9 +174,10 @@ public final class LocalMain {
         step(
             "job",
             "status "
-                + finalStatus.orElse(
-                    "(still completed: " + text(stored.download().lastError()) + ")"));
-        boolean isStored = finalStatus.filter(s -> s.equals("stored")).isPresent();
+                + finalStatus
+                    .map(JobStatus::value)
+                    .orElse("(still completed: " + text(stored.download().lastError()) + ")"));
+        boolean isStored = finalStatus.filter(s -> s == JobStatus.STORED).isPresent();
         if (isStored) {
           step(
               "stored",
@@ -416,7 +423,7 @@ public final class LocalMain {
       out.println(
           "  java -jar target/videohook-cli.jar submit -p openrouter -t acme --model google/veo-3.1-lite --prompt 'a desk lamp'");
       out.println("make one fail on purpose (failed, cancelled, expired, slow, truncated, ...):");
-      out.println("  java -jar target/videohook-cli.jar trigger failed");
+      out.println("  java -jar target/videohook-local-cli.jar trigger failed");
       out.println();
       out.println(
           "Logs, as JSON lines: "
@@ -518,19 +525,16 @@ public final class LocalMain {
     return error == null ? "no error recorded" : error;
   }
 
-  static Optional<String> status(LocalVideohook stack, Provider provider, String jobId) {
-    return stack
-        .jobStore()
-        .find(new JobKey("acme", provider, jobId))
-        .map(job -> job.status().value());
+  static Optional<JobStatus> status(LocalVideohook stack, Provider provider, String jobId) {
+    return stack.jobStore().find(new JobKey("acme", provider, jobId)).map(Job::status);
   }
 
-  static Optional<String> awaitStatus(
-      LocalVideohook stack, Provider provider, String jobId, Predicate<String> done)
+  static Optional<JobStatus> awaitStatus(
+      LocalVideohook stack, Provider provider, String jobId, Predicate<JobStatus> done)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(STEP_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
-      Optional<String> status = status(stack, provider, jobId);
+      Optional<JobStatus> status = status(stack, provider, jobId);
       if (status.isPresent() && done.test(status.get())) {
         return status;
       }

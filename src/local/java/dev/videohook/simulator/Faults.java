@@ -1,8 +1,11 @@
 package dev.videohook.simulator;
 
 import dev.videohook.job.JobStatus;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How the simulated provider misbehaves for the jobs it takes. {@link #none()} is a well-behaved
@@ -52,37 +55,102 @@ public record Faults(
   public static final String SUBMIT_FIELD = "videohook_simulate";
 
   /**
-   * The trigger whose content proxy answers 502 to every fetch (the CDN's unsigned URLs and the
-   * content endpoint alike), while the storage host still serves the signed {@code urls}: stored
-   * from the signed URL once the proxy's retries are spent.
-   */
-  public static final String PROXY_DOWN = "proxy-down";
-
-  /**
    * The faults a {@code videohook trigger} name asks for, on top of {@code base}; empty for an
-   * unknown name. Each ends in the state the command promises: failed, cancelled and expired as the
-   * provider reports them; slow stored after a late webhook and a throttled download; truncated
-   * download_failed once the stream's retries are spent; lost-webhook and throttled stored once the
-   * reconciler looks the job up (throttled: its first look-up answered 429, so on its next check).
+   * unknown name.
    */
   public static Optional<Faults> named(String name, Faults base) {
-    Builder b = base.toBuilder();
-    return Optional.ofNullable(
-        switch (name) {
-          case "failed" -> b.outcome(JobStatus.FAILED).build();
-          case "cancelled" -> b.outcome(JobStatus.CANCELLED).build();
-          case "expired" -> b.outcome(JobStatus.EXPIRED).build();
-          case "slow" ->
-              b.completionDelay(Duration.ofSeconds(3))
-                  .videoBytes(24L * 1024 * 1024)
-                  .contentBytesPerSecond(2L * 1024 * 1024)
-                  .build();
-          case "truncated" -> b.truncateContent(true).build();
-          case "lost-webhook" -> b.webhookNeverSent(true).build();
-          case "throttled" -> b.webhookNeverSent(true).throttledStatusCalls(1).build();
-          case PROXY_DOWN -> b.badGatewayFirstFetches(Integer.MAX_VALUE).build();
-          default -> null;
-        });
+    return Trigger.named(name).map(trigger -> trigger.on(base));
+  }
+
+  /**
+   * The faults {@code videohook trigger NAME} asks the simulator for, each with the state the job
+   * ends in first and what the command promises. The one home of the trigger names: the command's
+   * help, its completion candidates and the simulator's submit field all read them here. The
+   * provider's own failures are named after the status they end in ({@link JobStatus#value()}).
+   */
+  public enum Trigger {
+    FAILED(
+        JobStatus.FAILED,
+        "its webhook arrives in about a second and the job ends failed, the provider's reason"
+            + " recorded"),
+    CANCELLED(JobStatus.CANCELLED, "its webhook arrives in about a second: job cancelled"),
+    EXPIRED(
+        JobStatus.EXPIRED,
+        "its webhook arrives in about a second: job expired (the provider gave up)"),
+    SLOW(
+        JobStatus.STORED,
+        "its webhook arrives after 3 s, then a 24 MiB video downloads at 2 MiB/s (its progress on"
+            + " serve's console): stored after about 15 s"),
+    TRUNCATED(
+        JobStatus.DOWNLOAD_FAILED,
+        "completed, then each download is cut off halfway: download_failed once the stream's"
+            + " retries are spent, the reason recorded"),
+    LOST_WEBHOOK(
+        JobStatus.STORED,
+        "no webhook ever comes: pending until the reconciler looks it up (serve runs it every"
+            + " RECONCILE_INTERVAL_SECONDS for jobs older than RECONCILE_MIN_AGE_SECONDS;"
+            + " `videohook reconcile` runs one pass now), then stored"),
+    THROTTLED(
+        JobStatus.STORED,
+        "no webhook, and the provider answers the reconciler's first look-up 429: the job stays"
+            + " pending (the reconciler notes the 429: `videohook status ID` shows it as"
+            + " reconcile_last_outcome) and is looked at again 10 minutes later, then recovered"
+            + " and stored"),
+    PROXY_DOWN(
+        JobStatus.STORED,
+        "its webhook arrives in about a second; the content proxy answers 502 to every fetch, so"
+            + " once its retries are spent the video is stored from the signed URL (`videohook"
+            + " status ID` shows object_sources signed_url)");
+
+    private final JobStatus endsIn;
+    private final String expect;
+
+    Trigger(JobStatus endsIn, String expect) {
+      this.endsIn = endsIn;
+      this.expect = expect;
+    }
+
+    /** The name the command takes: the constant's, lower-case, words joined by '-'. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The state the job ends in first. */
+    public JobStatus endsIn() {
+      return endsIn;
+    }
+
+    /** What the command tells its user to expect. */
+    public String expect() {
+      return expect;
+    }
+
+    /** The faults this trigger asks for, on top of {@code base}. */
+    public Faults on(Faults base) {
+      Builder b = base.toBuilder();
+      return switch (this) {
+        case FAILED, CANCELLED, EXPIRED -> b.outcome(endsIn).build();
+        case SLOW ->
+            b.completionDelay(Duration.ofSeconds(3))
+                .videoBytes(24L * 1024 * 1024)
+                .contentBytesPerSecond(2L * 1024 * 1024)
+                .build();
+        case TRUNCATED -> b.truncateContent(true).build();
+        case LOST_WEBHOOK -> b.webhookNeverSent(true).build();
+        case THROTTLED -> b.webhookNeverSent(true).throttledStatusCalls(1).build();
+        case PROXY_DOWN -> b.badGatewayFirstFetches(Integer.MAX_VALUE).build();
+      };
+    }
+
+    /** The trigger of that name; empty for an unknown one. */
+    public static Optional<Trigger> named(String id) {
+      return Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /** Every name, in declaration order: the command's help and shell completion. */
+    public static List<String> ids() {
+      return Arrays.stream(values()).map(Trigger::id).toList();
+    }
   }
 
   /** These faults, to change some of them. */

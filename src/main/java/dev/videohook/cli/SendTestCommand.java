@@ -68,7 +68,8 @@ final class SendTestCommand implements Callable<Integer> {
   @Option(
       names = "--status",
       defaultValue = "completed",
-      description = "completed, failed, cancelled or expired (default: ${DEFAULT-VALUE})")
+      completionCandidates = EventType.Statuses.class,
+      description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   String status;
 
   @Option(
@@ -91,7 +92,9 @@ final class SendTestCommand implements Callable<Integer> {
                 () ->
                     new CliException(
                         ExitCode.USAGE,
-                        "--status must be completed, failed, cancelled or expired; got '"
+                        "--status must be one of "
+                            + String.join(", ", new EventType.Statuses())
+                            + "; got '"
                             + status
                             + "'"));
     if (url == null) {

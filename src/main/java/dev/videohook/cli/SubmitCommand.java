@@ -178,6 +178,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // before anything is paid for: AWS would answer a tenant with no stage 404, after the
+    // generation; and before the missing settings, as a mistyped tenant is the first thing to fix
+    checkTenants();
     if (!noRecord && !cli.env.hasJobTable()) {
       // the stack's settings are not loaded: every one this submit needs, named at once
       List<String> needed = new ArrayList<>(List.of(providerOption.provider.apiKeyEnv()));
@@ -187,9 +190,6 @@ final class SubmitCommand implements Callable<Integer> {
       }
       cli.env.requireStack(needed.toArray(String[]::new));
     }
-    // before anything is paid for: AWS would answer a tenant with no stage 404, after the
-    // generation
-    checkTenants();
     URI callback = callbackUrl();
     checkDefaultTenant(callback);
     Map<String, Object> extra = extraFields();

@@ -5,6 +5,7 @@ import dev.videohook.config.LogSetup;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,6 @@ import software.amazon.awssdk.core.exception.SdkException;
       UrlCommand.class,
       CostsCommand.class,
       CreditsCommand.class,
-      TriggerCommand.class,
       EnvCommand.class,
       SmokeCommand.class,
       CompletionCommand.class,
@@ -53,6 +53,15 @@ public final class VideohookCli {
   }
 
   public static void main(String[] args) {
+    main(args, line -> {});
+  }
+
+  /**
+   * Runs the command line of this process and exits with its code; {@code extend} adds commands
+   * (the local product's {@code trigger}, {@code LocalCli}) before anything is configured, so they
+   * get the same output, logging and error handling.
+   */
+  static void main(String[] args, Consumer<CommandLine> extend) {
     // before any command runs: results alone on standard output, whatever a class logs
     LogSetup.forCommandLine(0);
     System.exit(
@@ -61,12 +70,13 @@ public final class VideohookCli {
             System.getenv(),
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true),
-            LogSetup::forCommandLine));
+            LogSetup::forCommandLine,
+            extend));
   }
 
   /** Runs one command line; returns the exit code. Logging is left as it is set up. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return run(args, env, out, err, verbosity -> {});
+    return run(args, env, out, err, verbosity -> {}, line -> {});
   }
 
   /**
@@ -78,8 +88,11 @@ public final class VideohookCli {
       Map<String, String> env,
       PrintWriter out,
       PrintWriter err,
-      IntConsumer logging) {
+      IntConsumer logging,
+      Consumer<CommandLine> extend) {
     CommandLine commandLine = new CommandLine(new VideohookCli(env));
+    // first: the settings below reach only the subcommands present when they are set
+    extend.accept(commandLine);
     // provider-supplied text (models, errors) reaches the terminal without control sequences
     commandLine.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
     commandLine.setErr(new PrintWriter(new TerminalSafeWriter(err), true));

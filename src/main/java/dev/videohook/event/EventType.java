@@ -1,22 +1,21 @@
 package dev.videohook.event;
 
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The webhook event types the provider documents, each tied to the terminal status it reports. */
 public enum EventType {
-  COMPLETED("video.generation.completed", "completed"),
-  FAILED("video.generation.failed", "failed"),
-  CANCELLED("video.generation.cancelled", "cancelled"),
-  EXPIRED("video.generation.expired", "expired");
+  COMPLETED,
+  FAILED,
+  CANCELLED,
+  EXPIRED;
 
-  private final String wireName;
-  private final String status;
+  /** The provider's scheme: the status is the constant's name, the type that under a prefix. */
+  private final String status = name().toLowerCase(Locale.ROOT);
 
-  EventType(String wireName, String status) {
-    this.wireName = wireName;
-    this.status = status;
-  }
+  private final String wireName = "video.generation." + status;
 
   /** {@code type} as sent, e.g. {@code video.generation.completed}. */
   public String wireName() {
@@ -35,5 +34,13 @@ public enum EventType {
   /** The type that reports {@code data.status}, e.g. {@link #FAILED} for {@code failed}. */
   public static Optional<EventType> fromStatus(String status) {
     return Arrays.stream(values()).filter(t -> t.status.equals(status)).findFirst();
+  }
+
+  /** Every {@link #status()}, in declaration order: the CLI's completion candidates and help. */
+  public static final class Statuses implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(values()).map(EventType::status).iterator();
+    }
   }
 }

@@ -79,4 +79,12 @@ final class CliStack implements BeforeAllCallback, AfterAllCallback {
     int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Run(code, out.toString(), err.toString());
   }
+
+  /** A run of the local product's command line: the production commands, and {@code trigger}. */
+  static Run runLocal(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = LocalCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
 }

@@ -47,7 +47,8 @@ class MissingSettingsTest {
   @ParameterizedTest
   @MethodSource("commands")
   void everyMissingSetting_isNamedAtOnce_withHowToLoadThem(List<String> args, List<String> names) {
-    Run run = CliStack.run(new HashMap<>(), args.toArray(String[]::new));
+    // the local product's command line: the production commands, and trigger
+    Run run = CliStack.runLocal(new HashMap<>(), args.toArray(String[]::new));
 
     assertEquals(3, run.exitCode(), run.err());
     String error = run.err();

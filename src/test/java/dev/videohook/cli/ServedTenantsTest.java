@@ -42,8 +42,9 @@ class ServedTenantsTest {
         "replay job-1 -t acmee");
   }
 
+  /** The local product's command line: the production commands, and trigger. */
   private static Run run(Map<String, String> env, String command) {
-    return CliStack.run(env, command.split(" "));
+    return CliStack.runLocal(env, command.split(" "));
   }
 
   @ParameterizedTest

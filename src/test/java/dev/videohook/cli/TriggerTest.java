@@ -10,6 +10,7 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalEnvFile;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
+import dev.videohook.simulator.Faults.Trigger;
 import dev.videohook.testing.Soak;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class TriggerTest {
   }
 
   private static Run run(Map<String, String> env, String... args) {
-    return CliStack.run(env, args);
+    return CliStack.runLocal(env, args);
   }
 
   @ParameterizedTest
@@ -80,8 +81,7 @@ class TriggerTest {
   }
 
   private static void endsAsPromised(String name) throws Exception {
-    TriggerCommand.Trigger promised =
-        TriggerCommand.TRIGGERS.stream().filter(t -> t.name().equals(name)).findFirst().get();
+    Trigger promised = Trigger.named(name).orElseThrow();
     Run run = run(env(), "trigger", name);
 
     assertEquals(0, run.exitCode(), run.err());
@@ -107,8 +107,7 @@ class TriggerTest {
       }
     }
     Job job = awaitSettled(key);
-    assertEquals(
-        promised.endsIn(), job.status().value(), String.valueOf(job.download().lastError()));
+    assertEquals(promised.endsIn(), job.status(), String.valueOf(job.download().lastError()));
   }
 
   @Test

@@ -67,8 +67,7 @@ class VideohookCliTest {
         "sign-event",
         "replay",
         "reconcile",
-        "redrive",
-        "trigger"
+        "redrive"
       })
   void everyCommand_hasHelp(String command) {
     Run run = run(env(), command, "--help");

@@ -203,7 +203,7 @@ class EndToEndTest {
   @Test
   void contentProxyAnswering502_endsStoredFromTheSignedUrl_withNoBearerAtTheStorageHost()
       throws Exception {
-    Faults proxyDown = Faults.named(Faults.PROXY_DOWN, Faults.none()).orElseThrow();
+    Faults proxyDown = Faults.named(Faults.Trigger.PROXY_DOWN.id(), Faults.none()).orElseThrow();
     String jobId = submitAndAwait(Provider.OPENROUTER, "$default", proxyDown);
 
     Job job = awaitStored("$default", Provider.OPENROUTER, jobId);

@@ -14,18 +14,27 @@ import dev.videohook.provider.Tenants;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.videohook.simulator.Faults;
+import dev.videohook.simulator.Faults.Trigger;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code videohook trigger}: the local product's command (src/local), never in the production
+ * command line or a Lambda artifact. {@link LocalCli} adds it to the production commands.
+ */
 @Command(
     name = "trigger",
     mixinStandardHelpOptions = true,
@@ -34,67 +43,31 @@ import picocli.CommandLine.Spec;
           + " and says what to expect. The fault travels in the submit request, which only the"
           + " simulator reads; the command refuses to run unless the local switch"
           + " (DOWNLOAD_ALLOW_LOOPBACK_HTTP=true) and a loopback API base say this is the local"
-          + " stack (load serve's target/local.env).",
-      "failed, cancelled, expired: the provider reports it; slow: a late webhook and a throttled"
-          + " download, then stored; truncated: the video is cut off at each try, download_failed"
-          + " once the retries are spent; lost-webhook: no webhook, stored once the reconciler"
-          + " looks it up; throttled: the same, the reconciler's first look-up answered 429, so"
-          + " recovered on its next check."
+          + " stack (load serve's target/local.env)."
     })
 final class TriggerCommand implements Callable<Integer> {
-  /** What {@code videohook trigger NAME} promises, the job state it ends in first. */
-  record Trigger(String name, String endsIn, String expect) {}
-
-  static final List<Trigger> TRIGGERS =
-      List.of(
-          new Trigger(
-              "failed",
-              "failed",
-              "its webhook arrives in about a second and the job ends failed, the provider's"
-                  + " reason recorded"),
-          new Trigger(
-              "cancelled", "cancelled", "its webhook arrives in about a second: job cancelled"),
-          new Trigger(
-              "expired",
-              "expired",
-              "its webhook arrives in about a second: job expired (the provider gave up)"),
-          new Trigger(
-              "slow",
-              "stored",
-              "its webhook arrives after 3 s, then a 24 MiB video downloads at 2 MiB/s (its"
-                  + " progress on serve's console): stored after about 15 s"),
-          new Trigger(
-              "truncated",
-              "download_failed",
-              "completed, then each download is cut off halfway: download_failed once the"
-                  + " stream's retries are spent, the reason recorded"),
-          new Trigger(
-              "lost-webhook",
-              "stored",
-              "no webhook ever comes: pending until the reconciler looks it up (serve runs it"
-                  + " every RECONCILE_INTERVAL_SECONDS for jobs older than"
-                  + " RECONCILE_MIN_AGE_SECONDS; `videohook reconcile` runs one pass now), then"
-                  + " stored"),
-          new Trigger(
-              "throttled",
-              "stored",
-              "no webhook, and the provider answers the reconciler's first look-up 429: the job"
-                  + " stays pending (the reconciler notes the 429: `videohook status ID` shows it as"
-                  + " reconcile_last_outcome) and is looked at again 10 minutes later, then"
-                  + " recovered and stored"));
-
-  /** The names, for the help text and shell completion. */
+  /** The names, for the help text and shell completion: {@link Trigger}'s. */
   static final class Names implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return TRIGGERS.stream().map(Trigger::name).iterator();
+      return Trigger.ids().iterator();
     }
   }
 
-  /** The simulator's submit field (see the local stack's simulator). */
-  static final String SIMULATE_FIELD = "videohook_simulate";
-
   static final String MODEL = "google/veo-3.1-lite";
+
+  /** The command's help: the paragraph above, then what each trigger promises, from {@link Trigger}. */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new TriggerCommand());
+    UsageMessageSpec usage = line.getCommandSpec().usageMessage();
+    List<String> description = new ArrayList<>(List.of(usage.description()));
+    description.add("");
+    for (Trigger trigger : Trigger.values()) {
+      description.add(trigger.id() + ": " + trigger.expect() + ".");
+    }
+    usage.description(description.toArray(String[]::new));
+    return line;
+  }
 
   @ParentCommand VideohookCli cli;
   @Spec CommandSpec spec;
@@ -118,9 +91,7 @@ final class TriggerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Trigger trigger =
-        TRIGGERS.stream()
-            .filter(t -> t.name().equals(name))
-            .findFirst()
+        Trigger.named(name)
             .orElseThrow(
                 () ->
                     new CliException(
@@ -134,6 +105,11 @@ final class TriggerCommand implements Callable<Integer> {
       throw new CliException(
           ExitCode.USAGE, "tenant '" + tenant + "' is not valid: " + Tenants.DEPLOYABLE_RULE);
     }
+    // in local mode (the only one trigger runs in: localApiBase below), a tenant the stack does not
+    // serve is a typo, said first, before any missing setting; outside it, the refusal comes first
+    if (cli.env.localMode()) {
+      ServedTenants.check(cli.env, tenant);
+    }
     if (!cli.env.hasJobTable()) {
       // the local stack's settings are not loaded: every one trigger needs, named at once
       cli.env.requireStack(
@@ -145,7 +121,6 @@ final class TriggerCommand implements Callable<Integer> {
           SharedConfig.DYNAMODB_ENDPOINT);
     }
     URI base = localApiBase();
-    ServedTenants.check(cli.env, tenant); // after: only the local stack's tenants are asked about
     URI api =
         CliEnvironment.uri(
             CliEnvironment.API_URL,
@@ -162,13 +137,13 @@ final class TriggerCommand implements Callable<Integer> {
           client.submit(
               new SubmitRequest(
                   MODEL,
-                  "videohook trigger " + trigger.name(),
+                  "videohook trigger " + trigger.id(),
                   null,
                   null,
                   null,
                   null,
                   callback,
-                  Map.of(SIMULATE_FIELD, trigger.name())));
+                  Map.of(Faults.SUBMIT_FIELD, trigger.id())));
     } catch (ProviderApiException e) {
       throw new CliException(ExitCode.FAILED, e.getMessage());
     }
@@ -181,7 +156,7 @@ final class TriggerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.printf(
         "triggered %s: %s job %s (tenant %s), recorded pending%n",
-        trigger.name(), providerOption.provider.id(), job.id(), tenant);
+        trigger.id(), providerOption.provider.id(), job.id(), tenant);
     err.printf("expect: %s%n", trigger.expect());
     err.printf("follow it: videohook status %s (or the jobs page)%n", job.id());
     return ExitCode.OK;
