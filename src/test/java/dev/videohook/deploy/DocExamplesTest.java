@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.videohook.cli.LocalCli;
 import dev.videohook.cli.VideohookCli;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
@@ -50,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       line's own entry point ({@link VideohookCli#run}) with exactly those arguments (split as sh
  *       splits them: quotes, a backslash at the end of a line, a {@code #} comment, a {@code >
  *       FILE} redirect of what it prints, into the temporary folder); it must exit 0.
- *   <li>{@code alias videohook='java -jar target/videohook-cli.jar'}: the alias the docs define,
- *       checked to be that one.
+ *   <li>{@code alias videohook='java -jar target/videohook-cli.jar'} (or the local product's jar,
+ *       {@code target/videohook-local-cli.jar}, whose command line adds trigger): the alias the
+ *       docs define, checked to be that one.
  *   <li>{@code set -a; . target/local.env; set +a}: loads the settings file the test's stack wrote
  *       (in a temporary folder, so a serve of the user's is not overwritten), then runs what
  *       follows it on the line.
@@ -66,7 +68,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocExamplesTest {
   private static final Path ROOT = Path.of("");
-  private static final String ALIAS = "alias videohook='java -jar target/videohook-cli.jar'";
+  private static final String JAR = "target/videohook-cli.jar";
+  private static final String LOCAL_JAR = "target/videohook-local-cli.jar";
+  private static final String ALIAS = "alias videohook='java -jar " + JAR + "'";
+  private static final String LOCAL_ALIAS = "alias videohook='java -jar " + LOCAL_JAR + "'";
   private static final String LOAD = "set -a; . target/local.env; set +a";
   private static final String JOB_ID = "<jobId>";
   private static final List<String> STOOD_IN_FOR =
@@ -165,9 +170,14 @@ class DocExamplesTest {
 
   private static void run(Block block) throws Exception {
     Map<String, String> env = new HashMap<>(LocalEnvFile.read(envFile));
+    boolean localAlias = false;
     for (String line : commands(block.lines())) {
       String where = block + ": " + line;
-      if (line.equals(ALIAS) || STOOD_IN_FOR.contains(line)) {
+      if (line.equals(ALIAS) || line.equals(LOCAL_ALIAS)) {
+        localAlias = line.equals(LOCAL_ALIAS);
+        continue;
+      }
+      if (STOOD_IN_FOR.contains(line)) {
         continue;
       }
       if (line.startsWith(LOAD)) {
@@ -184,6 +194,9 @@ class DocExamplesTest {
         words = words.subList(2, words.size() - 1);
       }
       Optional<List<String>> args = cliArguments(words);
+      boolean local =
+          words.size() >= 3 && words.get(2).equals(LOCAL_JAR)
+              || !words.isEmpty() && words.get(0).equals("videohook") && localAlias;
       if (args.isEmpty()) {
         fail(
             where
@@ -199,12 +212,15 @@ class DocExamplesTest {
       }
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
+      String[] arguments = argv.toArray(String[]::new);
+      PrintWriter outWriter = new PrintWriter(out, true);
+      PrintWriter errWriter = new PrintWriter(err, true);
+      // the local product's command line (trigger besides every production command), or the
+      // production one, as the example's jar or alias says
       int code =
-          VideohookCli.run(
-              argv.toArray(String[]::new),
-              env,
-              new PrintWriter(out, true),
-              new PrintWriter(err, true));
+          local
+              ? LocalCli.run(arguments, env, outWriter, errWriter)
+              : VideohookCli.run(arguments, env, outWriter, errWriter);
       assertEquals(0, code, where + "\n" + out + err);
       if (redirect != null) {
         Files.writeString(redirect, out.toString());
@@ -221,13 +237,17 @@ class DocExamplesTest {
     }
   }
 
-  /** The arguments after {@code videohook} or {@code java -jar target/videohook-cli.jar}. */
+  /**
+   * The arguments after {@code videohook} or {@code java -jar} and one of the two command-line
+   * jars.
+   */
   private static Optional<List<String>> cliArguments(List<String> words) {
     if (!words.isEmpty() && words.get(0).equals("videohook")) {
       return Optional.of(words.subList(1, words.size()));
     }
     if (words.size() >= 3
-        && words.subList(0, 3).equals(List.of("java", "-jar", "target/videohook-cli.jar"))) {
+        && words.subList(0, 2).equals(List.of("java", "-jar"))
+        && (words.get(2).equals(JAR) || words.get(2).equals(LOCAL_JAR))) {
       return Optional.of(words.subList(3, words.size()));
     }
     return Optional.empty();
