@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
   private static final String API_KEY = "sk-test-never-printed";
+  private static final String VEO = "google/veo-3.1-lite";
 
   @RegisterExtension static final CliStack cli = new CliStack(API_KEY);
 
@@ -54,6 +55,10 @@ class VideohookCliTest {
 
   private static Run run(Map<String, String> env, String... args) {
     return CliStack.run(env, args);
+  }
+
+  private static Run submit(Map<String, String> env, String... options) {
+    return run(env, CliStack.submitArgs(options));
   }
 
   @ParameterizedTest
@@ -79,15 +84,12 @@ class VideohookCliTest {
   @Test
   void submit_recordsThePendingJob_withTheDerivedCallbackUrl() throws Exception {
     Run run =
-        run(
+        submit(
             env(),
-            "submit",
-            "-p",
-            "openrouter",
             "-t",
             "acme",
             "--model",
-            "google/veo-3.1-lite",
+            VEO,
             "--prompt",
             "a desk lamp",
             "--duration",
@@ -121,7 +123,7 @@ class VideohookCliTest {
     env.remove("OPENROUTER_API_KEY");
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
@@ -136,7 +138,7 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", key);
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run submit = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run submit = submit(env, "--model", "m", "--prompt", "p");
     Run status = run(env, "status", "job-x", "-p", "openrouter");
 
     for (Run run : List.of(submit, status)) {
@@ -153,17 +155,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", API_KEY + "\n");
 
-    Run run =
-        run(
-            env,
-            "submit",
-            "-p",
-            "openrouter",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p",
-            "--no-record");
+    Run run = submit(env, "--model", VEO, "--prompt", "p", "--no-record");
 
     assertEquals(0, run.exitCode(), run.err());
   }
@@ -174,7 +166,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
 
-    Run fromEnv = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run fromEnv = submit(env, "--model", "m", "--prompt", "p");
     Run fromOption =
         run(
             env(),
@@ -201,7 +193,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.remove("VIDEOHOOK_API_URL");
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
     assertTrue(
@@ -212,11 +204,8 @@ class VideohookCliTest {
   @Test
   void submit_refusesPlainHttpCallback_toAnotherHost() {
     Run run =
-        run(
+        submit(
             env(),
-            "submit",
-            "-p",
-            "openrouter",
             "--model",
             "m",
             "--prompt",
@@ -233,17 +222,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", "sk-wrong-key");
 
-    Run run =
-        run(
-            env,
-            "submit",
-            "-p",
-            "openrouter",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p",
-            "--no-record");
+    Run run = submit(env, "--model", VEO, "--prompt", "p", "--no-record");
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
@@ -260,8 +239,7 @@ class VideohookCliTest {
 
   @Test
   void status_showsProviderAndStoredStateSideBySide() {
-    Run submitted =
-        run(env(), "submit", "-p", "openrouter", "--model", "google/veo-3.1-lite", "--prompt", "p");
+    Run submitted = submit(env(), "--model", VEO, "--prompt", "p");
     String jobId =
         submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
 
@@ -275,17 +253,7 @@ class VideohookCliTest {
 
   @Test
   void jobs_listsTheTenantsJobs() {
-    run(
-        env(),
-        "submit",
-        "-p",
-        "openrouter",
-        "-t",
-        "globex",
-        "--model",
-        "google/veo-3.1-lite",
-        "--prompt",
-        "p");
+    submit(env(), "-t", "globex", "--model", VEO, "--prompt", "p");
 
     Run run = run(env(), "jobs", "-t", "globex");
 
@@ -360,7 +328,7 @@ class VideohookCliTest {
 
   /** A job submitted through the local stack, once its stream has stored it. */
   private static Job submittedAndStored() throws Exception {
-    String jobId = cli.stack().submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    String jobId = cli.stack().submit(Provider.OPENROUTER, "acme", VEO, "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
     JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
     Job stored;
@@ -456,16 +424,7 @@ class VideohookCliTest {
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =
-        run(
-                env,
-                "submit",
-                "-p",
-                "openrouter",
-                "--model",
-                "google/veo-3.1-lite",
-                "--prompt",
-                "p",
-                "--no-record")
+        submit(env, "--model", VEO, "--prompt", "p", "--no-record")
             .out()
             .lines()
             .filter(l -> l.startsWith("submitted"))
@@ -721,18 +680,7 @@ class VideohookCliTest {
 
   @Test
   void jobsAndStatus_withJson_printOneDocument_withTheRecordsFields() throws Exception {
-    Run submitted =
-        run(
-            env(),
-            "submit",
-            "-p",
-            "openrouter",
-            "-t",
-            "initech",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p");
+    Run submitted = submit(env(), "-t", "initech", "--model", VEO, "--prompt", "p");
     String jobId =
         submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
 
@@ -788,7 +736,7 @@ class VideohookCliTest {
         Job.builder(
                 new JobKey("hooli", Provider.OPENROUTER, "status_unknown_upstream"),
                 JobStatus.DOWNLOAD_FAILED)
-            .model("google/veo-3.1-lite")
+            .model(VEO)
             .download(new Job.DownloadAttempts(3, "HTTP 403 from the video host"))
             .times(new Job.Times(null, null, null, Instant.now()))
             .build();
@@ -867,8 +815,7 @@ class VideohookCliTest {
   void submit_withATenantTheTemplateRefuses_isAUsageError_andSubmitsNothing() {
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run =
-        run(env(), "submit", "-p", "openrouter", "-t", "Acme-EU", "--model", "m", "--prompt", "p");
+    Run run = submit(env(), "-t", "Acme-EU", "--model", "m", "--prompt", "p");
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("tenant 'Acme-EU' cannot be deployed"), run.err());
@@ -882,7 +829,7 @@ class VideohookCliTest {
     env.put("VIDEOHOOK_API_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com");
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("give the tenant with -t"), run.err());
@@ -1130,7 +1077,7 @@ class VideohookCliTest {
   void costs_withoutTenant_readsTheDefaultTenant_asJobsDoes() {
     JobKey key = new JobKey(Tenants.DEFAULT, Provider.OPENROUTER, "job_default_costs");
     new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+        .recordSubmitted(key, VEO, "p", Instant.now());
 
     Run run = run(env(), "costs");
 
@@ -1142,7 +1089,7 @@ class VideohookCliTest {
   void costs_withoutSince_readsOnlyTheFieldsItSums() {
     JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE);
-    jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+    jobs.recordSubmitted(key, VEO, "p", Instant.now());
     // a field the report has no use for, unreadable: never read, so it cannot stop the report
     cli.stack()
         .dynamoDb()
