@@ -22,7 +22,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class CliStack implements BeforeAllCallback, AfterAllCallback {
   /** One run of the command line: its exit code and what it printed. */
-  public record Run(int exitCode, String out, String err) {}
+  public record Run(int exitCode, String out, String err) {
+    /** The job id {@code submit} printed on its "submitted" line. */
+    public String submittedJobId() {
+      return out.lines()
+          .filter(l -> l.startsWith("submitted"))
+          .findFirst()
+          .orElseThrow()
+          .split(" job ")[1]
+          .split(" ")[0];
+    }
+  }
 
   private final String apiKey;
   private LocalVideohook stack;

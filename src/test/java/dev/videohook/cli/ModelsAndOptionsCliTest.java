@@ -65,16 +65,6 @@ class ModelsAndOptionsCliTest {
         .count();
   }
 
-  private static String jobId(Run run) {
-    return run.out()
-        .lines()
-        .filter(l -> l.startsWith("submitted"))
-        .findFirst()
-        .orElseThrow()
-        .split(" job ")[1]
-        .split(" ")[0];
-  }
-
   @Test
   void models_printsATable_oneRowPerModel_withoutAnyKey() {
     Map<String, String> env = env();
@@ -160,7 +150,7 @@ class ModelsAndOptionsCliTest {
                 "frame_type", "last_frame")),
         body.get("frame_images"));
     assertEquals(Map.of("options", Map.of("x", 1)), body.get("provider"));
-    String jobId = jobId(run);
+    String jobId = run.submittedJobId();
     assertTrue(
         run.out().contains("polling     " + cli.simulator().apiBase() + "/videos/" + jobId),
         "the relative polling_url, made absolute: " + run.out());

@@ -98,14 +98,7 @@ class VideohookCliTest {
             "seed=42");
 
     assertEquals(0, run.exitCode(), run.err());
-    String jobId =
-        run.out()
-            .lines()
-            .filter(l -> l.startsWith("submitted"))
-            .findFirst()
-            .orElseThrow()
-            .split(" job ")[1]
-            .split(" ")[0];
+    String jobId = run.submittedJobId();
     assertTrue(
         run.out()
             .contains("callback    " + cli.stack().apiBase() + "/acme/openrouter/video-webhook"),
@@ -262,16 +255,17 @@ class VideohookCliTest {
     assertTrue(run.out().contains("pending"));
   }
 
+  /** {@code send-test} to the local receiver's openrouter URL for the default tenant. */
+  private static Run sendTestToTheLocalReceiver(String... options) {
+    String url = cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString();
+    List<String> args = new ArrayList<>(List.of("send-test", "--url", url));
+    args.addAll(List.of(options));
+    return run(env(), args.toArray(String[]::new));
+  }
+
   @Test
   void sendTest_prints204_againstTheLocalReceiver() {
-    Run run =
-        run(
-            env(),
-            "send-test",
-            "--url",
-            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
-            "--job-id",
-            "cli_send_test");
+    Run run = sendTestToTheLocalReceiver("--job-id", "cli_send_test");
 
     assertEquals(0, run.exitCode(), run.err());
     assertEquals("204", run.out().strip());
@@ -279,14 +273,7 @@ class VideohookCliTest {
 
   @Test
   void sendTest_withAnotherSecret_prints401_andFails() {
-    Run run =
-        run(
-            env(),
-            "send-test",
-            "--url",
-            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
-            "--secret",
-            "wrong");
+    Run run = sendTestToTheLocalReceiver("--secret", "wrong");
 
     assertEquals(1, run.exitCode());
     assertEquals("401", run.out().strip());
@@ -345,17 +332,9 @@ class VideohookCliTest {
     // before its download: completed, with nothing stored
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
-    cli.stack().s3().createBucket("replay-videos");
+    Map<String, String> env = storeEnv("replay");
     TestJobs.put(
         cli.stack().dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "replay-jobs");
-    env.put("VIDEO_BUCKET", "replay-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
     Run again = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
@@ -465,9 +444,7 @@ class VideohookCliTest {
   void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
-    cli.stack().s3().createBucket("redrive-videos");
-    cli.stack().s3().createBucket("redrive-failed");
+    Map<String, String> env = redriveEnv("redrive");
     TestJobs.put(
         cli.stack().dynamoDb(),
         "redrive-jobs",
@@ -485,13 +462,6 @@ class VideohookCliTest {
         .client()
         .putObject(
             b -> b.bucket("redrive-failed").key("notes.txt"), RequestBody.fromString("hello"));
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "redrive-jobs");
-    env.put("VIDEO_BUCKET", "redrive-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
     assertEquals(0, dry.exitCode(), dry.err());
@@ -650,18 +620,11 @@ class VideohookCliTest {
     // stream poller watches: each replay downloads one, logs it and counts it in a metric
     Job first = submittedAndStored();
     Job second = submittedAndStored();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("quiet-jobs"));
-    cli.stack().s3().createBucket("quiet-videos");
+    Map<String, String> env = storeEnv("quiet");
     for (Job job : List.of(first, second)) {
       TestJobs.put(
           cli.stack().dynamoDb(), "quiet-jobs", TestJobs.withStatus(job, JobStatus.COMPLETED));
     }
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "quiet-jobs");
-    env.put("VIDEO_BUCKET", "quiet-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run quiet = runMain(env, "replay", first.jobId());
     Run verbose = runMain(env, "replay", second.jobId(), "-v");
@@ -918,9 +881,18 @@ class VideohookCliTest {
 
   /** A table, a video bucket and a failed-batch bucket of their own, and the redrive's settings. */
   private static Map<String, String> redriveEnv(String name) {
+    Map<String, String> env = storeEnv(name);
+    cli.stack().s3().createBucket(name + "-failed");
+    return env;
+  }
+
+  /**
+   * A table ({@code name-jobs}) and a video bucket ({@code name-videos}) of their own, and the
+   * settings that download into them from the local stack's simulated provider.
+   */
+  private static Map<String, String> storeEnv(String name) {
     cli.stack().dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
     cli.stack().s3().createBucket(name + "-videos");
-    cli.stack().s3().createBucket(name + "-failed");
     Map<String, String> env = env();
     env.put("JOBS_TABLE", name + "-jobs");
     env.put("VIDEO_BUCKET", name + "-videos");
@@ -1046,13 +1018,17 @@ class VideohookCliTest {
     assertEquals(null, after.download().lastError(), "nothing noted on the job");
   }
 
+  /** {@code jobs -t initech} once a job of initech holds {@code model} as the provider gave it. */
+  private static Run jobsWithModel(String jobId, String model) {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, jobId);
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
+        .recordSubmitted(key, model, "p", Instant.now());
+    return run(env(), "jobs", "-t", "initech");
+  }
+
   @Test
   void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
-    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
-    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
-
-    Run run = run(env(), "jobs", "-t", "initech");
+    Run run = jobsWithModel("job_escape", "evil\u001b]0;owned\u0007\u009b31mmodel");
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
@@ -1061,11 +1037,7 @@ class VideohookCliTest {
 
   @Test
   void jobs_printsProviderSuppliedText_withoutCarriageReturnsOrBidiOverrides() {
-    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_bidi");
-    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "model\rjob_x stored\u202Edeliam\u200B", "p", Instant.now());
-
-    Run run = run(env(), "jobs", "-t", "initech");
+    Run run = jobsWithModel("job_bidi", "model\rjob_x stored\u202Edeliam\u200B");
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("model?job_x stored?deliam?"), run.out());
