@@ -45,7 +45,7 @@ class StreamingUploaderTest {
 
   /** Uploads {@code source} as {@code k/0.mp4}: {@code length} -1 when unknown. */
   private StoredObject upload(InputStream source, long length, long limit) throws IOException {
-    return upload(source, length, limit);
+    return uploader.upload("k/0.mp4", "video/mp4", source, length, limit);
   }
 
   private static void assertEmpty(LocalS3 s3, String bucket) {
