@@ -50,6 +50,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * job's {@code expires_at}), and a signed webhook to {@code callback_url} when a job ends, retried
  * on non-2xx like a real sender.
  * {@link Faults} switch on the misbehaviour a receiver must survive.
+ *
+ * <p>It is built on the JDK's HTTP server, not okhttp's MockWebServer, because it is also the local
+ * product's provider ({@code videohook-local serve}), where no test-scoped dependency may go, and
+ * because it acts on its own (finishes jobs over time, sends and retries webhooks) rather than only
+ * answering what a test enqueued.
  */
 public final class ProviderSimulator implements AutoCloseable {
   /** One webhook attempt, as the simulator sent it and as the receiver answered. */

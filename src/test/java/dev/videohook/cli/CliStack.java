@@ -7,7 +7,9 @@ import dev.videohook.simulator.ProviderSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,9 +20,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * stay pending, so a test decides when they finish), the environment a user would set for them, and
  * a way to run a command and keep what it printed.
  */
-final class CliStack implements BeforeAllCallback, AfterAllCallback {
+public final class CliStack implements BeforeAllCallback, AfterAllCallback {
   /** One run of the command line: its exit code and what it printed. */
-  record Run(int exitCode, String out, String err) {}
+  public record Run(int exitCode, String out, String err) {
+    /** The job id {@code submit} printed on its "submitted" line. */
+    public String submittedJobId() {
+      return out.lines()
+          .filter(l -> l.startsWith("submitted"))
+          .findFirst()
+          .orElseThrow()
+          .split(" job ")[1]
+          .split(" ")[0];
+    }
+  }
 
   private final String apiKey;
   private LocalVideohook stack;
@@ -73,7 +85,15 @@ final class CliStack implements BeforeAllCallback, AfterAllCallback {
     return env;
   }
 
-  static Run run(Map<String, String> env, String... args) {
+  /** {@code submit -p openrouter} and then {@code options}: what every submit here starts with. */
+  public static String[] submitArgs(String... options) {
+    List<String> args = new ArrayList<>(List.of("submit", "-p", "openrouter"));
+    args.addAll(List.of(options));
+    return args.toArray(String[]::new);
+  }
+
+  /** Runs the command line in this JVM with {@code env} as its environment. */
+  public static Run run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = VideohookCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -41,10 +41,18 @@ class ModelsAndOptionsCliTest {
   }
 
   private static Run submit(String... options) {
-    List<String> args = new ArrayList<>(List.of("submit", "-p", "openrouter", "-t", "acme"));
+    List<String> args = new ArrayList<>(List.of("-t", "acme"));
     args.addAll(List.of(options));
     args.addAll(List.of("--prompt", "a desk lamp"));
-    return run(env(), args.toArray(String[]::new));
+    return run(env(), CliStack.submitArgs(args.toArray(String[]::new)));
+  }
+
+  /** A submit to acme of an upscale of a video, which takes no prompt. */
+  private static Run upscale(String... options) {
+    List<String> args = new ArrayList<>(List.of("-t", "acme", "--model", "topaz/video-upscale"));
+    args.addAll(List.of("--input-reference", "video=https://v.example.com/in.mp4"));
+    args.addAll(List.of(options));
+    return run(env(), CliStack.submitArgs(args.toArray(String[]::new)));
   }
 
   private static long posts() {
@@ -55,16 +63,6 @@ class ModelsAndOptionsCliTest {
     return cli.simulator().apiRequests().stream()
         .filter(r -> r.path().equals("/api/v1/videos/models"))
         .count();
-  }
-
-  private static String jobId(Run run) {
-    return run.out()
-        .lines()
-        .filter(l -> l.startsWith("submitted"))
-        .findFirst()
-        .orElseThrow()
-        .split(" job ")[1]
-        .split(" ")[0];
   }
 
   @Test
@@ -152,7 +150,7 @@ class ModelsAndOptionsCliTest {
                 "frame_type", "last_frame")),
         body.get("frame_images"));
     assertEquals(Map.of("options", Map.of("x", 1)), body.get("provider"));
-    String jobId = jobId(run);
+    String jobId = run.submittedJobId();
     assertTrue(
         run.out().contains("polling     " + cli.simulator().apiBase() + "/videos/" + jobId),
         "the relative polling_url, made absolute: " + run.out());
@@ -213,34 +211,8 @@ class ModelsAndOptionsCliTest {
   void submit_upscaleFactorOrCreativityOutsideTheModelsRange_isRefused_andNothingSent() {
     long before = posts();
 
-    Run factor =
-        run(
-            env(),
-            "submit",
-            "-p",
-            "openrouter",
-            "-t",
-            "acme",
-            "--model",
-            "topaz/video-upscale",
-            "--input-reference",
-            "video=https://v.example.com/in.mp4",
-            "--upscale-factor",
-            "8");
-    Run creativity =
-        run(
-            env(),
-            "submit",
-            "-p",
-            "openrouter",
-            "-t",
-            "acme",
-            "--model",
-            "topaz/video-upscale",
-            "--input-reference",
-            "video=https://v.example.com/in.mp4",
-            "--creativity",
-            "9");
+    Run factor = upscale("--upscale-factor", "8");
+    Run creativity = upscale("--creativity", "9");
     Run zero = submit("--model", VEO, "--upscale-factor", "0");
 
     assertEquals(2, factor.exitCode());
@@ -265,26 +237,9 @@ class ModelsAndOptionsCliTest {
     long before = posts();
 
     Run upscale =
-        run(
-            env(),
-            "submit",
-            "-p",
-            "openrouter",
-            "-t",
-            "acme",
-            "--model",
-            "topaz/video-upscale",
-            "--input-reference",
-            "video=https://v.example.com/in.mp4",
-            "--upscale-factor",
-            "2",
-            "--creativity",
-            "3",
-            "--session-id",
-            "s-1",
-            "--user",
-            "u-1");
-    Run nothing = run(env(), "submit", "-p", "openrouter", "-t", "acme", "--model", VEO);
+        upscale(
+            "--upscale-factor", "2", "--creativity", "3", "--session-id", "s-1", "--user", "u-1");
+    Run nothing = run(env(), CliStack.submitArgs("-t", "acme", "--model", VEO));
 
     assertEquals(0, upscale.exitCode(), upscale.err());
     Map<String, Object> body = cli.simulator().submitBodies().get((int) before);

@@ -8,9 +8,9 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalEnvFile;
-import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults.Trigger;
+import dev.videohook.testing.LocalStackExtension;
 import dev.videohook.testing.Soak;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +19,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,20 +33,10 @@ class TriggerTest {
           JobStatus.FAILED,
           JobStatus.CANCELLED,
           JobStatus.EXPIRED);
-  private static LocalVideohook stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension static final LocalStackExtension local = new LocalStackExtension();
 
   private static Map<String, String> env() {
-    return new HashMap<>(LocalEnvFile.variables(stack));
+    return new HashMap<>(LocalEnvFile.variables(local.stack()));
   }
 
   private static Run run(Map<String, String> env, String... args) {
@@ -89,8 +78,8 @@ class TriggerTest {
     assertTrue(run.err().contains("expect: " + promised.expect()), run.err());
     JobKey key = new JobKey("$default", Provider.OPENROUTER, jobId);
     if (name.equals("lost-webhook") || name.equals("throttled")) {
-      stack.simulator(Provider.OPENROUTER).awaitDelivered(jobId, Duration.ofSeconds(30));
-      assertEquals(JobStatus.PENDING, stack.jobStore().find(key).orElseThrow().status());
+      local.stack().simulator(Provider.OPENROUTER).awaitDelivered(jobId, Duration.ofSeconds(30));
+      assertEquals(JobStatus.PENDING, local.stack().jobStore().find(key).orElseThrow().status());
       Thread.sleep(1100); // older than the minimum age below
       Map<String, String> env = env();
       env.put("RECONCILE_MIN_AGE_SECONDS", "1");
@@ -98,10 +87,10 @@ class TriggerTest {
       assertEquals(0, reconcile.exitCode(), reconcile.err() + reconcile.out());
       if (name.equals("throttled")) {
         assertTrue(reconcile.out().contains("throttled 1"), reconcile.out());
-        Job deferred = stack.jobStore().find(key).orElseThrow();
+        Job deferred = local.stack().jobStore().find(key).orElseThrow();
         assertEquals(JobStatus.PENDING, deferred.status());
         // its next check, 10 minutes on (and past the stack's 15-minute minimum age)
-        stack.reconcile(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(20)));
+        local.stack().reconcile(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(20)));
       } else {
         assertTrue(reconcile.out().contains("had lost their webhook"), reconcile.out());
       }
@@ -112,7 +101,7 @@ class TriggerTest {
 
   @Test
   void outsideLocalMode_refusesBeforeAnythingIsSubmitted() {
-    int before = stack.simulator(Provider.OPENROUTER).submitBodies().size();
+    int before = local.stack().simulator(Provider.OPENROUTER).submitBodies().size();
     Map<String, String> env = env();
     env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
 
@@ -126,7 +115,7 @@ class TriggerTest {
     run = run(env, "trigger", "failed");
     assertEquals(ExitCode.CONFIGURATION, run.exitCode(), run.err());
     assertTrue(run.err().contains("trigger works against the local stack only"), run.err());
-    assertEquals(before, stack.simulator(Provider.OPENROUTER).submitBodies().size());
+    assertEquals(before, local.stack().simulator(Provider.OPENROUTER).submitBodies().size());
   }
 
   @Test
@@ -139,11 +128,11 @@ class TriggerTest {
 
   private static Job awaitSettled(JobKey key) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    Optional<Job> job = stack.jobStore().find(key);
+    Optional<Job> job = local.stack().jobStore().find(key);
     while (Instant.now().isBefore(deadline)
         && (job.isEmpty() || !SETTLED.contains(job.get().status()))) {
       Thread.sleep(100);
-      job = stack.jobStore().find(key);
+      job = local.stack().jobStore().find(key);
     }
     return job.orElseThrow();
   }

@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The command line against the local stack and the provider simulator. */
 class VideohookCliTest {
   private static final String API_KEY = "sk-test-never-printed";
+  private static final String VEO = "google/veo-3.1-lite";
 
   @RegisterExtension static final CliStack cli = new CliStack(API_KEY);
 
@@ -55,6 +56,10 @@ class VideohookCliTest {
 
   private static Run run(Map<String, String> env, String... args) {
     return CliStack.run(env, args);
+  }
+
+  private static Run submit(Map<String, String> env, String... options) {
+    return run(env, CliStack.submitArgs(options));
   }
 
   @ParameterizedTest
@@ -79,15 +84,12 @@ class VideohookCliTest {
   @Test
   void submit_recordsThePendingJob_withTheDerivedCallbackUrl() throws Exception {
     Run run =
-        run(
+        submit(
             env(),
-            "submit",
-            "-p",
-            "openrouter",
             "-t",
             "acme",
             "--model",
-            "google/veo-3.1-lite",
+            VEO,
             "--prompt",
             "a desk lamp",
             "--duration",
@@ -96,14 +98,7 @@ class VideohookCliTest {
             "seed=42");
 
     assertEquals(0, run.exitCode(), run.err());
-    String jobId =
-        run.out()
-            .lines()
-            .filter(l -> l.startsWith("submitted"))
-            .findFirst()
-            .orElseThrow()
-            .split(" job ")[1]
-            .split(" ")[0];
+    String jobId = run.submittedJobId();
     assertTrue(
         run.out()
             .contains("callback    " + cli.stack().apiBase() + "/acme/openrouter/video-webhook"),
@@ -121,7 +116,7 @@ class VideohookCliTest {
     env.remove("OPENROUTER_API_KEY");
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
@@ -136,7 +131,7 @@ class VideohookCliTest {
     env.put("OPENROUTER_API_KEY", key);
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run submit = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run submit = submit(env, "--model", "m", "--prompt", "p");
     Run status = run(env, "status", "job-x", "-p", "openrouter");
 
     for (Run run : List.of(submit, status)) {
@@ -153,17 +148,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", API_KEY + "\n");
 
-    Run run =
-        run(
-            env,
-            "submit",
-            "-p",
-            "openrouter",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p",
-            "--no-record");
+    Run run = submit(env, "--model", VEO, "--prompt", "p", "--no-record");
 
     assertEquals(0, run.exitCode(), run.err());
   }
@@ -174,7 +159,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.remove("DOWNLOAD_ALLOW_LOOPBACK_HTTP");
 
-    Run fromEnv = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run fromEnv = submit(env, "--model", "m", "--prompt", "p");
     Run fromOption =
         run(
             env(),
@@ -201,7 +186,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.remove("VIDEOHOOK_API_URL");
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
     assertTrue(
@@ -212,11 +197,8 @@ class VideohookCliTest {
   @Test
   void submit_refusesPlainHttpCallback_toAnotherHost() {
     Run run =
-        run(
+        submit(
             env(),
-            "submit",
-            "-p",
-            "openrouter",
             "--model",
             "m",
             "--prompt",
@@ -233,17 +215,7 @@ class VideohookCliTest {
     Map<String, String> env = env();
     env.put("OPENROUTER_API_KEY", "sk-wrong-key");
 
-    Run run =
-        run(
-            env,
-            "submit",
-            "-p",
-            "openrouter",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p",
-            "--no-record");
+    Run run = submit(env, "--model", VEO, "--prompt", "p", "--no-record");
 
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("HTTP 401") && run.err().contains("invalid API key"), run.err());
@@ -260,8 +232,7 @@ class VideohookCliTest {
 
   @Test
   void status_showsProviderAndStoredStateSideBySide() {
-    Run submitted =
-        run(env(), "submit", "-p", "openrouter", "--model", "google/veo-3.1-lite", "--prompt", "p");
+    Run submitted = submit(env(), "--model", VEO, "--prompt", "p");
     String jobId =
         submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
 
@@ -329,17 +300,7 @@ class VideohookCliTest {
 
   @Test
   void jobs_listsTheTenantsJobs() {
-    run(
-        env(),
-        "submit",
-        "-p",
-        "openrouter",
-        "-t",
-        "globex",
-        "--model",
-        "google/veo-3.1-lite",
-        "--prompt",
-        "p");
+    submit(env(), "-t", "globex", "--model", VEO, "--prompt", "p");
 
     Run run = run(env(), "jobs", "-t", "globex");
 
@@ -348,16 +309,17 @@ class VideohookCliTest {
     assertTrue(run.out().contains("pending"));
   }
 
+  /** {@code send-test} to the local receiver's openrouter URL for the default tenant. */
+  private static Run sendTestToTheLocalReceiver(String... options) {
+    String url = cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString();
+    List<String> args = new ArrayList<>(List.of("send-test", "--url", url));
+    args.addAll(List.of(options));
+    return run(env(), args.toArray(String[]::new));
+  }
+
   @Test
   void sendTest_prints204_againstTheLocalReceiver() {
-    Run run =
-        run(
-            env(),
-            "send-test",
-            "--url",
-            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
-            "--job-id",
-            "cli_send_test");
+    Run run = sendTestToTheLocalReceiver("--job-id", "cli_send_test");
 
     assertEquals(0, run.exitCode(), run.err());
     assertEquals("204", run.out().strip());
@@ -365,14 +327,7 @@ class VideohookCliTest {
 
   @Test
   void sendTest_withAnotherSecret_prints401_andFails() {
-    Run run =
-        run(
-            env(),
-            "send-test",
-            "--url",
-            cli.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
-            "--secret",
-            "wrong");
+    Run run = sendTestToTheLocalReceiver("--secret", "wrong");
 
     assertEquals(1, run.exitCode());
     assertEquals("401", run.out().strip());
@@ -414,7 +369,7 @@ class VideohookCliTest {
 
   /** A job submitted through the local stack, once its stream has stored it. */
   private static Job submittedAndStored() throws Exception {
-    String jobId = cli.stack().submit(Provider.OPENROUTER, "acme", "google/veo-3.1-lite", "p").id();
+    String jobId = cli.stack().submit(Provider.OPENROUTER, "acme", VEO, "p").id();
     Instant deadline = Instant.now().plusSeconds(60);
     JobKey key = new JobKey("acme", Provider.OPENROUTER, jobId);
     Job stored;
@@ -431,17 +386,9 @@ class VideohookCliTest {
     // before its download: completed, with nothing stored
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("replay-jobs"));
-    cli.stack().s3().createBucket("replay-videos");
+    Map<String, String> env = storeEnv("replay");
     TestJobs.put(
         cli.stack().dynamoDb(), "replay-jobs", TestJobs.withStatus(stored, JobStatus.COMPLETED));
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "replay-jobs");
-    env.put("VIDEO_BUCKET", "replay-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run replay = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
     Run again = run(env, "replay", jobId, "-p", "openrouter", "-t", "acme");
@@ -510,16 +457,7 @@ class VideohookCliTest {
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), "reconcile-jobs");
     // still running at the simulator (it finishes jobs after an hour), submitted an hour ago
     String running =
-        run(
-                env,
-                "submit",
-                "-p",
-                "openrouter",
-                "--model",
-                "google/veo-3.1-lite",
-                "--prompt",
-                "p",
-                "--no-record")
+        submit(env, "--model", VEO, "--prompt", "p", "--no-record")
             .out()
             .lines()
             .filter(l -> l.startsWith("submitted"))
@@ -560,9 +498,7 @@ class VideohookCliTest {
   void redrive_storesEveryDownloadFailedJob_andDeletesTheOnFailureRecordsItRead() throws Exception {
     Job stored = submittedAndStored();
     String jobId = stored.jobId();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("redrive-jobs"));
-    cli.stack().s3().createBucket("redrive-videos");
-    cli.stack().s3().createBucket("redrive-failed");
+    Map<String, String> env = redriveEnv("redrive");
     TestJobs.put(
         cli.stack().dynamoDb(),
         "redrive-jobs",
@@ -580,13 +516,6 @@ class VideohookCliTest {
         .client()
         .putObject(
             b -> b.bucket("redrive-failed").key("notes.txt"), RequestBody.fromString("hello"));
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "redrive-jobs");
-    env.put("VIDEO_BUCKET", "redrive-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("DOWNLOAD_ALLOW_LOOPBACK_HTTP", "true");
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run dry = run(env, "redrive", "--failed-batch-bucket", "redrive-failed", "--dry-run");
     assertEquals(0, dry.exitCode(), dry.err());
@@ -745,18 +674,11 @@ class VideohookCliTest {
     // stream poller watches: each replay downloads one, logs it and counts it in a metric
     Job first = submittedAndStored();
     Job second = submittedAndStored();
-    cli.stack().dynamoDb().createTable(JobTable.createTableRequest("quiet-jobs"));
-    cli.stack().s3().createBucket("quiet-videos");
+    Map<String, String> env = storeEnv("quiet");
     for (Job job : List.of(first, second)) {
       TestJobs.put(
           cli.stack().dynamoDb(), "quiet-jobs", TestJobs.withStatus(job, JobStatus.COMPLETED));
     }
-    Map<String, String> env = env();
-    env.put("JOBS_TABLE", "quiet-jobs");
-    env.put("VIDEO_BUCKET", "quiet-videos");
-    env.put("S3_ENDPOINT", cli.stack().s3Endpoint().toString());
-    env.put("OPENROUTER_API_KEY", LocalVideohook.SIMULATOR_API_KEY);
-    env.put("OPENROUTER_API_BASE", cli.stack().simulator(Provider.OPENROUTER).apiBase().toString());
 
     Run quiet = runMain(env, "replay", first.jobId());
     Run verbose = runMain(env, "replay", second.jobId(), "-v");
@@ -775,18 +697,7 @@ class VideohookCliTest {
 
   @Test
   void jobsAndStatus_withJson_printOneDocument_withTheRecordsFields() throws Exception {
-    Run submitted =
-        run(
-            env(),
-            "submit",
-            "-p",
-            "openrouter",
-            "-t",
-            "initech",
-            "--model",
-            "google/veo-3.1-lite",
-            "--prompt",
-            "p");
+    Run submitted = submit(env(), "-t", "initech", "--model", VEO, "--prompt", "p");
     String jobId =
         submitted.out().lines().findFirst().orElseThrow().split(" job ")[1].split(" ")[0];
 
@@ -842,7 +753,7 @@ class VideohookCliTest {
         Job.builder(
                 new JobKey("hooli", Provider.OPENROUTER, "status_unknown_upstream"),
                 JobStatus.DOWNLOAD_FAILED)
-            .model("google/veo-3.1-lite")
+            .model(VEO)
             .download(new Job.DownloadAttempts(3, "HTTP 403 from the video host"))
             .times(new Job.Times(null, null, null, Instant.now()))
             .build();
@@ -921,8 +832,7 @@ class VideohookCliTest {
   void submit_withATenantTheTemplateRefuses_isAUsageError_andSubmitsNothing() {
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run =
-        run(env(), "submit", "-p", "openrouter", "-t", "Acme-EU", "--model", "m", "--prompt", "p");
+    Run run = submit(env(), "-t", "Acme-EU", "--model", "m", "--prompt", "p");
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("tenant 'Acme-EU' cannot be deployed"), run.err());
@@ -936,7 +846,7 @@ class VideohookCliTest {
     env.put("VIDEOHOOK_API_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com");
     int requestsBefore = cli.simulator().apiRequests().size();
 
-    Run run = run(env, "submit", "-p", "openrouter", "--model", "m", "--prompt", "p");
+    Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("give the tenant with -t"), run.err());
@@ -1025,9 +935,18 @@ class VideohookCliTest {
 
   /** A table, a video bucket and a failed-batch bucket of their own, and the redrive's settings. */
   private static Map<String, String> redriveEnv(String name) {
+    Map<String, String> env = storeEnv(name);
+    cli.stack().s3().createBucket(name + "-failed");
+    return env;
+  }
+
+  /**
+   * A table ({@code name-jobs}) and a video bucket ({@code name-videos}) of their own, and the
+   * settings that download into them from the local stack's simulated provider.
+   */
+  private static Map<String, String> storeEnv(String name) {
     cli.stack().dynamoDb().createTable(JobTable.createTableRequest(name + "-jobs"));
     cli.stack().s3().createBucket(name + "-videos");
-    cli.stack().s3().createBucket(name + "-failed");
     Map<String, String> env = env();
     env.put("JOBS_TABLE", name + "-jobs");
     env.put("VIDEO_BUCKET", name + "-videos");
@@ -1153,13 +1072,17 @@ class VideohookCliTest {
     assertEquals(null, after.download().lastError(), "nothing noted on the job");
   }
 
+  /** {@code jobs -t initech} once a job of initech holds {@code model} as the provider gave it. */
+  private static Run jobsWithModel(String jobId, String model) {
+    JobKey key = new JobKey("initech", Provider.OPENROUTER, jobId);
+    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
+        .recordSubmitted(key, model, "p", Instant.now());
+    return run(env(), "jobs", "-t", "initech");
+  }
+
   @Test
   void jobs_printsProviderSuppliedText_withoutTerminalControlSequences() {
-    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_escape");
-    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "evil\u001b]0;owned\u0007\u009b31mmodel", "p", Instant.now());
-
-    Run run = run(env(), "jobs", "-t", "initech");
+    Run run = jobsWithModel("job_escape", "evil\u001b]0;owned\u0007\u009b31mmodel");
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("evil?]0;owned??31mmodel"), run.out());
@@ -1168,11 +1091,7 @@ class VideohookCliTest {
 
   @Test
   void jobs_printsProviderSuppliedText_withoutCarriageReturnsOrBidiOverrides() {
-    JobKey key = new JobKey("initech", Provider.OPENROUTER, "job_bidi");
-    new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "model\rjob_x stored\u202Edeliam\u200B", "p", Instant.now());
-
-    Run run = run(env(), "jobs", "-t", "initech");
+    Run run = jobsWithModel("job_bidi", "model\rjob_x stored\u202Edeliam\u200B");
 
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("model?job_x stored?deliam?"), run.out());
@@ -1184,7 +1103,7 @@ class VideohookCliTest {
   void costs_withoutTenant_readsTheDefaultTenant_asJobsDoes() {
     JobKey key = new JobKey(Tenants.DEFAULT, Provider.OPENROUTER, "job_default_costs");
     new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE)
-        .recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+        .recordSubmitted(key, VEO, "p", Instant.now());
 
     Run run = run(env(), "costs");
 
@@ -1196,7 +1115,7 @@ class VideohookCliTest {
   void costs_withoutSince_readsOnlyTheFieldsItSums() {
     JobKey key = new JobKey("hooli", Provider.OPENROUTER, "job_costly");
     JobStore jobs = new JobStore(cli.stack().dynamoDb(), LocalVideohook.TABLE);
-    jobs.recordSubmitted(key, "google/veo-3.1-lite", "p", Instant.now());
+    jobs.recordSubmitted(key, VEO, "p", Instant.now());
     // a field the report has no use for, unreadable: never read, so it cannot stop the report
     cli.stack()
         .dynamoDb()

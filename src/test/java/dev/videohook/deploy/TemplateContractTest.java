@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 
 /**
  * What template.yaml says about the code, checked against the code: handlers, the environment they
@@ -558,6 +560,13 @@ class TemplateContractTest {
 
   // ------------------------------------------------------------------ the table
 
+  /** What {@code value} says of each of the code's indexes, by index name. */
+  private static <V> Map<String, V> byIndexName(
+      CreateTableRequest code, Function<GlobalSecondaryIndex, V> value) {
+    return code.globalSecondaryIndexes().stream()
+        .collect(Collectors.toMap(GlobalSecondaryIndex::indexName, value));
+  }
+
   @Test
   void jobsTable_shouldHaveTheShapeTheCodeCreates() {
     CreateTableRequest code = JobTable.createTableRequest("jobs");
@@ -586,24 +595,20 @@ class TemplateContractTest {
     }
     // what a job read needs and not whole items: the code's tables project the same
     assertEquals(
-        code.globalSecondaryIndexes().stream()
-            .collect(
-                Collectors.toMap(
-                    i -> i.indexName(),
-                    i ->
-                        i.projection().projectionTypeAsString()
-                            + " "
-                            + new TreeSet<>(i.projection().nonKeyAttributes()))),
+        byIndexName(
+            code,
+            i ->
+                i.projection().projectionTypeAsString()
+                    + " "
+                    + new TreeSet<>(i.projection().nonKeyAttributes())),
         projections);
     assertEquals(
-        code.globalSecondaryIndexes().stream()
-            .collect(
-                Collectors.toMap(
-                    i -> i.indexName(),
-                    i ->
-                        i.keySchema().stream()
-                            .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
-                            .toList())),
+        byIndexName(
+            code,
+            i ->
+                i.keySchema().stream()
+                    .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                    .toList()),
         indexes);
     code.globalSecondaryIndexes()
         .forEach(i -> assertEquals("INCLUDE", i.projection().projectionTypeAsString()));

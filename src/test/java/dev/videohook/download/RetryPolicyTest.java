@@ -16,21 +16,27 @@ class RetryPolicyTest {
   private final RetryPolicy policy =
       new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300), pauses::add);
 
+  /**
+   * The policy's run of an action that counts its calls and fails each time with {@code failure}.
+   */
+  private DownloadException runFailing(AtomicInteger calls, DownloadException failure) {
+    return assertThrows(
+        DownloadException.class,
+        () ->
+            policy.run(
+                "test",
+                () -> {
+                  calls.incrementAndGet();
+                  throw failure;
+                }));
+  }
+
   @Test
   void run_shouldPauseWithGrowingJitteredBackoff_untilAttemptsRunOut() {
     AtomicInteger calls = new AtomicInteger();
     DownloadException last = DownloadException.retryable("HTTP 503");
 
-    DownloadException thrown =
-        assertThrows(
-            DownloadException.class,
-            () ->
-                policy.run(
-                    "test",
-                    () -> {
-                      calls.incrementAndGet();
-                      throw last;
-                    }));
+    DownloadException thrown = runFailing(calls, last);
 
     assertSame(last, thrown);
     assertEquals(4, calls.get());
@@ -46,15 +52,7 @@ class RetryPolicyTest {
   void run_shouldNotRetry_whenTheFailureIsPermanent() {
     AtomicInteger calls = new AtomicInteger();
 
-    assertThrows(
-        DownloadException.class,
-        () ->
-            policy.run(
-                "test",
-                () -> {
-                  calls.incrementAndGet();
-                  throw DownloadException.permanent("HTTP 404");
-                }));
+    runFailing(calls, DownloadException.permanent("HTTP 404"));
 
     assertEquals(1, calls.get());
     assertEquals(List.of(), pauses);

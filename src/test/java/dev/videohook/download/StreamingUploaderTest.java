@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The S3 side alone: nothing half-written survives a failed source. */
@@ -32,6 +33,21 @@ class StreamingUploaderTest {
     return new SequenceInputStream(GeneratedBytes.stream(good), broken);
   }
 
+  private String bucket;
+  private StreamingUploader uploader;
+
+  /** A bucket of the test's own, and an uploader into it. */
+  @BeforeEach
+  void newBucket() {
+    bucket = SharedS3.newBucket();
+    uploader = new StreamingUploader(SharedS3.get().client(), bucket);
+  }
+
+  /** Uploads {@code source} as {@code k/0.mp4}: {@code length} -1 when unknown. */
+  private StoredObject upload(InputStream source, long length, long limit) throws IOException {
+    return uploader.upload("k/0.mp4", "video/mp4", source, length, limit);
+  }
+
   private static void assertEmpty(LocalS3 s3, String bucket) {
     assertEquals(List.of(), s3.objects(bucket), "objects");
     assertEquals(List.of(), s3.multipartUploads(bucket), "multipart uploads");
@@ -39,31 +55,17 @@ class StreamingUploaderTest {
 
   @Test
   void upload_shouldAbort_whenTheSourceFailsAfterTheFirstPart() {
-    String bucket = SharedS3.newBucket();
-    StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
-
-    assertThrows(
-        IOException.class,
-        () -> uploader.upload("k/0.mp4", "video/mp4", failingAfter(17 * MIB), -1, Long.MAX_VALUE));
+    assertThrows(IOException.class, () -> upload(failingAfter(17 * MIB), -1, Long.MAX_VALUE));
 
     assertEmpty(SharedS3.get(), bucket);
   }
 
   @Test
   void upload_shouldFailAsTransient_andAbort_whenTheSourceIsShorterThanDeclared() {
-    String bucket = SharedS3.newBucket();
-    StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
-
     DownloadException e =
         assertThrows(
             DownloadException.class,
-            () ->
-                uploader.upload(
-                    "k/0.mp4",
-                    "video/mp4",
-                    GeneratedBytes.stream(16 * MIB),
-                    16 * MIB + 1,
-                    Long.MAX_VALUE));
+            () -> upload(GeneratedBytes.stream(16 * MIB), 16 * MIB + 1, Long.MAX_VALUE));
 
     assertTrue(e.isTransient());
     assertEmpty(SharedS3.get(), bucket);
@@ -71,15 +73,9 @@ class StreamingUploaderTest {
 
   @Test
   void upload_shouldRefuse_andAbort_whenTheStreamGrowsPastTheLimit() {
-    String bucket = SharedS3.newBucket();
-    StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
-
     DownloadException e =
         assertThrows(
-            DownloadException.class,
-            () ->
-                uploader.upload(
-                    "k/0.mp4", "video/mp4", GeneratedBytes.stream(20 * MIB), -1, 12L * MIB));
+            DownloadException.class, () -> upload(GeneratedBytes.stream(20 * MIB), -1, 12L * MIB));
 
     assertFalse(e.isTransient());
     assertEmpty(SharedS3.get(), bucket);
@@ -87,18 +83,8 @@ class StreamingUploaderTest {
 
   @Test
   void upload_shouldStoreExactlyOnePartMultiple_withTheRightSha256() {
-    String bucket = SharedS3.newBucket();
-    StreamingUploader uploader = new StreamingUploader(SharedS3.get().client(), bucket);
-
     StoredObject stored =
-        assertDoesNotThrow(
-            () ->
-                uploader.upload(
-                    "k/0.mp4",
-                    "video/mp4",
-                    GeneratedBytes.stream(16 * MIB),
-                    16 * MIB,
-                    Long.MAX_VALUE));
+        assertDoesNotThrow(() -> upload(GeneratedBytes.stream(16 * MIB), 16 * MIB, Long.MAX_VALUE));
 
     assertEquals(16L * MIB, stored.size());
     assertEquals(GeneratedBytes.sha256(16L * MIB), stored.sha256());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,27 +31,38 @@ final class DevTools {
   private DevTools() {}
 
   /**
+   * Headless Chromium with a profile of its own: without the background-networking flags it keeps
+   * trying hosts this machine cannot reach.
+   */
+  static List<String> headless(String browser, Path profile) {
+    return List.of(
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + profile);
+  }
+
+  /**
    * Opens {@code page} in a window {@code width} px wide and returns what {@code script} (an
    * expression, a promise of a string allowed) gives.
    */
   static String evaluate(String browser, URI page, int width, String script) throws Exception {
     Path profile = Files.createTempDirectory("videohook-devtools");
+    List<String> command = new ArrayList<>(headless(browser, profile));
+    command.addAll(
+        List.of(
+            "--hide-scrollbars",
+            "--remote-debugging-port=0",
+            "--window-size=" + width + ",800",
+            page.toString()));
     Process chromium =
-        new ProcessBuilder(
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--hide-scrollbars",
-                "--user-data-dir=" + profile,
-                "--remote-debugging-port=0",
-                "--window-size=" + width + ",800",
-                page.toString())
+        new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();

@@ -19,6 +19,7 @@ import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.ProviderSimulator.DeliveryAttempt;
 import dev.videohook.simulator.VideoBytes;
+import dev.videohook.testing.LocalStackExtension;
 import dev.videohook.testing.VideoHost;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -34,12 +35,11 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -53,23 +53,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class EndToEndTest {
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
-  private static LocalVideohook stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalVideohook.start(0, Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension static final LocalStackExtension local = new LocalStackExtension();
 
   private static String submitAndAwait(Provider provider, String tenant, Faults faults)
       throws Exception {
-    ProviderSimulator simulator = stack.simulator(provider);
+    ProviderSimulator simulator = local.stack().simulator(provider);
     simulator.setFaults(faults.withCompletionDelay(Duration.ofMillis(50)));
-    String jobId = stack.submit(provider, tenant, "google/veo-3.1-lite", "a desk lamp").id();
+    String jobId =
+        local.stack().submit(provider, tenant, "google/veo-3.1-lite", "a desk lamp").id();
     assertTrue(
         simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT),
         "the simulator's webhook was not acknowledged");
@@ -77,15 +68,15 @@ class EndToEndTest {
   }
 
   private static Job job(String tenant, Provider provider, String jobId) {
-    return stack.jobStore().find(new JobKey(tenant, provider, jobId)).orElseThrow();
+    return local.stack().jobStore().find(new JobKey(tenant, provider, jobId)).orElseThrow();
   }
 
   private static long deliveryRecords(String jobId) {
-    return TestJobs.deliveryRecords(stack.dynamoDb(), LocalVideohook.TABLE, jobId);
+    return TestJobs.deliveryRecords(local.stack().dynamoDb(), LocalVideohook.TABLE, jobId);
   }
 
   private static List<Integer> statuses(Provider provider, String jobId) {
-    return stack.simulator(provider).deliveries(jobId).stream()
+    return local.stack().simulator(provider).deliveries(jobId).stream()
         .map(DeliveryAttempt::status)
         .toList();
   }
@@ -106,19 +97,19 @@ class EndToEndTest {
   }
 
   private static List<S3Object> objects(String jobId) {
-    return stack.s3().objects(LocalVideohook.BUCKET).stream()
+    return local.stack().s3().objects(LocalVideohook.BUCKET).stream()
         .filter(o -> o.key().contains("/" + jobId + "/"))
         .toList();
   }
 
   private static long cdnFetches(Provider provider, String jobId) {
-    return stack.simulator(provider).cdnRequests().stream()
+    return local.stack().simulator(provider).cdnRequests().stream()
         .filter(r -> r.path().contains("/" + jobId + "/"))
         .count();
   }
 
   private static long contentEndpointFetches(Provider provider, String jobId) {
-    return stack.simulator(provider).apiRequests().stream()
+    return local.stack().simulator(provider).apiRequests().stream()
         .filter(r -> r.path().endsWith("/" + jobId + "/content"))
         .count();
   }
@@ -137,7 +128,8 @@ class EndToEndTest {
     assertEquals(key, job.stored().objects().get(0).key());
     assertEquals(VideoBytes.sha256(jobId, size), job.stored().objects().get(0).sha256());
     byte[] stored =
-        stack
+        local
+            .stack()
             .s3()
             .client()
             .getObjectAsBytes(b -> b.bucket(LocalVideohook.BUCKET).key(key))
@@ -146,7 +138,8 @@ class EndToEndTest {
         VideoBytes.sha256(jobId, size),
         HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
     assertTrue(
-        stack.simulator(provider).cdnRequests().stream().allMatch(r -> r.authorization() == null),
+        local.stack().simulator(provider).cdnRequests().stream()
+            .allMatch(r -> r.authorization() == null),
         "the API key never reaches the CDN");
   }
 
@@ -215,7 +208,7 @@ class EndToEndTest {
         VideoBytes.sha256(jobId, proxyDown.videoBytes()), job.stored().objects().get(0).sha256());
     assertTrue(cdnFetches(Provider.OPENROUTER, jobId) > 0, "the proxy was tried first");
     List<ProviderSimulator.ReceivedRequest> storage =
-        stack.simulator(Provider.OPENROUTER).storageRequests().stream()
+        local.stack().simulator(Provider.OPENROUTER).storageRequests().stream()
             .filter(r -> r.path().contains("/" + jobId + "/"))
             .toList();
     assertEquals(1, storage.size(), "fetched once from the storage host");
@@ -229,7 +222,7 @@ class EndToEndTest {
     Job job = awaitStored("$default", Provider.MODELGATES, jobId);
 
     Object expiresAt =
-        stack.providerClient(Provider.MODELGATES).status(jobId).raw().get("expires_at");
+        local.stack().providerClient(Provider.MODELGATES).status(jobId).raw().get("expires_at");
     assertEquals(Instant.ofEpochSecond(((Number) expiresAt).longValue()), job.outputsExpireAt());
   }
 
@@ -264,9 +257,9 @@ class EndToEndTest {
                 "-p",
                 "openrouter",
                 "--url",
-                stack.callbackUrl("$default", Provider.OPENROUTER).toString(),
+                local.stack().callbackUrl("$default", Provider.OPENROUTER).toString(),
                 "--secret",
-                stack.webhookSecret(Provider.OPENROUTER),
+                local.stack().webhookSecret(Provider.OPENROUTER),
                 "--job-id",
                 "job_loopback_file",
                 "--unsigned-url",
@@ -282,7 +275,8 @@ class EndToEndTest {
       var response =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create(stack.apiBase() + "/jobs/job_loopback_file"))
+                  HttpRequest.newBuilder(
+                          URI.create(local.stack().apiBase() + "/jobs/job_loopback_file"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       Map<String, Object> record = JSON.std.mapFrom(response.body());
@@ -310,7 +304,7 @@ class EndToEndTest {
           "the job was not given up on: " + job("$default", Provider.OPENROUTER, jobId));
       Thread.sleep(50);
     }
-    while (stack.streamPoller().failedBatches().isEmpty()) {
+    while (local.stack().streamPoller().failedBatches().isEmpty()) {
       assertTrue(Instant.now().isBefore(deadline), "the batch did not reach the on-failure list");
       Thread.sleep(50);
     }
@@ -321,12 +315,12 @@ class EndToEndTest {
     assertTrue(job.download().lastError().length() > 0);
     assertTrue(objects(jobId).isEmpty(), "no object");
     assertTrue(
-        stack.s3().multipartUploads(LocalVideohook.BUCKET).stream()
+        local.stack().s3().multipartUploads(LocalVideohook.BUCKET).stream()
             .noneMatch(u -> u.key().contains(jobId)),
         "no dangling multipart upload");
     assertEquals(
         jobId,
-        StreamRecords.newlyCompletedJob(stack.streamPoller().failedBatches().get(0).get(0))
+        StreamRecords.newlyCompletedJob(local.stack().streamPoller().failedBatches().get(0).get(0))
             .orElseThrow()
             .jobId());
   }
@@ -338,7 +332,7 @@ class EndToEndTest {
 
     assertEquals(
         List.of("wrong-secret", "wrong-secret", "signed"),
-        stack.simulator(Provider.OPENROUTER).deliveries(jobId).stream()
+        local.stack().simulator(Provider.OPENROUTER).deliveries(jobId).stream()
             .map(DeliveryAttempt::kind)
             .toList());
     assertEquals(List.of(401, 401, 204), statuses(Provider.OPENROUTER, jobId));
@@ -394,7 +388,7 @@ class EndToEndTest {
   @Test
   void lostWebhook_endsStoredThroughTheReconciler_andTheLateWebhookIsADuplicate() throws Exception {
     Provider provider = Provider.OPENROUTER;
-    ProviderSimulator simulator = stack.simulator(provider);
+    ProviderSimulator simulator = local.stack().simulator(provider);
     long size = 2L * 1024 * 1024 + 5;
     simulator.setFaults(
         Faults.none()
@@ -404,7 +398,8 @@ class EndToEndTest {
     // nothing listens on port 9 (discard) of this machine's loopback
     URI deadCallback = URI.create("http://127.0.0.1:9/acme/openrouter/video-webhook");
     String jobId =
-        stack
+        local
+            .stack()
             .providerClient(provider)
             .submit(
                 new SubmitRequest(
@@ -418,13 +413,16 @@ class EndToEndTest {
                     Map.of()))
             .id();
     JobKey key = new JobKey("acme", provider, jobId);
-    stack.jobStore().recordSubmitted(key, "google/veo-3.1-lite", "a desk lamp", Instant.now());
+    local
+        .stack()
+        .jobStore()
+        .recordSubmitted(key, "google/veo-3.1-lite", "a desk lamp", Instant.now());
     assertTrue(simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT), "the job finished");
     assertTrue(simulator.deliveries(jobId).isEmpty(), "its webhook was lost");
 
     // an hour later, as the scheduled run would see it
     Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-    ReconcileReport report = stack.reconcile(anHourLater);
+    ReconcileReport report = local.stack().reconcile(anHourLater);
     assertEquals(1, report.recovered(), report.summary());
 
     Job stored = awaitStored("acme", provider, jobId);
@@ -432,12 +430,12 @@ class EndToEndTest {
     assertEquals(jobId + "-completed", stored.terminalDelivery());
     assertEquals(1, cdnFetches(provider, jobId));
 
-    int late = simulator.deliverWebhook(jobId, stack.callbackUrl("acme", provider));
+    int late = simulator.deliverWebhook(jobId, local.stack().callbackUrl("acme", provider));
 
     assertEquals(204, late);
     assertEquals(stored, job("acme", provider, jobId), "nothing changed");
     assertEquals(1, deliveryRecords(jobId));
-    assertEquals(0, stack.reconcile(anHourLater).examined(), "nothing is pending any more");
+    assertEquals(0, local.stack().reconcile(anHourLater).examined(), "nothing is pending any more");
     Thread.sleep(500); // give a (wrong) second download the stream poller's interval to start
     assertEquals(1, cdnFetches(provider, jobId), "downloaded once");
   }
@@ -450,16 +448,20 @@ class EndToEndTest {
   @Test
   void jobExpiredByTheReconciler_thenCompletedByItsWebhook_endsStored() throws Exception {
     Provider provider = Provider.OPENROUTER;
-    ProviderSimulator simulator = stack.simulator(provider);
+    ProviderSimulator simulator = local.stack().simulator(provider);
     simulator.setFaults(
         Faults.none().withWebhookNeverSent().withCompletionDelay(Duration.ofMillis(20)));
-    String jobId = stack.submit(provider, "acme", "google/veo-3.1-lite", "a late lamp").id();
+    String jobId =
+        local.stack().submit(provider, "acme", "google/veo-3.1-lite", "a late lamp").id();
     JobKey key = new JobKey("acme", provider, jobId);
     assertTrue(simulator.awaitDelivered(jobId, DELIVERY_TIMEOUT), "the job finished");
     assertTrue(
-        stack.jobStore().expirePending(key, "expired by the reconciler: test", Instant.now()));
+        local
+            .stack()
+            .jobStore()
+            .expirePending(key, "expired by the reconciler: test", Instant.now()));
 
-    int status = simulator.deliverWebhook(jobId, stack.callbackUrl("acme", provider));
+    int status = simulator.deliverWebhook(jobId, local.stack().callbackUrl("acme", provider));
 
     assertEquals(204, status);
     Job stored = awaitStored("acme", provider, jobId);

@@ -233,20 +233,10 @@ class OperateTest {
     BigDecimal failedCost =
         Optional.ofNullable(job(failedJob).usage().cost()).orElse(BigDecimal.ZERO);
     assertTrue(
-        run[1]
-            .lines()
-            .anyMatch(
-                l ->
-                    l.matches(
-                        "google/veo-3\\.1-lite\\s+stored\\s+1\\s+" + storedCost.toPlainString())),
+        hasLine(run[1], "google/veo-3\\.1-lite\\s+stored\\s+1\\s+" + storedCost.toPlainString()),
         run[1]);
     assertTrue(
-        run[1]
-            .lines()
-            .anyMatch(
-                l ->
-                    l.matches(
-                        "google/veo-3\\.1-lite\\s+failed\\s+1\\s+" + failedCost.toPlainString())),
+        hasLine(run[1], "google/veo-3\\.1-lite\\s+failed\\s+1\\s+" + failedCost.toPlainString()),
         run[1]);
     assertTrue(
         run[1].lines().anyMatch(l -> l.matches("TOTAL\\s+2\\s+" + storedCost.add(failedCost))),
@@ -301,21 +291,13 @@ class OperateTest {
     return Optional.empty();
   }
 
+  private static boolean hasLine(String text, String regex) {
+    return text.lines().anyMatch(l -> l.matches(regex));
+  }
+
   private String chromium(String browser, Path profile, String... action) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--virtual-time-budget=5000"));
+    List<String> command = new ArrayList<>(DevTools.headless(browser, profile));
+    command.add("--virtual-time-budget=5000");
     command.addAll(List.of(action));
     command.add(stack.apiBase().resolve("/").toString());
     Process process =

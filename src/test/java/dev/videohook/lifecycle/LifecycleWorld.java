@@ -665,17 +665,17 @@ final class LifecycleWorld implements AutoCloseable {
   }
 
   private void runReconciler() {
-    bounded(
-        "a reconciler run",
-        timing.runBudget(),
-        () -> {
-          try {
-            reconciler.run(live.instant().plus(timing.runBudget()));
-          } catch (RuntimeException e) {
-            LOG.info("reconciler run failed: {}", e.toString());
-          }
-          return null;
-        });
+    bounded("a reconciler run", timing.runBudget(), this::reconcilerRun);
+  }
+
+  /** One reconciler run; a run that fails is logged, and the world goes on. */
+  private Object reconcilerRun() {
+    try {
+      reconciler.run(live.instant().plus(timing.runBudget()));
+    } catch (RuntimeException e) {
+      LOG.info("reconciler run failed: {}", e.toString());
+    }
+    return null;
   }
 
   /** What the provider would have answered about each open job while the reconciler ran. */
@@ -753,16 +753,7 @@ final class LifecycleWorld implements AutoCloseable {
         race(
             "a webhook against a reconciler run",
             timing.runBudget(),
-            List.<Callable<Object>>of(
-                () -> post(delivery),
-                () -> {
-                  try {
-                    reconciler.run(live.instant().plus(timing.runBudget()));
-                  } catch (RuntimeException e) {
-                    LOG.info("reconciler run failed: {}", e.toString());
-                  }
-                  return null;
-                }));
+            List.<Callable<Object>>of(() -> post(delivery), this::reconcilerRun));
     WebhookOutcome outcome = (WebhookOutcome) results.get(0);
     judgeReconciler(before, Set.of(id));
     if (outcome == WebhookOutcome.RECORDED || !wasOpen) {

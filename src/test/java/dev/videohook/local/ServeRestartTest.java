@@ -9,8 +9,6 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -21,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +35,10 @@ class ServeRestartTest {
 
   @Test
   void serve_restartsBackToBack_onTheSamePorts_rightAfterConnections() throws Exception {
-    LocalPorts ports = freePorts();
+    LocalPorts ports = ServeFixture.freePorts();
     Path file = dir.resolve("local.env");
     for (int run = 1; run <= RESTARTS; run++) {
-      try (LocalVideohook stack = serve(ports, file, new ByteArrayOutputStream())) {
+      try (LocalVideohook stack = ServeFixture.serve(ports, file, new ByteArrayOutputStream())) {
         assertEquals(ports.api(), stack.apiBase().getPort(), "run " + run);
         assertEquals(ports.moto(), stack.dynamoDbEndpoint().getPort(), "run " + run);
         assertEquals(ports.s3(), stack.s3Endpoint().getPort(), "run " + run);
@@ -58,7 +54,8 @@ class ServeRestartTest {
   @Test
   void theBanner_saysLocalStateLivesInMemory_andEndsWithTheStack() throws Exception {
     ByteArrayOutputStream banner = new ByteArrayOutputStream();
-    try (LocalVideohook stack = serve(LocalPorts.any(0), dir.resolve("local.env"), banner)) {
+    try (LocalVideohook stack =
+        ServeFixture.serve(LocalPorts.any(0), dir.resolve("local.env"), banner)) {
       assertNotNull(stack.apiBase());
       String printed = banner.toString(StandardCharsets.UTF_8);
       assertTrue(
@@ -102,34 +99,5 @@ class ServeRestartTest {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, page.statusCode(), path);
     }
-  }
-
-  private static LocalVideohook serve(LocalPorts ports, Path file, ByteArrayOutputStream out)
-      throws IOException {
-    LocalMain.Serve serve = new LocalMain.Serve();
-    serve.port = ports.api();
-    serve.quiet = true;
-    serve.ports = ports;
-    serve.envFile = file;
-    LocalVideohook stack =
-        serve.start(new HashMap<>(), new PrintStream(out, true, StandardCharsets.UTF_8), false);
-    assertNotNull(stack, "serve refused port " + ports.api());
-    return stack;
-  }
-
-  /** Ports nothing listens on now (the simulators take four in a row, the API server the next). */
-  private static LocalPorts freePorts() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      // below Linux's ephemeral range, which outgoing connections take from
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
-      boolean free = true;
-      for (int i = 0; i <= 6 && free; i++) {
-        free = LoopbackPort.preferred(base + i) == base + i;
-      }
-      if (free) {
-        return new LocalPorts(base + 6, base, base + 1, base + 2);
-      }
-    }
-    throw new IOException("no seven free ports in a row");
   }
 }

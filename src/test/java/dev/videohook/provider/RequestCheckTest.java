@@ -35,6 +35,24 @@ class RequestCheckTest {
     return body;
   }
 
+  /** A request to veo with these frame images (null: none), as the client writes it. */
+  private static Map<String, Object> withFrames(String firstFrame, String lastFrame) {
+    return new SubmitRequest(
+            "veo",
+            "p",
+            /* durationSeconds */ null,
+            /* resolution */ null,
+            /* aspectRatio */ null,
+            /* size */ null,
+            /* seed */ null,
+            /* generateAudio */ null,
+            firstFrame,
+            lastFrame,
+            URI.create("https://cb.example"),
+            Map.of())
+        .toJson();
+  }
+
   private static List<String> fields(List<Refusal> refusals) {
     return refusals.stream().map(Refusal::field).toList();
   }
@@ -78,21 +96,7 @@ class RequestCheckTest {
 
   @Test
   void schema_refusesAFrameImageThatIsNotAnImageUrl() {
-    Map<String, Object> body =
-        new SubmitRequest(
-                "veo",
-                "p",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "file:///etc/passwd",
-                "https://img.example.com/last.png",
-                URI.create("https://cb.example"),
-                Map.of())
-            .toJson();
+    Map<String, Object> body = withFrames("file:///etc/passwd", "https://img.example.com/last.png");
 
     assertEquals(List.of("first_frame"), fields(RequestCheck.againstSchema(body)));
   }
@@ -125,21 +129,7 @@ class RequestCheckTest {
 
   @Test
   void model_refusesAFrameTypeItDoesNotTake() {
-    Map<String, Object> body =
-        new SubmitRequest(
-                "veo",
-                "p",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "https://img.example.com/last.png",
-                URI.create("https://cb.example"),
-                Map.of())
-            .toJson();
+    Map<String, Object> body = withFrames(null, "https://img.example.com/last.png");
 
     List<Refusal> refusals = RequestCheck.againstModel(body, MODELS);
 

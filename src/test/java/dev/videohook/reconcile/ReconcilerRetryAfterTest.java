@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
+import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
@@ -29,6 +30,21 @@ class ReconcilerRetryAfterTest {
 
   @RegisterExtension static final ReconcileStage stage = new ReconcileStage(KEY);
 
+  /**
+   * A reconciler with the production provider clients, an hour ahead (so the jobs are old enough),
+   * whose own pauses go to {@code sleeper}.
+   */
+  private static Reconciler reconciler(Sleeper sleeper) {
+    ReconcileConfig config = stage.config(10);
+    return new Reconciler(
+        stage.jobs(),
+        Reconciler.clients(
+            config, TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY))),
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(1)),
+        sleeper,
+        config);
+  }
+
   @Test
   void throttledStatusCall_withRetryAfter_isTriedAgain_andTheJobRecovered() throws Exception {
     List<Duration> reconcilerSleeps = new CopyOnWriteArrayList<>();
@@ -39,15 +55,7 @@ class ReconcilerRetryAfterTest {
     JobKey key = new JobKey("acme", PROVIDER, id);
     stage.jobs().recordSubmitted(key, "google/veo-3.1-lite", "a lamp", Instant.now());
     assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
-    ReconcileConfig config = stage.config(10);
-    Reconciler reconciler =
-        new Reconciler(
-            stage.jobs(),
-            Reconciler.clients(
-                config, TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY))),
-            Clock.offset(Clock.systemUTC(), Duration.ofHours(1)),
-            reconcilerSleeps::add,
-            config);
+    Reconciler reconciler = reconciler(reconcilerSleeps::add);
     simulator.throttleNext(1, 429, "1");
 
     ReconcileReport report = reconciler.run(Instant.now().plus(Duration.ofDays(2)));
@@ -75,15 +83,7 @@ class ReconcilerRetryAfterTest {
               new JobKey("acme", PROVIDER, id), "google/veo-3.1-lite", "a lamp", Instant.now());
       assertTrue(simulator.awaitDelivered(id, Duration.ofSeconds(10)));
     }
-    ReconcileConfig config = stage.config(10);
-    Reconciler reconciler =
-        new Reconciler(
-            stage.jobs(),
-            Reconciler.clients(
-                config, TenantSecrets.fromEnvironment(Map.of(PROVIDER.apiKeyEnv(), KEY))),
-            Clock.offset(Clock.systemUTC(), Duration.ofHours(1)),
-            reconcilerSleeps::add,
-            config);
+    Reconciler reconciler = reconciler(reconcilerSleeps::add);
     int before = simulator.apiRequests().size();
     // no Retry-After: the limit resets in 10 minutes, longer than any back-off of a run
     simulator.throttleNext(10, 429, null, Duration.ofMinutes(10));

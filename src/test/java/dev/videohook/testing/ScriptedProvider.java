@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * <p>The servers speak HTTP/1.1 from raw sockets, one request per connection, so a source can send
  * what no well-behaved server would: a negative {@code Content-Length}, a body cut short, headers
  * that come late or never.
+ *
+ * <p>Why not okhttp's MockWebServer ({@link VideoHost}): it builds each reply from a {@code
+ * MockResponse} and keeps a script per server, while the lifecycle worlds need three origins under
+ * one script and one request log, and replies written byte for byte as the script gives them.
  */
 public final class ScriptedProvider implements AutoCloseable {
   /** What {@code GET /videos/{id}} answers. */

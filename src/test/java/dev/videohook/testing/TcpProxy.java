@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay in front of a server, to take the network path away and give it back: while {@link
  * #cut() cut}, every open connection is dropped and every new one is closed as soon as it is
  * accepted, as a store that has gone away looks to its clients; the server behind keeps its data.
+ *
+ * <p>Not an HTTP fake, and no MockWebServer could take its place: it relays bytes in front of a
+ * real server (moto's S3 above all), where MockWebServer is an endpoint of its own.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;

@@ -158,9 +158,12 @@ class MalformedCorpusTest {
     List<Map<String, AttributeValue>> after = allItems(dynamoDb, table);
     switch ((String) expect.get("writes")) {
       case "nothing" -> assertEquals(before, after, name + ": the table must be unchanged");
-      case "job" -> assertOneNewJob(name, before, after, map(expect.get("record")), request);
+      case "job" ->
+          assertOneNewJob(
+              name, onlyNewItem(name, before, after), map(expect.get("record")), request);
       case "unknown-event" ->
-          assertOneNewUnknownEvent(name, before, after, map(expect.get("record")), request);
+          assertOneNewUnknownEvent(
+              name, onlyNewItem(name, before, after), map(expect.get("record")), request);
       default -> throw new AssertionError(name + ": unknown writes " + expect.get("writes"));
     }
   }
@@ -195,13 +198,12 @@ class MalformedCorpusTest {
 
   // --- what a 204 may write ---
 
+  /** {@code added}, the one item the request wrote, is what {@code record} expects. */
   private void assertOneNewJob(
       String name,
-      List<Map<String, AttributeValue>> before,
-      List<Map<String, AttributeValue>> after,
+      Map<String, AttributeValue> added,
       Map<String, Object> record,
       Map<String, Object> request) {
-    Map<String, AttributeValue> added = onlyNewItem(name, before, after);
     JobKey key = key(record, request);
     Job job =
         new JobStore(dynamoDb, table)
@@ -223,13 +225,12 @@ class MalformedCorpusTest {
     }
   }
 
+  /** {@code added}, the one item the request wrote, is what {@code record} expects. */
   private void assertOneNewUnknownEvent(
       String name,
-      List<Map<String, AttributeValue>> before,
-      List<Map<String, AttributeValue>> after,
+      Map<String, AttributeValue> added,
       Map<String, Object> record,
       Map<String, Object> request) {
-    Map<String, AttributeValue> added = onlyNewItem(name, before, after);
     assertEquals(JobTable.ITEM_TYPE_DELIVERY, added.get(JobTable.ITEM_TYPE).s(), name);
     DeliveryRecord delivery = JobItems.delivery(added).orElseThrow();
     assertEquals(record.get("type"), delivery.eventStatus(), name);
@@ -299,23 +300,7 @@ class MalformedCorpusTest {
       rawPath = (String) request.get("rawPath");
     }
     String routeKey = (String) request.getOrDefault("routeKey", "POST " + routePath);
-    return APIGatewayV2HTTPEvent.builder()
-        .withVersion("2.0")
-        .withRouteKey(routeKey)
-        .withRawPath(rawPath)
-        .withHeaders(headers)
-        .withBody(body)
-        .withIsBase64Encoded(base64)
-        .withRequestContext(
-            APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withStage(stage)
-                .withHttp(
-                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod("POST")
-                        .withPath(rawPath)
-                        .build())
-                .build())
-        .build();
+    return SignedRequests.event(routeKey, rawPath, stage, headers, body, base64);
   }
 
   private static String signature(String signing, byte[] signed) {

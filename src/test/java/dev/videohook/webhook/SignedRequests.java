@@ -47,16 +47,27 @@ final class SignedRequests {
   static APIGatewayV2HTTPEvent event(
       String routePath, String tenant, Map<String, String> headers, String body) {
     String rawPath = tenant.equals("$default") ? routePath : "/" + tenant + routePath;
+    return event("POST " + routePath, rawPath, tenant, headers, body, false);
+  }
+
+  /** A POST as API Gateway hands it over, every part as given. */
+  static APIGatewayV2HTTPEvent event(
+      String routeKey,
+      String rawPath,
+      String stage,
+      Map<String, String> headers,
+      String body,
+      boolean base64) {
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
-        .withRouteKey("POST " + routePath)
+        .withRouteKey(routeKey)
         .withRawPath(rawPath)
         .withHeaders(headers)
         .withBody(body)
-        .withIsBase64Encoded(false)
+        .withIsBase64Encoded(base64)
         .withRequestContext(
             APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withStage(tenant)
+                .withStage(stage)
                 .withHttp(
                     APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                         .withMethod("POST")
