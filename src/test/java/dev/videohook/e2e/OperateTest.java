@@ -180,6 +180,21 @@ class OperateTest {
     return (String) ((Map<String, Object>) event.get("detail")).get("job_id");
   }
 
+  /** The events published so far, once one of them is about {@code jobId}. */
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> awaitEventFor(String jobId) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Map<String, Object>> events = events();
+      if (events.stream()
+          .anyMatch(e -> jobId.equals(((Map<String, Object>) e.get("detail")).get("job_id")))) {
+        return events;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no event for " + jobId + ": " + events());
+  }
+
   private static Map<String, Object> byJob(List<Map<String, Object>> events, String jobId) {
     return events.stream()
         .filter(e -> jobId.equals(jobIdOf(e)))
@@ -273,8 +288,7 @@ class OperateTest {
         3,
         job.stored().objects().stream().map(o -> o.sha256()).distinct().count(),
         "each index is its own video");
-    List<Map<String, Object>> events = awaitEvents(3);
-    Map<String, Object> stored = byJob(events, jobId);
+    Map<String, Object> stored = byJob(awaitEventFor(jobId), jobId);
     assertEquals(
         3, ((List<Object>) ((Map<String, Object>) stored.get("detail")).get("outputs")).size());
   }
