@@ -2,7 +2,7 @@ package dev.videohook.bench;
 
 import ch.qos.logback.classic.LoggerContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.videohook.config.LogSetup;
+import dev.videohook.startup.LogSetup;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;

@@ -4,7 +4,7 @@ import dev.videohook.config.LocalMode;
 import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;

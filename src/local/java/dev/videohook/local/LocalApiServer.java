@@ -12,7 +12,7 @@ import dev.videohook.job.JobItems;
 import dev.videohook.job.JobScan;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.webhook.WebhookHandler;
 import java.io.IOException;

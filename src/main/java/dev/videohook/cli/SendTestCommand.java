@@ -1,9 +1,9 @@
 package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.event.EventType;
 import dev.videohook.event.SampleEvents;
-import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;

@@ -2,9 +2,9 @@ package dev.videohook.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.config.SharedConfig;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStore;
-import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.InputReference;
 import dev.videohook.provider.ProviderApiException;

@@ -1,7 +1,7 @@
 package dev.videohook.cli;
 
 import dev.videohook.config.ConfigurationException;
-import dev.videohook.config.LogSetup;
+import dev.videohook.startup.LogSetup;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.videohook.download;
 
 import dev.videohook.retry.Deadline;
+import dev.videohook.retry.Transient;
 
 /**
  * A download that did not succeed. Transient failures (timeouts, dropped or short bodies, 429, 5xx)
@@ -8,7 +9,7 @@ import dev.videohook.retry.Deadline;
  * by this code, names the URL without its query and never holds a secret; there is never a cause (a
  * client's exception message could quote a header value).
  */
-public final class DownloadException extends RuntimeException {
+public final class DownloadException extends RuntimeException implements Transient {
   private static final long MIB = 1024 * 1024;
 
   private final boolean transientFailure;
@@ -71,6 +72,7 @@ public final class DownloadException extends RuntimeException {
     return text.toString();
   }
 
+  @Override
   public boolean isTransient() {
     return transientFailure;
   }

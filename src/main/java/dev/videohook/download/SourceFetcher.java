@@ -1,12 +1,12 @@
 package dev.videohook.download;
 
-import dev.videohook.net.AddressPolicy;
-import dev.videohook.net.Destination;
-import dev.videohook.net.HostResolver;
-import dev.videohook.net.HttpStatus;
-import dev.videohook.net.RefusedDestinationException;
-import dev.videohook.net.TransportFailures;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.egress.AddressPolicy;
+import dev.videohook.egress.Destination;
+import dev.videohook.egress.HostResolver;
+import dev.videohook.egress.HttpStatus;
+import dev.videohook.egress.RefusedDestinationException;
+import dev.videohook.egress.TransportFailures;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.retry.Deadline;
 import java.io.IOException;
 import java.net.InetAddress;

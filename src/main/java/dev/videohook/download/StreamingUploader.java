@@ -1,7 +1,7 @@
 package dev.videohook.download;
 
+import dev.videohook.egress.TransportFailures;
 import dev.videohook.job.StoredObject;
-import dev.videohook.net.TransportFailures;
 import dev.videohook.retry.Deadline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

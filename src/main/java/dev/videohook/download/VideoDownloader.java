@@ -1,12 +1,13 @@
 package dev.videohook.download;
 
+import dev.videohook.egress.HostResolver;
+import dev.videohook.egress.TransportFailures;
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.job.StoredObject;
-import dev.videohook.net.HostResolver;
-import dev.videohook.net.TransportFailures;
-import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.retry.Deadline;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.secrets.TenantSecrets;
 import java.io.IOException;
 import java.net.URI;

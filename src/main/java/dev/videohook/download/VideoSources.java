@@ -5,6 +5,7 @@ import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderApiException;
 import dev.videohook.provider.ProviderClient;
 import dev.videohook.retry.Deadline;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;

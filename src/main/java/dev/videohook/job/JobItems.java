@@ -1,7 +1,7 @@
 package dev.videohook.job;
 
+import dev.videohook.egress.UrlPolicy;
 import dev.videohook.event.EventType;
-import dev.videohook.net.UrlPolicy;
 import dev.videohook.provider.Provider;
 import java.math.BigDecimal;
 import java.net.URI;

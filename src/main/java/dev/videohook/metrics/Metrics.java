@@ -1,8 +1,8 @@
 package dev.videohook.metrics;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.videohook.config.LogSetup;
 import dev.videohook.config.SharedConfig;
+import dev.videohook.startup.LogSetup;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.videohook.provider;
 
 import dev.videohook.config.Settings;
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.egress.UrlPolicy;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.videohook.provider;
 
-import dev.videohook.net.UrlPolicy;
+import dev.videohook.egress.UrlPolicy;
 import java.net.URI;
 
 /**

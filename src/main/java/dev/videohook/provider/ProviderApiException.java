@@ -1,6 +1,6 @@
 package dev.videohook.provider;
 
-import dev.videohook.net.HttpStatus;
+import dev.videohook.egress.HttpStatus;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.videohook.provider;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.videohook.net.TransportFailures;
+import dev.videohook.egress.TransportFailures;
 import dev.videohook.retry.Deadline;
 import dev.videohook.retry.Sleeper;
 import java.io.IOException;

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videohook.net.Destination;
-import dev.videohook.net.TestDns;
+import dev.videohook.egress.Destination;
+import dev.videohook.egress.TestDns;
 import dev.videohook.retry.Deadline;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.testing.TricklingServer;
 import dev.videohook.testing.VideoHost;
 import java.net.InetAddress;

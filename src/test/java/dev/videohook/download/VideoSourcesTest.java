@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.ProviderClient;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.secrets.TenantSecrets;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 /** What an HTTP status says about trying again. */
 public final class HttpStatus {

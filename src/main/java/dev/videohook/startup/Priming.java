@@ -1,4 +1,4 @@
-package dev.videohook.config;
+package dev.videohook.startup;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 import java.io.EOFException;
 import java.math.BigDecimal;

@@ -10,11 +10,6 @@ import java.util.Arrays;
 public final class BenchMain {
   private BenchMain() {}
 
-  /** The JMH benches live in src/bench/java, compiled only under -Pbench: found by name. */
-  private static void runJmhBench(String name, String[] args) throws Exception {
-    Class.forName(name).getMethod("main", String[].class).invoke(null, (Object) args);
-  }
-
   public static void main(String[] args) throws Exception {
     String bench = args.length == 0 ? "" : args[0];
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
@@ -22,8 +17,8 @@ public final class BenchMain {
       case "download" -> DownloadBench.main(rest);
       case "receiver" -> ReceiverBench.main(rest);
       case "coldstart" -> ColdStartBench.main(rest);
-      case "verifier" -> runJmhBench("dev.videohook.bench.VerifierBench", rest);
-      case "delivery" -> runJmhBench("dev.videohook.bench.DeliveryBench", rest);
+      case "verifier" -> VerifierBench.main(rest);
+      case "delivery" -> DeliveryBench.main(rest);
       default -> {
         System.err.println(
             "usage: -Dexec.args=\"download [--size-mib N]\"  or  -Dexec.args=\"receiver [--requests N] [--concurrency N] [--guide-dir DIR]\"  or  -Dexec.args=\"coldstart [--runs N] [--guide-dir DIR]\"  or  -Dexec.args=verifier  or  -Dexec.args=delivery");

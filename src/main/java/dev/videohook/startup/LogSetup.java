@@ -1,4 +1,4 @@
-package dev.videohook.config;
+package dev.videohook.startup;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

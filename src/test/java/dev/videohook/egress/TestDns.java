@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,10 +1,11 @@
-package dev.videohook.download;
+package dev.videohook.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videohook.download.DownloadException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

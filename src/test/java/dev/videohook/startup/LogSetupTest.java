@@ -1,4 +1,4 @@
-package dev.videohook.config;
+package dev.videohook.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

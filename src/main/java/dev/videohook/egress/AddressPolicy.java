@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

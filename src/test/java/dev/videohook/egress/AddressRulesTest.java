@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

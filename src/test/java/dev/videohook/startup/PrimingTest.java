@@ -1,9 +1,11 @@
-package dev.videohook.config;
+package dev.videohook.startup;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.videohook.config.AwsClients;
+import dev.videohook.config.SharedConfig;
 import dev.videohook.job.JobStore;
 import dev.videohook.testing.SharedMoto;
 import java.net.URI;

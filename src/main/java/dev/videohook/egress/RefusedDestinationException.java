@@ -1,4 +1,4 @@
-package dev.videohook.net;
+package dev.videohook.egress;
 
 /**
  * A URL the downloader must not fetch: its scheme, its host or one of the host's addresses is not

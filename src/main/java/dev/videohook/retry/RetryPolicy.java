@@ -1,7 +1,5 @@
-package dev.videohook.download;
+package dev.videohook.retry;
 
-import dev.videohook.retry.Backoff;
-import dev.videohook.retry.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -36,15 +34,15 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   }
 
   /**
-   * Runs {@code attempt} until it succeeds, fails with a {@link DownloadException} that is not
-   * transient, or runs out of attempts; the last failure is thrown.
+   * Runs {@code attempt} until it succeeds, fails with anything but a {@link Transient} failure
+   * that says it is, or runs out of attempts; the last failure is thrown.
    */
   public <T> T run(String what, Attempt<T> attempt) {
     for (int n = 1; ; n++) {
       try {
         return attempt.run();
-      } catch (DownloadException e) {
-        if (!e.isTransient() || n >= maxAttempts) {
+      } catch (RuntimeException e) {
+        if (!(e instanceof Transient failure) || !failure.isTransient() || n >= maxAttempts) {
           throw e;
         }
         Duration pause = backoff(n);
