@@ -6,20 +6,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.videohook.cli.LocalCli;
 import dev.videohook.cli.VideohookCli;
-import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.local.LocalEnvFile;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.LocalStackExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -273,14 +271,10 @@ class DocExamplesTest {
   }
 
   private static void awaitStored(JobKey key) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    Optional<Job> job = stack.jobStore().find(key);
-    while (Instant.now().isBefore(deadline)
-        && (job.isEmpty() || job.get().status() != JobStatus.STORED)) {
-      Thread.sleep(100);
-      job = stack.jobStore().find(key);
-    }
-    assertEquals(JobStatus.STORED, job.orElseThrow().status(), "the job <jobId> stands for");
+    assertEquals(
+        JobStatus.STORED,
+        LocalStackExtension.awaitStored(stack, key).status(),
+        "the job <jobId> stands for");
   }
 
   /** The little of sh's word splitting the examples use. */

@@ -10,15 +10,13 @@ import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.provider.Provider;
+import dev.videohook.testing.LocalStackExtension;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,13 +79,6 @@ class LocalEnvFileTest {
   }
 
   private static Job awaitSettled(LocalVideohook stack, JobKey key) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    Optional<Job> job = stack.jobStore().find(key);
-    while (Instant.now().isBefore(deadline)
-        && (job.isEmpty() || job.get().status() != JobStatus.STORED)) {
-      Thread.sleep(100);
-      job = stack.jobStore().find(key);
-    }
-    return job.orElseThrow();
+    return LocalStackExtension.awaitStored(stack, key);
   }
 }

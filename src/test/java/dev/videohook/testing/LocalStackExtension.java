@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -51,10 +52,19 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
   /** The job once it leaves completed (stored or download_failed), or as it is after 60 s. */
   public Job awaitPastCompleted(JobKey key) throws InterruptedException {
+    return await(stack, key, status -> status != JobStatus.COMPLETED);
+  }
+
+  /** The job once it is stored, or as it is after 60 s, on {@code stack}. */
+  public static Job awaitStored(LocalVideohook stack, JobKey key) throws InterruptedException {
+    return await(stack, key, status -> status == JobStatus.STORED);
+  }
+
+  private static Job await(LocalVideohook stack, JobKey key, Predicate<JobStatus> done)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     Optional<Job> job = stack.jobStore().find(key);
-    while (Instant.now().isBefore(deadline)
-        && (job.isEmpty() || job.get().status() == JobStatus.COMPLETED)) {
+    while (Instant.now().isBefore(deadline) && (job.isEmpty() || !done.test(job.get().status()))) {
       Thread.sleep(100);
       job = stack.jobStore().find(key);
     }

@@ -49,7 +49,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -116,19 +115,17 @@ class MalformedCorpusTest {
   private static final Pattern TEMPLATE = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern TIMESTAMP = Pattern.compile("t(?:([+-])(\\d+))?");
 
-  private DynamoDbClient dynamoDb;
-  private String table;
-  private WebhookHandler handler;
-
-  @BeforeEach
-  void newTable() {
-    dynamoDb = SharedMoto.get().client();
-    table = SharedMoto.newJobTable();
-    JobStore store = new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL);
-    handler =
-        new WebhookHandler(
-            new WebhookReceiver(store, secrets(), Duration.ofSeconds(300), MAX_BODY_BYTES, CLOCK));
-  }
+  // a new table for every test (JUnit makes a new instance for each)
+  private final DynamoDbClient dynamoDb = SharedMoto.get().client();
+  private final String table = SharedMoto.newJobTable();
+  private final WebhookHandler handler =
+      new WebhookHandler(
+          new WebhookReceiver(
+              new JobStore(dynamoDb, table, JobStore.DEFAULT_DELIVERY_TTL),
+              secrets(),
+              Duration.ofSeconds(300),
+              MAX_BODY_BYTES,
+              CLOCK));
 
   private static TenantSecrets secrets() {
     return StubSecrets.signing(
