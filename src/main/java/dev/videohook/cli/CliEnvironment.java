@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,18 +159,32 @@ final class CliEnvironment {
         && !hasAwsCredentials()) {
       missing.add(CREDENTIALS);
     }
-    if (!missing.isEmpty()) {
-      throw new CliException(
-          ExitCode.CONFIGURATION,
-          "not set: "
-              + String.join(", ", missing)
-              + ". Load the stack's settings into this shell:\n"
-              + "  the local stack:   "
-              + LOAD_LOCAL
-              + "\n"
-              + "  a deployed stack:  "
-              + LOAD_DEPLOYED);
+    if (missing.isEmpty()) {
+      return;
     }
+    // a provider's API key is the user's own: no stack's settings hold it but the local one's
+    List<String> keys =
+        Arrays.stream(Provider.values())
+            .map(Provider::apiKeyEnv)
+            .filter(missing::contains)
+            .toList();
+    StringBuilder message = new StringBuilder("not set: " + String.join(", ", missing) + ".");
+    if (keys.size() < missing.size()) {
+      message
+          .append(" Load the stack's settings into this shell:\n")
+          .append("  the local stack:   ")
+          .append(LOAD_LOCAL)
+          .append("\n")
+          .append("  a deployed stack:  ")
+          .append(LOAD_DEPLOYED);
+    }
+    for (String key : keys) {
+      message
+          .append("\n  your API key:      export ")
+          .append(key)
+          .append("=… (never printed; the local stack's file sets the simulator's)");
+    }
+    throw new CliException(ExitCode.CONFIGURATION, message.toString());
   }
 
   private static boolean hasAwsCredentials() {

@@ -181,14 +181,24 @@ final class SubmitCommand implements Callable<Integer> {
     // before anything is paid for: AWS would answer a tenant with no stage 404, after the
     // generation; and before the missing settings, as a mistyped tenant is the first thing to fix
     checkTenants();
-    if (!noRecord && !cli.env.hasJobTable()) {
-      // the stack's settings are not loaded: every one this submit needs, named at once
-      List<String> needed = new ArrayList<>(List.of(providerOption.provider.apiKeyEnv()));
+    // every setting this submit needs that is missing, named at once, before anything is sent
+    List<String> needed = new ArrayList<>(List.of(providerOption.provider.apiKeyEnv()));
+    if (!noRecord) {
       needed.add(SharedConfig.JOBS_TABLE);
-      if (callbackUrl == null) {
-        needed.add(CliEnvironment.API_URL);
-      }
+    }
+    if (callbackUrl == null) {
+      needed.add(CliEnvironment.API_URL);
+    }
+    try {
       cli.env.requireStack(needed.toArray(String[]::new));
+    } catch (CliException missing) {
+      if (callbackUrl == null && missing.getMessage().contains(CliEnvironment.API_URL)) {
+        throw new CliException(
+            missing.exitCode(),
+            missing.getMessage()
+                + "\n  or, for this job alone: --callback-url (the receiver's URL for its webhook)");
+      }
+      throw missing;
     }
     URI callback = callbackUrl();
     checkDefaultTenant(callback);

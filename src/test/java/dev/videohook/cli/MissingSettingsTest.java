@@ -61,6 +61,38 @@ class MissingSettingsTest {
   }
 
   @Test
+  void submitWithTheTableSet_stillNamesEveryOtherMissingSettingAtOnce() {
+    Map<String, String> env = new HashMap<>();
+    env.put("JOBS_TABLE", "videohook-jobs");
+    env.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + LoopbackPort.free());
+
+    Run run =
+        CliStack.run(
+            env, "submit", "-p", "openrouter", "-t", "acme", "--model", "m", "--prompt", "a");
+
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().contains("not set: OPENROUTER_API_KEY, VIDEOHOOK_API_URL."), run.err());
+    assertTrue(run.err().contains("videohook env --stack NAME > stack.env"), run.err());
+    assertTrue(run.err().contains("export OPENROUTER_API_KEY="), run.err());
+  }
+
+  @Test
+  void aMissingApiKeyAlone_saysToExportIt_notToLoadTheStacksSettings() {
+    Map<String, String> env = new HashMap<>();
+    env.put("JOBS_TABLE", "videohook-jobs");
+    env.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + LoopbackPort.free());
+    env.put("VIDEOHOOK_API_URL", "https://api.example.com/prod");
+
+    Run run =
+        CliStack.run(
+            env, "submit", "-p", "openrouter", "-t", "acme", "--model", "m", "--prompt", "a");
+
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().contains("export OPENROUTER_API_KEY="), run.err());
+    assertTrue(!run.err().contains("stack.env"), run.err());
+  }
+
+  @Test
   void anUnreachableStack_namesTheSettingsFileTheShellLoaded() {
     Map<String, String> env = unreachable();
     env.put("VIDEOHOOK_SETTINGS_FILE", "target/local-3001.env");

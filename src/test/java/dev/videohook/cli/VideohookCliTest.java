@@ -119,7 +119,7 @@ class VideohookCliTest {
     Run run = submit(env, "--model", "m", "--prompt", "p");
 
     assertEquals(3, run.exitCode());
-    assertTrue(run.err().contains("OPENROUTER_API_KEY is not set"), run.err());
+    assertTrue(run.err().contains("not set: OPENROUTER_API_KEY"), run.err());
     assertFalse(run.err().contains("Exception"), run.err());
     assertEquals(requestsBefore, cli.simulator().apiRequests().size());
   }
@@ -190,7 +190,7 @@ class VideohookCliTest {
 
     assertEquals(3, run.exitCode());
     assertTrue(
-        run.err().contains("VIDEOHOOK_API_URL is not set") && run.err().contains("--callback-url"),
+        run.err().contains("not set: VIDEOHOOK_API_URL") && run.err().contains("--callback-url"),
         run.err());
   }
 
