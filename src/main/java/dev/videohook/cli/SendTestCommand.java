@@ -7,14 +7,8 @@ import dev.videohook.event.SampleEvents;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -104,31 +98,14 @@ final class SendTestCommand implements Callable<Integer> {
     URI target = target();
     String signingSecret = signingSecret(target);
     byte[] body = JSON.std.asBytes(SampleEvents.terminal(terminal, jobId, unsignedUrls));
-    HttpRequest request =
-        HttpRequest.newBuilder(target)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header(
-                providerOption.provider.signatureHeader(),
-                providerOption.provider.sign(signingSecret, Instant.now().getEpochSecond(), body))
-            .header(providerOption.provider.idempotencyHeader(), jobId + "-" + terminal.status())
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    int code;
-    try {
-      code =
-          HttpClient.newHttpClient()
-              .send(request, HttpResponse.BodyHandlers.discarding())
-              .statusCode();
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCode.FAILED,
-          "cannot reach "
-              + target
-              + " ("
-              + e.getClass().getSimpleName()
-              + "). Is the receiver running? Start one with: mvn -q -Plocal -Dexec.args=serve");
-    }
+    int code =
+        SignedPost.send(
+            target,
+            providerOption.provider,
+            signingSecret,
+            jobId + "-" + terminal.status(),
+            body,
+            ". Is the receiver running? Start one with: mvn -q -Plocal -Dexec.args=serve");
     PrintWriter out = spec.commandLine().getOut();
     out.println(code);
     explain(code, target).ifPresent(spec.commandLine().getErr()::println);

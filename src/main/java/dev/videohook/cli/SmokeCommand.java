@@ -11,15 +11,9 @@ import dev.videohook.job.JobStore;
 import dev.videohook.provider.CallbackUrls;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -161,29 +155,13 @@ final class SmokeCommand implements Callable<Integer> {
 
   private int post(URI target, Provider provider, String key, String dedupeKey, byte[] body)
       throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(target)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header(
-                provider.signatureHeader(),
-                provider.sign(key, Instant.now().getEpochSecond(), body))
-            .header(provider.idempotencyHeader(), dedupeKey)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    try {
-      return HttpClient.newHttpClient()
-          .send(request, HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCode.FAILED,
-          "cannot reach "
-              + target
-              + " ("
-              + e.getClass().getSimpleName()
-              + "): check VIDEOHOOK_API_URL (the stack output WebhookApiUrl).");
-    }
+    return SignedPost.send(
+        target,
+        provider,
+        key,
+        dedupeKey,
+        body,
+        ": check VIDEOHOOK_API_URL (the stack output WebhookApiUrl).");
   }
 
   /** Why the receiver said no, and what to check: its answer never says why. */
