@@ -147,6 +147,14 @@ final class CliEnvironment {
    * needs AWS credentials, unless an emulator endpoint (the local stack) is set or named.
    */
   void requireStack(String... names) {
+    requireStack(Map.of(), names);
+  }
+
+  /**
+   * As {@link #requireStack(String...)}, saying for a missing setting named in {@code instead} what
+   * the command takes in its place (an option, for this run alone).
+   */
+  void requireStack(Map<String, String> instead, String... names) {
     List<String> missing = new ArrayList<>();
     for (String name : names) {
       if (get(name).isEmpty()) {
@@ -184,6 +192,12 @@ final class CliEnvironment {
           .append(key)
           .append("=… (never printed; the local stack's file sets the simulator's)");
     }
+    instead.forEach(
+        (name, option) -> {
+          if (missing.contains(name)) {
+            message.append("\n  or, for this run alone: ").append(option);
+          }
+        });
     throw new CliException(ExitCode.CONFIGURATION, message.toString());
   }
 

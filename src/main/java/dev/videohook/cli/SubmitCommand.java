@@ -189,17 +189,9 @@ final class SubmitCommand implements Callable<Integer> {
     if (callbackUrl == null) {
       needed.add(CliEnvironment.API_URL);
     }
-    try {
-      cli.env.requireStack(needed.toArray(String[]::new));
-    } catch (CliException missing) {
-      if (callbackUrl == null && missing.getMessage().contains(CliEnvironment.API_URL)) {
-        throw new CliException(
-            missing.exitCode(),
-            missing.getMessage()
-                + "\n  or, for this job alone: --callback-url (the receiver's URL for its webhook)");
-      }
-      throw missing;
-    }
+    cli.env.requireStack(
+        Map.of(CliEnvironment.API_URL, "--callback-url (the receiver's URL for its webhook)"),
+        needed.toArray(String[]::new));
     URI callback = callbackUrl();
     checkDefaultTenant(callback);
     Map<String, Object> extra = extraFields();
