@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,7 @@ public final class ColdStartBench implements Callable<Integer> {
     List<Long> firstRequestPrimed = new ArrayList<>();
     List<Long> express = new ArrayList<>();
     List<Long> archived = new ArrayList<>();
+    Map<String, Integer> classes;
     try (MotoServer dynamoDb = MotoServer.start()) {
       dynamoDb.createJobTable("coldstart-jobs");
       String jars = jarredClasspath(classpath);
@@ -86,6 +89,7 @@ public final class ColdStartBench implements Callable<Integer> {
           express.add(expressSpawnToFirst204());
         }
       }
+      classes = classesBySource(classpath, dynamoDb);
     }
     System.out.printf(
         "%d runs each, interleaved, %d cores, java %s, -XX:TieredStopAtLevel=1%n%n",
@@ -109,7 +113,53 @@ public final class ColdStartBench implements Callable<Integer> {
     System.out.printf(
         "ratio first delivery primed / unprimed: %.2f%n",
         (double) median(firstRequestPrimed) / Math.max(1, median(firstRequest)));
+    System.out.printf("%nclasses loaded, spawn -> first delivery committed, unprimed, by source:%n");
+    classes.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(entry -> System.out.printf("%-62s %8d%n", entry.getKey(), entry.getValue()));
+    System.out.printf(
+        "%-62s %8d%n", "total", classes.values().stream().mapToInt(Integer::intValue).sum());
     return 0;
+  }
+
+  /**
+   * Where a cold start's classes come from: one more unprimed run, with the JVM's class-loading log
+   * on, counted by source (a jar, the function's own classes, the JDK).
+   */
+  private static Map<String, Integer> classesBySource(String classpath, MotoServer dynamoDb)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile("coldstart-classes", ".log");
+    try {
+      probe(classpath, dynamoDb, "coldstart_classes", false, "-Xlog:class+load=info:file=" + log);
+      Map<String, Integer> counts = new TreeMap<>();
+      for (String line : Files.readAllLines(log)) {
+        int at = line.indexOf(" source: ");
+        if (at >= 0) {
+          counts.merge(source(line.substring(at + " source: ".length())), 1, Integer::sum);
+        }
+      }
+      return counts;
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** A class-loading log's source, named for a reader: the jar's file name, or what else it is. */
+  static String source(String source) {
+    if (source.startsWith("shared objects file")) {
+      return "JDK, mapped from the JVM's default CDS archive";
+    }
+    if (source.startsWith("jrt:/")) {
+      return "JDK, " + source.substring("jrt:/".length()) + " (not in the CDS archive)";
+    }
+    if (source.startsWith("file:")) {
+      String path = source.substring("file:".length());
+      if (path.endsWith(".jar")) {
+        return path.substring(path.lastIndexOf('/') + 1);
+      }
+      return path.contains("coldstart-probe") ? "the bench's probe" : "videohook's own classes";
+    }
+    return "generated at run time (lambdas, proxies)";
   }
 
   private static void row(String what, List<Long> values) {

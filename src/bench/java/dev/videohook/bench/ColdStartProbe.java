@@ -1,8 +1,11 @@
 package dev.videohook.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.provider.Provider;
+import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.WebhookHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,7 +21,7 @@ import java.util.Map;
 public final class ColdStartProbe {
   private ColdStartProbe() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     long mainAt = System.currentTimeMillis();
     WebhookHandler handler = new WebhookHandler();
@@ -31,19 +34,24 @@ public final class ColdStartProbe {
         "{\"type\":\"video.generation.completed\",\"data\":{\"id\":\""
             + args[0]
             + "\",\"status\":\"completed\",\"unsigned_urls\":[]}}";
-    APIGatewayV2HTTPEvent event =
-        APIGatewayV2HTTPEvent.builder()
-            .withRawPath("/openrouter/video-webhook")
-            .withHeaders(
+    byte[] event =
+        new HttpApiRequest(
+                "POST /openrouter/video-webhook",
+                "/openrouter/video-webhook",
+                "$default",
                 Map.of(
                     Provider.OPENROUTER.signatureHeader().toLowerCase(Locale.ROOT),
                     Provider.OPENROUTER.sign(
                         System.getenv("OPENROUTER_WEBHOOK_SECRET"),
                         Instant.now().getEpochSecond(),
-                        body.getBytes(StandardCharsets.UTF_8))))
-            .withBody(body)
-            .build();
-    int status = handler.handleRequest(event, null).getStatusCode();
+                        body.getBytes(StandardCharsets.UTF_8))),
+                body,
+                false)
+            .toJson();
+    // as the Lambda runtime invokes the stream handler: the event's JSON in, the response out
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(event), response, null);
+    int status = response.toString(StandardCharsets.UTF_8).contains("204") ? 204 : 0;
     long firstAt = System.currentTimeMillis();
     System.out.printf(
         "%d %d %d %d %d%n",

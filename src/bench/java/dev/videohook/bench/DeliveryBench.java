@@ -1,13 +1,16 @@
 package dev.videohook.bench;
 
 import ch.qos.logback.classic.LoggerContext;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.startup.LogSetup;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.EnvironmentTenantSecrets;
+import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.WebhookHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import dev.videohook.webhook.WebhookReceiver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -78,8 +81,9 @@ public class DeliveryBench {
   private static final String SECRET = "whsec_bench_secret_of_a_usual_length";
 
   private WebhookHandler handler;
-  private APIGatewayV2HTTPEvent accepted;
-  private APIGatewayV2HTTPEvent refused;
+  private byte[] accepted;
+  private byte[] refused;
+  private final ByteArrayOutputStream response = new ByteArrayOutputStream();
 
   @Setup
   public void setUp() throws Exception {
@@ -102,29 +106,36 @@ public class DeliveryBench {
     handler = new WebhookHandler(receiver, Metrics.toLog());
     accepted = event(SECRET);
     refused = event("wrong");
-    int acceptedStatus = handler.handleRequest(accepted, null).getStatusCode();
-    int refusedStatus = handler.handleRequest(refused, null).getStatusCode();
-    if (acceptedStatus != 204 || refusedStatus != 401) {
+    String acceptedStatus = new String(invoke(accepted), StandardCharsets.UTF_8);
+    String refusedStatus = new String(invoke(refused), StandardCharsets.UTF_8);
+    if (!acceptedStatus.contains("204") || !refusedStatus.contains("401")) {
       throw new IllegalStateException(
           "expected 204 and 401, got " + acceptedStatus + " and " + refusedStatus);
     }
   }
 
   @Benchmark
-  public Object acceptedDelivery() {
-    return handler.handleRequest(accepted, null);
+  public Object acceptedDelivery() throws IOException {
+    return invoke(accepted);
   }
 
   @Benchmark
-  public Object refusedDelivery() {
-    return handler.handleRequest(refused, null);
+  public Object refusedDelivery() throws IOException {
+    return invoke(refused);
+  }
+
+  /** As the Lambda runtime invokes the stream handler: the event's JSON in, the response out. */
+  private byte[] invoke(byte[] event) throws IOException {
+    response.reset();
+    handler.handleRequest(new ByteArrayInputStream(event), response, null);
+    return response.toByteArray();
   }
 
   /**
    * The events/ fixture's shape: a completed job with its outputs and usage, signed now (the bench
    * lasts well inside the five-minute tolerance), so every call commits the same delivery.
    */
-  private static APIGatewayV2HTTPEvent event(String secret) {
+  private static byte[] event(String secret) {
     String body =
         "{\"type\":\"video.generation.completed\",\"created_at\":\"2026-12-07T10:00:00Z\","
             + "\"data\":{\"id\":\"gen_bench_0123456789\",\"status\":\"completed\","
@@ -132,17 +143,18 @@ public class DeliveryBench {
             + "\"https://cdn.example.com/videos/gen_bench_0123456789/0.mp4\"],"
             + "\"usage\":{\"cost\":0.42,\"is_byok\":false}}}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return APIGatewayV2HTTPEvent.builder()
-        .withRawPath("/openrouter/video-webhook")
-        .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withStage("acme").build())
-        .withHeaders(
+    return new HttpApiRequest(
+            "POST /openrouter/video-webhook",
+            "/acme/openrouter/video-webhook",
+            "acme",
             Map.of(
                 Provider.OPENROUTER.signatureHeader().toLowerCase(Locale.ROOT),
                 Provider.OPENROUTER.sign(secret, Instant.now().getEpochSecond(), bytes),
                 "content-type",
-                "application/json"))
-        .withBody(body)
-        .build();
+                "application/json"),
+            body,
+            false)
+        .toJson();
   }
 
   /** The functions' own logging (LogSetup: JSON lines), written into a discarding stream. */

@@ -1,8 +1,6 @@
 package dev.videohook.local;
 
 import dev.videohook.simulator.LoopbackHttpServers;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,7 +12,10 @@ import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.egress.UrlPolicy;
 import dev.videohook.provider.Provider;
+import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.WebhookHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,8 +43,8 @@ import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Stands in for API Gateway on this machine: each webhook request becomes the same {@link
- * APIGatewayV2HTTPEvent} (payload 2.0) AWS would send, handed to the same {@link WebhookHandler}.
+ * Stands in for API Gateway on this machine: each webhook request becomes the same payload 2.0
+ * JSON ({@link HttpApiRequest}) AWS would send, handed to the same {@link WebhookHandler}.
  * Paths: {@code /{provider}/video-webhook} (stage {@code $default}) and {@code
  * /{stage}/{provider}/video-webhook}. Local mode only: {@code GET /jobs} and {@code GET /jobs/{id}}
  * show the stored job records, read-only, each stored object with a presigned link ({@code
@@ -179,16 +180,15 @@ public final class LocalApiServer implements AutoCloseable {
         send(exchange, 413, null);
         return;
       }
-      APIGatewayV2HTTPResponse response =
-          handler.handleRequest(toEvent(exchange, path, body), null);
-      webhookListener.accept(path, response.getStatusCode());
-      send(exchange, response.getStatusCode(), null);
+      int status = invoke(toEvent(exchange, path, body));
+      webhookListener.accept(path, status);
+      send(exchange, status, null);
     } catch (RuntimeException e) {
       exchange.sendResponseHeaders(500, -1);
     }
   }
 
-  private APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, String path, byte[] body) {
+  private static HttpApiRequest toEvent(HttpExchange exchange, String path, byte[] body) {
     Provider provider = Provider.fromWebhookPath(path).orElseThrow();
     String prefix = path.substring(0, path.lastIndexOf(provider.webhookPath()));
     String stage = prefix.isEmpty() ? WebhookHandler.DEFAULT_TENANT : prefix.substring(1);
@@ -199,31 +199,20 @@ public final class LocalApiServer implements AutoCloseable {
             (name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
     // HTTP APIs pass text bodies as text and anything else base64-encoded
     Optional<String> text = isText(headers.get("content-type")) ? utf8(body) : Optional.empty();
-    long now = Instant.now().toEpochMilli();
-    return APIGatewayV2HTTPEvent.builder()
-        .withVersion("2.0")
-        .withRouteKey("POST " + provider.webhookPath())
-        .withRawPath(path)
-        .withRawQueryString(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""))
-        .withHeaders(headers)
-        .withBody(text.orElseGet(() -> Base64.getEncoder().encodeToString(body)))
-        .withIsBase64Encoded(text.isEmpty())
-        .withRequestContext(
-            APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withStage(stage)
-                .withRouteKey("POST " + provider.webhookPath())
-                .withRequestId(UUID.randomUUID().toString())
-                .withTimeEpoch(now)
-                .withHttp(
-                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod("POST")
-                        .withPath(path)
-                        .withProtocol(exchange.getProtocol())
-                        .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
-                        .withUserAgent(headers.get("user-agent"))
-                        .build())
-                .build())
-        .build();
+    return new HttpApiRequest(
+        "POST " + provider.webhookPath(),
+        path,
+        stage,
+        headers,
+        text.orElseGet(() -> Base64.getEncoder().encodeToString(body)),
+        text.isEmpty());
+  }
+
+  /** As Lambda invokes the function: the event's JSON in, {@code {"statusCode":N}} out. */
+  private int invoke(HttpApiRequest request) throws IOException {
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(request.toJson()), response, null);
+    return ((Number) JSON.std.mapFrom(response.toByteArray()).get("statusCode")).intValue();
   }
 
   private void serveJobs(HttpExchange exchange, String path) throws IOException {

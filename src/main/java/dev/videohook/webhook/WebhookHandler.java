@@ -1,9 +1,8 @@
 package dev.videohook.webhook;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.videohook.config.AwsClients;
 import dev.videohook.job.JobStore;
 import dev.videohook.metrics.Metrics;
@@ -11,9 +10,15 @@ import dev.videohook.provider.Provider;
 import dev.videohook.provider.Tenants;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.startup.Priming;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +30,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Lambda entry point for {@code POST /{provider}/video-webhook} on an API Gateway HTTP API (payload
  * 2.0). The stage names the tenant. Adapts the event to {@link WebhookReceiver} and its outcome to
- * a status code; the response body never says why a request was refused.
+ * a status code; the response body never says why a request was refused. A stream handler: it reads
+ * the event's JSON itself ({@link HttpApiRequest}), so neither aws-lambda-java-events nor the
+ * runtime's reflective event mapping is loaded at a cold start.
  */
-public class WebhookHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public class WebhookHandler implements RequestStreamHandler {
   /** The tenant of an HTTP API's {@code $default} stage, or of a request with no stage. */
   public static final String DEFAULT_TENANT = Tenants.DEFAULT;
 
@@ -37,6 +43,19 @@ public class WebhookHandler
 
   /** Every AWS action this function calls; template.yaml must grant exactly these. */
   public static final Set<String> AWS_ACTIONS = ReceiverConfig.AWS_ACTIONS;
+
+  /** Each outcome's response, {@code {"statusCode":N}}, written once. */
+  private static final Map<WebhookOutcome, byte[]> RESPONSES = responses();
+
+  /** A request {@link #prime} reads, to load the event's JSON path before a snapshot. */
+  private static final HttpApiRequest PRIMING_REQUEST =
+      new HttpApiRequest(
+          "POST /openrouter/video-webhook",
+          "/openrouter/video-webhook",
+          DEFAULT_TENANT,
+          Map.of("content-type", "application/json"),
+          "{}",
+          false);
 
   private final WebhookReceiver receiver;
   private final Metrics metrics;
@@ -76,18 +95,35 @@ public class WebhookHandler
    * ({@link WebhookReceiver#prime}).
    */
   public void prime() {
+    try {
+      HttpApiRequest.read(new ByteArrayInputStream(PRIMING_REQUEST.toJson()));
+    } catch (IOException | RuntimeException e) {
+      // priming is best effort: the first real request loads what this did not
+    }
     receiver.prime();
   }
 
+  /** The Lambda entry point: the event's JSON in, {@code {"statusCode":N}} out. */
   @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    WebhookOutcome outcome = handle(event);
-    count(event, outcome);
-    return respond(outcome);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    WebhookOutcome outcome = respond(HttpApiRequest.read(event));
+    response.write(RESPONSES.get(outcome));
+  }
+
+  /** Handles one request and counts it: the status code API Gateway answers with. */
+  public int status(HttpApiRequest request) {
+    return respond(request).httpStatus();
+  }
+
+  private WebhookOutcome respond(HttpApiRequest request) {
+    WebhookOutcome outcome = handle(request);
+    count(request, outcome);
+    return outcome;
   }
 
   /** One EMF metric per request, named by its outcome. */
-  private void count(APIGatewayV2HTTPEvent event, WebhookOutcome outcome) {
+  private void count(HttpApiRequest event, WebhookOutcome outcome) {
     String tenant = tenant(event);
     String provider = Provider.fromWebhookPath(path(event)).map(Provider::id).orElse(null);
     switch (outcome) {
@@ -106,15 +142,15 @@ public class WebhookHandler
   }
 
   /** The outcome for one request; the response is only its status code. */
-  public WebhookOutcome handle(APIGatewayV2HTTPEvent event) {
+  public WebhookOutcome handle(HttpApiRequest event) {
     Optional<Provider> provider = Provider.fromWebhookPath(path(event));
     String tenant = tenant(event);
     if (provider.isEmpty() || !Tenants.isValid(tenant)) {
       return WebhookOutcome.NOT_FOUND;
     }
-    String body = event.getBody() == null ? "" : event.getBody();
+    String body = event.body() == null ? "" : event.body();
     byte[] raw;
-    if (event.getIsBase64Encoded()) {
+    if (event.base64Encoded()) {
       // 4 base64 characters carry 3 bytes: refuse an oversized body before decoding it
       if ((long) body.length() / 4 * 3 > receiver.maxBodyBytes() + 3L) {
         return WebhookOutcome.BODY_TOO_LARGE;
@@ -128,24 +164,31 @@ public class WebhookHandler
     } else {
       raw = body.getBytes(StandardCharsets.UTF_8);
     }
-    return receiver.receive(tenant, provider.get(), lowerCaseNames(event.getHeaders()), raw);
+    return receiver.receive(tenant, provider.get(), lowerCaseNames(event.headers()), raw);
   }
 
-  private static APIGatewayV2HTTPResponse respond(WebhookOutcome outcome) {
-    return APIGatewayV2HTTPResponse.builder().withStatusCode(outcome.httpStatus()).build();
-  }
-
-  private static String path(APIGatewayV2HTTPEvent event) {
-    if (event.getRawPath() != null) {
-      return event.getRawPath();
+  private static Map<WebhookOutcome, byte[]> responses() {
+    Map<WebhookOutcome, byte[]> responses = new EnumMap<>(WebhookOutcome.class);
+    for (WebhookOutcome outcome : WebhookOutcome.values()) {
+      try {
+        responses.put(outcome, JSON.std.asBytes(Map.of("statusCode", outcome.httpStatus())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    String routeKey = event.getRouteKey();
+    return responses;
+  }
+
+  private static String path(HttpApiRequest event) {
+    if (event.rawPath() != null) {
+      return event.rawPath();
+    }
+    String routeKey = event.routeKey();
     return routeKey == null ? null : routeKey.substring(routeKey.indexOf(' ') + 1);
   }
 
-  private static String tenant(APIGatewayV2HTTPEvent event) {
-    var context = event.getRequestContext();
-    String stage = context == null ? null : context.getStage();
+  private static String tenant(HttpApiRequest event) {
+    String stage = event.stage();
     return stage == null || stage.isBlank() ? DEFAULT_TENANT : stage;
   }
 

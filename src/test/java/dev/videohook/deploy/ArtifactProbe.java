@@ -1,8 +1,11 @@
 package dev.videohook.deploy;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.provider.Provider;
+import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.WebhookHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +27,7 @@ public final class ArtifactProbe {
   public static void main(String[] args) throws Exception {
     Class<?> handlerClass = Class.forName(args[0]);
     if (handlerClass == WebhookHandler.class) {
-      System.out.println("status " + delivery(args[1], args[2], args[3]));
+      System.out.println("response " + delivery(args[1], args[2], args[3]));
       return;
     }
     Object handler = handlerClass.getConstructor().newInstance();
@@ -44,27 +47,27 @@ public final class ArtifactProbe {
     System.out.println("invoked " + (result == null ? "null" : result.getClass().getName()));
   }
 
-  /** One signed OpenRouter delivery for job {@code jobId} on {@code stage}; its status code. */
-  private static int delivery(String stage, String jobId, String secret) {
+  /** One signed OpenRouter delivery for job {@code jobId} on {@code stage}; the response. */
+  private static String delivery(String stage, String jobId, String secret) throws IOException {
     WebhookHandler handler = new WebhookHandler();
     String body =
         "{\"type\":\"video.generation.failed\",\"data\":{\"id\":\""
             + jobId
             + "\",\"status\":\"failed\",\"error\":\"refused\"}}";
-    APIGatewayV2HTTPEvent event =
-        APIGatewayV2HTTPEvent.builder()
-            .withRawPath("/openrouter/video-webhook")
-            .withRequestContext(
-                APIGatewayV2HTTPEvent.RequestContext.builder().withStage(stage).build())
-            .withHeaders(
-                Map.of(
-                    Provider.OPENROUTER.signatureHeader().toLowerCase(Locale.ROOT),
-                    Provider.OPENROUTER.sign(
-                        secret,
-                        Instant.now().getEpochSecond(),
-                        body.getBytes(StandardCharsets.UTF_8))))
-            .withBody(body)
-            .build();
-    return handler.handleRequest(event, null).getStatusCode();
+    HttpApiRequest request =
+        new HttpApiRequest(
+            "POST /openrouter/video-webhook",
+            "/openrouter/video-webhook",
+            stage,
+            Map.of(
+                Provider.OPENROUTER.signatureHeader().toLowerCase(Locale.ROOT),
+                Provider.OPENROUTER.sign(
+                    secret, Instant.now().getEpochSecond(), body.getBytes(StandardCharsets.UTF_8))),
+            body,
+            false);
+    // as the Lambda runtime invokes a stream handler: the event's JSON in, the response's out
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(request.toJson()), response, null);
+    return response.toString(StandardCharsets.UTF_8);
   }
 }

@@ -103,7 +103,7 @@ class LambdaArtifactTest {
             jobId,
             SECRET);
 
-    assertTrue(output.contains("status 204"), output);
+    assertTrue(output.contains("response {\"statusCode\":204}"), output);
     Optional<Job> job =
         new JobStore(moto.client(), TABLE).find(new JobKey(TENANT, Provider.OPENROUTER, jobId));
     assertEquals(JobStatus.FAILED, job.orElseThrow().status());

@@ -5,7 +5,6 @@ import static dev.videohook.deploy.CloudFormationTemplate.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -23,6 +22,8 @@ import dev.videohook.local.SamLocalStack;
 import dev.videohook.provider.Provider;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.simulator.VideoBytes;
+import dev.videohook.webhook.HttpApiEvents;
+import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.ReceiverConfig;
 import dev.videohook.webhook.WebhookHandler;
 import dev.videohook.webhook.WebhookReceiver;
@@ -104,19 +105,18 @@ class SamLocalInvokeTest {
   void webhookThenDownload_withTheSampleEvents_shouldStoreTheVideo() throws Exception {
     // sam local invoke WebhookFunction -e signed.json --env-vars env.json
     Map<String, String> webhookEnv = onThisMachine(envJson.get("WebhookFunction"));
-    APIGatewayV2HTTPEvent request =
-        EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed-local.json");
-    byte[] body = request.getBody().getBytes(StandardCharsets.UTF_8);
+    HttpApiRequest request = HttpApiEvents.load("events/openrouter-completed-local.json");
+    byte[] body = request.body().getBytes(StandardCharsets.UTF_8);
     // what `videohook sign-event --secret dev_secret` does: a fresh signature, same body
     request
-        .getHeaders()
+        .headers()
         .put(
             Provider.OPENROUTER.signatureHeader().toLowerCase(),
             Provider.OPENROUTER.sign(
                 webhookEnv.get(Provider.OPENROUTER.webhookSecretEnv()),
                 Instant.now().getEpochSecond(),
                 body));
-    assertEquals(204, webhookHandler(webhookEnv).handleRequest(request, null).getStatusCode());
+    assertEquals(204, HttpApiEvents.status(webhookHandler(webhookEnv), request));
 
     // sam local invoke DownloadFunction -e events/dynamodb-stream-completed-local.json ...
     Map<String, String> downloadEnv = onThisMachine(envJson.get("DownloadFunction"));

@@ -4,9 +4,7 @@ import static dev.videohook.deploy.CloudFormationTemplate.at;
 import static dev.videohook.deploy.CloudFormationTemplate.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.job.Delivery;
 import dev.videohook.job.JobItems;
@@ -22,6 +20,8 @@ import dev.videohook.notify.JobEvents;
 import dev.videohook.notify.NotifyHandler;
 import dev.videohook.provider.Provider;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.webhook.HttpApiEvents;
+import dev.videohook.webhook.HttpApiRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -185,8 +185,8 @@ class StreamFilterTest {
     filter = new EventFilter(templatePatterns("NotifyFunction", "JobTransitions"));
     // the failed sample, cancelled instead
     String cancelled =
-        EventLoader.loadApiGatewayHttpEvent("events/openrouter-failed.json")
-            .getBody()
+        HttpApiEvents.load("events/openrouter-failed.json")
+            .body()
             .replace("video.generation.failed", "video.generation.cancelled")
             .replace("\"status\":\"failed\"", "\"status\":\"cancelled\"");
     VideoEvent event = VideoEvent.parse(cancelled.getBytes(StandardCharsets.UTF_8)).orElseThrow();
@@ -245,19 +245,17 @@ class StreamFilterTest {
 
   /** Records a sample API Gateway event's delivery, as the receiver would for tenant acme. */
   private String record(String sample, Provider provider) throws Exception {
-    APIGatewayV2HTTPEvent request = EventLoader.loadApiGatewayHttpEvent("events/" + sample);
+    HttpApiRequest request = HttpApiEvents.load("events/" + sample);
     VideoEvent event =
-        VideoEvent.parse(request.getBody().getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        VideoEvent.parse(request.body().getBytes(StandardCharsets.UTF_8)).orElseThrow();
     store.recordDelivery(
-        new Delivery("acme", provider, event, request.getBody(), null, Instant.now()));
+        new Delivery("acme", provider, event, request.body(), null, Instant.now()));
     return event.jobId();
   }
 
   private static String eventJobId(String sample) throws Exception {
-    APIGatewayV2HTTPEvent request = EventLoader.loadApiGatewayHttpEvent("events/" + sample);
-    return VideoEvent.parse(request.getBody().getBytes(StandardCharsets.UTF_8))
-        .orElseThrow()
-        .jobId();
+    HttpApiRequest request = HttpApiEvents.load("events/" + sample);
+    return VideoEvent.parse(request.body().getBytes(StandardCharsets.UTF_8)).orElseThrow().jobId();
   }
 
   /** The job's stream records that pass the filter, as "EVENT old->new". */

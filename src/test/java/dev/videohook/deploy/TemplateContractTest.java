@@ -14,8 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -118,8 +117,14 @@ class TemplateContractTest {
       Class<?> responseClass;
       switch (type) {
         case "HttpApi" -> {
-          eventClass = APIGatewayV2HTTPEvent.class;
-          responseClass = APIGatewayV2HTTPResponse.class;
+          // a stream handler reads the payload 2.0 JSON itself (HttpApiRequest) and writes the
+          // {"statusCode":N} response: Lambda calls handleRequest(InputStream, OutputStream,
+          // Context)
+          assertTrue(
+              RequestStreamHandler.class.isAssignableFrom(handler),
+              function + ": " + handler.getName() + " is not a RequestStreamHandler");
+          assertEquals("handleRequest", method, function);
+          continue;
         }
         case "DynamoDB" -> {
           eventClass = DynamodbEvent.class;

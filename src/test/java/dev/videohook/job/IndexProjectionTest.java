@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.videohook.event.VideoEvent;
 import dev.videohook.provider.Provider;
 import dev.videohook.testing.SharedMoto;
+import dev.videohook.webhook.HttpApiEvents;
+import dev.videohook.webhook.HttpApiRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,10 +43,9 @@ class IndexProjectionTest {
 
   @Test
   void everyPhaseOfAJob_readsTheSameFromEachIndex_asFromTheTable() throws Exception {
-    APIGatewayV2HTTPEvent request =
-        EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed.json");
+    HttpApiRequest request = HttpApiEvents.load("events/openrouter-completed.json");
     VideoEvent event =
-        VideoEvent.parse(request.getBody().getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        VideoEvent.parse(request.body().getBytes(StandardCharsets.UTF_8)).orElseThrow();
     JobKey key = new JobKey("acme", Provider.OPENROUTER, event.jobId());
     List<String> phases = new ArrayList<>();
 
@@ -58,7 +57,7 @@ class IndexProjectionTest {
             "acme",
             Provider.OPENROUTER,
             event,
-            request.getBody(),
+            request.body(),
             "idem-1",
             SUBMITTED.plusSeconds(60)));
     phases.add(phase("commit", key, JobStatus.COMPLETED));

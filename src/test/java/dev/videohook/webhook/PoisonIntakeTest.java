@@ -67,9 +67,9 @@ class PoisonIntakeTest {
   }
 
   private int status(String body) {
-    return handler(ReceiverConfig.DEFAULT_MAX_BODY_BYTES)
-        .handleRequest(signed(Provider.OPENROUTER, "$default", body), null)
-        .getStatusCode();
+    return HttpApiEvents.status(
+        handler(ReceiverConfig.DEFAULT_MAX_BODY_BYTES),
+        signed(Provider.OPENROUTER, "$default", body));
   }
 
   private Job job(String jobId) {
@@ -353,10 +353,7 @@ class PoisonIntakeTest {
     WebhookHandler oversized = handler(1024 * 1024);
     String body = completed("job_big", ",\"padding\":\"" + "p".repeat(450 * 1024) + "\"");
 
-    int status =
-        oversized
-            .handleRequest(signed(Provider.OPENROUTER, "$default", body), null)
-            .getStatusCode();
+    int status = HttpApiEvents.status(oversized, signed(Provider.OPENROUTER, "$default", body));
 
     assertEquals(400, status);
     assertTrue(allItems(dynamoDb, table).isEmpty());
@@ -382,8 +379,7 @@ class PoisonIntakeTest {
             fields + ",\"padding\":\"" + "p".repeat(cap - unpadded.length()) + "\"");
     assertEquals(cap, body.length());
 
-    int status =
-        largest.handleRequest(signed(Provider.OPENROUTER, "$default", body), null).getStatusCode();
+    int status = HttpApiEvents.status(largest, signed(Provider.OPENROUTER, "$default", body));
 
     assertEquals(204, status);
     assertRawEventKept("i".repeat(256), body);

@@ -48,10 +48,9 @@ class ReceiverPrimingTest {
 
     assertEquals(
         204,
-        new WebhookHandler(receiver)
-            .handleRequest(
-                signed(Provider.OPENROUTER, "$default", completedBody("job_primed")), null)
-            .getStatusCode());
+        HttpApiEvents.status(
+            new WebhookHandler(receiver),
+            signed(Provider.OPENROUTER, "$default", completedBody("job_primed"))));
     assertEquals(1, allItems(dynamoDb, table).size(), "the job item, and nothing from priming");
   }
 }

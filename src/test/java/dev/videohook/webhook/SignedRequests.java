@@ -1,6 +1,5 @@
 package dev.videohook.webhook;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.provider.Provider;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -30,11 +29,11 @@ final class SignedRequests {
         + "\",\"status\":\"failed\",\"error\":\"safety filter\"}}";
   }
 
-  static APIGatewayV2HTTPEvent signed(Provider provider, String tenant, String body) {
+  static HttpApiRequest signed(Provider provider, String tenant, String body) {
     return withSignature(provider, tenant, body, provider.sign(SECRET, T, bytes(body)));
   }
 
-  static APIGatewayV2HTTPEvent withSignature(
+  static HttpApiRequest withSignature(
       Provider provider, String tenant, String body, String signatureHeader) {
     Map<String, String> headers = new HashMap<>();
     headers.put("content-type", "application/json");
@@ -44,37 +43,21 @@ final class SignedRequests {
     return event(provider.webhookPath(), tenant, headers, body);
   }
 
-  static APIGatewayV2HTTPEvent event(
+  static HttpApiRequest event(
       String routePath, String tenant, Map<String, String> headers, String body) {
     String rawPath = tenant.equals("$default") ? routePath : "/" + tenant + routePath;
     return event("POST " + routePath, rawPath, tenant, headers, body, false);
   }
 
   /** A POST as API Gateway hands it over, every part as given. */
-  static APIGatewayV2HTTPEvent event(
+  static HttpApiRequest event(
       String routeKey,
       String rawPath,
       String stage,
       Map<String, String> headers,
       String body,
       boolean base64) {
-    return APIGatewayV2HTTPEvent.builder()
-        .withVersion("2.0")
-        .withRouteKey(routeKey)
-        .withRawPath(rawPath)
-        .withHeaders(headers)
-        .withBody(body)
-        .withIsBase64Encoded(base64)
-        .withRequestContext(
-            APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withStage(stage)
-                .withHttp(
-                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod("POST")
-                        .withPath(rawPath)
-                        .build())
-                .build())
-        .build();
+    return new HttpApiRequest(routeKey, rawPath, stage, headers, body, base64);
   }
 
   static byte[] bytes(String body) {

@@ -8,7 +8,6 @@ import static dev.videohook.webhook.SignedRequests.signed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
@@ -60,8 +59,8 @@ class TenantIsolationTest {
             new Metrics(Metrics.LOCAL_STACK, metricLines::add, CLOCK));
   }
 
-  private int status(APIGatewayV2HTTPEvent event) {
-    return handler.handleRequest(event, null).getStatusCode();
+  private int status(HttpApiRequest event) {
+    return HttpApiEvents.status(handler, event);
   }
 
   @Test

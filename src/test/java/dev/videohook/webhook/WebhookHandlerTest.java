@@ -14,9 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.videohook.job.DeliveryRecord;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobItems;
@@ -91,9 +88,8 @@ class WebhookHandlerTest {
         new WebhookReceiver(store, secrets, Duration.ofSeconds(300), 64 * 1024, CLOCK));
   }
 
-  private int status(APIGatewayV2HTTPEvent event) {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-    return response.getStatusCode();
+  private int status(HttpApiRequest event) {
+    return HttpApiEvents.status(handler, event);
   }
 
   private Job job(String tenant, Provider provider, String jobId) {
@@ -120,8 +116,7 @@ class WebhookHandlerTest {
 
   @Test
   void completedEvent_isRecordedWithEveryFieldOfData_andTheRawEvent() {
-    APIGatewayV2HTTPEvent event =
-        EventLoader.loadApiGatewayHttpEvent("events/openrouter-completed.json");
+    HttpApiRequest event = HttpApiEvents.load("events/openrouter-completed.json");
 
     assertEquals(204, status(event));
 
@@ -141,7 +136,7 @@ class WebhookHandlerTest {
     // one write: the job item itself keeps the first terminal delivery, raw event included
     DeliveryRecord delivery =
         terminalDelivery("$default", Provider.OPENROUTER, "Nxff2D1Z6w4Zk9iNuZam");
-    assertEquals(event.getBody(), delivery.rawEvent());
+    assertEquals(event.body(), delivery.rawEvent());
     assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", delivery.dedupeKey());
     assertEquals("Nxff2D1Z6w4Zk9iNuZam-completed", job.terminalDelivery());
     assertEquals("completed", delivery.eventStatus());
@@ -152,7 +147,7 @@ class WebhookHandlerTest {
 
   @Test
   void failedEvent_isRecordedWithItsError() {
-    assertEquals(204, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-failed.json")));
+    assertEquals(204, status(HttpApiEvents.load("events/openrouter-failed.json")));
 
     Job job = job("$default", Provider.OPENROUTER, "Pq7rS9tU1vW3xY5zA7bC");
     assertEquals(JobStatus.FAILED, job.status());
@@ -162,8 +157,7 @@ class WebhookHandlerTest {
 
   @Test
   void stagedEvent_isRecordedForTheStagesTenant_withTheProvidersHeaders() {
-    assertEquals(
-        204, status(EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed.json")));
+    assertEquals(204, status(HttpApiEvents.load("events/modelgates-completed.json")));
 
     Job job = job("acme", Provider.MODELGATES, "mg_7Hk2LpQ9rT4wXz");
     assertEquals("acme", job.tenant());
@@ -172,13 +166,11 @@ class WebhookHandlerTest {
 
   @Test
   void base64Event_isVerifiedOnTheDecodedBytes_andStoredDecoded() {
-    APIGatewayV2HTTPEvent event =
-        EventLoader.loadApiGatewayHttpEvent("events/modelgates-completed-base64.json");
+    HttpApiRequest event = HttpApiEvents.load("events/modelgates-completed-base64.json");
 
     assertEquals(204, status(event));
 
-    String decoded =
-        new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8);
+    String decoded = new String(Base64.getDecoder().decode(event.body()), StandardCharsets.UTF_8);
     assertEquals(
         decoded, terminalDelivery("acme", Provider.MODELGATES, "mg_B64bodyJob0001").rawEvent());
     assertEquals(
@@ -187,8 +179,7 @@ class WebhookHandlerTest {
 
   @Test
   void badSignatureEvent_gets401_andWritesNothing() {
-    assertEquals(
-        401, status(EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json")));
+    assertEquals(401, status(HttpApiEvents.load("events/openrouter-bad-signature.json")));
 
     assertTrue(allItems(dynamoDb, table).isEmpty());
   }
@@ -197,8 +188,7 @@ class WebhookHandlerTest {
 
   @Test
   void sameDeliveryTwice_recordsOnce_andBothGet204() {
-    APIGatewayV2HTTPEvent event =
-        signed(Provider.OPENROUTER, "$default", completedBody("job_twice"));
+    HttpApiRequest event = signed(Provider.OPENROUTER, "$default", completedBody("job_twice"));
 
     assertEquals(204, status(event));
     List<Map<String, AttributeValue>> afterFirst = allItems(dynamoDb, table);
@@ -214,8 +204,7 @@ class WebhookHandlerTest {
 
   @Test
   void sameDeliveryFrom32ThreadsAtOnce_recordsOnce_andEveryCallerGets204() throws Exception {
-    APIGatewayV2HTTPEvent event =
-        signed(Provider.OPENROUTER, "$default", completedBody("job_racing"));
+    HttpApiRequest event = signed(Provider.OPENROUTER, "$default", completedBody("job_racing"));
     int threads = 32;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -247,10 +236,10 @@ class WebhookHandlerTest {
   @Test
   void idempotencyHeaderIsUnsigned_soTheKeyComesFromTheBody() {
     String body = completedBody("job_header");
-    APIGatewayV2HTTPEvent first = signed(Provider.OPENROUTER, "$default", body);
-    first.getHeaders().put("x-openrouter-idempotency-key", "attacker-chosen-1");
-    APIGatewayV2HTTPEvent second = signed(Provider.OPENROUTER, "$default", body);
-    second.getHeaders().put("x-openrouter-idempotency-key", "attacker-chosen-2");
+    HttpApiRequest first = signed(Provider.OPENROUTER, "$default", body);
+    first.headers().put("x-openrouter-idempotency-key", "attacker-chosen-1");
+    HttpApiRequest second = signed(Provider.OPENROUTER, "$default", body);
+    second.headers().put("x-openrouter-idempotency-key", "attacker-chosen-2");
 
     assertEquals(204, status(first));
     assertEquals(204, status(second));
@@ -287,8 +276,7 @@ class WebhookHandlerTest {
 
   @Test
   void storedJob_staysStored_whenItsCompletedEventOrALateFailureIsReplayed() {
-    APIGatewayV2HTTPEvent event =
-        signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
+    HttpApiRequest event = signed(Provider.OPENROUTER, "$default", completedBody("job_stored"));
     assertEquals(204, status(event));
     JobStore store = new JobStore(dynamoDb, table);
     JobKey key = new JobKey("$default", Provider.OPENROUTER, "job_stored");
@@ -424,7 +412,7 @@ class WebhookHandlerTest {
   @ParameterizedTest(name = "{0} -> {2}")
   @MethodSource("rejectedRequests")
   void rejectedRequest_getsItsStatus_andLeavesTheTableUnchanged(
-      String description, APIGatewayV2HTTPEvent event, int expectedStatus) {
+      String description, HttpApiRequest event, int expectedStatus) {
     assertEquals(204, status(signed(Provider.OPENROUTER, "$default", completedBody("job_before"))));
     List<Map<String, AttributeValue>> before = allItems(dynamoDb, table);
 
@@ -436,7 +424,7 @@ class WebhookHandlerTest {
   @Test
   void previousSecret_isAcceptedWhileRotating() {
     String body = completedBody("job_rotated");
-    APIGatewayV2HTTPEvent event =
+    HttpApiRequest event =
         withSignature(
             Provider.OPENROUTER,
             "$default",
@@ -454,22 +442,20 @@ class WebhookHandlerTest {
             table,
             secrets((tenant, provider) -> tenant.equals("acme") ? List.of(SECRET) : List.of()));
 
-    APIGatewayV2HTTPResponse response =
-        unconfigured.handleRequest(
-            signed(Provider.OPENROUTER, "globex", completedBody("job_x")), null);
+    int status =
+        HttpApiEvents.status(
+            unconfigured, signed(Provider.OPENROUTER, "globex", completedBody("job_x")));
 
-    assertEquals(503, response.getStatusCode());
+    assertEquals(503, status);
     assertTrue(allItems(dynamoDb, table).isEmpty());
   }
 
   @Test
   void refusedResponses_carryNoReason() {
-    APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
-            EventLoader.loadApiGatewayHttpEvent("events/openrouter-bad-signature.json"), null);
+    Map<String, Object> response =
+        HttpApiEvents.invoke(handler, HttpApiEvents.load("events/openrouter-bad-signature.json"));
 
-    assertEquals(401, response.getStatusCode());
-    assertNull(response.getBody());
+    assertEquals(Map.of("statusCode", 401), response);
   }
 
   // --- storage failure is never acknowledged ---
@@ -482,9 +468,8 @@ class WebhookHandlerTest {
       WebhookHandler cut = handler(unreachable, table, secrets(List.of(SECRET)));
 
       int status =
-          cut.handleRequest(
-                  signed(Provider.OPENROUTER, "$default", completedBody("job_down")), null)
-              .getStatusCode();
+          HttpApiEvents.status(
+              cut, signed(Provider.OPENROUTER, "$default", completedBody("job_down")));
 
       assertEquals(500, status);
     }
@@ -495,21 +480,17 @@ class WebhookHandlerTest {
     WebhookHandler cut = handler(dynamoDb, "no-such-table", secrets(List.of(SECRET)));
 
     int status =
-        cut.handleRequest(signed(Provider.OPENROUTER, "$default", completedBody("job_gone")), null)
-            .getStatusCode();
+        HttpApiEvents.status(
+            cut, signed(Provider.OPENROUTER, "$default", completedBody("job_gone")));
 
     assertEquals(500, status);
   }
 
-  private static APIGatewayV2HTTPEvent withHeader(
-      APIGatewayV2HTTPEvent modelGatesSigned, Provider target) {
+  private static HttpApiRequest withHeader(HttpApiRequest modelGatesSigned, Provider target) {
     // a ModelGates-style signature header sent to the OpenRouter path
-    APIGatewayV2HTTPEvent event =
+    HttpApiRequest event =
         SignedRequests.event(
-            target.webhookPath(),
-            "$default",
-            modelGatesSigned.getHeaders(),
-            modelGatesSigned.getBody());
+            target.webhookPath(), "$default", modelGatesSigned.headers(), modelGatesSigned.body());
     return event;
   }
 }
