@@ -8,6 +8,7 @@ import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
 import dev.videohook.job.JobStore;
 import dev.videohook.job.JobTable;
+import dev.videohook.local.LocalApiServer;
 import dev.videohook.local.LocalVideohook;
 import dev.videohook.provider.Provider;
 import java.io.IOException;
@@ -26,7 +27,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -109,6 +113,11 @@ public final class ReceiverBench implements Callable<Integer> {
    *     and the JIT compiler's excluded), per call: the receiver's cost apart from the store (moto
    *     and Express are processes of their own, not counted); near zero for the series this JVM
    *     only drives
+   * @param apiCpuMicrosPerCall of it, the API stand-in's request threads and its HTTP server's
+   *     dispatcher, per call: the work a Lambda invocation would do (the HTTP exchange aside)
+   * @param sendersCpuMicrosPerCall the senders' own CPU per call: the load generator's for an
+   *     HTTP series, the SDK call itself for a series that writes to moto from this process
+   * @param cpuMicrosByThreads the same, by thread name (numbers dropped), per call
    */
   record Result(
       String name,
@@ -116,7 +125,10 @@ public final class ReceiverBench implements Callable<Integer> {
       double p50Millis,
       double p99Millis,
       int non2xx,
-      double cpuMicrosPerCall) {}
+      double cpuMicrosPerCall,
+      double apiCpuMicrosPerCall,
+      double sendersCpuMicrosPerCall,
+      Map<String, Double> cpuMicrosByThreads) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -186,22 +198,49 @@ public final class ReceiverBench implements Callable<Integer> {
         }
       }
       System.out.printf(
-          "%n%-58s %10s %9s %9s %7s %12s%n",
-          "receiver", "req/s", "p50 ms", "p99 ms", "non-2xx", "JVM CPU us/call");
+          "%n%-58s %10s %9s %9s %7s %12s %12s %12s%n",
+          "receiver",
+          "req/s",
+          "p50 ms",
+          "p99 ms",
+          "non-2xx",
+          "JVM CPU us/call",
+          "API threads us/call",
+          "senders us/call");
       for (Result r : results) {
         System.out.printf(
-            "%-58s %10.0f %9.2f %9.2f %7d %12.0f%n",
+            "%-58s %10.0f %9.2f %9.2f %7d %12.0f %12.0f %12.0f%n",
             r.name(),
             r.perSecond(),
             r.p50Millis(),
             r.p99Millis(),
             r.non2xx(),
-            r.cpuMicrosPerCall());
+            r.cpuMicrosPerCall(),
+            r.apiCpuMicrosPerCall(),
+            r.sendersCpuMicrosPerCall());
       }
+      Result accepted =
+          results.stream()
+              .filter(r -> r.name().startsWith("videohook ("))
+              .min(Comparator.comparingDouble(Result::cpuMicrosPerCall))
+              .orElseThrow();
+      System.out.printf("%nJVM CPU per accepted delivery by thread, %s:%n", accepted.name());
+      accepted.cpuMicrosByThreads().entrySet().stream()
+          .filter(threads -> threads.getValue() >= 1)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(
+              threads ->
+                  System.out.printf("  %-56s %10.0f us%n", threads.getKey(), threads.getValue()));
       System.out.printf(
           "%nvideohook's own CPU per accepted delivery (this JVM, load generator excluded), best"
               + " round: %.0f us; per refused delivery: %.0f us%n",
-          leastCpu(results, "videohook ("), leastCpu(results, "videohook, wrong"));
+          leastCpu(results, "videohook (", Result::cpuMicrosPerCall),
+          leastCpu(results, "videohook, wrong", Result::cpuMicrosPerCall));
+      System.out.printf(
+          "of it, the API stand-in's request threads (HTTP exchange, handler, SDK call), best"
+              + " round: %.0f us accepted, %.0f us refused%n",
+          leastCpu(results, "videohook (", Result::apiCpuMicrosPerCall),
+          leastCpu(results, "videohook, wrong", Result::apiCpuMicrosPerCall));
       System.out.printf(
           "%nthroughput ratio videohook accepted / raw conditional PutItem, best rounds: %.2f%n",
           best(results, "videohook (") / best(results, "moto: 1 conditional PutItem"));
@@ -340,7 +379,17 @@ public final class ReceiverBench implements Callable<Integer> {
       worker.get();
     }
     long elapsed = System.nanoTime() - started;
-    long ownCpu = cpuSince(cpuBefore, senders);
+    long sendersCpu = 0;
+    for (long sender : senders) {
+      sendersCpu += Math.max(0, THREADS.getThreadCpuTime(sender));
+    }
+    Map<String, Long> cpuByThreads = cpuSince(cpuBefore, senders);
+    long ownCpu = cpuByThreads.values().stream().mapToLong(Long::longValue).sum();
+    long apiCpu =
+        cpuByThreads.entrySet().stream()
+            .filter(threads -> isApiThread(threads.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     pool.shutdown();
     Arrays.sort(latencies);
     return new Result(
@@ -349,7 +398,10 @@ public final class ReceiverBench implements Callable<Integer> {
         latencies[count / 2] / 1e6,
         latencies[(int) (count * 0.99)] / 1e6,
         failed.get(), // read once every worker is done
-        ownCpu / 1e3 / count);
+        ownCpu / 1e3 / count,
+        apiCpu / 1e3 / count,
+        sendersCpu / 1e3 / count,
+        perCall(cpuByThreads, count));
   }
 
   /**
@@ -366,15 +418,38 @@ public final class ReceiverBench implements Callable<Integer> {
     return cpu;
   }
 
-  /** The CPU time those threads used since {@code before}, the load generator's excluded. */
-  private static long cpuSince(Map<Long, Long> before, Set<Long> senders) {
-    long used = 0;
+  /**
+   * The CPU time those threads used since {@code before}, the load generator's excluded, summed by
+   * thread name with its numbers dropped (the API stand-in's request threads are one entry).
+   */
+  private static Map<String, Long> cpuSince(Map<Long, Long> before, Set<Long> senders) {
+    Map<String, Long> used = new TreeMap<>();
     for (Map.Entry<Long, Long> now : serverThreadsCpu().entrySet()) {
       if (!senders.contains(now.getKey()) && now.getValue() >= 0) {
-        used += now.getValue() - Math.max(0, before.getOrDefault(now.getKey(), 0L));
+        ThreadInfo thread = THREADS.getThreadInfo(now.getKey());
+        String name = thread == null ? "(ended)" : thread.getThreadName().replaceAll("\\d+", "N");
+        used.merge(
+            name,
+            now.getValue() - Math.max(0, before.getOrDefault(now.getKey(), 0L)),
+            Long::sum);
       }
     }
     return used;
+  }
+
+  /**
+   * The threads that serve a request in the local stack as Lambda would in AWS: the API stand-in's
+   * request threads, which run the HTTP exchange, the handler and its SDK call to the store, and
+   * the JDK HTTP server's dispatcher, which accepts and reads the connections.
+   */
+  private static boolean isApiThread(String name) {
+    return name.startsWith(LocalApiServer.API_THREAD) || name.startsWith("HTTP-Dispatcher");
+  }
+
+  private static Map<String, Double> perCall(Map<String, Long> nanos, int count) {
+    Map<String, Double> micros = new TreeMap<>();
+    nanos.forEach((name, used) -> micros.put(name, used / 1e3 / count));
+    return micros;
   }
 
   /**
@@ -403,10 +478,11 @@ public final class ReceiverBench implements Callable<Integer> {
         });
   }
 
-  private static double leastCpu(List<Result> results, String prefix) {
+  private static double leastCpu(
+      List<Result> results, String prefix, ToDoubleFunction<Result> cpu) {
     return results.stream()
         .filter(r -> r.name().startsWith(prefix))
-        .mapToDouble(Result::cpuMicrosPerCall)
+        .mapToDouble(cpu)
         .min()
         .orElse(Double.NaN);
   }
