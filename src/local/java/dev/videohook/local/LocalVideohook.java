@@ -20,6 +20,7 @@ import dev.videohook.provider.SubmittedJob;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.ReconcileReport;
 import dev.videohook.reconcile.Reconciler;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
@@ -133,6 +134,17 @@ public final class LocalVideohook implements AutoCloseable {
   /** On {@code ports}: see {@link LocalPorts}; the API server's port must be free. */
   public static LocalVideohook start(LocalPorts ports, Map<String, String> environment)
       throws IOException {
+    return start(ports, environment, RetryPolicy.defaults());
+  }
+
+  /**
+   * As {@link #start(LocalPorts, Map)}, the download function retrying each source under {@code
+   * downloadRetries} instead of the Lambda's {@link RetryPolicy#defaults()}: tests whose downloads
+   * fail on purpose pass short pauses, so that every attempt still runs without seconds of waiting.
+   */
+  public static LocalVideohook start(
+      LocalPorts ports, Map<String, String> environment, RetryPolicy downloadRetries)
+      throws IOException {
     int port = ports.api();
     Map<String, String> env = new HashMap<>(environment);
     for (Provider provider : Provider.values()) {
@@ -198,7 +210,8 @@ public final class LocalVideohook implements AutoCloseable {
       s3.createBucket(BUCKET);
       DownloadHandler downloads =
           new DownloadHandler(
-              downloadService(downloadSettings(dynamoDb, s3, simulators), secrets, dynamoDb));
+              downloadService(
+                  downloadSettings(dynamoDb, s3, simulators), secrets, dynamoDb, downloadRetries));
       poller =
           new LocalStreamPoller(
               dynamoDb.client(),
@@ -354,7 +367,10 @@ public final class LocalVideohook implements AutoCloseable {
    * keys read from Secrets Manager as in AWS.
    */
   private static DownloadService downloadService(
-      Map<String, String> settings, TenantSecrets secrets, MotoServer dynamoDb) {
+      Map<String, String> settings,
+      TenantSecrets secrets,
+      MotoServer dynamoDb,
+      RetryPolicy retries) {
     DownloadConfig config = DownloadConfig.fromEnvironment(settings);
     StreamingUploader uploader =
         new StreamingUploader(AwsClients.s3(config.shared()), config.bucket());
@@ -363,6 +379,7 @@ public final class LocalVideohook implements AutoCloseable {
             .apiBases(config.apiBases())
             .allowLoopbackHttp(config.allowLoopbackHttp())
             .maxBytes(config.maxBytes())
+            .retry(retries)
             .build();
     return new DownloadService(
         downloader,
