@@ -12,6 +12,7 @@ import dev.videohook.cli.ProviderIds;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
 import dev.videohook.simulator.VideoBytes;
+import dev.videohook.retry.RetryPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -255,6 +256,9 @@ public final class LocalMain {
      */
     LocalPorts ports;
 
+    /** How the download function retries a source: the Lambda's, unless a test shortens it. */
+    RetryPolicy downloadRetries = RetryPolicy.defaults();
+
     @Override
     public Integer call() throws Exception {
       Map<String, String> env = new HashMap<>(System.getenv());
@@ -295,7 +299,7 @@ public final class LocalMain {
         // the reconciler runs on a timer, as on its schedule in AWS; quicker than AWS's defaults
         env.putIfAbsent(ReconcileConfig.RECONCILE_INTERVAL_SECONDS, "60");
         env.putIfAbsent(ReconcileConfig.RECONCILE_MIN_AGE_SECONDS, "120");
-        stack = LocalVideohook.start(wanted, env);
+        stack = LocalVideohook.start(wanted, env, downloadRetries);
       } catch (BindException e) {
         System.err.println(
             "Port "

@@ -20,6 +20,7 @@ import dev.videohook.provider.SubmittedJob;
 import dev.videohook.reconcile.ReconcileConfig;
 import dev.videohook.reconcile.ReconcileReport;
 import dev.videohook.reconcile.Reconciler;
+import dev.videohook.retry.RetryPolicy;
 import dev.videohook.retry.Sleeper;
 import dev.videohook.secrets.TenantSecrets;
 import dev.videohook.signature.SignatureVerifier;
@@ -36,6 +37,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -131,23 +134,53 @@ public final class LocalVideohook implements AutoCloseable {
   /** On {@code ports}: see {@link LocalPorts}; the API server's port must be free. */
   public static LocalVideohook start(LocalPorts ports, Map<String, String> environment)
       throws IOException {
+    return start(ports, environment, RetryPolicy.defaults());
+  }
+
+  /**
+   * As {@link #start(LocalPorts, Map)}, the download function retrying each source under {@code
+   * downloadRetries} instead of the Lambda's {@link RetryPolicy#defaults()}: tests whose downloads
+   * fail on purpose pass short pauses, so that every attempt still runs without seconds of waiting.
+   */
+  public static LocalVideohook start(
+      LocalPorts ports, Map<String, String> environment, RetryPolicy downloadRetries)
+      throws IOException {
     int port = ports.api();
     Map<String, String> env = new HashMap<>(environment);
     for (Provider provider : Provider.values()) {
       env.putIfAbsent(provider.webhookSecretEnv(), DEFAULT_SECRET);
     }
-    MotoServer dynamoDb =
-        ports.moto() == 0
-            ? MotoServer.start()
-            : MotoServer.start(System.getenv(), "127.0.0.1", LoopbackPort.preferred(ports.moto()));
+    // moto's S3 starts while moto itself starts and its tables, secrets and bus are made: each
+    // process spends about a second importing moto, and nothing needs S3 before the bucket
+    CompletableFuture<LocalS3> startingS3 =
+        CompletableFuture.supplyAsync(
+            () ->
+                ports.s3() == 0
+                    ? LocalS3.start()
+                    : LocalS3.start("127.0.0.1", LoopbackPort.preferred(ports.s3())),
+            // its own thread: the common pool may have one thread, which moto's start needs
+            task -> {
+              Thread thread = new Thread(task, "local-s3-start");
+              thread.setDaemon(true);
+              thread.start();
+            });
+    MotoServer dynamoDb;
+    try {
+      dynamoDb =
+          ports.moto() == 0
+              ? MotoServer.start()
+              : MotoServer.start(
+                  System.getenv(), "127.0.0.1", LoopbackPort.preferred(ports.moto()));
+    } catch (RuntimeException e) {
+      startingS3.thenAccept(LocalS3::close);
+      throw e;
+    }
     LocalS3 s3 = null;
     LocalStreamPoller poller = null;
     LocalStreamPoller notifyPoller = null;
     LocalEventBus eventBus = null;
     Map<Provider, ProviderSimulator> simulators = new EnumMap<>(Provider.class);
     try {
-      s3 = ports.s3() == 0 ? LocalS3.start() : LocalS3.start("127.0.0.1", LoopbackPort.preferred(ports.s3()));
-      s3.createBucket(BUCKET);
       for (Provider provider : Provider.values()) {
         simulators.put(
             provider,
@@ -173,9 +206,12 @@ public final class LocalVideohook implements AutoCloseable {
                   SignatureVerifier.DEFAULT_TOLERANCE,
                   64 * 1024,
                   Clock.systemUTC()));
+      s3 = joined(startingS3);
+      s3.createBucket(BUCKET);
       DownloadHandler downloads =
           new DownloadHandler(
-              downloadService(downloadSettings(dynamoDb, s3, simulators), secrets, dynamoDb));
+              downloadService(
+                  downloadSettings(dynamoDb, s3, simulators), secrets, dynamoDb, downloadRetries));
       poller =
           new LocalStreamPoller(
               dynamoDb.client(),
@@ -229,8 +265,25 @@ public final class LocalVideohook implements AutoCloseable {
       }
       if (s3 != null) {
         s3.close();
+      } else {
+        startingS3.thenAccept(LocalS3::close);
       }
       dynamoDb.close();
+      throw e;
+    }
+  }
+
+  /** The started S3, or the exception its start threw (unwrapped, as a plain start throws it). */
+  private static LocalS3 joined(CompletableFuture<LocalS3> starting) {
+    try {
+      return starting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw e;
     }
   }
@@ -314,7 +367,10 @@ public final class LocalVideohook implements AutoCloseable {
    * keys read from Secrets Manager as in AWS.
    */
   private static DownloadService downloadService(
-      Map<String, String> settings, TenantSecrets secrets, MotoServer dynamoDb) {
+      Map<String, String> settings,
+      TenantSecrets secrets,
+      MotoServer dynamoDb,
+      RetryPolicy retries) {
     DownloadConfig config = DownloadConfig.fromEnvironment(settings);
     StreamingUploader uploader =
         new StreamingUploader(AwsClients.s3(config.shared()), config.bucket());
@@ -323,6 +379,7 @@ public final class LocalVideohook implements AutoCloseable {
             .apiBases(config.apiBases())
             .allowLoopbackHttp(config.allowLoopbackHttp())
             .maxBytes(config.maxBytes())
+            .retry(retries)
             .build();
     return new DownloadService(
         downloader,

@@ -146,9 +146,11 @@ def main():
         sys.exit(4)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print("READY %d" % server.server_port, flush=True)
-    # the parent keeps our stdin open while it lives; EOF means it has gone
+    # the parent keeps our stdin open while it lives; EOF means it has gone, or is closing us.
+    # Exit at once: server.shutdown() would wait out serve_forever's half-second poll, and the
+    # state lives in this process only, so there is nothing to finish first
     sys.stdin.buffer.read()
-    server.shutdown()
+    os._exit(0)
 
 
 if __name__ == "__main__":

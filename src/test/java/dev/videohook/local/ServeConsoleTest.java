@@ -8,6 +8,7 @@ import dev.videohook.download.VideoDownloader;
 import dev.videohook.provider.Provider;
 import dev.videohook.simulator.Faults;
 import dev.videohook.simulator.ProviderSimulator;
+import dev.videohook.testing.LocalStackExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -192,6 +193,8 @@ class ServeConsoleTest {
     serve.port = 0;
     serve.quiet = quiet;
     serve.envFile = Files.createTempDirectory("serve-console").resolve("local.env");
+    // the cut download's lines are the same after millisecond pauses as after the Lambda's seconds
+    serve.downloadRetries = LocalStackExtension.QUICK_DOWNLOAD_RETRIES;
     return serve.start(
         new HashMap<>(), new PrintStream(captured, true, StandardCharsets.UTF_8), false);
   }

@@ -3,7 +3,10 @@ package dev.videohook.testing;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
+import dev.videohook.local.LocalPorts;
 import dev.videohook.local.LocalVideohook;
+import dev.videohook.retry.RetryPolicy;
+import dev.videohook.retry.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,7 +23,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * LocalStackExtension();} and reach the stack with {@code local.stack()}.
  */
 public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
+  /**
+   * The download function's retries with the Lambda's number of attempts and pauses of milliseconds
+   * instead of seconds: for a test whose downloads fail on purpose, every attempt and fallback
+   * still runs, without the production backoff's waiting.
+   */
+  public static final RetryPolicy QUICK_DOWNLOAD_RETRIES =
+      new RetryPolicy(
+          RetryPolicy.defaults().maxAttempts(),
+          Duration.ofMillis(10),
+          Duration.ofMillis(40),
+          Sleeper.SYSTEM);
+
   private final Map<String, String> environment;
+  private final RetryPolicy downloadRetries;
   private LocalVideohook stack;
 
   /** The stack with serve's defaults. */
@@ -30,12 +46,22 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
   /** The stack with these settings on top of serve's defaults. */
   public LocalStackExtension(Map<String, String> environment) {
+    this(environment, RetryPolicy.defaults());
+  }
+
+  private LocalStackExtension(Map<String, String> environment, RetryPolicy downloadRetries) {
     this.environment = Map.copyOf(environment);
+    this.downloadRetries = downloadRetries;
+  }
+
+  /** This stack, its downloads retried with {@link #QUICK_DOWNLOAD_RETRIES}. */
+  public LocalStackExtension withQuickDownloadRetries() {
+    return new LocalStackExtension(environment, QUICK_DOWNLOAD_RETRIES);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    stack = LocalVideohook.start(0, environment);
+    stack = LocalVideohook.start(LocalPorts.any(0), environment, downloadRetries);
   }
 
   @Override
