@@ -61,6 +61,8 @@ public final class ColdStartBench implements Callable<Integer> {
     List<Long> firstRequestPrimed = new ArrayList<>();
     List<Long> express = new ArrayList<>();
     List<Long> archived = new ArrayList<>();
+    List<Long> runtimeMapped = new ArrayList<>();
+    List<Long> runtimeMapping = new ArrayList<>();
     Map<String, Integer> classes;
     try (MotoServer dynamoDb = MotoServer.start()) {
       dynamoDb.createJobTable("coldstart-jobs");
@@ -68,7 +70,7 @@ public final class ColdStartBench implements Callable<Integer> {
       Path archive = trainClassArchive(jars, dynamoDb);
       for (int run = 0; run < runs; run++) {
         long spawned = System.nanoTime();
-        long[] plain = probe(classpath, dynamoDb, "coldstart_" + run, false);
+        long[] plain = probe(classpath, dynamoDb, "coldstart_" + run, "plain");
         spawnToFirst.add((System.nanoTime() - spawned) / 1_000_000);
         init.add(plain[1] - plain[0]);
         firstRequest.add(plain[3] - plain[2]);
@@ -78,11 +80,20 @@ public final class ColdStartBench implements Callable<Integer> {
             jars,
             dynamoDb,
             "coldstart_archived_" + run,
-            false,
+            "plain",
             "-Xshare:on",
             "-XX:SharedArchiveFile=" + archive);
         archived.add((System.nanoTime() - spawned) / 1_000_000);
-        long[] primed = probe(classpath, dynamoDb, "coldstart_primed_" + run, true);
+        long[] primed = probe(classpath, dynamoDb, "coldstart_primed_" + run, "primed");
+        spawned = System.nanoTime();
+        long[] mapped =
+            probe(
+                classpath + File.pathSeparator + runtimeMappingJars(),
+                dynamoDb,
+                "coldstart_mapped_" + run,
+                "runtime-mapped");
+        runtimeMapped.add((System.nanoTime() - spawned) / 1_000_000);
+        runtimeMapping.add(mapped[4]);
         prime.add(primed[2] - primed[1]);
         firstRequestPrimed.add(primed[3] - primed[2]);
         if (guideDir != null) {
@@ -101,6 +112,8 @@ public final class ColdStartBench implements Callable<Integer> {
     row("videohook: SnapStart priming (before the snapshot)", prime);
     row("videohook: first delivery after priming (after a restore)", firstRequestPrimed);
     row("videohook, classes from an AppCDS archive: spawn -> 204", archived);
+    row("the Lambda runtime's mapping of an events-library POJO, cold", runtimeMapping);
+    row("videohook with that mapping (its POJO handler before): -> 204", runtimeMapped);
     if (!express.isEmpty()) {
       row("guide Express: spawn -> first 204 (verify only)", express);
       System.out.printf(
@@ -130,7 +143,7 @@ public final class ColdStartBench implements Callable<Integer> {
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("coldstart-classes", ".log");
     try {
-      probe(classpath, dynamoDb, "coldstart_classes", false, "-Xlog:class+load=info:file=" + log);
+      probe(classpath, dynamoDb, "coldstart_classes", "plain", "-Xlog:class+load=info:file=" + log);
       Map<String, Integer> counts = new TreeMap<>();
       for (String line : Files.readAllLines(log)) {
         int at = line.indexOf(" source: ");
@@ -171,7 +184,7 @@ public final class ColdStartBench implements Callable<Integer> {
    * init, after priming (equal to init when not primed), and after the first delivery.
    */
   private static long[] probe(
-      String classpath, MotoServer dynamoDb, String jobId, boolean prime, String... jvmOptions)
+      String classpath, MotoServer dynamoDb, String jobId, String mode, String... jvmOptions)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -180,7 +193,7 @@ public final class ColdStartBench implements Callable<Integer> {
     command.addAll(List.of(jvmOptions));
     command.addAll(
         List.of(
-            "-cp", classpath, ColdStartProbe.class.getName(), jobId, prime ? "primed" : "plain"));
+            "-cp", classpath, ColdStartProbe.class.getName(), jobId, mode));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("JOBS_TABLE", "coldstart-jobs");
     builder.environment().put("DYNAMODB_ENDPOINT", dynamoDb.endpoint().toString());
@@ -202,11 +215,19 @@ public final class ColdStartBench implements Callable<Integer> {
     if (last.length != 5 || !last[0].equals("204")) {
       throw new IllegalStateException("the probe did not get a 204: " + output);
     }
+    long mapped =
+        output
+            .lines()
+            .filter(line -> line.startsWith("runtime-mapped "))
+            .mapToLong(line -> Long.parseLong(line.substring("runtime-mapped ".length()).trim()))
+            .findFirst()
+            .orElse(0);
     return new long[] {
       Long.parseLong(last[1]),
       Long.parseLong(last[2]),
       Long.parseLong(last[3]),
-      Long.parseLong(last[4])
+      Long.parseLong(last[4]),
+      mapped
     };
   }
 
@@ -218,14 +239,39 @@ public final class ColdStartBench implements Callable<Integer> {
   static String functionClasspath() throws IOException {
     String runtime = runtimeClasspath();
     Path probeDir = Files.createTempDirectory("coldstart-probe");
-    String probe = ColdStartProbe.class.getName().replace('.', '/') + ".class";
-    Path target = probeDir.resolve(probe);
-    Files.createDirectories(target.getParent());
-    try (var in = ColdStartProbe.class.getClassLoader().getResourceAsStream(probe)) {
-      Files.copy(in, target);
+    for (Class<?> probeClass : List.of(ColdStartProbe.class, RuntimeEventMapping.class)) {
+      String probe = probeClass.getName().replace('.', '/') + ".class";
+      Path target = probeDir.resolve(probe);
+      Files.createDirectories(target.getParent());
+      try (var in = probeClass.getClassLoader().getResourceAsStream(probe)) {
+        Files.copy(in, target);
+      }
     }
     return String.join(
         File.pathSeparator, probeDir.toString(), Path.of("target", "classes").toString(), runtime);
+  }
+
+  /**
+   * What a {@code RequestHandler} of aws-lambda-java-events' classes has the Lambda Java runtime
+   * load, which the webhook's artifact no longer holds: the events library with joda-time, and the
+   * runtime's serialization library, from this JVM's class path (test scope).
+   */
+  private static String runtimeMappingJars() throws IOException {
+    List<String> jars = new ArrayList<>();
+    for (Class<?> from :
+        List.of(
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.class,
+            // loaded by the runtime's mapping from the function's class path, for any event class
+            org.joda.time.DateTime.class,
+            com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
+                .class)) {
+      try {
+        jars.add(Path.of(from.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+      } catch (java.net.URISyntaxException e) {
+        throw new IOException(e);
+      }
+    }
+    return String.join(File.pathSeparator, jars);
   }
 
   /**
@@ -237,7 +283,7 @@ public final class ColdStartBench implements Callable<Integer> {
   private static Path trainClassArchive(String jars, MotoServer dynamoDb)
       throws IOException, InterruptedException {
     Path archive = Files.createTempDirectory("coldstart-cds").resolve("videohook.jsa");
-    probe(jars, dynamoDb, "coldstart_training", false, "-XX:ArchiveClassesAtExit=" + archive);
+    probe(jars, dynamoDb, "coldstart_training", "plain", "-XX:ArchiveClassesAtExit=" + archive);
     if (!Files.isRegularFile(archive)) {
       throw new IllegalStateException("the training run wrote no class archive at " + archive);
     }

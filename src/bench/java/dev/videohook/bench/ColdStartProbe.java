@@ -48,6 +48,11 @@ public final class ColdStartProbe {
                 body,
                 false)
             .toJson();
+    long mappedMillis = 0;
+    if (args.length > 1 && args[1].equals("runtime-mapped")) {
+      // the runtime's own mapping of the event, as a POJO handler of aws-lambda-java-events had
+      mappedMillis = RuntimeEventMapping.roundTripMillis(event);
+    }
     // as the Lambda runtime invokes the stream handler: the event's JSON in, the response out
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(event), response, null);
@@ -56,5 +61,8 @@ public final class ColdStartProbe {
     System.out.printf(
         "%d %d %d %d %d%n",
         status, mainAt - jvmStart, initAt - jvmStart, primedAt - jvmStart, firstAt - jvmStart);
+    if (mappedMillis > 0) {
+      System.out.printf("runtime-mapped %d%n", mappedMillis);
+    }
   }
 }

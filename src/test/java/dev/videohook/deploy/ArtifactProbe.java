@@ -1,5 +1,6 @@
 package dev.videohook.deploy;
 
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.videohook.provider.Provider;
 import dev.videohook.webhook.HttpApiRequest;
 import dev.videohook.webhook.WebhookHandler;
@@ -17,9 +18,11 @@ import java.util.Map;
  * classes and its lib/ jars) and this class alone: builds the handler named by the first argument
  * from the environment, as Lambda does at init, and invokes it once. The webhook function gets a
  * signed delivery on the stage named by the second argument, its secret read from Secrets Manager,
- * committed to DynamoDB; the others an empty event of the type their {@code handleRequest} declares
- * (no stream records, a scheduled run). A jar the artifact leaves out that either step loads ends
- * the run with a {@link NoClassDefFoundError}. Prints what the handler answered.
+ * committed to DynamoDB; the others the event whose JSON is the second argument (no stream records,
+ * a scheduled run), mapped to the type their {@code handleRequest} declares by the Lambda Java
+ * runtime's own serialization library, which the class path adds as the runtime would. A jar the
+ * artifact leaves out that either step loads ends the run with a {@link NoClassDefFoundError}.
+ * Prints what the handler answered.
  */
 public final class ArtifactProbe {
   private ArtifactProbe() {}
@@ -42,9 +45,27 @@ public final class ArtifactProbe {
     if (handleRequest == null) {
       throw new IllegalStateException(args[0] + " has no handleRequest(event, context)");
     }
-    Object event = handleRequest.getParameterTypes()[0].getConstructor().newInstance();
+    // as Lambda's Java runtime invokes a handler of aws-lambda-java-events' classes: the event's
+    // JSON mapped by the runtime's serialization library, its answer mapped back the same way. The
+    // library loads some of the event classes' dependencies (joda-time) from the function's own
+    // class path, so an artifact without them fails here as it would in AWS.
+    ClassLoader functionLoader = ArtifactProbe.class.getClassLoader();
+    Class<?> eventType = handleRequest.getParameterTypes()[0];
+    Object event =
+        LambdaEventSerializers.serializerFor(eventType, functionLoader)
+            .fromJson(new ByteArrayInputStream(args[1].getBytes(StandardCharsets.UTF_8)));
     Object result = handleRequest.invoke(handler, event, null);
+    if (result != null
+        && LambdaEventSerializers.isLambdaSupportedEvent(result.getClass().getName())) {
+      mapBack(result, functionLoader);
+    }
     System.out.println("invoked " + (result == null ? "null" : result.getClass().getName()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void mapBack(T result, ClassLoader functionLoader) {
+    LambdaEventSerializers.serializerFor((Class<T>) result.getClass(), functionLoader)
+        .toJson(result, new ByteArrayOutputStream());
   }
 
   /** One signed OpenRouter delivery for job {@code jobId} on {@code stage}; the response. */

@@ -3,6 +3,7 @@ package dev.videohook.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.videohook.job.Job;
 import dev.videohook.job.JobKey;
 import dev.videohook.job.JobStatus;
@@ -140,6 +141,15 @@ class LambdaArtifactTest {
           default -> "dev.videohook.notify.NotifyHandler";
         };
 
+    // the event as Lambda hands it over: no stream records; a scheduled run
+    String event =
+        function.equals("ReconcileFunction")
+            ? "{\"version\":\"0\",\"id\":\"artifact-run\",\"detail-type\":\"Scheduled Event\","
+                + "\"source\":\"aws.events\",\"account\":\"123456789012\","
+                + "\"time\":\"2026-12-07T10:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],"
+                + "\"detail\":{}}"
+            : "{\"Records\":[]}";
+
     String output =
         probe(
             function,
@@ -147,7 +157,8 @@ class LambdaArtifactTest {
                 "VIDEO_BUCKET", "artifact-videos",
                 "S3_ENDPOINT", moto.endpoint().toString(),
                 "EVENT_BUS_NAME", "artifact-bus"),
-            handler);
+            handler,
+            event);
 
     assertTrue(output.contains("invoked "), output);
   }
@@ -200,7 +211,9 @@ class LambdaArtifactTest {
             File.pathSeparator,
             probeDir.toString(),
             artifact.toString(),
-            artifact.resolve("lib").resolve("*").toString()));
+            artifact.resolve("lib").resolve("*").toString(),
+            // what Lambda's Java runtime brings beside the function: its event serialization
+            runtimeSerializationJar()));
     command.add(ArtifactProbe.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -220,5 +233,19 @@ class LambdaArtifactTest {
     assertTrue(process.waitFor(2, TimeUnit.MINUTES), function + "'s probe did not end");
     assertEquals(0, process.exitValue(), function + "'s probe failed:\n" + output);
     return output;
+  }
+
+  /**
+   * aws-lambda-java-serialization, the library with which Lambda's Java runtime maps events onto
+   * aws-lambda-java-events' classes: part of the runtime, not of any artifact.
+   */
+  private static String runtimeSerializationJar() throws Exception {
+    return Path.of(
+            LambdaEventSerializers.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI())
+        .toString();
   }
 }
