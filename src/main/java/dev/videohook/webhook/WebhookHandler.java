@@ -111,11 +111,7 @@ public class WebhookHandler implements RequestStreamHandler {
     response.write(RESPONSES.get(outcome));
   }
 
-  /** Handles one request and counts it: the status code API Gateway answers with. */
-  public int status(HttpApiRequest request) {
-    return respond(request).httpStatus();
-  }
-
+  /** Handles one request and counts it. */
   private WebhookOutcome respond(HttpApiRequest request) {
     WebhookOutcome outcome = handle(request);
     count(request, outcome);
