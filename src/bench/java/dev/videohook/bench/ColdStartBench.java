@@ -341,13 +341,7 @@ public final class ColdStartBench implements Callable<Integer> {
     }
     requireFree(GUIDE_PORT);
     long spawned = System.nanoTime();
-    ProcessBuilder builder =
-        new ProcessBuilder("npx", "tsx", "server.ts")
-            .directory(guideDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
-    Process process = builder.start();
+    Process process = spawnExpress(guideDir);
     HttpClient http = HttpClient.newHttpClient();
     try {
       while (true) {
@@ -385,6 +379,20 @@ public final class ColdStartBench implements Callable<Integer> {
       process.waitFor();
       Thread.sleep(300); // let the port go
     }
+  }
+
+  /**
+   * The guide's Express receiver from {@code dir} ({@code npx tsx server.ts}, its output discarded),
+   * with the secret the benches sign with; it listens on {@link #GUIDE_PORT}.
+   */
+  static Process spawnExpress(Path dir) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder("npx", "tsx", "server.ts")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
+    return builder.start();
   }
 
   /**

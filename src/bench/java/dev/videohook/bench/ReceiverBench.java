@@ -514,13 +514,7 @@ public final class ReceiverBench implements Callable<Integer> {
           new CommandLine(new ReceiverBench()),
           dir + " has no node_modules: run npm install there first");
     }
-    ProcessBuilder builder =
-        new ProcessBuilder("npx", "tsx", "server.ts")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("OPENROUTER_WEBHOOK_SECRET", "dev_secret");
-    Process process = builder.start();
+    Process process = ColdStartBench.spawnExpress(dir);
     HttpClient probe = HttpClient.newHttpClient();
     for (int i = 0; i < 100; i++) {
       try {

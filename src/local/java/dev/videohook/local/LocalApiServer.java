@@ -27,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
@@ -213,11 +211,19 @@ public final class LocalApiServer implements AutoCloseable {
         text.isEmpty());
   }
 
-  /** As Lambda invokes the function: the event's JSON in, {@code {"statusCode":N}} out. */
   private int invoke(HttpApiRequest request) throws IOException {
+    return ((Number) invoke(handler, request).get("statusCode")).intValue();
+  }
+
+  /**
+   * {@code request} handed to {@code handler} as Lambda invokes the function: the event's JSON in;
+   * the response's JSON ({@code {"statusCode":N}}) out, read back.
+   */
+  public static Map<String, Object> invoke(WebhookHandler handler, HttpApiRequest request)
+      throws IOException {
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(request.toJson()), response, null);
-    return ((Number) JSON.std.mapFrom(response.toByteArray()).get("statusCode")).intValue();
+    return JSON.std.mapFrom(response.toByteArray());
   }
 
   /** Threads named {@code prefix} and a number, so a profile or a bench can tell them apart. */

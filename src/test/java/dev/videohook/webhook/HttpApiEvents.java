@@ -1,8 +1,6 @@
 package dev.videohook.webhook;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.videohook.local.LocalApiServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,10 +26,8 @@ public final class HttpApiEvents {
 
   /** The response's JSON when Lambda hands {@code request} to the handler. */
   public static Map<String, Object> invoke(WebhookHandler handler, HttpApiRequest request) {
-    ByteArrayOutputStream response = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(request.toJson()), response, null);
-      return JSON.std.mapFrom(response.toByteArray());
+      return LocalApiServer.invoke(handler, request);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
